@@ -1,0 +1,128 @@
+import type {
+  CommandReply,
+  CommandRequest,
+  Container,
+  FleetEvent,
+  HostInfo,
+  HostStatus,
+  StatsSample,
+} from '@flotilla/contracts';
+
+/**
+ * The bus as agents and gateways see it: narrow repositories, each over one kind of key in
+ * `RedisKeys`. Two implementations share these interfaces and one contract test suite: Redis (a
+ * fleet) and in-process memory (standalone, one host).
+ */
+
+export interface StreamEntry<T> {
+  id: string;
+  value: T;
+}
+
+/** A log batch as the agent writes it: whole lines, each `<docker timestamp> <text>` without `\n`. */
+export interface LogBatch {
+  lines: string[];
+  /** Indexes into `lines` of stderr lines. */
+  stderr: number[];
+  /** Docker timestamp of the last line. */
+  lastTimestamp: string;
+}
+
+/** A stored log entry as gateways read it. `text` is the lines joined, each ending in `\n`. */
+export interface LogEntry {
+  id: string;
+  /** Number of the entry's last line (1-based, per container). */
+  seq: number;
+  n: number;
+  text: string;
+  stderr: number[];
+  lastTimestamp: string;
+}
+
+export type LeaseKind = 'logs' | 'stats';
+
+export interface HostRepository {
+  /** Registers the host and writes its info. */
+  announce(info: HostInfo): Promise<void>;
+  /** Refreshes the heartbeat key (TTL `TIMINGS.heartbeatTtlMs`). */
+  beat(hostId: string): Promise<void>;
+  /** Deletes the heartbeat at once (clean shutdown) and appends a host-offline event. */
+  markOffline(info: HostInfo): Promise<void>;
+  list(): Promise<HostStatus[]>;
+  get(hostId: string): Promise<HostStatus | null>;
+}
+
+export interface SnapshotRepository {
+  /** Atomically replaces the host's whole snapshot. */
+  replace(hostId: string, containers: Container[]): Promise<void>;
+  upsert(container: Container): Promise<void>;
+  list(hostId: string): Promise<Container[]>;
+  get(hostId: string, containerId: string): Promise<Container | null>;
+}
+
+export interface EventRepository {
+  append(hostId: string, event: FleetEvent): Promise<string>;
+  /** The snapshot and the id of the newest event it reflects, read atomically. */
+  snapshotAt(hostId: string): Promise<{ containers: Container[]; position: string }>;
+  /** Events after `after` (exclusive), oldest first, at most `count`. */
+  range(hostId: string, after: string, count: number): Promise<StreamEntry<FleetEvent>[]>;
+}
+
+export interface LogRepository {
+  /** Appends a batch as entry `<seq of its last line>-0`; returns the entry. */
+  append(hostId: string, containerId: string, firstSeq: number, batch: LogBatch): Promise<LogEntry>;
+  /** The newest entry, where a follow resumes (its seq and timestamp); null when none. */
+  last(hostId: string, containerId: string): Promise<LogEntry | null>;
+  first(hostId: string, containerId: string): Promise<LogEntry | null>;
+  /** Entries after `after` (exclusive), oldest first, at most `count` entries. */
+  range(hostId: string, containerId: string, after: string, count: number): Promise<LogEntry[]>;
+  /** The newest entries covering at least `lines` lines, oldest first. */
+  tail(hostId: string, containerId: string, lines: number): Promise<LogEntry[]>;
+}
+
+export interface StatsRepository {
+  append(sample: StatsSample): Promise<string>;
+  latest(hostId: string, containerId: string, count: number): Promise<StreamEntry<StatsSample>[]>;
+}
+
+export interface LeaseRepository {
+  /** Adds or renews a holder's lease on a container, and wakes the host's agent. */
+  acquire(kind: LeaseKind, hostId: string, containerId: string, holder: string, ttlMs: number): Promise<void>;
+  release(kind: LeaseKind, hostId: string, containerId: string, holder: string): Promise<void>;
+  /** Container ids with at least one live lease; expired leases are purged. */
+  active(kind: LeaseKind, hostId: string): Promise<string[]>;
+  /** Calls `onWake` whenever a lease is acquired on this host; returns a stop function. */
+  onWake(hostId: string, onWake: () => void): Promise<() => Promise<void>>;
+}
+
+export interface CommandRepository {
+  send(request: CommandRequest): Promise<void>;
+  /** Waits for the reply to `requestId`; null on timeout. */
+  awaitReply(hostId: string, requestId: string, timeoutMs: number): Promise<CommandReply | null>;
+  reply(reply: CommandReply): Promise<void>;
+}
+
+/**
+ * Follows streams with blocking reads on a connection of its own. `follow` adds a stream (or
+ * moves its cursor); `unfollow` drops it. Entries reach `onEntries` in order, per stream.
+ */
+export interface StreamFollower {
+  follow(key: string, after: string): void;
+  unfollow(key: string): void;
+  close(): Promise<void>;
+}
+
+export interface Bus {
+  readonly hosts: HostRepository;
+  readonly snapshots: SnapshotRepository;
+  readonly events: EventRepository;
+  readonly logs: LogRepository;
+  readonly stats: StatsRepository;
+  readonly leases: LeaseRepository;
+  readonly commands: CommandRepository;
+  /** A follower over raw stream entries (field map per entry). */
+  follower(onEntries: (key: string, entries: StreamEntry<Record<string, string>>[]) => void): StreamFollower;
+  /** Resolves when the bus answers (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,16 @@
+/** Bumped when a bus message or Redis key changes shape; it is part of every Redis key. */
+export const PROTOCOL_VERSION = 1;
+
+/** Limits shared by every edge; a payload beyond them is rejected, not truncated. */
+export const LIMITS = {
+  /** Largest Socket.IO packet a gateway accepts from a client, in bytes. */
+  maxClientMessageBytes: 16 * 1024,
+  /** Most lines a client may ask for as backfill (`tail`). */
+  maxTail: 10_000,
+  /** Default backfill, as the original design: the last 100 lines. */
+  defaultTail: 100,
+  /** Most hosts or containers in one subscription filter. */
+  maxSubscriptionItems: 500,
+  /** Longest free-text field a client may send. */
+  maxTextLength: 256,
+} as const;

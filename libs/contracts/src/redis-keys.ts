@@ -1,0 +1,69 @@
+import { PROTOCOL_VERSION } from './protocol';
+
+const root = `flotilla:v${PROTOCOL_VERSION}`;
+
+/**
+ * Every Redis key, stream and channel Flotilla uses. Everything an agent writes lives under its
+ * own `host:<id>:` prefix so a Redis ACL can confine each agent to its host (see `agentAclRules`).
+ */
+export const RedisKeys = {
+  root,
+  /** Set of every host id that ever announced itself. */
+  hosts: `${root}:hosts`,
+  hostPrefix: (hostId: string) => `${root}:host:${hostId}:`,
+  /** JSON HostInfo. */
+  hostInfo: (hostId: string) => `${root}:host:${hostId}:info`,
+  /** Present (with a TTL) while the agent is alive; its value is the last beat's ISO time. */
+  heartbeat: (hostId: string) => `${root}:host:${hostId}:alive`,
+  /** Hash container id → JSON Container: the host's snapshot. */
+  snapshot: (hostId: string) => `${root}:host:${hostId}:containers`,
+  /** Capped stream of FleetEvents. */
+  events: (hostId: string) => `${root}:host:${hostId}:events`,
+  /** Capped stream of log batches of one container. */
+  logs: (hostId: string, containerId: string) => `${root}:host:${hostId}:logs:${containerId}`,
+  /** Capped stream of stats samples of one container. */
+  stats: (hostId: string, containerId: string) => `${root}:host:${hostId}:stats:${containerId}`,
+  /** Sorted set of `<container id>|<holder>` scored by expiry (epoch ms): who wants logs. */
+  logLeases: (hostId: string) => `${root}:host:${hostId}:leases:logs`,
+  /** Same for stats. */
+  statsLeases: (hostId: string) => `${root}:host:${hostId}:leases:stats`,
+  /** Channel poked when a lease is added, so the agent reacts at once instead of at its next poll. */
+  wake: (hostId: string) => `${root}:host:${hostId}:wake`,
+  /** Stream of CommandRequests for the host's agent. */
+  commands: (hostId: string) => `${root}:host:${hostId}:commands`,
+  /** Stream of CommandReplies from the host's agent. */
+  replies: (hostId: string) => `${root}:host:${hostId}:replies`,
+  /** Capped stream of audit records. */
+  audit: `${root}:audit`,
+  /** Prefix of the Socket.IO Redis adapter's channels. */
+  adapterPrefix: `${root}:socket.io`,
+} as const;
+
+/** Lease members join a container id and the lease holder (a gateway replica). */
+export function leaseMember(containerId: string, holder: string): string {
+  return `${containerId}|${holder}`;
+}
+
+export function containerOfLeaseMember(member: string): string {
+  const bar = member.indexOf('|');
+  return bar === -1 ? member : member.slice(0, bar);
+}
+
+/** Stream caps (approximate MAXLEN): retention per container and per host. */
+export const STREAM_CAPS = {
+  logEntries: 20_000,
+  statsEntries: 300,
+  events: 10_000,
+  commands: 1_000,
+  replies: 1_000,
+  audit: 100_000,
+} as const;
+
+/** Timing shared by agents and gateways. */
+export const TIMINGS = {
+  heartbeatIntervalMs: 2_000,
+  heartbeatTtlMs: 10_000,
+  leaseTtlMs: 15_000,
+  leaseRenewMs: 5_000,
+  commandTimeoutMs: 15_000,
+} as const;

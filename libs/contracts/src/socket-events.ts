@@ -1,0 +1,75 @@
+import type { Container } from './container';
+import type { ContainerActionPayload, ContainerAction } from './commands';
+import type {
+  ContainerActionRequest,
+  HeartbeatPayload,
+  StartLogStreamPayload,
+  StatsSubscriptionPayload,
+  StopLogStreamPayload,
+  SubscribePayload,
+} from './client-payloads';
+import type { ErrorCode, ErrorPayload } from './errors';
+import type { HostStatus } from './host';
+import type { LogStreamStoppedPayload, LogUpdatePayload } from './logs';
+import type { StatsSample, StatsStoppedPayload } from './stats';
+
+export interface ConnectionEstablishedPayload {
+  message: string;
+  protocol_version: number;
+  /** Opaque id of the replica the socket landed on (diagnostics only). */
+  server_id: string;
+  user: string | null;
+}
+
+/**
+ * `initial_state`: the original `{containers}` plus every host and, per host, the event-stream
+ * position the snapshot reflects; every later change arrives as `container_state_change`.
+ */
+export interface InitialStatePayload {
+  containers: Container[];
+  hosts: HostStatus[];
+  position: Record<string, string>;
+}
+
+/** Acks answer a request; `status` is the original design's field. */
+export interface ErrorAck {
+  status: 'error';
+  error: string;
+  code: ErrorCode;
+}
+export type StartLogStreamAck =
+  | { status: 'stream_started'; container_id: string; host_id: string }
+  | ErrorAck;
+export type OkAck = { status: 'ok' } | ErrorAck;
+export type ContainerActionAck =
+  | { status: 'ok'; action: ContainerAction; unchanged: boolean }
+  | ErrorAck;
+export type HeartbeatAck = { status: 'ok'; sent_at: number; server_time: number } | ErrorAck;
+
+/** Server → client events: the original six plus the fleet's. */
+export interface ServerToClientEvents {
+  connection_established: (payload: ConnectionEstablishedPayload) => void;
+  initial_state: (payload: InitialStatePayload) => void;
+  container_state_change: (payload: Container) => void;
+  host_state_change: (payload: HostStatus) => void;
+  log_update: (payload: LogUpdatePayload) => void;
+  log_stream_stopped: (payload: LogStreamStoppedPayload) => void;
+  stats_update: (payload: StatsSample) => void;
+  stats_stream_stopped: (payload: StatsStoppedPayload) => void;
+  container_action: (payload: ContainerActionPayload) => void;
+  error: (payload: ErrorPayload) => void;
+}
+
+/** Client → server events; each may carry an ack callback. */
+export interface ClientToServerEvents {
+  start_log_stream: (payload: StartLogStreamPayload, ack?: (res: StartLogStreamAck) => void) => void;
+  stop_log_stream: (payload: StopLogStreamPayload, ack?: (res: OkAck) => void) => void;
+  subscribe_stats: (payload: StatsSubscriptionPayload, ack?: (res: OkAck) => void) => void;
+  unsubscribe_stats: (payload: StatsSubscriptionPayload, ack?: (res: OkAck) => void) => void;
+  subscribe: (payload: SubscribePayload, ack?: (res: OkAck) => void) => void;
+  container_action: (payload: ContainerActionRequest, ack?: (res: ContainerActionAck) => void) => void;
+  heartbeat: (payload: HeartbeatPayload, ack?: (res: HeartbeatAck) => void) => void;
+}
+
+export type ServerEventName = keyof ServerToClientEvents;
+export type ClientEventName = keyof ClientToServerEvents;

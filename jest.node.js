@@ -10,7 +10,7 @@ module.exports = function nodeProject(dir, displayName, extra = {}) {
     transform: {
       '^.+\\.ts$': [
         'ts-jest',
-        { tsconfig: path.join(__dirname, 'tsconfig.json'), isolatedModules: true },
+        { tsconfig: path.join(__dirname, 'tsconfig.jest.json') },
       ],
     },
     moduleNameMapper: {

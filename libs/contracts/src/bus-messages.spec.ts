@@ -1,0 +1,147 @@
+import { commandReplySchema, commandRequestSchema } from './commands';
+import { containerSchema, isNewer, type Container } from './container';
+import { fleetEventSchema } from './fleet-events';
+import { lastLineSeqOf, logBatchFieldsSchema, logEntryId } from './logs';
+import { containerOfLeaseMember, leaseMember, RedisKeys } from './redis-keys';
+import { statsSampleSchema } from './stats';
+import { parsePayload } from './validate';
+
+const ID = 'f'.repeat(64);
+
+export function sampleContainer(over: Partial<Container> = {}): Container {
+  return {
+    container_id: ID,
+    host_id: 'host-a',
+    name: 'web',
+    image: 'nginx:1.27',
+    state: 'running',
+    status: 'Up 3 seconds',
+    created: '2026-11-25T10:00:00.000Z',
+    started_at: '2026-11-25T10:00:01.000Z',
+    finished_at: null,
+    exit_code: null,
+    labels: { team: 'ops' },
+    ports: [{ private_port: 80, public_port: 8080, type: 'tcp', ip: '0.0.0.0' }],
+    health: 'none',
+    tty: false,
+    revision: 1,
+    ...over,
+  };
+}
+
+describe('container', () => {
+  it('accepts a full container and rejects a short id or an unknown state', () => {
+    expect(parsePayload(containerSchema, sampleContainer()).ok).toBe(true);
+    expect(parsePayload(containerSchema, sampleContainer({ container_id: 'abc' })).ok).toBe(false);
+    const bad = { ...sampleContainer(), state: 'zombie' };
+    expect(parsePayload(containerSchema, bad).ok).toBe(false);
+    expect(parsePayload(containerSchema, sampleContainer({ revision: 0 })).ok).toBe(false);
+  });
+
+  it('keeps only newer revisions', () => {
+    expect(isNewer({ revision: 2 }, { revision: 1 })).toBe(true);
+    expect(isNewer({ revision: 1 }, { revision: 1 })).toBe(false);
+    expect(isNewer({ revision: 1 }, undefined)).toBe(true);
+  });
+});
+
+describe('fleet events', () => {
+  it('tells container changes and host changes apart', () => {
+    const change = { v: 1, type: 'container', container: sampleContainer({ state: 'removed' }) };
+    expect(parsePayload(fleetEventSchema, change).ok).toBe(true);
+    expect(parsePayload(fleetEventSchema, { v: 1, type: 'container' }).ok).toBe(false);
+    expect(parsePayload(fleetEventSchema, { ...change, v: 2 }).ok).toBe(false);
+  });
+});
+
+describe('log batches', () => {
+  it('numbers entries by their last line so gaps can be counted', () => {
+    expect(logEntryId(1500)).toBe('1500-0');
+    expect(lastLineSeqOf('1500-0')).toBe(1500);
+  });
+
+  it('checks that the line count matches the text', () => {
+    const ok = { l: 'T1 a\nT2 b\n', n: '2', e: '1', t: 'T2' };
+    expect(parsePayload(logBatchFieldsSchema, ok).ok).toBe(true);
+    expect(parsePayload(logBatchFieldsSchema, { ...ok, n: '3' }).ok).toBe(false);
+    expect(parsePayload(logBatchFieldsSchema, { ...ok, e: '1;2' }).ok).toBe(false);
+  });
+});
+
+describe('commands and stats', () => {
+  const request = {
+    v: 1,
+    request_id: 'req-0001-abcd',
+    host_id: 'host-a',
+    container_id: ID,
+    action: 'stop',
+    requested_by: 'alice',
+    expires_at: Date.now() + 1000,
+  };
+
+  it('accepts typed commands only', () => {
+    expect(parsePayload(commandRequestSchema, request).ok).toBe(true);
+    expect(parsePayload(commandRequestSchema, { ...request, action: 'exec' }).ok).toBe(false);
+    expect(parsePayload(commandRequestSchema, { ...request, request_id: 'x' }).ok).toBe(false);
+  });
+
+  it('validates replies and samples', () => {
+    const reply = {
+      v: 1,
+      request_id: request.request_id,
+      host_id: 'host-a',
+      container_id: ID,
+      action: 'stop',
+      ok: true,
+      unchanged: true,
+      error: null,
+      code: null,
+      finished_at: new Date().toISOString(),
+    };
+    expect(parsePayload(commandReplySchema, reply).ok).toBe(true);
+    expect(parsePayload(commandReplySchema, { ...reply, code: 'boom' }).ok).toBe(false);
+    const sample = {
+      container_id: ID,
+      host_id: 'host-a',
+      read: new Date().toISOString(),
+      cpu_percent: 12.5,
+      online_cpus: 2,
+      memory_usage: 1024,
+      memory_limit: 4096,
+      memory_percent: 25,
+      net_rx: 0,
+      net_tx: 0,
+      block_read: 0,
+      block_write: 0,
+      pids: 3,
+    };
+    expect(parsePayload(statsSampleSchema, sample).ok).toBe(true);
+    expect(parsePayload(statsSampleSchema, { ...sample, cpu_percent: -1 }).ok).toBe(false);
+  });
+});
+
+describe('Redis keys', () => {
+  it('keeps every per-host key under the host prefix, so an ACL can confine an agent', () => {
+    const prefix = RedisKeys.hostPrefix('h1');
+    for (const key of [
+      RedisKeys.hostInfo('h1'),
+      RedisKeys.heartbeat('h1'),
+      RedisKeys.snapshot('h1'),
+      RedisKeys.events('h1'),
+      RedisKeys.logs('h1', ID),
+      RedisKeys.stats('h1', ID),
+      RedisKeys.logLeases('h1'),
+      RedisKeys.statsLeases('h1'),
+      RedisKeys.wake('h1'),
+      RedisKeys.commands('h1'),
+      RedisKeys.replies('h1'),
+    ]) {
+      expect(key.startsWith(prefix)).toBe(true);
+    }
+    expect(RedisKeys.root).toBe('flotilla:v1');
+  });
+
+  it('joins and splits lease members', () => {
+    expect(containerOfLeaseMember(leaseMember(ID, 'gw-1'))).toBe(ID);
+  });
+});

@@ -1,0 +1,88 @@
+import {
+  containerActionSchema,
+  heartbeatSchema,
+  startLogStreamSchema,
+  stopLogStreamSchema,
+  subscribeSchema,
+} from './client-payloads';
+import { LIMITS } from './protocol';
+import { parseJson, parsePayload } from './validate';
+
+const FULL_ID = 'a'.repeat(64);
+const SHORT_ID = '0123456789ab';
+
+describe('start_log_stream payload', () => {
+  it('accepts the original payload with only container_id', () => {
+    expect(parsePayload(startLogStreamSchema, { container_id: FULL_ID })).toEqual({
+      ok: true,
+      value: { container_id: FULL_ID },
+    });
+  });
+
+  it('accepts the fleet fields host_id, after and tail', () => {
+    const payload = { container_id: SHORT_ID, host_id: 'web-01.eu', after: '1200-0', tail: 500 };
+    expect(parsePayload(startLogStreamSchema, payload)).toEqual({ ok: true, value: payload });
+  });
+
+  it.each([
+    ['a missing container_id', {}, 'container_id'],
+    ['a numeric container_id', { container_id: 42 }, 'container_id'],
+    ['an id that is not hex', { container_id: 'z'.repeat(64) }, 'hex'],
+    ['a name instead of an id', { container_id: 'nginx' }, 'hex'],
+    ['an upper-case id', { container_id: 'A'.repeat(64) }, 'hex'],
+    ['an id too short to be unambiguous', { container_id: 'abcdef' }, 'hex'],
+    ['an oversized id', { container_id: 'a'.repeat(10_000) }, 'longer than a Docker id'],
+    ['an extra field', { container_id: FULL_ID, evil: true }, 'evil'],
+    ['a negative tail', { container_id: FULL_ID, tail: -1 }, 'tail'],
+    ['a fractional tail', { container_id: FULL_ID, tail: 1.5 }, 'tail'],
+    ['a tail over the limit', { container_id: FULL_ID, tail: LIMITS.maxTail + 1 }, 'tail'],
+    ['a malformed after', { container_id: FULL_ID, after: 'latest' }, 'after'],
+    ['a host id with a colon', { container_id: FULL_ID, host_id: 'a:b' }, 'host_id'],
+  ])('rejects %s with a readable message', (_case, payload, mentions) => {
+    const parsed = parsePayload(startLogStreamSchema, payload);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) {
+      expect(parsed.error).toContain(mentions);
+      expect(parsed.error.length).toBeLessThan(200);
+    }
+  });
+
+  it.each([null, undefined, 'a string', 7, [FULL_ID]])('rejects a non-object payload (%p)', (payload) => {
+    expect(parsePayload(startLogStreamSchema, payload).ok).toBe(false);
+  });
+});
+
+describe('other client payloads', () => {
+  it('stop_log_stream takes the original container_id', () => {
+    expect(parsePayload(stopLogStreamSchema, { container_id: FULL_ID }).ok).toBe(true);
+    expect(parsePayload(stopLogStreamSchema, { container_id: FULL_ID, tail: 3 }).ok).toBe(false);
+  });
+
+  it('subscribe takes lists of hosts and containers, bounded', () => {
+    expect(parsePayload(subscribeSchema, { hosts: ['a', 'b'], containers: [SHORT_ID] }).ok).toBe(true);
+    expect(parsePayload(subscribeSchema, {}).ok).toBe(true);
+    const tooMany = Array.from({ length: LIMITS.maxSubscriptionItems + 1 }, (_, i) => `h${i}`);
+    expect(parsePayload(subscribeSchema, { hosts: tooMany }).ok).toBe(false);
+    expect(parsePayload(subscribeSchema, { hosts: 'a' }).ok).toBe(false);
+  });
+
+  it('container_action names a host and one of the typed actions only', () => {
+    expect(
+      parsePayload(containerActionSchema, { container_id: FULL_ID, host_id: 'h', action: 'restart' }).ok,
+    ).toBe(true);
+    const exec = parsePayload(containerActionSchema, { container_id: FULL_ID, host_id: 'h', action: 'exec' });
+    expect(exec.ok).toBe(false);
+    expect(parsePayload(containerActionSchema, { container_id: FULL_ID, action: 'stop' }).ok).toBe(false);
+  });
+
+  it('heartbeat takes a finite number', () => {
+    expect(parsePayload(heartbeatSchema, { sent_at: 1 }).ok).toBe(true);
+    expect(parsePayload(heartbeatSchema, { sent_at: Infinity }).ok).toBe(false);
+    expect(parsePayload(heartbeatSchema, { sent_at: '1' }).ok).toBe(false);
+  });
+
+  it('parseJson turns malformed JSON into a validation error', () => {
+    expect(parseJson(heartbeatSchema, '{"sent_at":')).toEqual({ ok: false, error: 'not valid JSON' });
+    expect(parseJson(heartbeatSchema, '{"sent_at":5}')).toEqual({ ok: true, value: { sent_at: 5 } });
+  });
+});

@@ -1,0 +1,17 @@
+# syntax=docker/dockerfile:1
+# Agent image: one per Docker host. It runs as `node`; give it the Docker socket's group (see README).
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build:agent && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build --chown=node:node /src/node_modules ./node_modules
+COPY --from=build --chown=node:node /src/dist ./dist
+COPY --from=build --chown=node:node /src/package.json ./
+USER node
+CMD ["node", "dist/apps/docker-agent/apps/docker-agent/src/main.js"]

@@ -1,0 +1,124 @@
+import type { Bus, StreamEntry, StreamFollower } from '@flotilla/bus';
+import {
+  commandRequestSchema,
+  FLEET_EVENT_FIELD,
+  parseJson,
+  RedisKeys,
+  type CommandErrorCode,
+  type CommandReply,
+  type CommandRequest,
+} from '@flotilla/contracts';
+import type { AgentMetrics } from '../agent-metrics';
+import type { ActionOutcome, ContainerClient } from '../docker/container-client';
+import { DockerCallError } from '../docker/container-client';
+import { describeError } from '../docker/docker-errors';
+import type { AgentLogger } from '../shared/agent-logger';
+
+export interface CommandServiceOptions {
+  hostId: string;
+  allowRemove: boolean;
+  now?: () => number;
+}
+
+/**
+ * Executes the commands gateways queue on the host's command stream (followed from its newest
+ * entry at start): validated, refused when expired or not allowed, run idempotently one at a
+ * time in arrival order, and answered on the reply stream.
+ */
+export class CommandService {
+  private follower: StreamFollower | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly docker: Pick<ContainerClient, 'act'>,
+    private readonly metrics: AgentMetrics,
+    private readonly options: CommandServiceOptions,
+    private readonly logger: AgentLogger,
+  ) {}
+
+  start(): void {
+    if (this.follower) return;
+    this.follower = this.bus.follower((_key, entries) => this.receive(entries));
+    this.follower.follow(RedisKeys.commands(this.options.hostId), '$');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.follower?.close();
+    await this.queue;
+  }
+
+  /** Handles raw entries of the command stream (exposed for tests with a fake bus). */
+  receive(entries: StreamEntry<Record<string, string>>[]): void {
+    for (const entry of entries) {
+      const parsed = parseJson(commandRequestSchema, entry.value[FLEET_EVENT_FIELD] ?? '');
+      if (!parsed.ok) {
+        this.logger.warn(`command ${entry.id} ignored: ${parsed.error}`);
+        continue;
+      }
+      if (parsed.value.host_id !== this.options.hostId) {
+        this.logger.warn(`command ${parsed.value.request_id} ignored: it is for host ${parsed.value.host_id}`);
+        continue;
+      }
+      const request = parsed.value;
+      this.queue = this.queue.then(() => this.handle(request));
+    }
+  }
+
+  /** Runs one command and replies; never throws. */
+  async handle(request: CommandRequest): Promise<void> {
+    if (this.stopped) return;
+    const now = this.options.now ?? Date.now;
+    let reply: CommandReply;
+    if (request.expires_at <= now()) {
+      reply = this.reply(request, { ok: false, code: 'expired', error: 'the command expired before the agent got it' });
+    } else if (request.action === 'remove' && !this.options.allowRemove) {
+      reply = this.reply(request, { ok: false, code: 'disabled', error: 'removing containers is disabled on this host' });
+    } else {
+      reply = await this.execute(request);
+    }
+    this.metrics.counters.commandsHandled++;
+    this.logger.log(
+      `${request.action} ${request.container_id} by ${request.requested_by}: ${reply.ok ? (reply.unchanged ? 'unchanged' : 'done') : `${reply.code}: ${reply.error}`}`,
+    );
+    try {
+      await this.bus.commands.reply(reply);
+    } catch (error: unknown) {
+      this.logger.warn(`reply to command ${request.request_id} not sent: ${describeError(error)}`);
+    }
+  }
+
+  private async execute(request: CommandRequest): Promise<CommandReply> {
+    try {
+      const outcome: ActionOutcome = await this.docker.act(request.action, request.container_id);
+      return this.reply(request, { ok: true, unchanged: outcome.unchanged });
+    } catch (error: unknown) {
+      const notFound = error instanceof DockerCallError && error.notFound;
+      return this.reply(request, {
+        ok: false,
+        code: notFound ? 'not_found' : 'docker_error',
+        error: notFound ? 'no such container on this host' : describeError(error),
+      });
+    }
+  }
+
+  private reply(
+    request: CommandRequest,
+    result: { ok: boolean; unchanged?: boolean; code?: CommandErrorCode; error?: string },
+  ): CommandReply {
+    return {
+      v: 1,
+      request_id: request.request_id,
+      host_id: request.host_id,
+      container_id: request.container_id,
+      action: request.action,
+      ok: result.ok,
+      unchanged: result.unchanged ?? false,
+      error: result.error?.slice(0, 512) ?? null,
+      code: result.code ?? null,
+      finished_at: new Date().toISOString(),
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import { hostname } from 'node:os';
+import { ConfigError, loadAgentConfig } from './agent-config';
+
+const base = { REDIS_URL: 'redis://127.0.0.1:6379', HOST_ID: 'host-a' };
+
+function problem(env: Record<string, string | undefined>): string {
+  try {
+    loadAgentConfig(env);
+  } catch (error: unknown) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('loadAgentConfig', () => {
+  it('applies the defaults', () => {
+    const config = loadAgentConfig({ REDIS_URL: 'redis://r:6379' });
+    expect(config).toEqual({
+      redisUrl: 'redis://r:6379',
+      standalone: false,
+      docker: { kind: 'unix', socketPath: '/var/run/docker.sock', display: 'unix:///var/run/docker.sock' },
+      hostId: hostname(),
+      hostLabels: {},
+      allowRemove: false,
+      logLevel: 'log',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadAgentConfig({
+      ...base,
+      DOCKER_HOST: 'tcp://10.0.0.5:2375',
+      HOST_LABELS: 'dc=par1, role=web ,empty=',
+      AGENT_ALLOW_REMOVE: 'true',
+      LOG_LEVEL: 'DEBUG',
+    });
+    expect(config).toMatchObject({
+      hostId: 'host-a',
+      docker: { kind: 'tcp', host: '10.0.0.5', port: 2375 },
+      hostLabels: { dc: 'par1', role: 'web', empty: '' },
+      allowRemove: true,
+      logLevel: 'debug',
+    });
+    expect(loadAgentConfig({ ...base, DOCKER_HOST: 'unix:///tmp/d/docker.sock' }).docker).toEqual({
+      kind: 'unix',
+      socketPath: '/tmp/d/docker.sock',
+      display: 'unix:///tmp/d/docker.sock',
+    });
+  });
+
+  it('needs no Redis in standalone mode', () => {
+    expect(loadAgentConfig({ FLOTILLA_STANDALONE: '1', HOST_ID: 'solo' })).toMatchObject({ redisUrl: null, standalone: true });
+  });
+
+  it('names the first problem in one line', () => {
+    expect(problem({ HOST_ID: 'a' })).toBe('REDIS_URL is required (or set FLOTILLA_STANDALONE=1)');
+    expect(problem({ ...base, REDIS_URL: 'http://x' })).toMatch(/^REDIS_URL must start with redis:\/\//);
+    expect(problem({ ...base, HOST_ID: 'bad:host' })).toMatch(/^HOST_ID may hold only/);
+    expect(problem({ ...base, HOST_ID: 'x'.repeat(64) })).toMatch(/^HOST_ID/);
+    expect(problem({ ...base, DOCKER_HOST: 'ssh://me@host' })).toMatch(/^DOCKER_HOST must look like/);
+    expect(problem({ ...base, DOCKER_HOST: 'tcp://host' })).toMatch(/^DOCKER_HOST/);
+    expect(problem({ ...base, HOST_LABELS: 'novalue' })).toMatch(/^HOST_LABELS must look like k=v/);
+    expect(problem({ ...base, AGENT_ALLOW_REMOVE: 'maybe' })).toMatch(/^AGENT_ALLOW_REMOVE must be true or false/);
+    expect(problem({ ...base, LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL must be one of/);
+    for (const message of [problem({}), problem({ ...base, LOG_LEVEL: 'x' })]) expect(message).not.toContain('\n');
+  });
+});

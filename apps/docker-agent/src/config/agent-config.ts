@@ -1,0 +1,149 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { HOST_ID } from '@flotilla/contracts';
+
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Where the Docker engine listens: a unix socket path or a tcp host and port. */
+export type DockerAddress =
+  | { kind: 'unix'; socketPath: string; display: string }
+  | { kind: 'tcp'; host: string; port: number; display: string };
+
+/** The agent's whole configuration, read once at start; nothing else reads `process.env`. */
+export interface AgentConfig {
+  /** Redis URL of the fleet bus; null in standalone mode (the caller hands the agent a bus). */
+  redisUrl: string | null;
+  standalone: boolean;
+  docker: DockerAddress;
+  hostId: string;
+  hostLabels: Record<string, string>;
+  allowRemove: boolean;
+  logLevel: LogLevel;
+}
+
+export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
+
+/** What `--help` prints: every variable the agent reads. */
+export const CONFIG_HELP = `Flotilla docker agent: publishes one Docker host's containers, state changes, logs and stats.
+
+Usage: npm run start:agent   (after npm run build:agent)
+
+Environment:
+  REDIS_URL           Redis of the fleet bus, e.g. redis://localhost:6379 (required unless FLOTILLA_STANDALONE)
+  FLOTILLA_STANDALONE Set to 1 to run without Redis, over an in-process bus
+  DOCKER_HOST         Docker engine: unix:///path/to/docker.sock or tcp://host:port
+                      (default unix://${DEFAULT_DOCKER_SOCKET})
+  HOST_ID             This host's id in the fleet: letters, digits, ".", "_", "-", at most 63
+                      (default: the machine's hostname)
+  HOST_LABELS         Labels shown with the host: k=v,k2=v2
+  AGENT_ALLOW_REMOVE  true to let viewers remove containers (default false)
+  LOG_LEVEL           error | warn | log | debug | verbose (default log)
+`;
+
+export class ConfigError extends Error {}
+
+const truthy = ['1', 'true', 'yes', 'on'];
+const falsy = ['0', 'false', 'no', 'off', ''];
+
+const booleanFlag = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const v = (value ?? '').trim().toLowerCase();
+      if (truthy.includes(v)) return true;
+      if (falsy.includes(v)) return false;
+      ctx.addIssue({ code: 'custom', message: `${name} must be true or false, got "${value}"` });
+      return z.NEVER;
+    });
+
+const dockerHost = z
+  .string()
+  .optional()
+  .transform((value, ctx): DockerAddress => {
+    const raw = (value ?? '').trim();
+    if (raw === '') return { kind: 'unix', socketPath: DEFAULT_DOCKER_SOCKET, display: `unix://${DEFAULT_DOCKER_SOCKET}` };
+    if (raw.startsWith('unix://')) {
+      const socketPath = raw.slice('unix://'.length);
+      if (socketPath.startsWith('/')) return { kind: 'unix', socketPath, display: raw };
+    } else if (raw.startsWith('tcp://')) {
+      const match = /^tcp:\/\/([^:/\s]+|\[[0-9a-fA-F:]+\]):(\d{1,5})\/?$/.exec(raw);
+      const port = match ? Number(match[2]) : NaN;
+      if (match && port > 0 && port < 65536) return { kind: 'tcp', host: match[1].replace(/^\[|\]$/g, ''), port, display: raw };
+    }
+    ctx.addIssue({ code: 'custom', message: `DOCKER_HOST must look like unix:///var/run/docker.sock or tcp://host:2375, got "${raw}"` });
+    return z.NEVER;
+  });
+
+const hostLabels = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const labels: Record<string, string> = {};
+    for (const pair of (value ?? '').split(',')) {
+      if (pair.trim() === '') continue;
+      const eq = pair.indexOf('=');
+      const key = eq > 0 ? pair.slice(0, eq).trim() : '';
+      if (key === '' || key.length > 256 || pair.length - eq - 1 > 1024) {
+        ctx.addIssue({ code: 'custom', message: `HOST_LABELS must look like k=v,k2=v2, got "${pair}"` });
+        return z.NEVER;
+      }
+      labels[key] = pair.slice(eq + 1).trim();
+    }
+    return labels;
+  });
+
+const envSchema = z
+  .object({
+    REDIS_URL: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== '' ? v.trim() : null))
+      .refine((v) => v === null || /^rediss?:\/\/./.test(v), 'REDIS_URL must start with redis:// or rediss://'),
+    FLOTILLA_STANDALONE: booleanFlag('FLOTILLA_STANDALONE'),
+    DOCKER_HOST: dockerHost,
+    HOST_ID: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== '' ? v.trim() : hostname()))
+      .refine((v) => HOST_ID.test(v), {
+        message: 'HOST_ID may hold only letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)',
+      }),
+    HOST_LABELS: hostLabels,
+    AGENT_ALLOW_REMOVE: booleanFlag('AGENT_ALLOW_REMOVE'),
+    LOG_LEVEL: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== '' ? v.trim().toLowerCase() : 'log'))
+      .pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })),
+  })
+  .superRefine((env, ctx) => {
+    if (env.REDIS_URL === null && !env.FLOTILLA_STANDALONE) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'REDIS_URL is required (or set FLOTILLA_STANDALONE=1)' });
+    }
+  });
+
+/**
+ * Reads and validates the agent's configuration from an environment map. Throws a
+ * `ConfigError` whose message is one readable line naming the first problem.
+ */
+export function loadAgentConfig(env: Record<string, string | undefined>): AgentConfig {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    const message = issue?.message ?? 'invalid configuration';
+    throw new ConfigError(message.startsWith(String(issue?.path[0] ?? '\0')) ? message : `${where}${message}`);
+  }
+  const e = result.data;
+  return {
+    redisUrl: e.REDIS_URL,
+    standalone: e.FLOTILLA_STANDALONE,
+    docker: e.DOCKER_HOST,
+    hostId: e.HOST_ID,
+    hostLabels: e.HOST_LABELS,
+    allowRemove: e.AGENT_ALLOW_REMOVE,
+    logLevel: e.LOG_LEVEL,
+  };
+}

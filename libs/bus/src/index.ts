@@ -1,1 +1,23 @@
 export * from './ports';
+export { createRedisBus, type RedisBusOptions } from './redis/redis-bus';
+export { createMemoryBus, type MemoryBusOptions } from './memory/memory-bus';
+export {
+  createSocketIoRedisAdapter,
+  type SocketIoRedisAdapter,
+  type SocketIoRedisAdapterOptions,
+} from './socket-io-adapter';
+export {
+  JSON_FIELD,
+  type FieldMap,
+  type RawStreamEntry,
+  decodeFleetEvent,
+  decodeStatsSample,
+  decodeCommandRequest,
+  decodeCommandReply,
+  decodeLogEntry,
+  decodeEntries,
+  decodeLogEntries,
+} from './codecs';
+export { LogSequenceError, BusClosedError } from './common/errors';
+export type { BusLogger } from './common/logger';
+export { compareStreamIds } from './common/stream-ids';

@@ -82,6 +82,7 @@ export interface LogRepository {
 
 export interface StatsRepository {
   append(sample: StatsSample): Promise<string>;
+  /** The newest `count` samples, oldest first. */
   latest(hostId: string, containerId: string, count: number): Promise<StreamEntry<StatsSample>[]>;
 }
 
@@ -96,15 +97,31 @@ export interface LeaseRepository {
 }
 
 export interface CommandRepository {
-  send(request: CommandRequest): Promise<void>;
-  /** Waits for the reply to `requestId`; null on timeout. */
-  awaitReply(hostId: string, requestId: string, timeoutMs: number): Promise<CommandReply | null>;
+  /**
+   * Queues the request for the host's agent. Resolves with the position of the host's reply
+   * stream read atomically with the send (before the agent can see the request), to pass to
+   * `awaitReply` so the wait reads only what comes after.
+   */
+  send(request: CommandRequest): Promise<string>;
+  /**
+   * Waits for the reply to `requestId` among replies after `after` (the position `send`
+   * returned); null on timeout. Without `after` it searches every retained reply.
+   */
+  awaitReply(
+    hostId: string,
+    requestId: string,
+    timeoutMs: number,
+    after?: string,
+  ): Promise<CommandReply | null>;
   reply(reply: CommandReply): Promise<void>;
 }
 
 /**
  * Follows streams with blocking reads on a connection of its own. `follow` adds a stream (or
- * moves its cursor); `unfollow` drops it. Entries reach `onEntries` in order, per stream.
+ * moves its cursor); `unfollow` drops it. Entries reach `onEntries` in order, per stream, never
+ * synchronously inside `follow` or an append. `after` is an exclusive stream id (`'0-0'`: from
+ * the start); to follow only what comes next, pass the newest id (`events.snapshotAt`,
+ * `logs.last`, the position `commands.send` returns).
  */
 export interface StreamFollower {
   follow(key: string, after: string): void;

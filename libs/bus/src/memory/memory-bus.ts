@@ -1,0 +1,70 @@
+import { TIMINGS } from '@flotilla/contracts';
+import type { RawStreamEntry } from '../codecs';
+import { silentLogger, type BusLogger } from '../common/logger';
+import { ReplyWaiter } from '../common/reply-waiter';
+import type { Bus, StreamFollower } from '../ports';
+import { MemoryCommandRepository } from './memory-command.repository';
+import { MemoryEventRepository } from './memory-event.repository';
+import { MemoryHostRepository } from './memory-host.repository';
+import { MemoryLeaseRepository } from './memory-lease.repository';
+import { MemoryLogRepository } from './memory-log.repository';
+import { MemorySnapshotRepository } from './memory-snapshot.repository';
+import { MemoryStatsRepository } from './memory-stats.repository';
+import { MemoryStore } from './memory-store';
+import { MemoryStreamFollower } from './memory-stream-follower';
+import { rawEntries } from './raw-entries';
+import { settle } from './settle';
+
+export interface MemoryBusOptions {
+  logger?: BusLogger;
+  /** Heartbeat TTL; `TIMINGS.heartbeatTtlMs` unless a test needs it short. */
+  heartbeatTtlMs?: number;
+}
+
+/** The standalone bus: Redis semantics (ids, ranges, caps, TTLs, wakes) inside one process. */
+export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
+  return createMemoryBusOn(new MemoryStore(), options);
+}
+
+/** Over a given store, so tests can plant the corrupt values Redis could hold. */
+export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions = {}): Bus {
+  const logger = options.logger ?? silentLogger;
+  const followers = new Set<StreamFollower>();
+  const follower = (
+    onEntries: (key: string, entries: RawStreamEntry[]) => void,
+  ): StreamFollower => {
+    const created = new MemoryStreamFollower(store, onEntries, logger);
+    followers.add(created);
+    return created;
+  };
+  const replies = new ReplyWaiter({
+    createFollower: follower,
+    readRange: (key, after, until, count) =>
+      settle(() => rawEntries(store.stream(key)?.range(after, until, count) ?? [])),
+    logger,
+  });
+  const snapshots = new MemorySnapshotRepository(store, logger);
+  return {
+    hosts: new MemoryHostRepository(
+      store,
+      options.heartbeatTtlMs ?? TIMINGS.heartbeatTtlMs,
+      logger,
+    ),
+    snapshots,
+    events: new MemoryEventRepository(store, snapshots, logger),
+    logs: new MemoryLogRepository(store, logger),
+    stats: new MemoryStatsRepository(store, logger),
+    leases: new MemoryLeaseRepository(store, logger),
+    commands: new MemoryCommandRepository(store, replies),
+    follower: (onEntries) => {
+      store.check();
+      return follower(onEntries);
+    },
+    ping: () => settle(() => store.check()),
+    close: async () => {
+      await replies.close();
+      await Promise.all([...followers].map((f) => f.close()));
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { RedisKeys, STREAM_CAPS } from '@flotilla/contracts';
+import { decodeLogEntries, encodeLogBatch } from '../codecs';
+import { LogSequenceError } from '../common/errors';
+import { EDGE_SCAN, firstValidLogEntry, tailLogEntries } from '../common/log-reads';
+import type { BusLogger } from '../common/logger';
+import { compareStreamIds } from '../common/stream-ids';
+import type { LogBatch, LogEntry, LogRepository } from '../ports';
+import type { MemoryStore } from './memory-store';
+import { rawEntries } from './raw-entries';
+import { settle } from './settle';
+
+export class MemoryLogRepository implements LogRepository {
+  constructor(
+    private readonly store: MemoryStore,
+    private readonly logger: BusLogger,
+  ) {}
+
+  append(
+    hostId: string,
+    containerId: string,
+    firstSeq: number,
+    batch: LogBatch,
+  ): Promise<LogEntry> {
+    return settle(() => {
+      const key = RedisKeys.logs(hostId, containerId);
+      const { entry, fields } = encodeLogBatch(firstSeq, batch);
+      const id = entry.id;
+      const lastId = this.store.stream(key)?.lastId;
+      if (lastId !== undefined && compareStreamIds(id, lastId) <= 0) {
+        throw new LogSequenceError(key, id, lastId);
+      }
+      this.store.xadd(key, id, fields, STREAM_CAPS.logEntries);
+      return entry;
+    });
+  }
+
+  last(hostId: string, containerId: string): Promise<LogEntry | null> {
+    return settle(() => {
+      const key = RedisKeys.logs(hostId, containerId);
+      const page = this.store.stream(key)?.revRange(null, EDGE_SCAN) ?? [];
+      return firstValidLogEntry(key, rawEntries(page), this.logger);
+    });
+  }
+
+  first(hostId: string, containerId: string): Promise<LogEntry | null> {
+    return settle(() => {
+      const key = RedisKeys.logs(hostId, containerId);
+      const page = this.store.stream(key)?.range(null, null, EDGE_SCAN) ?? [];
+      return firstValidLogEntry(key, rawEntries(page), this.logger);
+    });
+  }
+
+  range(hostId: string, containerId: string, after: string, count: number): Promise<LogEntry[]> {
+    return settle(() => {
+      this.store.check();
+      const key = RedisKeys.logs(hostId, containerId);
+      const page = this.store.stream(key)?.range(after, null, count) ?? [];
+      return decodeLogEntries(key, rawEntries(page), this.logger);
+    });
+  }
+
+  tail(hostId: string, containerId: string, lines: number): Promise<LogEntry[]> {
+    const key = RedisKeys.logs(hostId, containerId);
+    return tailLogEntries(
+      key,
+      lines,
+      (before, count) =>
+        settle(() => {
+          this.store.check();
+          return rawEntries(this.store.stream(key)?.revRange(before, count) ?? []);
+        }),
+      this.logger,
+    );
+  }
+}

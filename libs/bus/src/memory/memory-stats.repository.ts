@@ -1,0 +1,30 @@
+import { RedisKeys, STREAM_CAPS, type StatsSample } from '@flotilla/contracts';
+import { decodeEntries, decodeStatsSample, encodeJson } from '../codecs';
+import type { BusLogger } from '../common/logger';
+import type { StatsRepository, StreamEntry } from '../ports';
+import type { MemoryStore } from './memory-store';
+import { rawEntries } from './raw-entries';
+import { settle } from './settle';
+
+export class MemoryStatsRepository implements StatsRepository {
+  constructor(
+    private readonly store: MemoryStore,
+    private readonly logger: BusLogger,
+  ) {}
+
+  append(sample: StatsSample): Promise<string> {
+    return settle(() => {
+      const key = RedisKeys.stats(sample.host_id, sample.container_id);
+      return this.store.xadd(key, '*', encodeJson(sample), STREAM_CAPS.statsEntries);
+    });
+  }
+
+  latest(hostId: string, containerId: string, count: number): Promise<StreamEntry<StatsSample>[]> {
+    return settle(() => {
+      this.store.check();
+      const key = RedisKeys.stats(hostId, containerId);
+      const newestFirst = this.store.stream(key)?.revRange(null, count) ?? [];
+      return decodeEntries(key, rawEntries(newestFirst).reverse(), decodeStatsSample, this.logger);
+    });
+  }
+}

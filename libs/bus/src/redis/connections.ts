@@ -1,0 +1,68 @@
+import Redis, { type RedisOptions } from 'ioredis';
+import { describeError, type BusLogger } from '../common/logger';
+
+export interface ConnectionSettings {
+  url: string;
+  /** Prefix of every connection's CLIENT SETNAME, so `CLIENT LIST` shows who is who. */
+  name: string;
+  protocol: 2 | 3;
+  logger: BusLogger;
+}
+
+/**
+ * Opens one connection. Reply shapes: only typed commands are used (`xread`, `xrange`, ...),
+ * whose replies ioredis 6 maps to the same shapes under RESP2 and RESP3; a raw `call('XREAD')`
+ * would not be (RESP3 returns a map, flattened to `[key, entries, ...]`).
+ */
+export function openConnection(
+  settings: ConnectionSettings,
+  role: string,
+  extra: RedisOptions = {},
+): Redis {
+  const connectionName = `${settings.name}:${role}`;
+  const client = new Redis(settings.url, {
+    protocol: settings.protocol,
+    connectionName,
+    // disconnect() arms a timer of this length even on a socket that is already gone (while
+    // reconnecting), which would hold the process open that long after close().
+    disconnectTimeout: 200,
+    ...extra,
+  });
+  reportOutages(client, connectionName, settings.logger);
+  return client;
+}
+
+/** One warning per outage (ioredis emits an error per reconnect attempt), one line on recovery. */
+function reportOutages(client: Redis, name: string, logger: BusLogger): void {
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn(`redis connection ${name}: ${describeError(error)}`);
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.log?.(`redis connection ${name} is back`);
+  });
+}
+
+/**
+ * Closes a connection without hanging: QUIT when connected (pending replies still arrive),
+ * otherwise disconnect. ioredis leaves commands queued while it was reconnecting pending forever
+ * after `disconnect()`, so those are failed explicitly.
+ */
+export async function closeConnection(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  if (client.status === 'ready') {
+    try {
+      await client.quit();
+      return;
+    } catch {
+      // Fall through: the socket is gone anyway.
+    }
+  }
+  client.disconnect();
+  const internal = client as unknown as { flushQueue?: (error: Error) => void };
+  internal.flushQueue?.(new Error('Connection is closed.'));
+}

@@ -1,0 +1,131 @@
+import { TIMINGS } from '@flotilla/contracts';
+import type { RawStreamEntry } from '../codecs';
+import { BusClosedError } from '../common/errors';
+import { silentLogger, type BusLogger } from '../common/logger';
+import { ReplyWaiter } from '../common/reply-waiter';
+import type { Bus, StreamFollower } from '../ports';
+import { closeConnection, openConnection, type ConnectionSettings } from './connections';
+import { RedisCommandRepository } from './redis-command.repository';
+import { RedisEventRepository } from './redis-event.repository';
+import { RedisHostRepository } from './redis-host.repository';
+import { RedisLeaseRepository } from './redis-lease.repository';
+import { RedisLogRepository } from './redis-log.repository';
+import { RedisSnapshotRepository } from './redis-snapshot.repository';
+import { RedisStatsRepository } from './redis-stats.repository';
+import { RedisStreamFollower } from './redis-stream-follower';
+import { toRawEntries } from './replies';
+import { WakeHub } from './wake-hub';
+
+export interface RedisBusOptions {
+  /** `redis://[user:password@]host:port[/db]` */
+  url: string;
+  logger?: BusLogger;
+  /** Names the connections (`CLIENT LIST`): `<name>:cmd`, `<name>:wake`, `<name>:follow`. */
+  name?: string;
+  /**
+   * RESP version. 2 by default: every reply shape the bus reads is the same under both with
+   * ioredis 6 (the contract tests run under both), and RESP2 also works through proxies and
+   * Redis versions without HELLO 3.
+   */
+  protocol?: 2 | 3;
+  /** Heartbeat TTL; `TIMINGS.heartbeatTtlMs` unless a test needs it short. */
+  heartbeatTtlMs?: number;
+  /** Longest XREAD BLOCK of a follower (see RedisStreamFollower); 5 s by default. */
+  followerBlockMs?: number;
+}
+
+/** How long `ping()` waits for an answer before reporting the bus not ready. */
+const PING_TIMEOUT_MS = 2_000;
+
+/**
+ * The fleet bus over Redis: one command connection shared by every repository, one subscriber
+ * connection (opened on the first `onWake`), and one connection per stream follower, including
+ * the one behind every `awaitReply` of this bus.
+ */
+export function createRedisBus(options: RedisBusOptions): Bus {
+  const logger = options.logger ?? silentLogger;
+  const settings: ConnectionSettings = {
+    url: options.url,
+    name: options.name ?? 'flotilla',
+    protocol: options.protocol ?? 2,
+    logger,
+  };
+  const command = openConnection(settings, 'cmd');
+  const wakes = new WakeHub(() => openConnection(settings, 'wake'), logger);
+  const followers = new Set<RedisStreamFollower>();
+  let closed = false;
+
+  const follower = (
+    onEntries: (key: string, entries: RawStreamEntry[]) => void,
+  ): StreamFollower => {
+    if (closed) throw new BusClosedError();
+    const created = new RedisStreamFollower(
+      {
+        // Waits out outages instead of failing reads after a number of retries.
+        connection: openConnection(settings, 'follow', { maxRetriesPerRequest: null }),
+        unblock: async (clientId) => Number(await command.client('UNBLOCK', clientId)),
+        logger,
+        blockMs: options.followerBlockMs ?? 5_000,
+      },
+      onEntries,
+    );
+    followers.add(created);
+    const close = created.close.bind(created);
+    created.close = async () => {
+      followers.delete(created);
+      await close();
+    };
+    return created;
+  };
+
+  const replies = new ReplyWaiter({
+    createFollower: follower,
+    readRange: async (key, after, until, count) =>
+      toRawEntries(await command.xrange(key, `(${after}`, until, 'COUNT', count)),
+    logger,
+  });
+  const snapshots = new RedisSnapshotRepository(command, logger);
+
+  return {
+    hosts: new RedisHostRepository(
+      command,
+      options.heartbeatTtlMs ?? TIMINGS.heartbeatTtlMs,
+      logger,
+    ),
+    snapshots,
+    events: new RedisEventRepository(command, snapshots, logger),
+    logs: new RedisLogRepository(command, logger),
+    stats: new RedisStatsRepository(command, logger),
+    leases: new RedisLeaseRepository(command, wakes),
+    commands: new RedisCommandRepository(command, replies),
+    follower,
+    ping: () => ping(command),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await replies.close();
+      await Promise.all([...followers].map((f) => f.close()));
+      const subscriber = wakes.connectionIfOpen;
+      await Promise.all([closeConnection(command), subscriber && closeConnection(subscriber)]);
+    },
+  };
+}
+
+/** Fails at once while reconnecting (readiness must not hang), else waits a bounded time. */
+async function ping(command: ReturnType<typeof openConnection>): Promise<void> {
+  if (command.status === 'reconnecting' || command.status === 'end' || command.status === 'close') {
+    throw new Error(`redis is not connected (${command.status})`);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`redis did not answer PING within ${PING_TIMEOUT_MS} ms`)),
+      PING_TIMEOUT_MS,
+    );
+  });
+  try {
+    await Promise.race([command.ping(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,48 @@
+import { containerOfLeaseMember, leaseMember, RedisKeys } from '@flotilla/contracts';
+import type Redis from 'ioredis';
+import { leaseKey } from '../common/lease-key';
+import type { LeaseKind, LeaseRepository } from '../ports';
+import { execAll } from './replies';
+import type { WakeHub } from './wake-hub';
+
+export class RedisLeaseRepository implements LeaseRepository {
+  constructor(
+    private readonly redis: Redis,
+    private readonly wakes: WakeHub,
+  ) {}
+
+  async acquire(
+    kind: LeaseKind,
+    hostId: string,
+    containerId: string,
+    holder: string,
+    ttlMs: number,
+  ): Promise<void> {
+    const batch = this.redis
+      .multi()
+      .zadd(leaseKey(kind, hostId), Date.now() + ttlMs, leaseMember(containerId, holder));
+    await execAll(batch.publish(RedisKeys.wake(hostId), kind));
+  }
+
+  async release(
+    kind: LeaseKind,
+    hostId: string,
+    containerId: string,
+    holder: string,
+  ): Promise<void> {
+    await this.redis.zrem(leaseKey(kind, hostId), leaseMember(containerId, holder));
+  }
+
+  async active(kind: LeaseKind, hostId: string): Promise<string[]> {
+    const key = leaseKey(kind, hostId);
+    const [, members] = (await execAll(
+      // Purge first, in the same transaction, so expired members are never reported.
+      this.redis.multi().zremrangebyscore(key, '-inf', `(${Date.now()}`).zrange(key, 0, '-1'),
+    )) as [number, string[]];
+    return [...new Set(members.map(containerOfLeaseMember))];
+  }
+
+  onWake(hostId: string, onWake: () => void): Promise<() => Promise<void>> {
+    return this.wakes.subscribe(RedisKeys.wake(hostId), onWake);
+  }
+}

@@ -1,0 +1,85 @@
+import { RedisKeys, STREAM_CAPS } from '@flotilla/contracts';
+import type Redis from 'ioredis';
+import { decodeLogEntries, encodeLogBatch } from '../codecs';
+import { LogSequenceError } from '../common/errors';
+import { EDGE_SCAN, firstValidLogEntry, tailLogEntries } from '../common/log-reads';
+import type { BusLogger } from '../common/logger';
+import type { LogBatch, LogEntry, LogRepository } from '../ports';
+import { capped, toRawEntries } from './replies';
+
+export class RedisLogRepository implements LogRepository {
+  constructor(
+    private readonly redis: Redis,
+    private readonly logger: BusLogger,
+  ) {}
+
+  async append(
+    hostId: string,
+    containerId: string,
+    firstSeq: number,
+    batch: LogBatch,
+  ): Promise<LogEntry> {
+    const key = RedisKeys.logs(hostId, containerId);
+    const { entry, fields } = encodeLogBatch(firstSeq, batch);
+    try {
+      await this.redis.xadd(
+        key,
+        ...capped(STREAM_CAPS.logEntries),
+        entry.id,
+        ...['l', fields.l, 'n', fields.n, 'e', fields.e, 't', fields.t],
+      );
+    } catch (error: unknown) {
+      if (!(error instanceof Error) || !/equal or smaller/.test(error.message)) throw error;
+      const [newest] = await this.redis.xrevrange(key, '+', '-', 'COUNT', 1);
+      throw new LogSequenceError(key, entry.id, newest?.[0] ?? null);
+    }
+    return entry;
+  }
+
+  async last(hostId: string, containerId: string): Promise<LogEntry | null> {
+    const key = RedisKeys.logs(hostId, containerId);
+    // Usually the newest entry is valid: read one, and look further only when it is not.
+    const newest = toRawEntries(await this.redis.xrevrange(key, '+', '-', 'COUNT', 1));
+    if (newest.length === 0) return null;
+    const [valid] = decodeLogEntries(key, newest, this.logger);
+    if (valid) return valid;
+    const page = toRawEntries(await this.redis.xrevrange(key, '+', '-', 'COUNT', EDGE_SCAN));
+    return firstValidLogEntry(key, page.slice(1), this.logger);
+  }
+
+  async first(hostId: string, containerId: string): Promise<LogEntry | null> {
+    const key = RedisKeys.logs(hostId, containerId);
+    const page = toRawEntries(await this.redis.xrange(key, '-', '+', 'COUNT', EDGE_SCAN));
+    return firstValidLogEntry(key, page, this.logger);
+  }
+
+  async range(
+    hostId: string,
+    containerId: string,
+    after: string,
+    count: number,
+  ): Promise<LogEntry[]> {
+    const key = RedisKeys.logs(hostId, containerId);
+    const entries = await this.redis.xrange(key, `(${after}`, '+', 'COUNT', count);
+    return decodeLogEntries(key, toRawEntries(entries), this.logger);
+  }
+
+  tail(hostId: string, containerId: string, lines: number): Promise<LogEntry[]> {
+    const key = RedisKeys.logs(hostId, containerId);
+    return tailLogEntries(
+      key,
+      lines,
+      async (before, count) =>
+        toRawEntries(
+          await this.redis.xrevrange(
+            key,
+            before === null ? '+' : `(${before}`,
+            '-',
+            'COUNT',
+            count,
+          ),
+        ),
+      this.logger,
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import type { Bus } from '@flotilla/bus';
+import { PrincipalResolver } from './auth/principal-resolver.service';
+import { LeaseKeeper } from './bus/lease-keeper.service';
+import { StreamRouter } from './bus/stream-router.service';
+import { ActionFeed } from './commands/action-feed.service';
+import { CommandService } from './commands/command.service';
+import type { GatewayConfig } from './config/gateway.config';
+import { ErrorReporter } from './core/error-reporter';
+import type { GatewayTuning } from './core/gateway-tuning';
+import { BUS, GATEWAY_CONFIG, GATEWAY_TUNING, REPLICA_ID } from './core/tokens';
+import { ContainerResolver } from './fleet/container-resolver.service';
+import { FleetQueryService } from './fleet/fleet-query.service';
+import { FleetStateService } from './fleet/fleet-state.service';
+import { GatewayInspector } from './gateway-inspector.service';
+import { ContainersController } from './http/containers.controller';
+import { HealthController } from './http/health.controller';
+import { HostsController } from './http/hosts.controller';
+import { MetricsController } from './http/metrics.controller';
+import { LogStreamService } from './logs/log-stream.service';
+import { GatewayMetrics } from './metrics/gateway-metrics';
+import { ClientOutbox } from './socket/client-outbox.service';
+import { FleetGateway } from './socket/fleet.gateway';
+import { IoServerRef } from './socket/io-server.ref';
+import { SessionRegistry } from './socket/session-registry.service';
+import { SessionService } from './socket/session.service';
+import { SocketEdge } from './socket/socket-edge.service';
+import { StatsStreamService } from './stats/stats-stream.service';
+
+export interface AppModuleOptions {
+  config: GatewayConfig;
+  tuning: GatewayTuning;
+  bus: Bus;
+  replicaId: string;
+}
+
+/** The gateway: one module, its dependencies (config, bus, replica id) handed in by `startGateway`. */
+@Module({})
+export class AppModule {
+  static register(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [TerminusModule.forRoot({ logger: false })],
+      controllers: [HostsController, ContainersController, HealthController, MetricsController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: options.config },
+        { provide: GATEWAY_TUNING, useValue: options.tuning },
+        { provide: BUS, useValue: options.bus },
+        { provide: REPLICA_ID, useValue: options.replicaId },
+        GatewayMetrics,
+        ErrorReporter,
+        PrincipalResolver,
+        StreamRouter,
+        LeaseKeeper,
+        SessionRegistry,
+        ClientOutbox,
+        IoServerRef,
+        ContainerResolver,
+        FleetStateService,
+        FleetQueryService,
+        LogStreamService,
+        StatsStreamService,
+        ActionFeed,
+        CommandService,
+        SessionService,
+        SocketEdge,
+        FleetGateway,
+        GatewayInspector,
+      ],
+    };
+  }
+}

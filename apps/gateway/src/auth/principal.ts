@@ -1,0 +1,31 @@
+import type { ContainerAction } from '@flotilla/contracts';
+
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Who is asking. Attached to every socket by the handshake middleware and to every HTTP
+ * request, and consulted only through `canSee` / `canDo`.
+ *
+ * `scopes` name what the principal may see: `host:*` every host, `host:<id>` one host.
+ */
+export interface Principal {
+  user: string;
+  roles: Role[];
+  scopes: string[];
+}
+
+/** `AUTH_MODE=none` (loopback only): everyone is an anonymous admin of everything. */
+export const ANONYMOUS_ADMIN: Principal = Object.freeze({
+  user: 'anonymous',
+  roles: ['admin'],
+  scopes: ['host:*'],
+}) as Principal;
+
+/** The least role that may perform each action. */
+export const ACTION_ROLE: Record<ContainerAction, Role> = {
+  start: 'operator',
+  stop: 'operator',
+  restart: 'operator',
+  remove: 'admin',
+};

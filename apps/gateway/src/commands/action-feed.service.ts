@@ -1,0 +1,40 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { ContainerActionPayload } from '@flotilla/contracts';
+import { canSee } from '../auth/access-policy';
+import { ClientOutbox } from '../socket/client-outbox.service';
+import { IoServerRef } from '../socket/io-server.ref';
+import { SessionRegistry } from '../socket/session-registry.service';
+
+/**
+ * Who did what: a `container_action` record reaches the viewers of the container on every
+ * replica. It crosses replicas through the adapter (`serverSideEmit`), and each replica hands it
+ * to its own sockets through `canSee`, like every other fan-out.
+ */
+@Injectable()
+export class ActionFeed {
+  private readonly logger = new Logger(ActionFeed.name);
+
+  constructor(
+    private readonly io: IoServerRef,
+    private readonly registry: SessionRegistry,
+    private readonly outbox: ClientOutbox,
+  ) {}
+
+  publish(record: ContainerActionPayload): void {
+    try {
+      this.io.get()?.serverSideEmit('container_action', record);
+    } catch (error: unknown) {
+      this.logger.warn(`sharing an action record failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.receive(record);
+  }
+
+  /** A record from this or another replica: to the local sockets that may see it. */
+  receive(record: ContainerActionPayload): void {
+    for (const session of this.registry.all()) {
+      if (!session.ready || !canSee(session.principal, record)) continue;
+      if (!session.filter.passesContainer(record.host_id, record.container_id)) continue;
+      this.outbox.send(session, 'container_action', record);
+    }
+  }
+}

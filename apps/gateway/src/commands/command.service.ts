@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { ContainerAction, ContainerActionPayload, CommandRequest } from '@flotilla/contracts';
+import type { Bus } from '@flotilla/bus';
+import { canDo } from '../auth/access-policy';
+import type { Principal } from '../auth/principal';
+import { GatewayError } from '../core/gateway-error';
+import type { GatewayTuning } from '../core/gateway-tuning';
+import { BUS, GATEWAY_TUNING } from '../core/tokens';
+import { ContainerResolver } from '../fleet/container-resolver.service';
+import { ActionFeed } from './action-feed.service';
+
+export interface ActionRequest {
+  host_id: string;
+  /** Full id or 12+ digit prefix. */
+  container_id: string;
+  action: ContainerAction;
+}
+
+export interface ActionResult {
+  action: ContainerAction;
+  unchanged: boolean;
+  container_id: string;
+  host_id: string;
+}
+
+/**
+ * Container actions, from a socket or from REST alike: authorise, send a `CommandRequest` to the
+ * host's agent, await its reply (or time out), and publish who did what to every viewer.
+ */
+@Injectable()
+export class CommandService {
+  private readonly logger = new Logger('Audit');
+
+  constructor(
+    @Inject(BUS) private readonly bus: Bus,
+    private readonly resolver: ContainerResolver,
+    private readonly feed: ActionFeed,
+    @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
+  ) {}
+
+  async run(principal: Principal, request: ActionRequest): Promise<ActionResult> {
+    const container = await this.resolver.resolve(principal, request.container_id, request.host_id);
+    if (!canDo(principal, request.action, container)) {
+      throw new GatewayError('forbidden', `you may not ${request.action} containers`, container.container_id);
+    }
+    const host = await this.bus.hosts.get(container.host_id);
+    if (!host?.online) {
+      throw new GatewayError('host_offline', `host ${container.host_id} is offline`, container.container_id);
+    }
+    const command: CommandRequest = {
+      v: 1,
+      request_id: randomUUID(),
+      host_id: container.host_id,
+      container_id: container.container_id,
+      action: request.action,
+      requested_by: principal.user.slice(0, 128),
+      expires_at: Date.now() + this.tuning.commandTimeoutMs,
+    };
+    const position = await this.bus.commands.send(command);
+    const reply = await this.bus.commands.awaitReply(
+      command.host_id,
+      command.request_id,
+      this.tuning.commandTimeoutMs,
+      position,
+    );
+    const error = reply === null ? 'the agent did not answer in time' : reply.ok ? null : (reply.error ?? 'the agent could not do it');
+    const record: ContainerActionPayload = {
+      host_id: command.host_id,
+      container_id: command.container_id,
+      action: command.action,
+      user: principal.user,
+      at: new Date().toISOString(),
+      ok: error === null,
+      error,
+    };
+    this.logger.log(
+      `${record.user} ${record.action} ${record.host_id}/${record.container_id.slice(0, 12)}: ${error ?? 'ok'}`,
+    );
+    this.feed.publish(record);
+    if (error !== null) {
+      const code = reply?.code === 'not_found' ? 'unknown_container' : 'command_failed';
+      throw new GatewayError(code, `${request.action} failed: ${error}`, command.container_id);
+    }
+    return {
+      action: command.action,
+      unchanged: reply?.unchanged ?? false,
+      container_id: command.container_id,
+      host_id: command.host_id,
+    };
+  }
+}

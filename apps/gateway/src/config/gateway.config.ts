@@ -1,0 +1,176 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const AUTH_MODES = ['none'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+/** Which browser origins may open sockets and call the REST API. */
+export type CorsPolicy =
+  | { kind: 'same-origin' }
+  | { kind: 'any' }
+  | { kind: 'list'; origins: string[] };
+
+/** The gateway's whole configuration, read once at start; nothing else reads `process.env`. */
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  redisUrl: string;
+  cors: CorsPolicy;
+  authMode: AuthMode;
+  logLevel: LogLevel;
+  /** Folder of the built web app; served when it exists. */
+  webDist: string;
+}
+
+export const DEFAULT_WEB_DIST = 'dist/apps/web/browser';
+
+/** What `--help` prints: every variable the gateway reads. */
+export const CONFIG_HELP = `Flotilla gateway: Socket.IO and REST for the dashboard; run any number of replicas.
+
+Usage: npm run start:gateway   (after npm run build:gateway)
+
+Environment:
+  PORT          Port to listen on (default 8080)
+  HOST          Address to listen on (default 127.0.0.1)
+  REDIS_URL     Redis of the fleet bus, e.g. redis://localhost:6379 (required)
+  CORS_ORIGINS  Browser origins allowed besides the gateway's own: a comma-separated list of
+                origins such as https://dash.example.com, or * for any (default: same origin only)
+  AUTH_MODE     none: every client is an anonymous admin; allowed only when HOST is a loopback
+                address (default none)
+  LOG_LEVEL     error | warn | log | debug | verbose (default log)
+  WEB_DIST      Folder of the built web app to serve (default ${DEFAULT_WEB_DIST}); skipped
+                when it does not exist
+`;
+
+export class ConfigError extends Error {}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  if (LOOPBACK_NAMES.has(host)) return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+const corsOrigins = z
+  .string()
+  .optional()
+  .transform((value, ctx): CorsPolicy => {
+    const raw = (value ?? '').trim();
+    if (raw === '') return { kind: 'same-origin' };
+    if (raw === '*') return { kind: 'any' };
+    const origins: string[] = [];
+    for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+      let url: URL | undefined;
+      try {
+        url = new URL(item);
+      } catch {
+        url = undefined;
+      }
+      if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== item.replace(/\/$/, '')) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `CORS_ORIGINS entries must be origins like https://dash.example.com, got "${item}"`,
+        });
+        return z.NEVER;
+      }
+      origins.push(url.origin);
+    }
+    return { kind: 'list', origins };
+  });
+
+const envSchema = z
+  .object({
+    PORT: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const raw = (value ?? '').trim();
+        if (raw === '') return 8080;
+        const port = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+        if (!(port >= 0 && port <= 65535)) {
+          ctx.addIssue({ code: 'custom', message: `PORT must be a number from 0 to 65535, got "${raw}"` });
+          return z.NEVER;
+        }
+        return port;
+      }),
+    HOST: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const raw = (value ?? '').trim();
+        if (raw === '') return '127.0.0.1';
+        if (!/^[A-Za-z0-9.:_-]{1,253}$/.test(raw)) {
+          ctx.addIssue({ code: 'custom', message: `HOST must be an address or host name, got "${raw}"` });
+          return z.NEVER;
+        }
+        return raw;
+      }),
+    REDIS_URL: z
+      .string({ error: 'REDIS_URL is required, e.g. redis://localhost:6379' })
+      .trim()
+      .min(1, 'REDIS_URL is required, e.g. redis://localhost:6379')
+      .refine((v) => /^rediss?:\/\/[^\s]+$/.test(v), 'REDIS_URL must start with redis:// or rediss://'),
+    CORS_ORIGINS: corsOrigins,
+    AUTH_MODE: z
+      .string()
+      .optional()
+      .transform((value, ctx): AuthMode => {
+        const raw = (value ?? '').trim() || 'none';
+        if ((AUTH_MODES as readonly string[]).includes(raw)) return raw as AuthMode;
+        ctx.addIssue({ code: 'custom', message: `AUTH_MODE must be one of ${AUTH_MODES.join(', ')}, got "${raw}"` });
+        return z.NEVER;
+      }),
+    LOG_LEVEL: z
+      .string()
+      .optional()
+      .transform((value, ctx): LogLevel => {
+        const raw = (value ?? '').trim() || 'log';
+        if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as LogLevel;
+        ctx.addIssue({ code: 'custom', message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(' | ')}, got "${raw}"` });
+        return z.NEVER;
+      }),
+    WEB_DIST: z
+      .string()
+      .optional()
+      .transform((value) => (value ?? '').trim() || DEFAULT_WEB_DIST),
+  })
+  .superRefine((env, ctx) => {
+    if (env.AUTH_MODE === 'none' && !isLoopback(env.HOST)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_MODE'],
+        message: `AUTH_MODE=none gives every client admin rights, so it is allowed only on a loopback HOST (127.0.0.1, ::1, localhost); HOST is ${env.HOST}`,
+      });
+    }
+  });
+
+/**
+ * Reads and validates the configuration from an environment map. Throws `ConfigError` with one
+ * readable line naming the first problem.
+ */
+export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(issue?.message ?? 'invalid configuration');
+  }
+  const v = parsed.data;
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    redisUrl: v.REDIS_URL,
+    cors: v.CORS_ORIGINS,
+    authMode: v.AUTH_MODE,
+    logLevel: v.LOG_LEVEL,
+    webDist: v.WEB_DIST,
+  };
+}
+
+/** The Nest logger levels enabled at `level`. */
+export function enabledLogLevels(level: LogLevel): LogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}

@@ -1,0 +1,43 @@
+import { TIMINGS } from '@flotilla/contracts';
+
+/**
+ * Timings and caps of one replica. The defaults are for production; tests shorten the timings
+ * so they run quickly.
+ */
+export interface GatewayTuning {
+  /** How often the replica reads the host list (new hosts, expired heartbeats). */
+  hostPollMs: number;
+  leaseTtlMs: number;
+  leaseRenewMs: number;
+  commandTimeoutMs: number;
+  /** Stream requests (start_log_stream, subscribe_stats, subscribe) a socket may burst... */
+  streamRequestBurst: number;
+  /** ...and sustain per second. */
+  streamRequestsPerSecond: number;
+  /** Log and stats streams one socket may hold at once. */
+  maxStreamsPerSocket: number;
+  /** Bytes queued for a socket above which live log lines are dropped (and counted) for it. */
+  socketBufferCapBytes: number;
+  /** Largest text of one `log_update` (whole entries are never split). */
+  maxUpdateBytes: number;
+  /** How often sockets that fell behind are checked for having drained. */
+  drainCheckMs: number;
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+}
+
+export const DEFAULT_TUNING: GatewayTuning = {
+  hostPollMs: TIMINGS.heartbeatIntervalMs,
+  leaseTtlMs: TIMINGS.leaseTtlMs,
+  leaseRenewMs: TIMINGS.leaseRenewMs,
+  commandTimeoutMs: TIMINGS.commandTimeoutMs,
+  streamRequestBurst: 20,
+  streamRequestsPerSecond: 5,
+  maxStreamsPerSocket: 32,
+  socketBufferCapBytes: 512 * 1024,
+  maxUpdateBytes: 64 * 1024,
+  drainCheckMs: 100,
+  // A client that stops answering is gone within interval + timeout = 20 s.
+  pingIntervalMs: 10_000,
+  pingTimeoutMs: 10_000,
+};

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { LeaseKeeper } from './bus/lease-keeper.service';
+import { StreamRouter } from './bus/stream-router.service';
+import { LogStreamService } from './logs/log-stream.service';
+import { ClientOutbox } from './socket/client-outbox.service';
+import { SessionRegistry } from './socket/session-registry.service';
+import { StatsStreamService } from './stats/stats-stream.service';
+
+/** What a replica holds right now: for tests, benchmarks and diagnostics. */
+export interface GatewayInspection {
+  sessions: number;
+  logChannels: { key: string; viewers: number }[];
+  statsChannels: { key: string; viewers: number }[];
+  followedKeys: string[];
+  leases: string[];
+  /** Sockets a paced send or a gap marker is waiting on to drain. */
+  drainWaiters: number;
+  /** Bytes queued per connected socket id. */
+  bufferedBytes: Record<string, number>;
+}
+
+@Injectable()
+export class GatewayInspector {
+  constructor(
+    private readonly registry: SessionRegistry,
+    private readonly logs: LogStreamService,
+    private readonly stats: StatsStreamService,
+    private readonly router: StreamRouter,
+    private readonly leases: LeaseKeeper,
+    private readonly outbox: ClientOutbox,
+  ) {}
+
+  inspect(): GatewayInspection {
+    const bufferedBytes: Record<string, number> = {};
+    for (const session of this.registry.all()) bufferedBytes[session.id] = this.outbox.bufferedBytes(session);
+    return {
+      sessions: this.registry.size,
+      logChannels: this.logs.channelSummary(),
+      statsChannels: this.stats.channelSummary(),
+      followedKeys: this.router.followedKeys(),
+      leases: this.leases.held(),
+      drainWaiters: this.outbox.waiting,
+      bufferedBytes,
+    };
+  }
+}

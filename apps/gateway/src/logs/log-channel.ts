@@ -1,0 +1,38 @@
+import type { Container } from '@flotilla/contracts';
+import type { ClientSession } from '../socket/client-session';
+import type { StreamMeta } from './log-slicing';
+
+/** One socket watching one container's log. */
+export class LogView {
+  /** Number of the last line sent to (or deliberately skipped for) the socket. */
+  cursor = 0;
+  /** Fed by the follower; otherwise still sending its backfill or catching up by range reads. */
+  live = false;
+  /** Live lines skipped since the socket fell behind, reported in one gap marker once it drains. */
+  dropped = 0;
+  /** The id the socket had received up to when dropping began (the gap marker's `resume_after`). */
+  resumeAfter: string | null = null;
+
+  constructor(
+    readonly session: ClientSession,
+    readonly channel: LogChannel,
+  ) {}
+}
+
+/** A container's log stream as this replica follows it for its local viewers. */
+export class LogChannel {
+  readonly viewers = new Map<string, LogView>();
+  /** Number of the last line of the newest entry the follower handed out (or follows from). */
+  delivered = 0;
+  ready: Promise<void> = Promise.resolve();
+  closed = false;
+
+  constructor(
+    readonly key: string,
+    readonly container: Container,
+  ) {}
+
+  get meta(): StreamMeta {
+    return { container_id: this.container.container_id, host_id: this.container.host_id, tty: this.container.tty };
+  }
+}

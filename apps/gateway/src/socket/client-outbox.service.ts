@@ -1,0 +1,98 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { ServerEventName, ServerToClientEvents } from '@flotilla/contracts';
+import { GATEWAY_TUNING } from '../core/tokens';
+import type { GatewayTuning } from '../core/gateway-tuning';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
+import type { ClientSession } from './client-session';
+
+/** The parts of engine.io's socket the outbox reads to know how much is queued for a client. */
+interface EngineConnection {
+  writeBuffer?: { data?: unknown }[];
+  transport?: { socket?: { bufferedAmount?: number } };
+}
+
+interface RoomWaiter {
+  session: ClientSession;
+  below: number;
+  resolve: (ok: boolean) => void;
+}
+
+/**
+ * Every message to a client goes through here: typed by the contract's event map, counted, and
+ * measured against the client's queue so slow clients cannot make the replica buffer without
+ * bound.
+ */
+@Injectable()
+export class ClientOutbox implements OnModuleDestroy {
+  private readonly waiters = new Set<RoomWaiter>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly metrics: GatewayMetrics,
+    @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
+  ) {}
+
+  send<E extends ServerEventName>(session: ClientSession, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
+    if (session.closed) return;
+    this.metrics.messagesOut.inc({ event });
+    (session.socket.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
+  }
+
+  /** Bytes queued for the client: engine.io's write buffer plus what the websocket holds. */
+  bufferedBytes(session: ClientSession): number {
+    const conn = session.socket.conn as unknown as EngineConnection;
+    let bytes = conn.transport?.socket?.bufferedAmount ?? 0;
+    for (const packet of conn.writeBuffer ?? []) {
+      const data = packet.data;
+      if (typeof data === 'string') bytes += data.length;
+      else if (data instanceof Uint8Array) bytes += data.byteLength;
+    }
+    return bytes;
+  }
+
+  /** Is the client's queue over `cap` (by default the cap above which live lines are dropped)? */
+  isBackedUp(session: ClientSession, cap = this.tuning.socketBufferCapBytes): boolean {
+    return this.bufferedBytes(session) > cap;
+  }
+
+  /**
+   * Resolves true once the client's queue is at most `below` bytes (by default the cap), false
+   * if the client goes away first.
+   */
+  whenRoom(session: ClientSession, below = this.tuning.socketBufferCapBytes): Promise<boolean> {
+    if (session.closed) return Promise.resolve(false);
+    if (this.bufferedBytes(session) <= below) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      this.waiters.add({ session, below, resolve });
+      this.timer ??= setInterval(() => this.check(), this.tuning.drainCheckMs);
+    });
+  }
+
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
+  onModuleDestroy(): void {
+    for (const waiter of this.waiters) waiter.resolve(false);
+    this.waiters.clear();
+    this.stopTimer();
+  }
+
+  private check(): void {
+    for (const waiter of this.waiters) {
+      if (waiter.session.closed) {
+        this.waiters.delete(waiter);
+        waiter.resolve(false);
+      } else if (this.bufferedBytes(waiter.session) <= waiter.below) {
+        this.waiters.delete(waiter);
+        waiter.resolve(true);
+      }
+    }
+    if (this.waiters.size === 0) this.stopTimer();
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,123 @@
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import {
+  containerActionSchema,
+  heartbeatSchema,
+  startLogStreamSchema,
+  statsSubscriptionSchema,
+  stopLogStreamSchema,
+  subscribeSchema,
+  type ContainerActionAck,
+  type ErrorAck,
+  type HeartbeatAck,
+  type OkAck,
+  type StartLogStreamAck,
+} from '@flotilla/contracts';
+import { PrincipalResolver } from '../auth/principal-resolver.service';
+import { ActionFeed } from '../commands/action-feed.service';
+import { CommandService } from '../commands/command.service';
+import { LogStreamService } from '../logs/log-stream.service';
+import { StatsStreamService } from '../stats/stats-stream.service';
+import { IoServerRef } from './io-server.ref';
+import { SessionService } from './session.service';
+import { SocketEdge } from './socket-edge.service';
+import type { FleetServer, FleetSocket } from './socket-types';
+
+/**
+ * The Socket.IO edge: one handler per client event, each validated by the edge against the
+ * contract's schema and delegated in one call. Transport options (websocket only, message size,
+ * ping timing, origin check, Redis adapter) are set by `FleetIoAdapter`.
+ */
+@WebSocketGateway()
+export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  @WebSocketServer() server!: FleetServer;
+
+  constructor(
+    private readonly edge: SocketEdge,
+    private readonly sessions: SessionService,
+    private readonly logs: LogStreamService,
+    private readonly stats: StatsStreamService,
+    private readonly commands: CommandService,
+    private readonly feed: ActionFeed,
+    private readonly principals: PrincipalResolver,
+    private readonly io: IoServerRef,
+  ) {}
+
+  afterInit(server: FleetServer): void {
+    this.io.attach(server);
+    server.use((socket, next) => {
+      const principal = this.principals.resolve(socket.request);
+      if (!principal) {
+        next(new Error('unauthenticated'));
+        return;
+      }
+      socket.data.principal = principal;
+      next();
+    });
+    server.on('container_action', (record) => this.feed.receive(record));
+  }
+
+  handleConnection(socket: FleetSocket): void {
+    this.sessions.connect(socket);
+  }
+
+  handleDisconnect(socket: FleetSocket): void {
+    this.sessions.disconnect(socket);
+  }
+
+  @SubscribeMessage('start_log_stream')
+  startLogStream(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<StartLogStreamAck> {
+    return this.edge.handle(socket, 'start_log_stream', startLogStreamSchema, body, (s, p) => this.logs.start(s, p), {
+      rateLimited: true,
+    });
+  }
+
+  @SubscribeMessage('stop_log_stream')
+  stopLogStream(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<OkAck> {
+    return this.edge.handle(socket, 'stop_log_stream', stopLogStreamSchema, body, (s, p) => this.logs.stop(s, p));
+  }
+
+  @SubscribeMessage('subscribe_stats')
+  subscribeStats(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<OkAck> {
+    return this.edge.handle(socket, 'subscribe_stats', statsSubscriptionSchema, body, (s, p) => this.stats.subscribe(s, p), {
+      rateLimited: true,
+    });
+  }
+
+  @SubscribeMessage('unsubscribe_stats')
+  unsubscribeStats(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<OkAck> {
+    return this.edge.handle(socket, 'unsubscribe_stats', statsSubscriptionSchema, body, (s, p) => this.stats.unsubscribe(s, p));
+  }
+
+  @SubscribeMessage('subscribe')
+  subscribe(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<OkAck> {
+    return this.edge.handle(socket, 'subscribe', subscribeSchema, body, (s, p) => this.sessions.subscribe(s, p), {
+      rateLimited: true,
+    });
+  }
+
+  @SubscribeMessage('container_action')
+  containerAction(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<ContainerActionAck> {
+    return this.edge.handle(socket, 'container_action', containerActionSchema, body, async (s, p) => {
+      const result = await this.commands.run(s.principal, p);
+      return { status: 'ok' as const, action: result.action, unchanged: result.unchanged };
+    });
+  }
+
+  @SubscribeMessage('heartbeat')
+  heartbeat(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<HeartbeatAck | ErrorAck> {
+    return this.edge.handle(socket, 'heartbeat', heartbeatSchema, body, (_s, p) => ({
+      status: 'ok' as const,
+      sent_at: p.sent_at,
+      server_time: Date.now(),
+    }));
+  }
+}

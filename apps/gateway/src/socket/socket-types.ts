@@ -1,0 +1,22 @@
+import type {
+  ClientToServerEvents,
+  ContainerActionPayload,
+  ServerToClientEvents,
+} from '@flotilla/contracts';
+import type { Server, Socket } from 'socket.io';
+import type { Principal } from '../auth/principal';
+
+/** Messages replicas send each other through the adapter. */
+export interface InterServerEvents {
+  container_action: (record: ContainerActionPayload) => void;
+}
+
+export interface SocketData {
+  principal: Principal;
+}
+
+export type FleetServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type FleetSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** Room every socket of a user joins, so the user's sessions can be ended on every replica. */
+export const userRoom = (user: string): string => `user:${user}`;

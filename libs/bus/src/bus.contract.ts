@@ -4,7 +4,7 @@
  * a bus implementation (see memory-bus.spec.ts and redis-bus.int-spec.ts).
  */
 import { RedisKeys, type FleetEvent } from '@flotilla/contracts';
-import { waitFor } from '@flotilla/testing';
+import { waitFor as waitForSlowly, type WaitForOptions } from '@flotilla/testing';
 import { decodeCommandRequest, decodeFleetEvent, type RawStreamEntry } from './codecs';
 import { LogSequenceError } from './common/errors';
 import { compareStreamIds } from './common/stream-ids';
@@ -41,6 +41,14 @@ export interface ContractOptions {
 export type ContractFactory = (options: ContractOptions) => Promise<ContractFixture>;
 
 const HEARTBEAT_TTL_MS = 500;
+
+/** Polls often: the awaited deliveries take a few milliseconds. */
+function waitFor<T>(
+  predicate: () => T | Promise<T>,
+  options: WaitForOptions = {},
+): Promise<NonNullable<T>> {
+  return waitForSlowly(predicate, { intervalMs: 5, ...options });
+}
 
 class CapturingLogger implements BusLogger {
   readonly messages: string[] = [];

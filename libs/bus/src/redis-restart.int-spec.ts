@@ -55,6 +55,12 @@ describe('redis bus across a Redis restart', () => {
     await waitFor(() => seen.includes(marker), { intervalMs: 10 });
     expect(seen).toEqual([before, ...after, marker]);
 
+    // The follower's connection has a new client id now; a stream followed from here on is still served.
+    const other = 'restart-other';
+    follower.follow(RedisKeys.events(other), '0-0');
+    const elsewhere = await bus.events.append(other, event(1));
+    await waitFor(() => seen.includes(elsewhere), { intervalMs: 10, timeoutMs: 2_000 });
+
     // An agent stand-in on a follower of its own, started after the restart.
     const agent = bus.follower((_key, entries) => {
       for (const entry of entries) {

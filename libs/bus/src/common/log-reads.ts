@@ -5,7 +5,9 @@ import type { BusLogger } from './logger';
 /** Reads up to `count` entries older than `before` (null: from the newest), newest first. */
 export type ReadBackwards = (before: string | null, count: number) => Promise<RawStreamEntry[]>;
 
-const PAGE = 100;
+/** Pages grow from FIRST_PAGE to MAX_PAGE entries: small tails cost one small read. */
+const FIRST_PAGE = 100;
+const MAX_PAGE = 1_000;
 
 /**
  * The newest entries covering at least `lines` lines, oldest first: pages backwards until
@@ -20,16 +22,18 @@ export async function tailLogEntries(
   const newestFirst: LogEntry[] = [];
   let covered = 0;
   let before: string | null = null;
+  let size = FIRST_PAGE;
   while (covered < lines) {
-    const page = await readBackwards(before, PAGE);
+    const page = await readBackwards(before, size);
     for (const entry of decodeLogEntries(key, page, logger)) {
       newestFirst.push(entry);
       covered += entry.n;
       if (covered >= lines) break;
     }
     const oldest = page[page.length - 1];
-    if (page.length < PAGE || !oldest) break;
+    if (page.length < size || !oldest) break;
     before = oldest.id;
+    size = Math.min(MAX_PAGE, size * 2);
   }
   return newestFirst.reverse();
 }

@@ -28,13 +28,15 @@ export class MemoryLeaseRepository implements LeaseRepository {
 
   release(kind: LeaseKind, hostId: string, containerId: string, holder: string): Promise<void> {
     return settle(() => {
-      this.store.sortedSet(leaseKey(kind, hostId)).delete(leaseMember(containerId, holder));
+      this.store.check();
+      this.store.sortedSets.get(leaseKey(kind, hostId))?.delete(leaseMember(containerId, holder));
     });
   }
 
   active(kind: LeaseKind, hostId: string): Promise<string[]> {
     return settle(() => {
-      const leases = this.store.sortedSet(leaseKey(kind, hostId));
+      this.store.check();
+      const leases = this.store.sortedSets.get(leaseKey(kind, hostId)) ?? new Map<string, number>();
       const now = Date.now();
       const live = new Set<string>();
       for (const [member, expiresAt] of leases) {

@@ -37,7 +37,8 @@ export class MemorySnapshotRepository implements SnapshotRepository {
   get(hostId: string, containerId: string): Promise<Container | null> {
     return settle(() => {
       const key = RedisKeys.snapshot(hostId);
-      const text = this.store.hash(key).get(containerId);
+      this.store.check();
+      const text = this.store.hashes.get(key)?.get(containerId);
       return decodeJsonValue(containerSchema, text, `${key} ${containerId}`, this.logger);
     });
   }
@@ -45,7 +46,8 @@ export class MemorySnapshotRepository implements SnapshotRepository {
   /** Synchronous, so `events.snapshotAt` can pair it with the stream position atomically. */
   read(hostId: string): Container[] {
     const key = RedisKeys.snapshot(hostId);
-    const hash = this.store.hash(key);
+    this.store.check();
+    const hash = this.store.hashes.get(key) ?? new Map<string, string>();
     return [...hash].flatMap(
       ([id, text]) => decodeJsonValue(containerSchema, text, `${key} ${id}`, this.logger) ?? [],
     );

@@ -37,6 +37,7 @@ export class MemoryStore {
   }
 
   stream(key: string): MemoryStream | undefined {
+    this.check();
     return this.streams.get(key);
   }
 

@@ -19,7 +19,8 @@ export function openConnection(
   role: string,
   extra: RedisOptions = {},
 ): Redis {
-  const connectionName = `${settings.name}:${role}`;
+  // CLIENT SETNAME refuses spaces; keep names to a safe alphabet.
+  const connectionName = `${settings.name}:${role}`.replace(/[^A-Za-z0-9._:-]/g, '-');
   const client = new Redis(settings.url, {
     protocol: settings.protocol,
     connectionName,

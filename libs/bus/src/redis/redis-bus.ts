@@ -59,22 +59,18 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     onEntries: (key: string, entries: RawStreamEntry[]) => void,
   ): StreamFollower => {
     if (closed) throw new BusClosedError();
-    const created = new RedisStreamFollower(
+    const created: RedisStreamFollower = new RedisStreamFollower(
       {
         // Waits out outages instead of failing reads after a number of retries.
         connection: openConnection(settings, 'follow', { maxRetriesPerRequest: null }),
         unblock: async (clientId) => Number(await command.client('UNBLOCK', clientId)),
         logger,
         blockMs: options.followerBlockMs ?? 5_000,
+        onClose: () => followers.delete(created),
       },
       onEntries,
     );
     followers.add(created);
-    const close = created.close.bind(created);
-    created.close = async () => {
-      followers.delete(created);
-      await close();
-    };
     return created;
   };
 
@@ -105,8 +101,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
       closed = true;
       await replies.close();
       await Promise.all([...followers].map((f) => f.close()));
-      const subscriber = wakes.connectionIfOpen;
-      await Promise.all([closeConnection(command), subscriber && closeConnection(subscriber)]);
+      await Promise.all([closeConnection(command), wakes.close()]);
     },
   };
 }
@@ -123,8 +118,11 @@ async function ping(command: ReturnType<typeof openConnection>): Promise<void> {
       PING_TIMEOUT_MS,
     );
   });
+  const answer = command.ping();
+  // Should the timeout win, a late failure of the PING must not surface as an unhandled rejection.
+  answer.catch(() => undefined);
   try {
-    await Promise.race([command.ping(), timeout]);
+    await Promise.race([answer, timeout]);
   } finally {
     clearTimeout(timer);
   }

@@ -13,6 +13,8 @@ export interface RedisFollowerDeps {
   logger: BusLogger;
   /** Longest block of one XREAD: how late a change is picked up when an unblock cannot be sent. */
   blockMs: number;
+  /** Called once when the follower is closed. */
+  onClose?: () => void;
 }
 
 /** Entries per stream per read: bounds one reply while a follower catches up. */
@@ -73,6 +75,7 @@ export class RedisStreamFollower implements StreamFollower {
   async close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
+      this.deps.onClose?.();
       for (const cut of [...this.onClose]) cut();
       this.wakeIdle?.();
       // Ends a blocked XREAD at once; the loop has stopped waiting on it either way.

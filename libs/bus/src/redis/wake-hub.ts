@@ -1,5 +1,7 @@
 import type Redis from 'ioredis';
+import { BusClosedError } from '../common/errors';
 import { describeError, type BusLogger } from '../common/logger';
+import { closeConnection } from './connections';
 
 interface Channel {
   listeners: Set<() => void>;
@@ -13,6 +15,7 @@ interface Channel {
 export class WakeHub {
   private subscriber: Redis | undefined;
   private readonly channels = new Map<string, Channel>();
+  private closed = false;
 
   constructor(
     private readonly open: () => Redis,
@@ -21,6 +24,7 @@ export class WakeHub {
 
   /** Resolves once Redis confirmed the subscription, so a wake sent afterwards is not missed. */
   async subscribe(name: string, listener: () => void): Promise<() => Promise<void>> {
+    if (this.closed) throw new BusClosedError();
     const subscriber = this.connection();
     let channel = this.channels.get(name);
     if (!channel) {
@@ -40,7 +44,7 @@ export class WakeHub {
     return async () => {
       if (stopped) return;
       stopped = true;
-      if (this.remove(name, channel, entry) && subscriber.status === 'ready') {
+      if (this.remove(name, channel, entry) && !this.closed && subscriber.status === 'ready') {
         await subscriber.unsubscribe(name);
       }
     };
@@ -54,9 +58,10 @@ export class WakeHub {
     return true;
   }
 
-  /** The subscriber connection, if one was opened (the bus closes it). */
-  get connectionIfOpen(): Redis | undefined {
-    return this.subscriber;
+  async close(): Promise<void> {
+    this.closed = true;
+    this.channels.clear();
+    if (this.subscriber) await closeConnection(this.subscriber);
   }
 
   private connection(): Redis {

@@ -88,7 +88,13 @@ export interface StatsRepository {
 
 export interface LeaseRepository {
   /** Adds or renews a holder's lease on a container, and wakes the host's agent. */
-  acquire(kind: LeaseKind, hostId: string, containerId: string, holder: string, ttlMs: number): Promise<void>;
+  acquire(
+    kind: LeaseKind,
+    hostId: string,
+    containerId: string,
+    holder: string,
+    ttlMs: number,
+  ): Promise<void>;
   release(kind: LeaseKind, hostId: string, containerId: string, holder: string): Promise<void>;
   /** Container ids with at least one live lease; expired leases are purged. */
   active(kind: LeaseKind, hostId: string): Promise<string[]>;
@@ -138,7 +144,9 @@ export interface Bus {
   readonly leases: LeaseRepository;
   readonly commands: CommandRepository;
   /** A follower over raw stream entries (field map per entry). */
-  follower(onEntries: (key: string, entries: StreamEntry<Record<string, string>>[]) => void): StreamFollower;
+  follower(
+    onEntries: (key: string, entries: StreamEntry<Record<string, string>>[]) => void,
+  ): StreamFollower;
   /** Resolves when the bus answers (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

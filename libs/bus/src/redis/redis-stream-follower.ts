@@ -45,6 +45,7 @@ export class RedisStreamFollower implements StreamFollower {
   private reading = false;
   private readEnded: Promise<void> = Promise.resolve();
   private clientId: number | undefined;
+  private canUnblock = true;
   private interrupting = false;
   private closed = false;
   /** What close() must cut short: pending waits and pauses (kept in a set, never leaked). */
@@ -116,8 +117,8 @@ export class RedisStreamFollower implements StreamFollower {
   /** One XREAD; false once closed. */
   private async readOnce(): Promise<boolean> {
     const connection = this.deps.connection;
-    if (this.clientId === undefined) {
-      const id = await this.untilClosed(connection.client('ID'));
+    if (this.clientId === undefined && this.canUnblock) {
+      const id = await this.untilClosed(this.fetchClientId());
       if (id === CLOSED) return false;
       this.clientId = id;
     }
@@ -148,6 +149,30 @@ export class RedisStreamFollower implements StreamFollower {
     }
   }
 
+  /**
+   * The connection's id, for CLIENT UNBLOCK. A refusal from Redis itself (an ACL without CLIENT)
+   * is not an outage: the follower carries on without interrupts, picking up changes within
+   * `blockMs`.
+   */
+  private async fetchClientId(): Promise<number | undefined> {
+    const connection = this.deps.connection;
+    try {
+      return await connection.client('ID');
+    } catch (error: unknown) {
+      if (connection.status !== 'ready') throw error;
+      this.withoutUnblock(error);
+      return undefined;
+    }
+  }
+
+  private withoutUnblock(error: unknown): void {
+    if (!this.canUnblock) return;
+    this.canUnblock = false;
+    this.deps.logger.warn(
+      `stream follower cannot interrupt its reads (${describeError(error)}); changes wait up to ${this.deps.blockMs} ms`,
+    );
+  }
+
   private deliver(reply: [string, RedisStreamEntry[]][], used: Map<string, Cursor>): void {
     for (const [key, entries] of reply) {
       const cursor = used.get(key);
@@ -174,7 +199,7 @@ export class RedisStreamFollower implements StreamFollower {
       let misses = 0;
       while (!this.closed && this.reading && this.readVersion !== this.version && misses < 5) {
         const id = this.clientId;
-        if (id === undefined) return;
+        if (id === undefined || !this.canUnblock) return;
         const ended = this.readEnded;
         if ((await this.deps.unblock(id)) === 1) {
           misses = 0;
@@ -185,8 +210,9 @@ export class RedisStreamFollower implements StreamFollower {
         }
       }
     } catch (error: unknown) {
-      if (!this.closed)
-        this.deps.logger.warn(`stream follower unblock failed: ${describeError(error)}`);
+      if (this.closed) return;
+      if (describeError(error).includes('NOPERM')) this.withoutUnblock(error);
+      else this.deps.logger.warn(`stream follower unblock failed: ${describeError(error)}`);
     } finally {
       this.interrupting = false;
     }

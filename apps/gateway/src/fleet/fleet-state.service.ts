@@ -25,10 +25,13 @@ interface KnownHost {
   eventChangedAt: number;
 }
 
-export type ContainerRemovedListener = (hostId: string, containerId: string) => void;
+/** Called with one removed container, or with every container a host still has (a resync). */
+export type ContainerRemovedListener = (hostId: string, removed: string | ReadonlySet<string>) => void;
 
 /** Events read per range request while a socket catches up. */
 const CATCH_UP_PAGE = 500;
+/** How long a socket remembers its snapshots' revisions (see ClientSession.alreadyHas). */
+const SNAPSHOT_OVERLAP_MS = 10_000;
 
 /**
  * The fleet as this replica serves it: follows every known host's event stream (one follower for
@@ -92,6 +95,7 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
       position[host.host_id] = snapshot.position;
       for (const c of snapshot.containers) if (canSee(session.principal, c)) containers.push(c);
     });
+    session.rememberSnapshot(containers, SNAPSHOT_OVERLAP_MS);
     this.outbox.send(session, 'initial_state', { containers, hosts, position });
     session.ready = true;
     for (const host of hosts) void this.catchUp(session, host.host_id);
@@ -136,6 +140,9 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
       if (this.closed || !known) return;
       known.delivered = position;
       this.router.follow(RedisKeys.events(hostId), position, (entries) => this.onEvents(hostId, entries));
+      // Streams opened before the replica followed this host may name containers removed since.
+      const present = new Set(containers.filter((c) => c.state !== 'removed').map((c) => c.container_id));
+      for (const listener of this.removedListeners) listener(hostId, present);
       for (const session of this.registry.all()) {
         if (!session.ready) continue;
         if (session.cursors.has(hostId)) void this.catchUp(session, hostId);
@@ -151,6 +158,7 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
   /** Tells a socket about a host it has not seen: its status and containers, then live. */
   private present(session: ClientSession, status: HostStatus, containers: Container[], position: string): void {
     session.cursors.start(status.host_id, position);
+    session.rememberSnapshot(containers, SNAPSHOT_OVERLAP_MS);
     if (session.filter.passesHost(status.host_id)) this.outbox.send(session, 'host_state_change', status);
     for (const c of containers) this.sendContainer(session, c);
     void this.catchUp(session, status.host_id);
@@ -234,7 +242,7 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
 
   private deliver(session: ClientSession, hostId: string, event: FleetEvent): void {
     if (event.type === 'container') {
-      this.sendContainer(session, event.container);
+      if (!session.alreadyHas(event.container)) this.sendContainer(session, event.container);
       return;
     }
     const known = this.hosts.get(hostId);

@@ -55,7 +55,9 @@ export class LogStreamService implements OnModuleDestroy {
     @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
     fleet: FleetStateService,
   ) {
-    fleet.onContainerRemoved((hostId, containerId) => this.containerRemoved(hostId, containerId));
+    fleet.onContainerRemoved((hostId, removed) => {
+      for (const containerId of this.removedOn(hostId, removed)) this.containerRemoved(hostId, containerId);
+    });
     metrics.observe({ logStreams: () => this.channels.size });
   }
 
@@ -314,6 +316,15 @@ export class LogStreamService implements OnModuleDestroy {
       throw new GatewayError('unknown_container', `no log stream of ${ref} on this connection`, ref);
     }
     throw new GatewayError('ambiguous_container', `${ref} names several of your log streams; give a host_id`, ref);
+  }
+
+  /** The containers with a channel here that `removed` says are gone. */
+  private removedOn(hostId: string, removed: string | ReadonlySet<string>): string[] {
+    if (typeof removed === 'string') return [removed];
+    return [...this.channels.values()]
+      .map((c) => c.container)
+      .filter((c) => c.host_id === hostId && !removed.has(c.container_id))
+      .map((c) => c.container_id);
   }
 
   private containerRemoved(hostId: string, containerId: string): void {

@@ -1,3 +1,4 @@
+import type { Container } from '@flotilla/contracts';
 import { TokenBucket } from '../core/token-bucket';
 import type { Principal } from '../auth/principal';
 import { SocketCursors } from '../fleet/socket-cursors';
@@ -17,6 +18,13 @@ export class ClientSession {
   /** Stats stream keys (RedisKeys.stats) this socket watches. */
   readonly statsKeys = new Set<string>();
   filter: SubscriptionFilter = SubscriptionFilter.everything;
+  /**
+   * Revisions the socket's snapshots carried, kept for a short while: an agent updates the
+   * snapshot before it appends the event, so a snapshot may already hold a change whose event
+   * lies after the snapshot's position. Such an event is not sent again.
+   */
+  private snapshotRevisions: Map<string, number> | undefined;
+  private snapshotRevisionsUntil = 0;
   /** `initial_state` has been sent. */
   ready = false;
   closed = false;
@@ -29,6 +37,26 @@ export class ClientSession {
 
   get id(): string {
     return this.socket.id;
+  }
+
+  rememberSnapshot(containers: readonly Container[], forMs: number): void {
+    this.snapshotRevisions ??= new Map();
+    for (const c of containers) this.snapshotRevisions.set(c.container_id, c.revision);
+    this.snapshotRevisionsUntil = Date.now() + forMs;
+  }
+
+  /** Did a snapshot sent to this socket already hold this (or a newer) state of the container? */
+  alreadyHas(container: Container): boolean {
+    const revisions = this.snapshotRevisions;
+    if (!revisions) return false;
+    if (Date.now() > this.snapshotRevisionsUntil) {
+      this.snapshotRevisions = undefined;
+      return false;
+    }
+    const known = revisions.get(container.container_id);
+    if (known === undefined) return false;
+    revisions.delete(container.container_id);
+    return container.revision <= known;
   }
 
   get streamCount(): number {

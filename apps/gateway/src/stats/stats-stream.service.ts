@@ -50,7 +50,9 @@ export class StatsStreamService implements OnModuleDestroy {
     metrics: GatewayMetrics,
     fleet: FleetStateService,
   ) {
-    fleet.onContainerRemoved((hostId, containerId) => this.containerRemoved(hostId, containerId));
+    fleet.onContainerRemoved((hostId, removed) => {
+      for (const containerId of this.removedOn(hostId, removed)) this.containerRemoved(hostId, containerId);
+    });
     metrics.observe({ statsStreams: () => this.channels.size });
   }
 
@@ -161,6 +163,15 @@ export class StatsStreamService implements OnModuleDestroy {
     const { container_id, host_id } = channel.container;
     this.leave(channel, session);
     this.outbox.send(session, 'stats_stream_stopped', { container_id, host_id, message });
+  }
+
+  /** The containers with a channel here that `removed` says are gone. */
+  private removedOn(hostId: string, removed: string | ReadonlySet<string>): string[] {
+    if (typeof removed === 'string') return [removed];
+    return [...this.channels.values()]
+      .map((c) => c.container)
+      .filter((c) => c.host_id === hostId && !removed.has(c.container_id))
+      .map((c) => c.container_id);
   }
 
   private containerRemoved(hostId: string, containerId: string): void {

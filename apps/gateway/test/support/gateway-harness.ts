@@ -1,0 +1,77 @@
+import { createRedisBus, type Bus } from '@flotilla/bus';
+import { startRedis, type RedisHandle } from '@flotilla/testing';
+import { loadGatewayConfig, type GatewayConfig } from '../../src/config/gateway.config';
+import type { GatewayTuning } from '../../src/core/gateway-tuning';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../../src/gateway-app';
+import { TestClient } from './test-client';
+
+/** Short timings so tests run quickly; the semantics are the production ones. */
+export const TEST_TUNING: Partial<GatewayTuning> = {
+  hostPollMs: 100,
+  leaseRenewMs: 200,
+  leaseTtlMs: 2_000,
+  commandTimeoutMs: 1_500,
+  drainCheckMs: 20,
+};
+
+export interface Harness {
+  redis: RedisHandle;
+  /** The test's own bus, playing the agents' part. */
+  bus: Bus;
+  gateways: RunningGateway[];
+  clients: TestClient[];
+  config: GatewayConfig;
+  startReplica(options?: GatewayOptions): Promise<RunningGateway>;
+  connect(replica: number | RunningGateway, options?: { waitInitial?: boolean }): Promise<TestClient>;
+  close(): Promise<void>;
+}
+
+/** A private redis-server, a bus on it, and `replicas` gateway replicas. */
+export async function startHarness(
+  options: { replicas?: number; tuning?: Partial<GatewayTuning>; env?: Record<string, string> } = {},
+): Promise<Harness> {
+  const redis = await startRedis();
+  const bus = createRedisBus({ url: redis.url, name: 'test-agent' });
+  const config = loadGatewayConfig({
+    REDIS_URL: redis.url,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    WEB_DIST: '/nonexistent/flotilla-web',
+    ...options.env,
+  });
+  const harness: Harness = {
+    redis,
+    bus,
+    gateways: [],
+    clients: [],
+    config,
+    async startReplica(extra: GatewayOptions = {}) {
+      const gateway = await startGateway(config, {
+        processMetrics: false,
+        ...extra,
+        tuning: { ...TEST_TUNING, ...options.tuning, ...extra.tuning },
+      });
+      harness.gateways.push(gateway);
+      return gateway;
+    },
+    async connect(replica, connectOptions) {
+      const gateway = typeof replica === 'number' ? harness.gateways[replica] : replica;
+      const client = await TestClient.connect(gateway.url, connectOptions);
+      harness.clients.push(client);
+      return client;
+    },
+    async close() {
+      for (const client of harness.clients) client.close();
+      await Promise.allSettled(harness.gateways.map((g) => g.close()));
+      await bus.close();
+      await redis.close();
+    },
+  };
+  try {
+    for (let i = 0; i < (options.replicas ?? 2); i++) await harness.startReplica();
+  } catch (error: unknown) {
+    await harness.close();
+    throw error;
+  }
+  return harness;
+}

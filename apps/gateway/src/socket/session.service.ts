@@ -5,6 +5,7 @@ import { isRoutineSocketError } from '../core/socket-noise';
 import type { GatewayTuning } from '../core/gateway-tuning';
 import { GATEWAY_TUNING } from '../core/tokens';
 import { ErrorReporter } from '../core/error-reporter';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { FleetStateService } from '../fleet/fleet-state.service';
 import { SubscriptionFilter } from '../fleet/subscription-filter';
 import { LogStreamService } from '../logs/log-stream.service';
@@ -29,7 +30,10 @@ export class SessionService {
     private readonly errors: ErrorReporter,
     private readonly io: IoServerRef,
     @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
-  ) {}
+    metrics: GatewayMetrics,
+  ) {
+    metrics.observe({ clients: () => registry.size });
+  }
 
   connect(socket: FleetSocket): void {
     const principal = socket.data.principal;

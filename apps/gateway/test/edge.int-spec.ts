@@ -48,7 +48,7 @@ describe('gateway edge: validation, errors, limits (real Redis)', () => {
     const client = await h.connect(0);
     const args = rest.length === 2 || typeof rest[0] === 'string' ? [payload, rest[0]] : [payload];
     const message = rest.find((r): r is RegExp => r instanceof RegExp) ?? /./;
-    const ack = (await client.requestRaw(event as string, ...args)) as { status: string; code: string; error: string };
+    const ack = (await client.requestRaw(event, ...args)) as { status: string; code: string; error: string };
     expect(ack).toMatchObject({ status: 'error', code: 'invalid_payload' });
     expect(ack.error).toMatch(message);
     const error = await client.waitFor('error');

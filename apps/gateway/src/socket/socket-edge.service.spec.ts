@@ -31,14 +31,14 @@ describe('SocketEdge', () => {
   afterEach(() => errorLog.mockRestore());
 
   it('hands a valid payload to the service and returns its ack', async () => {
-    const run = jest.fn().mockReturnValue({ status: 'ok' });
+    const run = jest.fn(() => ({ status: 'ok' }));
     await expect(edge.handle(socket, 'heartbeat', heartbeatSchema, { sent_at: 5 }, run)).resolves.toEqual({ status: 'ok' });
     expect(run).toHaveBeenCalledWith(session, { sent_at: 5 });
     expect(sent).toEqual([]);
   });
 
   it('never calls the service with an invalid payload', async () => {
-    const run = jest.fn();
+    const run = jest.fn(() => ({ status: 'ok' }));
     const ack = await edge.handle(socket, 'heartbeat', heartbeatSchema, { sent_at: 'x' }, run);
     expect(run).not.toHaveBeenCalled();
     expect(ack).toMatchObject({ status: 'error', code: 'invalid_payload' });
@@ -66,7 +66,7 @@ describe('SocketEdge', () => {
   });
 
   it('rate limits only when asked to', async () => {
-    const run = jest.fn().mockReturnValue({ status: 'ok' });
+    const run = jest.fn(() => ({ status: 'ok' }));
     await edge.handle(socket, 'heartbeat', heartbeatSchema, { sent_at: 1 }, run, { rateLimited: true });
     const limited = await edge.handle(socket, 'heartbeat', heartbeatSchema, { sent_at: 1 }, run, { rateLimited: true });
     expect(limited).toMatchObject({ code: 'rate_limited' });

@@ -34,6 +34,32 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**'] }] },
   },
   {
+    // The dashboard runs in the browser: no Node modules, and only types from the contract (its
+    // modules build zod schemas as they load; see apps/web/src/app/core/contract-runtime.ts).
+    files: ['apps/web/src/**/*.ts'],
+    ignores: ['apps/web/src/**/*.spec.ts', 'apps/web/src/testing/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['node:*', '@nestjs/*', 'ioredis', 'dockerode', 'zod'] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@flotilla/contracts',
+              allowTypeImports: true,
+              message: 'Import only types from the contract in apps/web (core/contract-runtime.ts has its values).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Test doubles of the dashboard are test code.
+    files: ['apps/web/src/testing/**/*.ts'],
+    rules: { '@typescript-eslint/explicit-module-boundary-types': 'off' },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       'no-console': 'off',

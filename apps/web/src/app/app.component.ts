@@ -1,0 +1,49 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, inject } from '@angular/core';
+import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { NotificationsComponent } from './core/notifications/notifications.component';
+import { ConnectionStatusComponent } from './core/socket/connection-status.component';
+import { ThemeToggleComponent } from './core/theme/theme-toggle.component';
+import { ThemeService } from './core/theme/theme.service';
+import { ConfirmDialogComponent } from './shared/confirm-dialog.component';
+import { ShortcutService } from './shared/shortcut.service';
+
+@Component({
+  selector: 'flo-root',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    RouterOutlet,
+    RouterLink,
+    RouterLinkActive,
+    ConnectionStatusComponent,
+    ThemeToggleComponent,
+    NotificationsComponent,
+    ConfirmDialogComponent,
+  ],
+  template: `
+    <a class="skip-link" href="#main">Skip to content</a>
+    <header class="shell__header">
+      <a class="shell__brand" routerLink="/" aria-label="Flotilla fleet overview">
+        <span class="shell__logo" aria-hidden="true">⛴</span> Flotilla
+      </a>
+      <nav class="shell__nav" aria-label="Main">
+        <a routerLink="/" routerLinkActive="is-active" [routerLinkActiveOptions]="{ exact: true }" data-testid="nav-fleet">Fleet</a>
+      </nav>
+      <span class="shell__spacer"></span>
+      <span class="shell__hint" aria-hidden="true"><kbd>/</kbd> search · <kbd>g</kbd> fleet</span>
+      <flo-connection-status />
+      <flo-theme-toggle />
+    </header>
+    <main id="main" class="shell__main" tabindex="-1">
+      <router-outlet />
+    </main>
+    <flo-notifications />
+    <flo-confirm-dialog />
+  `,
+})
+export class AppComponent {
+  constructor() {
+    inject(ThemeService);
+    const router = inject(Router);
+    inject(ShortcutService).register('g', () => void router.navigateByUrl('/'), inject(DestroyRef));
+  }
+}

@@ -1,0 +1,21 @@
+import type { Routes } from '@angular/router';
+
+export const routes: Routes = [
+  {
+    path: '',
+    pathMatch: 'full',
+    title: 'Fleet · Flotilla',
+    loadComponent: () => import('./fleet/fleet-page.component').then((m) => m.FleetPageComponent),
+  },
+  {
+    path: 'containers/:host/:id',
+    title: 'Container · Flotilla',
+    loadComponent: () => import('./fleet/container-page.component').then((m) => m.ContainerPageComponent),
+  },
+  {
+    path: 'logs/:host/:id',
+    title: 'Logs · Flotilla',
+    loadComponent: () => import('./logs/logs-page.component').then((m) => m.LogsPageComponent),
+  },
+  { path: '**', redirectTo: '' },
+];

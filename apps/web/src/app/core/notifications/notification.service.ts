@@ -1,0 +1,122 @@
+import { DestroyRef, Injectable, inject, signal } from '@angular/core';
+
+export type NotificationType = 'error' | 'warning' | 'info' | 'success';
+
+export interface NotificationInput {
+  type: NotificationType;
+  message: string;
+  /** Secondary text: an error code, a correlation id. */
+  detail?: string;
+  /** Notifications with the same key replace each other and count repeats instead of piling up. */
+  key?: string;
+}
+
+export interface AppNotification extends Required<Omit<NotificationInput, 'detail'>> {
+  id: number;
+  detail: string | null;
+  /** How many times it was raised while on screen. */
+  count: number;
+  at: Date;
+}
+
+/** How long each kind stays on screen; errors stay until dismissed. */
+const LIFETIME_MS: Record<NotificationType, number | null> = {
+  error: null,
+  warning: 12_000,
+  info: 6_000,
+  success: 5_000,
+};
+
+/** Notifications kept; beyond it the oldest are folded into a counter, still visible. */
+const MAX_KEPT = 50;
+
+/**
+ * Every message the user must see: server `error` events, failed acks, action results, what
+ * other people did. Nothing is dropped silently: repeats are counted, overflow is counted.
+ */
+@Injectable({ providedIn: 'root' })
+export class NotificationService {
+  private readonly items = signal<readonly AppNotification[]>([]);
+  private readonly overflow = signal(0);
+  private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
+  private nextId = 1;
+
+  /** What is on screen, newest last. */
+  readonly notifications = this.items.asReadonly();
+  /** How many older notifications were folded away because too many were on screen. */
+  readonly folded = this.overflow.asReadonly();
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => this.timers.forEach((t) => clearTimeout(t)));
+  }
+
+  /** Shows a notification (the original design's `showNotification`) and returns its id. */
+  showNotification(input: NotificationInput): number {
+    const key = input.key ?? `${input.type}:${input.message}`;
+    const existing = this.items().find((n) => n.key === key);
+    if (existing) {
+      const updated: AppNotification = {
+        ...existing,
+        type: input.type,
+        message: input.message,
+        detail: input.detail ?? null,
+        count: existing.count + 1,
+        at: new Date(),
+      };
+      this.items.update((list) => [...list.filter((n) => n.id !== existing.id), updated]);
+      this.schedule(updated);
+      return existing.id;
+    }
+    const note: AppNotification = {
+      id: this.nextId++,
+      type: input.type,
+      message: input.message,
+      detail: input.detail ?? null,
+      key,
+      count: 1,
+      at: new Date(),
+    };
+    let list = [...this.items(), note];
+    if (list.length > MAX_KEPT) {
+      const excess = list.length - MAX_KEPT;
+      list.slice(0, excess).forEach((n) => this.clearTimer(n.id));
+      list = list.slice(excess);
+      this.overflow.update((n) => n + excess);
+    }
+    this.items.set(list);
+    this.schedule(note);
+    return note.id;
+  }
+
+  error(message: string, detail?: string, key?: string): number {
+    return this.showNotification({ type: 'error', message, detail, key });
+  }
+
+  dismiss(id: number): void {
+    this.clearTimer(id);
+    this.items.update((list) => list.filter((n) => n.id !== id));
+  }
+
+  dismissAll(): void {
+    this.timers.forEach((t) => clearTimeout(t));
+    this.timers.clear();
+    this.items.set([]);
+    this.overflow.set(0);
+  }
+
+  private schedule(note: AppNotification): void {
+    this.clearTimer(note.id);
+    const lifetime = LIFETIME_MS[note.type];
+    if (lifetime === null) return;
+    this.timers.set(
+      note.id,
+      setTimeout(() => this.dismiss(note.id), lifetime),
+    );
+  }
+
+  private clearTimer(id: number): void {
+    const timer = this.timers.get(id);
+    if (timer !== undefined) clearTimeout(timer);
+    this.timers.delete(id);
+  }
+}

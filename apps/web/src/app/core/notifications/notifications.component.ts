@@ -1,0 +1,53 @@
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { NotificationService } from './notification.service';
+
+/** The toast stack in the corner; errors are announced assertively, the rest politely. */
+@Component({
+  selector: 'flo-notifications',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="notifications" aria-live="polite" data-testid="notifications">
+      @if (service.folded() > 0) {
+        <p class="notifications__folded">{{ service.folded() }} earlier notifications folded</p>
+      }
+      @for (note of visible(); track note.id) {
+        <div
+          class="notification notification--{{ note.type }}"
+          [attr.role]="note.type === 'error' ? 'alert' : 'status'"
+          [attr.data-kind]="note.type"
+          data-testid="notification"
+        >
+          <div class="notification__body">
+            <span class="notification__message" data-testid="notification-message">{{ note.message }}</span>
+            @if (note.count > 1) {
+              <span class="notification__count" title="Repeated">×{{ note.count }}</span>
+            }
+            @if (note.detail) {
+              <span class="notification__detail">{{ note.detail }}</span>
+            }
+          </div>
+          <button
+            type="button"
+            class="icon-button notification__close"
+            aria-label="Dismiss notification"
+            data-testid="notification-dismiss"
+            (click)="service.dismiss(note.id)"
+          >
+            ×
+          </button>
+        </div>
+      }
+      @if (hidden() > 0) {
+        <button type="button" class="link-button notifications__more" (click)="service.dismissAll()">
+          {{ hidden() }} more · dismiss all
+        </button>
+      }
+    </div>
+  `,
+})
+export class NotificationsComponent {
+  protected readonly service = inject(NotificationService);
+  /** At most five on screen at once, newest first. */
+  protected readonly visible = computed(() => this.service.notifications().slice(-5).reverse());
+  protected readonly hidden = computed(() => Math.max(0, this.service.notifications().length - 5));
+}

@@ -1,0 +1,267 @@
+import { DestroyRef, Injectable, inject, signal } from '@angular/core';
+import { Observable, Subject } from 'rxjs';
+import type { ConnectionEstablishedPayload, ErrorPayload } from '@flotilla/contracts';
+import { WEB_CONFIG } from '../app-config';
+import { WINDOW } from '../browser/browser.tokens';
+import { NotificationService } from '../notifications/notification.service';
+import {
+  type AckOf,
+  type ClientEvent,
+  type ClientPayload,
+  type ConnectionState,
+  FLOTILLA_SOCKET,
+  RequestFailedError,
+  type ServerEvent,
+  type ServerPayload,
+  isErrorAck,
+} from './socket.types';
+
+/** Consecutive failed attempts after which "reconnecting" becomes "offline". */
+const OFFLINE_AFTER_FAILURES = 3;
+
+/** The untyped face of the socket, for the few generic calls TypeScript cannot follow. */
+interface LooseSocket {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  off(event: string, listener: (...args: never[]) => void): unknown;
+  emit(event: string, ...args: unknown[]): unknown;
+}
+
+export interface ConnectEvent {
+  /** False for the first connection of the tab, true for every later one. */
+  reconnect: boolean;
+}
+
+/**
+ * The tab's one socket. Owns the connection state the header shows, measures round-trip time
+ * with `heartbeat`, turns server `error` events into notifications, and offers typed `on` and
+ * `request` (emit with an ack and a deadline) to the feature services.
+ */
+@Injectable({ providedIn: 'root' })
+export class SocketService {
+  private readonly socket = inject(FLOTILLA_SOCKET);
+  private readonly loose = this.socket as unknown as LooseSocket;
+  private readonly config = inject(WEB_CONFIG);
+  private readonly notifications = inject(NotificationService);
+  private readonly win = inject(WINDOW);
+
+  private readonly stateSignal = signal<ConnectionState>('reconnecting');
+  private readonly latencySignal = signal<number | null>(null);
+  private readonly everConnectedSignal = signal(false);
+  private readonly serverSignal = signal<ConnectionEstablishedPayload | null>(null);
+  private readonly connectsSubject = new Subject<ConnectEvent>();
+  private readonly pending = new Set<(error: RequestFailedError) => void>();
+  private failures = 0;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** connected, reconnecting (or connecting for the first time), offline. */
+  readonly state = this.stateSignal.asReadonly();
+  /** Round-trip time of the last heartbeat, in ms; null until measured or while disconnected. */
+  readonly latencyMs = this.latencySignal.asReadonly();
+  /** Whether this tab ever reached the gateway (to tell "connecting" from "reconnecting"). */
+  readonly everConnected = this.everConnectedSignal.asReadonly();
+  /** What the gateway said about itself on the current connection. */
+  readonly server = this.serverSignal.asReadonly();
+  /** Every successful connection; streams and subscriptions restart from here. */
+  readonly connects$: Observable<ConnectEvent> = this.connectsSubject.asObservable();
+
+  constructor() {
+    this.socket.on('connect', () => this.onConnect());
+    this.socket.on('disconnect', (reason) => this.onDisconnect(reason));
+    this.socket.on('connect_error', (error) => this.onConnectError(error));
+    this.socket.on('connection_established', (payload) => this.serverSignal.set(payload));
+    this.socket.on('error', (payload) => this.onServerError(payload));
+
+    const offline = (): void => this.stateSignal.set('offline');
+    const online = (): void => this.onBrowserOnline();
+    this.win.addEventListener('offline', offline);
+    this.win.addEventListener('online', online);
+
+    inject(DestroyRef).onDestroy(() => {
+      this.win.removeEventListener('offline', offline);
+      this.win.removeEventListener('online', online);
+      this.stopHeartbeat();
+      if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+      this.connectsSubject.complete();
+      this.socket.disconnect();
+    });
+
+    this.socket.connect();
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** A server event as an observable; unsubscribing removes the listener. */
+  on<E extends ServerEvent>(event: E): Observable<ServerPayload<E>> {
+    return new Observable<ServerPayload<E>>((subscriber) => {
+      const listener = (payload: ServerPayload<E>): void => subscriber.next(payload);
+      this.loose.on(event, listener);
+      return () => this.loose.off(event, listener);
+    });
+  }
+
+  /**
+   * Emits with an ack. Resolves with the ack (which may be an `ErrorAck`); rejects with
+   * `RequestFailedError` when not connected, when the connection drops, or when no ack comes
+   * within the deadline.
+   */
+  request<E extends ClientEvent>(
+    event: E,
+    payload: ClientPayload<E>,
+    timeoutMs = this.config.ackTimeoutMs,
+  ): Promise<AckOf<E>> {
+    if (!this.socket.connected) {
+      return Promise.reject(new RequestFailedError('Not connected to the gateway', 'offline'));
+    }
+    return new Promise<AckOf<E>>((resolve, reject) => {
+      const fail = (error: RequestFailedError): void => {
+        clearTimeout(timer);
+        this.pending.delete(fail);
+        reject(error);
+      };
+      const timer = setTimeout(
+        () =>
+          fail(
+            new RequestFailedError(
+              `No answer from the gateway within ${Math.round(timeoutMs / 1000)} s`,
+              'timeout',
+            ),
+          ),
+        timeoutMs,
+      );
+      this.pending.add(fail);
+      this.loose.emit(event, payload, (ack: AckOf<E>) => {
+        if (!this.pending.has(fail)) return;
+        clearTimeout(timer);
+        this.pending.delete(fail);
+        resolve(ack);
+      });
+    });
+  }
+
+  /** Shows why a request failed: an error ack, a timeout, a lost connection. */
+  reportFailure(what: string, failure: unknown): void {
+    if (isErrorAck(failure)) {
+      this.notifications.showNotification({
+        type: 'error',
+        message: `${what}: ${failure.error}`,
+        detail: failure.code,
+      });
+    } else if (failure instanceof RequestFailedError) {
+      this.notifications.showNotification({ type: 'error', message: `${what}: ${failure.message}` });
+    } else {
+      this.notifications.showNotification({
+        type: 'error',
+        message: `${what}: ${failure instanceof Error ? failure.message : 'unknown error'}`,
+      });
+    }
+  }
+
+  private onConnect(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.failures = 0;
+    const reconnect = this.everConnectedSignal();
+    this.everConnectedSignal.set(true);
+    this.stateSignal.set('connected');
+    this.startHeartbeat();
+    this.connectsSubject.next({ reconnect });
+  }
+
+  private onDisconnect(reason: string): void {
+    this.stopHeartbeat();
+    this.latencySignal.set(null);
+    this.serverSignal.set(null);
+    const lost = new RequestFailedError('The connection to the gateway was lost', 'offline');
+    [...this.pending].forEach((fail) => fail(lost));
+    if (reason === 'io client disconnect') {
+      this.stateSignal.set('offline');
+      return;
+    }
+    this.stateSignal.set(this.browserOffline() ? 'offline' : 'reconnecting');
+    // A server-side disconnect is final for Socket.IO; the dashboard keeps trying anyway.
+    if (reason === 'io server disconnect') this.retryLater();
+  }
+
+  private onConnectError(error: Error): void {
+    this.failures++;
+    const socketActive = (this.socket as { active?: boolean }).active !== false;
+    if (!socketActive) {
+      // The gateway refused the connection (not a network failure): say why, then keep trying.
+      this.notifications.showNotification({
+        type: 'error',
+        message: `The gateway refused the connection: ${error.message}`,
+        key: 'connection-refused',
+      });
+      this.retryLater();
+    }
+    const offline = this.browserOffline() || this.failures >= OFFLINE_AFTER_FAILURES;
+    this.stateSignal.set(offline ? 'offline' : 'reconnecting');
+  }
+
+  private onServerError(payload: ErrorPayload): void {
+    const detail = [payload.code, payload.correlation_id && `ref ${payload.correlation_id}`]
+      .filter(Boolean)
+      .join(' · ');
+    this.notifications.showNotification({
+      type: 'error',
+      message: payload.error || 'The gateway reported an error',
+      detail: detail || undefined,
+    });
+  }
+
+  private onBrowserOnline(): void {
+    if (this.socket.connected) return;
+    this.stateSignal.set('reconnecting');
+    if ((this.socket as { active?: boolean }).active === false) this.socket.connect();
+  }
+
+  private retryLater(): void {
+    if (this.retryTimer !== null) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.socket.connected) this.socket.connect();
+    }, this.config.reconnectionDelayMaxMs);
+  }
+
+  private startHeartbeat(): void {
+    this.stopHeartbeat();
+    this.beat();
+    this.heartbeatTimer = setInterval(() => this.beat(), this.config.heartbeatIntervalMs);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  private beat(): void {
+    const sentAt = Date.now();
+    this.request('heartbeat', { sent_at: sentAt }, this.config.heartbeatIntervalMs).then(
+      (ack) => {
+        if (isErrorAck(ack)) {
+          this.reportFailure('Heartbeat', ack);
+          return;
+        }
+        this.latencySignal.set(Math.max(0, Date.now() - sentAt));
+      },
+      (error: unknown) => {
+        // A lost connection shows in the connection state; only a silent gateway is news.
+        if (error instanceof RequestFailedError && error.reason === 'timeout') {
+          this.latencySignal.set(null);
+          this.notifications.showNotification({
+            type: 'warning',
+            message: 'The gateway is not answering heartbeats',
+            key: 'heartbeat-timeout',
+          });
+        }
+      },
+    );
+  }
+
+  private browserOffline(): boolean {
+    return this.win.navigator.onLine === false;
+  }
+}

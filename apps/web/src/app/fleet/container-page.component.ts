@@ -1,0 +1,121 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  type Signal,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
+import { RouterLink } from '@angular/router';
+import type { StatsSample } from '@flotilla/contracts';
+import type { LogStream } from '../logs/log-stream';
+import { LogStreamService } from '../logs/log-stream.service';
+import { LogViewerComponent } from '../logs/log-viewer.component';
+import { StateBadgeComponent } from '../shared/state-badge.component';
+import { shortId } from '../shared/format';
+import { StatsChartComponent } from '../stats/stats-chart.component';
+import { StatsService } from '../stats/stats.service';
+import {
+  ContainerActionsService,
+  type UserAction,
+  actionProgress,
+  actionTitle,
+  actionsFor,
+} from './container-actions.service';
+import { displayName } from './fleet-query';
+import { FleetStore } from './fleet.store';
+
+/** `/containers/:host/:id`: a container's details, actions, live resource chart and logs. */
+@Component({
+  selector: 'flo-container-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink, StateBadgeComponent, StatsChartComponent, LogViewerComponent],
+  templateUrl: './container-page.component.html',
+})
+export class ContainerPageComponent {
+  readonly host = input.required<string>();
+  readonly id = input.required<string>();
+
+  private readonly fleet = inject(FleetStore);
+  private readonly stats = inject(StatsService);
+  private readonly logs = inject(LogStreamService);
+  protected readonly actions = inject(ContainerActionsService);
+
+  protected readonly container = computed(() => this.fleet.find(this.host(), this.id()) ?? null);
+  protected readonly loaded = this.fleet.loaded;
+  protected readonly hostOnline = computed(() => this.fleet.isHostOnline(this.host()));
+  protected readonly name = computed(() => {
+    const c = this.container();
+    return c ? displayName(c) : shortId(this.id());
+  });
+  protected readonly available = computed(() => {
+    const c = this.container();
+    return c ? actionsFor(c) : [];
+  });
+  protected readonly pending = computed(() => {
+    const c = this.container();
+    return c ? this.actions.pendingAction(c.host_id, c.container_id) : null;
+  });
+  protected readonly labels = computed(() => Object.entries(this.container()?.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)));
+  protected readonly stream = signal<LogStream | null>(null);
+  protected readonly logLabels = computed<Record<string, string>>(() => {
+    const s = this.stream();
+    return s ? { [s.key]: this.name() } : {};
+  });
+  private readonly samplesSource = signal<Signal<readonly StatsSample[]> | null>(null);
+  protected readonly samples = computed(() => this.samplesSource()?.() ?? []);
+  protected readonly statsStopped = computed(() => this.stats.stoppedReason(this.host(), this.fullId()));
+  private readonly fullId = computed(() => this.container()?.container_id ?? this.id());
+
+  /** Stats only while there is something to measure. */
+  private readonly statsWanted = computed(() => this.container()?.state === 'running' && this.hostOnline());
+
+  constructor() {
+    // Logs follow the route (and the full id once the fleet names the container).
+    effect((onCleanup) => {
+      const hostId = this.host();
+      const id = this.fullId();
+      untracked(() => {
+        const stream = this.logs.acquire(hostId, id);
+        this.stream.set(stream);
+        onCleanup(() => this.logs.release(stream));
+      });
+    });
+    effect((onCleanup) => {
+      const hostId = this.host();
+      const id = this.fullId();
+      if (!this.statsWanted()) {
+        this.samplesSource.set(null);
+        return;
+      }
+      untracked(() => {
+        this.samplesSource.set(this.stats.acquire(hostId, id));
+        onCleanup(() => this.stats.release(hostId, id));
+      });
+    });
+    inject(DestroyRef).onDestroy(() => this.stream.set(null));
+  }
+
+  protected run(action: UserAction): void {
+    const c = this.container();
+    if (c) void this.actions.run(c, action);
+  }
+
+  protected title(action: UserAction): string {
+    return actionTitle(action);
+  }
+
+  protected progress(action: UserAction): string {
+    return actionProgress(action);
+  }
+
+  protected ports(): string[] {
+    return (this.container()?.ports ?? []).map((p) =>
+      p.public_port ? `${p.ip ?? '0.0.0.0'}:${p.public_port} → ${p.private_port}/${p.type}` : `${p.private_port}/${p.type}`,
+    );
+  }
+}

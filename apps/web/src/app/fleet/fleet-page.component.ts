@@ -1,0 +1,258 @@
+import { CdkFixedSizeVirtualScroll, CdkVirtualForOf, CdkVirtualScrollViewport } from '@angular/cdk/scrolling';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DOCUMENT,
+  DestroyRef,
+  type ElementRef,
+  computed,
+  effect,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { Router } from '@angular/router';
+import type { ContainerState } from '@flotilla/contracts';
+import { CONTAINER_STATE_LIST } from '../core/contract-runtime';
+import { ShortcutService } from '../shared/shortcut.service';
+import { formatCount } from '../shared/format';
+import { StatsService, type StatsTarget } from '../stats/stats.service';
+import {
+  type FleetRow,
+  type SortField,
+  type StateCounts,
+  buildFleetView,
+  labelKeys,
+} from './fleet-query';
+import { FleetRowComponent } from './fleet-row.component';
+import { FleetViewState } from './fleet-view.state';
+import { FleetStore } from './fleet.store';
+
+/** Row height of the fleet list, in px (the virtual scroll needs it fixed; see fleet.css). */
+export const FLEET_ROW_HEIGHT = 40;
+
+const SHOWN_STATES: readonly ContainerState[] = CONTAINER_STATE_LIST.filter((s) => s !== 'removed');
+
+@Component({
+  selector: 'flo-fleet-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [CdkVirtualScrollViewport, CdkFixedSizeVirtualScroll, CdkVirtualForOf, FleetRowComponent],
+  templateUrl: './fleet-page.component.html',
+})
+export class FleetPageComponent {
+  protected readonly store = inject(FleetStore);
+  protected readonly state = inject(FleetViewState);
+  private readonly stats = inject(StatsService);
+  private readonly router = inject(Router);
+  private readonly doc = inject(DOCUMENT);
+
+  private readonly viewport = viewChild(CdkVirtualScrollViewport);
+  private readonly searchBox = viewChild.required<ElementRef<HTMLInputElement>>('search');
+  private readonly renderedRange = signal({ start: 0, end: 0 });
+
+  protected readonly rowHeight = FLEET_ROW_HEIGHT;
+  protected readonly states = SHOWN_STATES;
+  protected readonly query = this.state.query;
+  protected readonly view = computed(() =>
+    buildFleetView(this.store.containers(), this.store.hosts(), this.state.query(), this.state.collapsed()),
+  );
+  protected readonly labelKeys = computed(() => labelKeys(this.store.containers()));
+  protected readonly hostsOnline = computed(() => this.store.hosts().filter((h) => h.online).length);
+  protected readonly hostsOffline = computed(() => this.store.hosts().length - this.hostsOnline());
+  protected readonly selectedCount = computed(() => this.state.selected().size);
+  protected readonly filtering = computed(() => {
+    const q = this.state.query();
+    return q.search.trim() !== '' || q.state !== 'all' || q.host !== 'all';
+  });
+
+  constructor() {
+    const destroyRef = inject(DestroyRef);
+    const shortcuts = inject(ShortcutService);
+    shortcuts.register(
+      '/',
+      (event) => {
+        event.preventDefault();
+        this.searchBox().nativeElement.focus();
+        this.searchBox().nativeElement.select();
+      },
+      destroyRef,
+    );
+
+    effect((onCleanup) => {
+      const viewport = this.viewport();
+      if (!viewport) return;
+      const sub = viewport.renderedRangeStream.subscribe((range) => this.renderedRange.set(range));
+      onCleanup(() => sub.unsubscribe());
+    });
+
+    // Stats for the running containers on screen, once scrolling settles.
+    effect((onCleanup) => {
+      const targets = this.visibleTargets();
+      const timer = setTimeout(() => this.stats.setFleetTargets(targets), 300);
+      onCleanup(() => clearTimeout(timer));
+    });
+    destroyRef.onDestroy(() => this.stats.setFleetTargets([]));
+
+    // Keep the active row within the list when it shrinks.
+    effect(() => {
+      const count = this.view().rows.length;
+      if (this.state.activeIndex() >= count) this.state.activeIndex.set(Math.max(0, count - 1));
+    });
+  }
+
+  private readonly visibleTargets = computed<StatsTarget[]>(() => {
+    const { start, end } = this.renderedRange();
+    const rows = this.view().rows;
+    const targets: StatsTarget[] = [];
+    for (let i = start; i < Math.min(end, rows.length); i++) {
+      const row = rows[i];
+      if (row?.kind !== 'container' || row.offline || row.container.state !== 'running') continue;
+      targets.push({ hostId: row.container.host_id, containerId: row.container.container_id });
+    }
+    return targets;
+  });
+
+  protected trackRow(_index: number, row: FleetRow): string {
+    return row.key;
+  }
+
+  protected count(n: number | undefined): string {
+    return formatCount(n ?? 0);
+  }
+
+  protected stateCounts(counts: StateCounts): { state: ContainerState; n: number }[] {
+    return SHOWN_STATES.filter((s) => (counts[s] ?? 0) > 0).map((s) => ({ state: s, n: counts[s] ?? 0 }));
+  }
+
+  protected setSearch(value: string): void {
+    this.state.patchQuery({ search: value });
+    this.state.activeIndex.set(0);
+  }
+
+  protected setStateFilter(value: string): void {
+    this.state.patchQuery({ state: value === 'all' ? 'all' : (value as ContainerState) });
+  }
+
+  protected setHostFilter(value: string): void {
+    this.state.patchQuery({ host: value });
+  }
+
+  protected setSort(value: string): void {
+    this.state.patchQuery({ sort: value as SortField });
+  }
+
+  protected toggleDirection(): void {
+    this.state.patchQuery({ direction: this.state.query().direction === 'asc' ? 'desc' : 'asc' });
+  }
+
+  protected clearFilters(): void {
+    this.state.patchQuery({ search: '', state: 'all', host: 'all' });
+  }
+
+  protected onSearchKey(event: KeyboardEvent): void {
+    if (event.key === 'Escape') {
+      if (this.state.query().search) this.setSearch('');
+      else this.searchBox().nativeElement.blur();
+    } else if (event.key === 'ArrowDown' || event.key === 'Enter') {
+      event.preventDefault();
+      const first = this.view().rows.findIndex((r) => r.kind === 'container');
+      this.focusRow(first === -1 ? 0 : first);
+    }
+  }
+
+  protected isSelected(key: string): boolean {
+    return this.state.selected().has(key);
+  }
+
+  protected activate(index: number): void {
+    this.state.activeIndex.set(index);
+  }
+
+  /** Arrow keys, Page Up/Down, Home/End move; Enter opens; `l` logs; Space/`x` selects. */
+  protected onListKey(event: KeyboardEvent): void {
+    const rows = this.view().rows;
+    if (rows.length === 0) return;
+    const active = Math.min(this.state.activeIndex(), rows.length - 1);
+    const page = Math.max(1, Math.floor((this.viewport()?.getViewportSize() ?? 400) / FLEET_ROW_HEIGHT) - 1);
+    const row = rows[active];
+    let next: number | null = null;
+    switch (event.key) {
+      case 'ArrowDown':
+      case 'j':
+        next = active + 1;
+        break;
+      case 'ArrowUp':
+      case 'k':
+        next = active - 1;
+        break;
+      case 'PageDown':
+        next = active + page;
+        break;
+      case 'PageUp':
+        next = active - page;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = rows.length - 1;
+        break;
+      case 'Enter':
+        if (row?.kind === 'host') this.state.toggleCollapsed(row.host.host_id);
+        else if (row) void this.router.navigate(['/containers', row.container.host_id, row.container.container_id]);
+        break;
+      case 'l':
+        if (row?.kind === 'container') void this.router.navigate(['/logs', row.container.host_id, row.container.container_id]);
+        break;
+      case ' ':
+      case 'x':
+        if (row?.kind === 'container') this.state.toggleSelected(row.key);
+        else if (row) this.state.toggleCollapsed(row.host.host_id);
+        break;
+      case 'ArrowLeft':
+        if (row?.kind === 'host' && !row.collapsed) this.state.toggleCollapsed(row.host.host_id);
+        break;
+      case 'ArrowRight':
+        if (row?.kind === 'host' && row.collapsed) this.state.toggleCollapsed(row.host.host_id);
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+    if (next !== null) this.focusRow(Math.max(0, Math.min(rows.length - 1, next)));
+  }
+
+  protected openSelectedLogs(merged: boolean): void {
+    const keys = [...this.state.selected()];
+    const [first, ...rest] = keys;
+    if (!first) return;
+    const [host, id] = splitKey(first);
+    void this.router.navigate(['/logs', host, id], {
+      queryParams: { with: rest.length ? rest.join(',') : null, merge: merged ? 1 : null },
+    });
+  }
+
+  protected toggleHost(hostId: string): void {
+    this.state.toggleCollapsed(hostId);
+  }
+
+  /** Makes a row the active one and scrolls it into view; focus stays on the list. */
+  private focusRow(index: number): void {
+    this.state.activeIndex.set(index);
+    const viewport = this.viewport();
+    if (!viewport) return;
+    const size = viewport.getViewportSize();
+    const offset = viewport.measureScrollOffset();
+    const top = index * FLEET_ROW_HEIGHT;
+    if (top < offset) viewport.scrollToOffset(top);
+    else if (top + FLEET_ROW_HEIGHT > offset + size) viewport.scrollToOffset(top - size + FLEET_ROW_HEIGHT);
+    const list = viewport.elementRef.nativeElement;
+    if (this.doc.activeElement !== list) list.focus({ preventScroll: true });
+  }
+
+}
+
+function splitKey(key: string): [string, string] {
+  const slash = key.indexOf('/');
+  return [key.slice(0, slash), key.slice(slash + 1)];
+}

@@ -1,0 +1,246 @@
+import type { Container, ContainerState, HostStatus } from '@flotilla/contracts';
+import { containerKey, placeholderHost } from './fleet-state';
+
+export type SortField = 'name' | 'image' | 'state' | 'created' | 'host' | `label:${string}`;
+export type SortDirection = 'asc' | 'desc';
+
+export interface FleetQuery {
+  /** Quick search: words match name, image or id; `name:`, `image:`, `state:`, `host:`, `id:`,
+   *  `label:key` or `label:key=value` narrow to one field; a leading `-` negates. */
+  search: string;
+  state: ContainerState | 'all';
+  /** A host id, or 'all'. */
+  host: string;
+  sort: SortField;
+  direction: SortDirection;
+}
+
+export const DEFAULT_QUERY: FleetQuery = {
+  search: '',
+  state: 'all',
+  host: 'all',
+  sort: 'name',
+  direction: 'asc',
+};
+
+type Field = 'name' | 'image' | 'state' | 'host' | 'id' | 'label' | 'health' | 'any';
+
+interface Term {
+  field: Field;
+  value: string;
+  negate: boolean;
+}
+
+const FIELDS = new Set<Field>(['name', 'image', 'state', 'host', 'id', 'label', 'health']);
+
+/** Splits the quick search into terms; quotes keep spaces (`name:"my app"`). */
+export function parseSearch(text: string): Term[] {
+  const terms: Term[] = [];
+  const re = /(-?)(?:(\w+):)?(?:"([^"]*)"|(\S+))/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const negate = m[1] === '-';
+    const prefix = (m[2] ?? '').toLowerCase() as Field;
+    const value = (m[3] ?? m[4] ?? '').toLowerCase();
+    if (prefix && FIELDS.has(prefix)) {
+      terms.push({ field: prefix, value, negate });
+    } else {
+      const whole = (prefix ? `${m[2]}:` : '') + value;
+      if (whole) terms.push({ field: 'any', value: whole.toLowerCase(), negate });
+    }
+  }
+  return terms.filter((t) => t.value !== '' || t.field === 'label');
+}
+
+export function displayName(c: Pick<Container, 'name'>): string {
+  return c.name.startsWith('/') ? c.name.slice(1) : c.name;
+}
+
+function termMatches(c: Container, term: Term): boolean {
+  const v = term.value;
+  switch (term.field) {
+    case 'name':
+      return displayName(c).toLowerCase().includes(v);
+    case 'image':
+      return c.image.toLowerCase().includes(v);
+    case 'state':
+      return c.state === v;
+    case 'health':
+      return c.health === v;
+    case 'host':
+      return c.host_id.toLowerCase().includes(v);
+    case 'id':
+      return c.container_id.startsWith(v);
+    case 'label': {
+      const eq = v.indexOf('=');
+      const key = eq === -1 ? v : v.slice(0, eq);
+      const want = eq === -1 ? null : v.slice(eq + 1);
+      for (const [k, val] of Object.entries(c.labels)) {
+        if (k.toLowerCase() !== key) continue;
+        if (want === null || val.toLowerCase() === want) return true;
+      }
+      return false;
+    }
+    case 'any':
+      return (
+        displayName(c).toLowerCase().includes(v) ||
+        c.image.toLowerCase().includes(v) ||
+        c.container_id.startsWith(v)
+      );
+  }
+}
+
+export function matchesSearch(c: Container, terms: readonly Term[]): boolean {
+  for (const term of terms) {
+    if (termMatches(c, term) === term.negate) return false;
+  }
+  return true;
+}
+
+/** Running first: what needs attention is near the top of a host when sorting by state. */
+const STATE_RANK: Record<ContainerState, number> = {
+  running: 0,
+  restarting: 1,
+  paused: 2,
+  created: 3,
+  exited: 4,
+  dead: 5,
+  removed: 6,
+};
+
+function sortValue(c: Container, field: SortField): string | number {
+  switch (field) {
+    case 'name':
+      return displayName(c).toLowerCase();
+    case 'image':
+      return c.image.toLowerCase();
+    case 'state':
+      return STATE_RANK[c.state];
+    case 'created':
+      return c.created;
+    case 'host':
+      return displayName(c).toLowerCase();
+    default:
+      return (c.labels[field.slice('label:'.length)] ?? '\uffff').toLowerCase();
+  }
+}
+
+/** Sorts a copy; ties fall back to name then id so the order never flickers. */
+export function sortContainers(list: readonly Container[], field: SortField, direction: SortDirection): Container[] {
+  const sign = direction === 'asc' ? 1 : -1;
+  const keyed = list.map((c) => ({ c, k: sortValue(c, field), n: displayName(c).toLowerCase() }));
+  keyed.sort((a, b) => {
+    if (a.k < b.k) return -sign;
+    if (a.k > b.k) return sign;
+    if (a.n !== b.n) return a.n < b.n ? -1 : 1;
+    return a.c.container_id < b.c.container_id ? -1 : a.c.container_id > b.c.container_id ? 1 : 0;
+  });
+  return keyed.map((x) => x.c);
+}
+
+export type StateCounts = Partial<Record<ContainerState, number>>;
+
+export interface FleetHostRow {
+  kind: 'host';
+  key: string;
+  host: HostStatus;
+  counts: StateCounts;
+  total: number;
+  shown: number;
+  collapsed: boolean;
+}
+
+export interface FleetContainerRow {
+  kind: 'container';
+  key: string;
+  container: Container;
+  /** Its host is offline: the state shown is the last known one. */
+  offline: boolean;
+}
+
+export type FleetRow = FleetHostRow | FleetContainerRow;
+
+export interface FleetView {
+  rows: FleetRow[];
+  totals: StateCounts;
+  total: number;
+  shown: number;
+}
+
+/**
+ * The fleet as rows for one virtual list: per host (sorted by host id), a header row with the
+ * host's counts by state, then its matching containers, sorted. Containers of offline hosts
+ * stay, marked offline.
+ */
+export function buildFleetView(
+  containers: readonly Container[],
+  hosts: readonly HostStatus[],
+  query: FleetQuery,
+  collapsed: ReadonlySet<string>,
+): FleetView {
+  const terms = parseSearch(query.search);
+  const byHost = new Map<string, { all: number; counts: StateCounts; matching: Container[] }>();
+  const totals: StateCounts = {};
+  for (const h of hosts) byHost.set(h.host_id, { all: 0, counts: {}, matching: [] });
+  for (const c of containers) {
+    let group = byHost.get(c.host_id);
+    if (!group) {
+      group = { all: 0, counts: {}, matching: [] };
+      byHost.set(c.host_id, group);
+    }
+    group.all++;
+    group.counts[c.state] = (group.counts[c.state] ?? 0) + 1;
+    totals[c.state] = (totals[c.state] ?? 0) + 1;
+    if (query.state !== 'all' && c.state !== query.state) continue;
+    if (query.host !== 'all' && c.host_id !== query.host) continue;
+    if (terms.length > 0 && !matchesSearch(c, terms)) continue;
+    group.matching.push(c);
+  }
+
+  const hostById = new Map(hosts.map((h) => [h.host_id, h]));
+  const hostIds = [...byHost.keys()].sort();
+  if (query.sort === 'host' && query.direction === 'desc') hostIds.reverse();
+  const filtering = terms.length > 0 || query.state !== 'all';
+
+  const rows: FleetRow[] = [];
+  let shown = 0;
+  for (const hostId of hostIds) {
+    if (query.host !== 'all' && hostId !== query.host) continue;
+    const group = byHost.get(hostId);
+    if (!group) continue;
+    if (filtering && group.matching.length === 0) continue;
+    const host = hostById.get(hostId) ?? placeholderHost(hostId);
+    const isCollapsed = collapsed.has(hostId);
+    rows.push({
+      kind: 'host',
+      key: `host:${hostId}`,
+      host,
+      counts: group.counts,
+      total: group.all,
+      shown: group.matching.length,
+      collapsed: isCollapsed,
+    });
+    shown += group.matching.length;
+    if (isCollapsed) continue;
+    for (const c of sortContainers(group.matching, query.sort, query.direction)) {
+      rows.push({
+        kind: 'container',
+        key: containerKey(c.host_id, c.container_id),
+        container: c,
+        offline: !host.online,
+      });
+    }
+  }
+  return { rows, totals, total: containers.length, shown };
+}
+
+/** Label keys in use, for the sort menu (capped: a fleet can carry many). */
+export function labelKeys(containers: readonly Container[], max = 100): string[] {
+  const keys = new Set<string>();
+  for (const c of containers) {
+    for (const k of Object.keys(c.labels)) {
+      keys.add(k);
+      if (keys.size >= max) return [...keys].sort();
+    }
+  }
+  return [...keys].sort();
+}

@@ -1,0 +1,120 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input, output } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { ContainerActionsService, type UserAction, actionProgress, actionTitle, actionsFor } from './container-actions.service';
+import { type FleetContainerRow, displayName } from './fleet-query';
+import { StatsService } from '../stats/stats.service';
+import { SparklineComponent } from '../stats/sparkline.component';
+import { StateBadgeComponent } from '../shared/state-badge.component';
+import { formatBytes, formatPercent, shortId } from '../shared/format';
+
+/** One container in the fleet list. */
+@Component({
+  selector: 'flo-fleet-row',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink, StateBadgeComponent, SparklineComponent],
+  host: {
+    class: 'fleet-row',
+    role: 'row',
+    'data-testid': 'container-row',
+    '[class.fleet-row--offline]': 'row().offline',
+    '[class.fleet-row--selected]': 'selected()',
+    '[attr.data-container-id]': 'c().container_id',
+    '[attr.data-host]': 'c().host_id',
+    '[attr.data-name]': 'name()',
+    '[attr.data-state]': 'c().state',
+    '[attr.data-offline]': 'row().offline',
+    '[attr.aria-selected]': 'selected()',
+  },
+  template: `
+    <span class="fleet-row__cell fleet-row__select" role="gridcell">
+      <input
+        type="checkbox"
+        tabindex="-1"
+        [checked]="selected()"
+        [attr.aria-label]="'Select ' + name()"
+        data-testid="container-select"
+        (change)="toggleSelect.emit()"
+      />
+    </span>
+    <span class="fleet-row__cell fleet-row__state" role="gridcell">
+      <flo-state-badge [state]="c().state" [health]="c().health" [stale]="row().offline" />
+    </span>
+    <span class="fleet-row__cell fleet-row__name" role="gridcell">
+      <a tabindex="-1" [routerLink]="['/containers', c().host_id, c().container_id]" data-testid="container-name" [title]="name() + ' · ' + id()">{{ name() }}</a>
+    </span>
+    <span class="fleet-row__cell fleet-row__image" role="gridcell" [title]="c().image">{{ c().image }}</span>
+    <span class="fleet-row__cell fleet-row__status" role="gridcell" [title]="c().status">{{ c().status }}</span>
+    <span class="fleet-row__cell fleet-row__stats" role="gridcell">
+      @if (latest(); as s) {
+        <flo-sparkline kind="cpu" label="CPU" [values]="cpu()" [max]="100" [text]="pct(s.cpu_percent)" data-testid="sparkline-cpu" />
+        <flo-sparkline kind="mem" label="Memory" [values]="mem()" [max]="100" [text]="bytes(s.memory_usage)" data-testid="sparkline-mem" />
+      }
+    </span>
+    <span class="fleet-row__cell fleet-row__actions" role="gridcell">
+      @if (pending(); as action) {
+        <span class="pending" data-testid="action-pending" [attr.data-action]="action" role="status">
+          <span class="spinner" aria-hidden="true"></span>{{ progress(action) }}
+        </span>
+      } @else {
+        @for (action of actions(); track action) {
+          <button
+            type="button"
+            tabindex="-1"
+            class="button button--small"
+            [class.button--danger-quiet]="action !== 'start'"
+            [disabled]="row().offline"
+            [attr.data-testid]="'container-action-' + action"
+            [attr.aria-label]="title(action) + ' ' + name()"
+            (click)="actionsService.run(c(), action)"
+          >
+            {{ title(action) }}
+          </button>
+        }
+      }
+      <a
+        class="button button--small button--ghost"
+        tabindex="-1"
+        [routerLink]="['/logs', c().host_id, c().container_id]"
+        data-testid="container-logs-link"
+        [attr.aria-label]="'Logs of ' + name()"
+        >Logs</a
+      >
+    </span>
+  `,
+})
+export class FleetRowComponent {
+  readonly row = input.required<FleetContainerRow>();
+  readonly selected = input(false);
+  readonly toggleSelect = output<void>();
+
+  protected readonly actionsService = inject(ContainerActionsService);
+  private readonly stats = inject(StatsService);
+
+  protected readonly c = computed(() => this.row().container);
+  protected readonly name = computed(() => displayName(this.c()) || shortId(this.c().container_id));
+  protected readonly id = computed(() => shortId(this.c().container_id));
+  protected readonly actions = computed(() => actionsFor(this.c()));
+  protected readonly pending = computed(() => this.actionsService.pendingAction(this.c().host_id, this.c().container_id));
+  private readonly samples = computed(() =>
+    this.c().state === 'running' && !this.row().offline ? this.stats.samplesOf(this.c().host_id, this.c().container_id) : [],
+  );
+  protected readonly latest = computed(() => this.samples()[this.samples().length - 1] ?? null);
+  protected readonly cpu = computed(() => this.samples().map((s) => s.cpu_percent));
+  protected readonly mem = computed(() => this.samples().map((s) => s.memory_percent));
+
+  protected title(action: UserAction): string {
+    return actionTitle(action);
+  }
+
+  protected progress(action: UserAction): string {
+    return actionProgress(action);
+  }
+
+  protected pct(v: number): string {
+    return formatPercent(v);
+  }
+
+  protected bytes(v: number): string {
+    return formatBytes(v);
+  }
+}

@@ -1,0 +1,96 @@
+import type { Container, HostStatus, InitialStatePayload } from '@flotilla/contracts';
+import { isNewer } from '../core/contract-runtime';
+
+/** Containers are known by host and id: the same id on two hosts is two containers. */
+export function containerKey(hostId: string, containerId: string): string {
+  return `${hostId}/${containerId}`;
+}
+
+/** Removed containers remembered, so a late, older state cannot bring one back. */
+const MAX_TOMBSTONES = 10_000;
+
+/**
+ * The fleet as this tab knows it: plain maps, no framework. Applies `initial_state`,
+ * `container_state_change` (only when its revision is newer) and `host_state_change`.
+ * A host going offline keeps its containers; views grey them out.
+ */
+export class FleetState {
+  readonly containers = new Map<string, Container>();
+  readonly hosts = new Map<string, HostStatus>();
+  /** Per host, the event-stream position the last snapshot reflected. */
+  position: Record<string, string> = {};
+  private readonly tombstones = new Map<string, number>();
+
+  applyInitialState(payload: InitialStatePayload): void {
+    for (const host of payload.hosts) this.hosts.set(host.host_id, host);
+    this.position = { ...this.position, ...payload.position };
+
+    // Hosts whose snapshot this is: what they no longer list is gone.
+    const snapshotHosts = new Set(payload.hosts.filter((h) => h.online).map((h) => h.host_id));
+    for (const c of payload.containers) snapshotHosts.add(c.host_id);
+    const fresh = new Set(payload.containers.map((c) => containerKey(c.host_id, c.container_id)));
+    for (const [key, c] of this.containers) {
+      if (snapshotHosts.has(c.host_id) && !fresh.has(key)) this.containers.delete(key);
+    }
+    for (const c of payload.containers) this.applyContainer(c);
+  }
+
+  /** Applies a container's new state if it is newer than what is known; says whether it did. */
+  applyContainer(next: Container): boolean {
+    const key = containerKey(next.host_id, next.container_id);
+    const removedAt = this.tombstones.get(key);
+    if (removedAt !== undefined && next.revision <= removedAt) return false;
+    if (!isNewer(next, this.containers.get(key))) return false;
+    if (next.state === 'removed') {
+      this.containers.delete(key);
+      this.remember(key, next.revision);
+    } else {
+      this.containers.set(key, next);
+    }
+    if (!this.hosts.has(next.host_id)) this.hosts.set(next.host_id, placeholderHost(next.host_id));
+    return true;
+  }
+
+  applyHost(host: HostStatus): void {
+    this.hosts.set(host.host_id, host);
+  }
+
+  isHostOnline(hostId: string): boolean {
+    return this.hosts.get(hostId)?.online ?? true;
+  }
+
+  /** A container by host and full id or an unambiguous id prefix (deep links may be short). */
+  find(hostId: string, idOrPrefix: string): Container | undefined {
+    const exact = this.containers.get(containerKey(hostId, idOrPrefix));
+    if (exact) return exact;
+    let found: Container | undefined;
+    for (const c of this.containers.values()) {
+      if (c.host_id !== hostId || !c.container_id.startsWith(idOrPrefix)) continue;
+      if (found) return undefined;
+      found = c;
+    }
+    return found;
+  }
+
+  private remember(key: string, revision: number): void {
+    this.tombstones.delete(key);
+    this.tombstones.set(key, revision);
+    if (this.tombstones.size > MAX_TOMBSTONES) {
+      const oldest = this.tombstones.keys().next().value;
+      if (oldest !== undefined) this.tombstones.delete(oldest);
+    }
+  }
+}
+
+/** A host we heard of only through one of its containers. */
+export function placeholderHost(hostId: string): HostStatus {
+  return {
+    host_id: hostId,
+    labels: {},
+    agent_version: '',
+    started_at: '',
+    engine: { reachable: true, version: null, address: '', error: null },
+    online: true,
+    last_seen: null,
+  };
+}

@@ -1,0 +1,154 @@
+import { DestroyRef, Injectable, inject } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import type { LogStreamStoppedPayload, LogUpdatePayload, StartLogStreamPayload } from '@flotilla/contracts';
+import { WEB_CONFIG } from '../core/app-config';
+import { NotificationService } from '../core/notifications/notification.service';
+import { SocketService } from '../core/socket/socket.service';
+import { isErrorAck } from '../core/socket/socket.types';
+import { Batcher } from '../shared/batcher';
+import { LogStream, streamKey } from './log-stream';
+
+interface Opened {
+  stream: LogStream;
+  refs: number;
+}
+
+/**
+ * Every log stream open in the tab. One `start_log_stream` per container however many panes
+ * show it; after a reconnect each is resumed with `after` = the last entry id seen, so nothing
+ * is shown twice and nothing is skipped. Incoming `log_update`s are queued per stream and
+ * flushed at most every ~10 ms: a flood of lines costs one render per flush, not per line.
+ */
+@Injectable({ providedIn: 'root' })
+export class LogStreamService {
+  private readonly socket = inject(SocketService);
+  private readonly notifications = inject(NotificationService);
+  private readonly config = inject(WEB_CONFIG);
+  private readonly open = new Map<string, Opened>();
+  private readonly batcher = new Batcher<LogStream>(
+    (streams) => this.flush(streams),
+    this.config.logFlushMs,
+  );
+
+  constructor() {
+    const destroyRef = inject(DestroyRef);
+    destroyRef.onDestroy(() => this.batcher.dispose());
+    this.socket
+      .on('log_update')
+      .pipe(takeUntilDestroyed(destroyRef))
+      .subscribe((payload) => this.onUpdate(payload));
+    this.socket
+      .on('log_stream_stopped')
+      .pipe(takeUntilDestroyed(destroyRef))
+      .subscribe((payload) => this.onStopped(payload));
+    this.socket.connects$.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => {
+      for (const { stream } of this.open.values()) this.start(stream);
+    });
+  }
+
+  /** Opens (or shares) the stream of a container; call `release` when done. */
+  acquire(hostId: string, containerRef: string): LogStream {
+    const key = streamKey(hostId, containerRef);
+    const existing = this.open.get(key);
+    if (existing) {
+      existing.refs++;
+      return existing.stream;
+    }
+    const stream = new LogStream(hostId, containerRef, this.config.logCapacity);
+    this.open.set(key, { stream, refs: 1 });
+    if (this.socket.connected) this.start(stream);
+    return stream;
+  }
+
+  release(stream: LogStream): void {
+    const opened = this.open.get(stream.key);
+    if (!opened || opened.stream !== stream) return;
+    opened.refs--;
+    if (opened.refs > 0) return;
+    this.open.delete(stream.key);
+    stream.setStatus('stopped', 'Closed');
+    if (!this.socket.connected) return;
+    this.socket
+      .request('stop_log_stream', { container_id: stream.containerRef, host_id: stream.hostId })
+      .then(
+        (ack) => {
+          if (isErrorAck(ack)) this.socket.reportFailure('Stopping a log stream failed', ack);
+        },
+        (error: unknown) => this.socket.reportFailure('Stopping a log stream failed', error),
+      );
+  }
+
+  /** Streams open now (for specs and diagnostics). */
+  streams(): LogStream[] {
+    return [...this.open.values()].map((o) => o.stream);
+  }
+
+  /** Asks for the stream: from the cursor when there is one, else the last lines. */
+  private start(stream: LogStream, after: string | null = stream.cursor): void {
+    const payload: StartLogStreamPayload = {
+      container_id: stream.containerRef,
+      host_id: stream.hostId,
+      ...(after !== null ? { after } : { tail: this.config.logTail }),
+    };
+    stream.setStatus('starting');
+    this.socket.request('start_log_stream', payload).then(
+      (ack) => {
+        if (!this.isOpen(stream)) return;
+        if (isErrorAck(ack)) {
+          stream.resumeFailed();
+          stream.setStatus('error', ack.error);
+          this.socket.reportFailure(`Logs of ${stream.containerRef.slice(0, 12)} on ${stream.hostId}`, ack);
+          return;
+        }
+        if (ack.container_id.length === 64) stream.containerId = ack.container_id;
+        stream.setStatus('streaming');
+      },
+      (error: unknown) => {
+        if (!this.isOpen(stream)) return;
+        stream.resumeFailed();
+        // A lost connection resumes on reconnect by itself; anything else is news.
+        if (!this.socket.connected) {
+          stream.setStatus('waiting');
+          return;
+        }
+        stream.setStatus('error', error instanceof Error ? error.message : 'no answer');
+        this.socket.reportFailure(`Logs of ${stream.containerRef.slice(0, 12)} on ${stream.hostId}`, error);
+      },
+    );
+  }
+
+  private onUpdate(payload: LogUpdatePayload): void {
+    for (const { stream } of this.open.values()) {
+      if (!stream.matches(payload)) continue;
+      if (stream.status() === 'starting' || stream.status() === 'waiting') stream.setStatus('streaming');
+      const result = stream.receive(payload);
+      if (result.changed) this.batcher.push(stream);
+      if (result.resumeAfter !== null && this.socket.connected) this.start(stream, result.resumeAfter);
+      return;
+    }
+  }
+
+  private onStopped(payload: LogStreamStoppedPayload): void {
+    for (const { stream } of this.open.values()) {
+      if (!stream.matches(payload)) continue;
+      this.batcher.flush();
+      const failed = payload.reason === 'error' || payload.reason === 'forbidden';
+      stream.setStatus(failed ? 'error' : 'stopped', payload.message);
+      if (payload.reason !== 'requested') {
+        this.notifications.showNotification({
+          type: failed ? 'error' : 'info',
+          message: `Log stream of ${stream.containerRef.slice(0, 12)} on ${stream.hostId} stopped: ${payload.message}`,
+        });
+      }
+    }
+  }
+
+  private flush(streams: LogStream[]): void {
+    const now = new Date();
+    for (const stream of new Set(streams)) stream.flush(now);
+  }
+
+  private isOpen(stream: LogStream): boolean {
+    return this.open.get(stream.key)?.stream === stream;
+  }
+}

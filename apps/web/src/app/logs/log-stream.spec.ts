@@ -1,0 +1,134 @@
+import { cid, logUpdate } from '../../testing/fixtures';
+import { LogStream } from './log-stream';
+
+function newStream(capacity = 1000): LogStream {
+  return new LogStream('host-a', cid('a1'), capacity);
+}
+
+const plains = (s: LogStream): string[] => s.ring.toArray().map((l) => l.plain);
+
+describe('LogStream', () => {
+  it('keeps the last entry id as its cursor', () => {
+    const stream = newStream();
+    expect(stream.cursor).toBeNull();
+    stream.receive(logUpdate({ firstLine: 1, count: 5, perEntry: 2 }));
+    expect(stream.cursor).toBe('5-0');
+  });
+
+  it('queues on receive and appends on flush', () => {
+    const stream = newStream();
+    const result = stream.receive(logUpdate({ firstLine: 1, count: 3 }));
+    expect(result).toEqual({ changed: true, resumeAfter: null });
+    expect(stream.ring.length).toBe(0);
+    expect(stream.flush()).toBe(3);
+    expect(plains(stream)).toEqual(['line 1', 'line 2', 'line 3']);
+    expect(stream.ring.toArray().map((l) => l.lineNo)).toEqual([1, 2, 3]);
+    expect(stream.version()).toBe(1);
+  });
+
+  it('ignores entries that are not newer than the cursor', () => {
+    const stream = newStream();
+    stream.receive(logUpdate({ firstLine: 1, count: 4, perEntry: 2 }));
+    // The same entries again, then a new one.
+    stream.receive(logUpdate({ firstLine: 1, count: 6, perEntry: 2 }));
+    stream.flush();
+    expect(plains(stream)).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5', 'line 6']);
+    expect(stream.cursor).toBe('6-0');
+  });
+
+  it('takes only the new lines of an entry that overlaps the cursor', () => {
+    const stream = newStream();
+    stream.receive(logUpdate({ firstLine: 1, count: 3 }));
+    stream.receive(logUpdate({ firstLine: 2, count: 4 }));
+    stream.flush();
+    expect(plains(stream)).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
+  });
+
+  it('marks stderr lines by their index in the update', () => {
+    const stream = newStream();
+    stream.receive(logUpdate({ firstLine: 10, count: 3, stderr: [11] }));
+    stream.flush();
+    expect(stream.ring.toArray().map((l) => l.stderr)).toEqual([false, true, false]);
+  });
+
+  it('shows a gap marker as a line and resumes after it', () => {
+    const stream = newStream();
+    stream.receive(logUpdate({ firstLine: 1, count: 2 }));
+    stream.receive({
+      ...logUpdate({ firstLine: 1, count: 0 }),
+      log: '500 lines are no longer retained\n',
+      entries: [],
+      gap: { reason: 'retention', lost: 500, resume_after: null },
+    });
+    stream.receive(logUpdate({ firstLine: 503, count: 1 }));
+    stream.flush();
+    const lines = stream.ring.toArray();
+    expect(lines.map((l) => l.kind)).toEqual(['line', 'line', 'gap', 'line']);
+    expect(lines[2]?.plain).toBe('500 lines are no longer retained');
+    expect(lines[3]?.lineNo).toBe(503);
+  });
+
+  it('marks lines missing without a gap marker', () => {
+    const stream = newStream();
+    stream.receive(logUpdate({ firstLine: 1, count: 2 }));
+    stream.receive(logUpdate({ firstLine: 10, count: 1 }));
+    stream.flush();
+    const gap = stream.ring.toArray()[2];
+    expect(gap?.kind).toBe('gap');
+    expect(gap?.plain).toBe('7 lines missing from what arrived');
+  });
+
+  it('asks to resume after a "dropped" gap and skips what the re-request will bring', () => {
+    const stream = newStream();
+    stream.receive(logUpdate({ firstLine: 1, count: 10, perEntry: 5 }));
+    const result = stream.receive({
+      ...logUpdate({ firstLine: 1, count: 0 }),
+      log: '',
+      entries: [],
+      gap: { reason: 'dropped', lost: 20, resume_after: '10-0' },
+    });
+    expect(result.resumeAfter).toBe('10-0');
+    // Live lines still in flight from before the re-request: skipped, they come again.
+    stream.receive(logUpdate({ firstLine: 31, count: 2 }));
+    // The re-requested range, then the live lines again.
+    stream.receive(logUpdate({ firstLine: 11, count: 22, perEntry: 11 }));
+    stream.flush();
+    const lineNos = stream.ring.toArray().filter((l) => l.kind === 'line').map((l) => l.lineNo);
+    expect(lineNos).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
+    expect(stream.ring.toArray().filter((l) => l.kind === 'gap')).toHaveLength(1);
+  });
+
+  it('starts counting again after a reset gap', () => {
+    const stream = newStream();
+    stream.receive(logUpdate({ firstLine: 100, count: 1 }));
+    stream.receive({ ...logUpdate({ firstLine: 1, count: 0 }), log: '', entries: [], gap: { reason: 'reset', lost: null, resume_after: null } });
+    stream.receive(logUpdate({ firstLine: 1, count: 1, text: () => 'after reset' }));
+    stream.flush();
+    expect(plains(stream)).toContain('after reset');
+    expect(stream.cursor).toBe('1-0');
+  });
+
+  it('shows lines of an update without entry ids as they come', () => {
+    const stream = newStream();
+    stream.receive({ container_id: cid('a1'), host_id: 'host-a', log: 'a\nb\n', entries: [], stderr: [], tty: true });
+    stream.flush();
+    expect(plains(stream)).toEqual(['a', 'b']);
+    expect(stream.cursor).toBeNull();
+  });
+
+  it('stays within its capacity', () => {
+    const stream = newStream(100);
+    stream.receive(logUpdate({ firstLine: 1, count: 250, perEntry: 50 }));
+    stream.flush();
+    expect(stream.ring.length).toBe(100);
+    expect(stream.appended).toBe(250);
+    expect(stream.ring.first()?.lineNo).toBe(151);
+  });
+
+  it('matches updates by host and id prefix', () => {
+    const stream = new LogStream('host-a', cid('a1').slice(0, 12), 10);
+    expect(stream.matches({ host_id: 'host-a', container_id: cid('a1') })).toBe(true);
+    expect(stream.matches({ host_id: 'host-b', container_id: cid('a1') })).toBe(false);
+    expect(stream.matches({ host_id: 'host-a', container_id: cid('b2') })).toBe(false);
+  });
+});

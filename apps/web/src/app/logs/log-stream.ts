@@ -1,0 +1,212 @@
+import { signal } from '@angular/core';
+import type { LogUpdatePayload } from '@flotilla/contracts';
+import { lastLineSeqOf, logEntryId } from '../core/contract-runtime';
+import { type LogLine, type RawLine, describeGap, gapLine, toLogLines } from './log-line';
+import { RingBuffer } from './ring-buffer';
+
+export type LogStreamStatus = 'waiting' | 'starting' | 'streaming' | 'stopped' | 'error';
+
+/** What a log view needs of a stream: its lines and how many were ever appended. */
+export interface LogSource {
+  readonly key: string;
+  readonly ring: RingBuffer<LogLine>;
+  /** Lines appended since the stream was opened (grows past the ring's capacity). */
+  readonly appended: number;
+}
+
+type Pending = { kind: 'lines'; lines: RawLine[] } | { kind: 'gap'; message: string };
+
+/** What receiving an update asks of the caller. */
+export interface ReceiveResult {
+  /** Lines or markers are waiting to be flushed. */
+  changed: boolean;
+  /** Re-request the stream with `after` set to this id (lines were dropped on the way). */
+  resumeAfter: string | null;
+}
+
+export function streamKey(hostId: string, containerRef: string): string {
+  return `${hostId}/${containerRef}`;
+}
+
+/**
+ * One container's log stream in this tab. Keeps the cursor (the last stream entry id seen) so a
+ * resume asks for exactly what is missing, drops any entry that is not newer than the cursor,
+ * turns gap markers into visible lines, and holds the lines in a bounded ring buffer.
+ * `receive` runs per socket event and only queues; `flush` parses and appends, once per batch.
+ */
+export class LogStream implements LogSource {
+  readonly key: string;
+  readonly ring: RingBuffer<LogLine>;
+  /** The full container id once the gateway named it. */
+  containerId: string;
+  appended = 0;
+
+  private cursorSeq: number | null = null;
+  /** Lines were dropped and re-requested: entries that do not continue the cursor are skipped. */
+  private awaitingResume = false;
+  /** A gap marker announced missing lines: the next entry may jump ahead without a new marker. */
+  private jumpExpected = false;
+  private pending: Pending[] = [];
+
+  private readonly versionSignal = signal(0);
+  private readonly statusSignal = signal<LogStreamStatus>('waiting');
+  private readonly messageSignal = signal<string | null>(null);
+  private readonly lastUpdateSignal = signal<Date | null>(null);
+
+  /** Bumped on every flush that appended lines. */
+  readonly version = this.versionSignal.asReadonly();
+  readonly status = this.statusSignal.asReadonly();
+  /** Why the stream stopped or failed. */
+  readonly message = this.messageSignal.asReadonly();
+  /** When lines last arrived. */
+  readonly lastUpdate = this.lastUpdateSignal.asReadonly();
+
+  constructor(
+    readonly hostId: string,
+    /** The id as asked for: full or an unambiguous prefix. */
+    readonly containerRef: string,
+    capacity: number,
+  ) {
+    this.key = streamKey(hostId, containerRef);
+    this.containerId = containerRef;
+    this.ring = new RingBuffer<LogLine>(capacity);
+  }
+
+  /** The id of the last entry seen: what `start_log_stream {after}` resumes from. */
+  get cursor(): string | null {
+    return this.cursorSeq === null ? null : logEntryId(this.cursorSeq);
+  }
+
+  /** Is this update about this stream's container? */
+  matches(payload: Pick<LogUpdatePayload, 'host_id' | 'container_id'>): boolean {
+    return payload.host_id === this.hostId && payload.container_id.startsWith(this.containerRef);
+  }
+
+  setStatus(status: LogStreamStatus, message: string | null = null): void {
+    this.statusSignal.set(status);
+    this.messageSignal.set(message);
+  }
+
+  /** Takes one `log_update`: deduplicates by entry id, queues lines and gap markers. */
+  receive(payload: LogUpdatePayload): ReceiveResult {
+    if (payload.container_id.length === 64) this.containerId = payload.container_id;
+    if (payload.gap) return this.receiveGap(payload);
+
+    const lines = splitLines(payload.log);
+    if (lines.length === 0) return { changed: false, resumeAfter: null };
+    const stderr = new Set(payload.stderr);
+    const entries = payload.entries ?? [];
+    const counted = entries.reduce((sum, e) => sum + e.n, 0);
+    if (entries.length === 0 || counted !== lines.length) {
+      // No usable entry ids: nothing to deduplicate against, show what came.
+      this.queue(lines.map((raw, i) => ({ raw, stderr: stderr.has(i), lineNo: null })));
+      return { changed: true, resumeAfter: null };
+    }
+
+    const accepted: RawLine[] = [];
+    let index = 0;
+    for (const entry of entries) {
+      const start = index;
+      index += entry.n;
+      const seq = lastLineSeqOf(entry.id);
+      if (!Number.isFinite(seq)) continue;
+      const first = seq - entry.n + 1;
+      const cursor = this.cursorSeq;
+      if (cursor !== null && seq <= cursor) continue; // seen already
+      if (cursor !== null && first > cursor + 1) {
+        if (this.awaitingResume) continue; // arrives again with the re-requested range
+        if (!this.jumpExpected) {
+          this.flushAccepted(accepted);
+          this.pending.push({ kind: 'gap', message: describeGap(first - cursor - 1, 'client') });
+        }
+      }
+      const skip = cursor !== null && first <= cursor ? cursor - first + 1 : 0;
+      for (let j = skip; j < entry.n; j++) {
+        const at = start + j;
+        accepted.push({ raw: lines[at] ?? '', stderr: stderr.has(at), lineNo: first + j });
+      }
+      this.cursorSeq = seq;
+      this.awaitingResume = false;
+      this.jumpExpected = false;
+    }
+    this.flushAccepted(accepted);
+    return { changed: this.pending.length > 0, resumeAfter: null };
+  }
+
+  /** The gateway did not take a re-request: stop waiting for the range it would have sent. */
+  resumeFailed(): void {
+    this.awaitingResume = false;
+    this.jumpExpected = true;
+  }
+
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /** Parses queued lines into the ring buffer; returns how many rows were appended. */
+  flush(now: Date = new Date()): number {
+    if (this.pending.length === 0) return 0;
+    const pending = this.pending;
+    this.pending = [];
+    let added = 0;
+    for (const item of pending) {
+      const previous = this.ring.last();
+      const lines =
+        item.kind === 'gap'
+          ? [gapLine(this.key, item.message, previous)]
+          : toLogLines(this.key, item.lines, previous);
+      this.ring.pushAll(lines);
+      added += lines.length;
+    }
+    this.appended += added;
+    this.lastUpdateSignal.set(now);
+    this.versionSignal.update((v) => v + 1);
+    return added;
+  }
+
+  private receiveGap(payload: LogUpdatePayload): ReceiveResult {
+    const gap = payload.gap;
+    if (!gap) return { changed: false, resumeAfter: null };
+    const notice = payload.log.trim() || describeGap(gap.lost, gap.reason);
+    this.pending.push({ kind: 'gap', message: notice });
+    if (gap.reason === 'reset') {
+      // Line numbers start again: the old cursor means nothing any more.
+      this.cursorSeq = null;
+      this.awaitingResume = false;
+      this.jumpExpected = true;
+      return { changed: true, resumeAfter: null };
+    }
+    if (gap.reason === 'dropped' && gap.resume_after) {
+      const resumeSeq = lastLineSeqOf(gap.resume_after);
+      if (Number.isFinite(resumeSeq)) {
+        // Never ask again for what is already here.
+        const from = this.cursorSeq === null ? resumeSeq : Math.max(this.cursorSeq, resumeSeq);
+        this.cursorSeq = from;
+        this.awaitingResume = true;
+        return { changed: true, resumeAfter: logEntryId(from) };
+      }
+    }
+    this.jumpExpected = true;
+    return { changed: true, resumeAfter: null };
+  }
+
+  private queue(lines: RawLine[]): void {
+    const last = this.pending[this.pending.length - 1];
+    if (last?.kind === 'lines') {
+      for (const line of lines) last.lines.push(line);
+    } else this.pending.push({ kind: 'lines', lines });
+  }
+
+  private flushAccepted(accepted: RawLine[]): void {
+    if (accepted.length === 0) return;
+    this.queue(accepted.splice(0, accepted.length));
+  }
+}
+
+/** `log` holds whole lines each ending in `\n`; a missing final newline still ends a line. */
+export function splitLines(log: string): string[] {
+  if (log === '') return [];
+  const lines = log.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}

@@ -1,0 +1,320 @@
+import { DataSource } from '@angular/cdk/collections';
+import { CdkFixedSizeVirtualScroll, CdkVirtualForOf, CdkVirtualScrollViewport } from '@angular/cdk/scrolling';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  type ElementRef,
+  Injector,
+  afterNextRender,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import { BehaviorSubject, type Observable } from 'rxjs';
+import { WEB_CONFIG } from '../core/app-config';
+import { FILE_SAVER, KEY_VALUE_STORE } from '../core/browser/browser.tokens';
+import { SocketService } from '../core/socket/socket.service';
+import { formatClock, formatCount } from '../shared/format';
+import { compileFilter } from './log-filter';
+import { LOG_LEVELS, type LogLevel } from './log-level';
+import type { LogLine } from './log-line';
+import { LogRowComponent } from './log-row.component';
+import type { LogStream } from './log-stream';
+import { type LogRow, LogView } from './log-view';
+
+/** Row height of the log list, in px (fixed for the virtual scroll; see logs.css). */
+export const LOG_ROW_HEIGHT = 18;
+/** Closer than this to the bottom counts as "at the bottom": following resumes. */
+const BOTTOM_SLACK_PX = 40;
+const TIMESTAMPS_KEY = 'flotilla.logs.timestamps';
+
+/** Hands the view's row array to the virtual scroll on every change, without copying it. */
+class RowsDataSource extends DataSource<LogRow> {
+  private readonly rows = new BehaviorSubject<readonly LogRow[]>([]);
+  connect(): Observable<readonly LogRow[]> {
+    return this.rows;
+  }
+  disconnect(): void {
+    // The subject lives as long as the viewer.
+  }
+  emit(rows: readonly LogRow[]): void {
+    this.rows.next(rows);
+  }
+}
+
+export type StreamingState = 'streaming' | 'starting' | 'reconnecting' | 'stopped' | 'error';
+
+/**
+ * A log pane over one or more streams (several are merged by time). The original design's
+ * behaviour: follows new lines, pauses when the user scrolls up, offers "Follow logs", pulses
+ * while streaming, shows the last update time. Plus: filter by text or regex with highlights,
+ * by level, timestamps on or off, JSON pretty-printing, download of what is shown.
+ */
+@Component({
+  selector: 'flo-log-viewer',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [CdkVirtualScrollViewport, CdkFixedSizeVirtualScroll, CdkVirtualForOf, LogRowComponent],
+  host: { class: 'log-viewer', 'data-testid': 'log-viewer', '[attr.data-sources]': 'sourceKeys()' },
+  templateUrl: './log-viewer.component.html',
+})
+export class LogViewerComponent {
+  readonly streams = input.required<readonly LogStream[]>();
+  /** Display names per stream key (container names), for the merged view and downloads. */
+  readonly labels = input<Readonly<Record<string, string>>>({});
+  readonly title = input('Logs');
+
+  private readonly config = inject(WEB_CONFIG);
+  private readonly socket = inject(SocketService);
+  private readonly store = inject(KEY_VALUE_STORE);
+  private readonly saveFile = inject(FILE_SAVER);
+  private readonly injector = inject(Injector);
+  private readonly viewport = viewChild.required(CdkVirtualScrollViewport);
+  private readonly filterBox = viewChild.required<ElementRef<HTMLInputElement>>('filterBox');
+
+  protected readonly rowHeight = LOG_ROW_HEIGHT;
+  protected readonly levels = LOG_LEVELS;
+  protected readonly dataSource = new RowsDataSource();
+  private view: LogView | null = null;
+
+  protected readonly filterInput = signal('');
+  private readonly filterText = signal('');
+  protected readonly regex = signal(false);
+  protected readonly caseSensitive = signal(false);
+  protected readonly minLevel = signal<LogLevel | null>(null);
+  protected readonly showTimestamps = signal(this.store.get(TIMESTAMPS_KEY) !== 'off');
+  protected readonly following = signal(true);
+  protected readonly rowCount = signal(0);
+  private readonly expandedVersion = signal(0);
+  protected readonly anyExpanded = signal(false);
+
+  protected readonly merged = computed(() => this.streams().length > 1);
+  protected readonly sourceKeys = computed(() => this.streams().map((s) => s.key).join(' '));
+  private readonly sourceIndex = computed(() => new Map(this.streams().map((s, i) => [s.key, i])));
+  protected readonly compiled = computed(() =>
+    compileFilter({
+      text: this.filterText(),
+      regex: this.regex(),
+      caseSensitive: this.caseSensitive(),
+      minLevel: this.minLevel(),
+    }),
+  );
+  protected readonly filterError = computed(() => {
+    const c = this.compiled();
+    return c.ok ? null : c.error;
+  });
+  protected readonly highlight = computed(() => {
+    const c = this.compiled();
+    return c.ok ? c.highlight : null;
+  });
+  protected readonly totalLines = computed(() =>
+    this.streams().reduce((n, s) => {
+      s.version();
+      return n + s.ring.length;
+    }, 0),
+  );
+  protected readonly lastUpdate = computed(() => {
+    let last: Date | null = null;
+    for (const s of this.streams()) {
+      const t = s.lastUpdate();
+      if (t && (!last || t > last)) last = t;
+    }
+    return last ? formatClock(last) : null;
+  });
+  protected readonly streaming = computed<StreamingState>(() => {
+    if (this.socket.state() !== 'connected') return 'reconnecting';
+    const statuses = this.streams().map((s) => s.status());
+    if (statuses.includes('streaming')) return 'streaming';
+    if (statuses.includes('starting') || statuses.includes('waiting')) return 'starting';
+    if (statuses.includes('error')) return 'error';
+    return 'stopped';
+  });
+  protected readonly streamMessage = computed(() =>
+    this.streams()
+      .map((s) => s.message())
+      .filter((m): m is string => !!m)
+      .join(' · '),
+  );
+
+  constructor() {
+    const destroyRef = inject(DestroyRef);
+
+    // A new set of streams: a new view.
+    effect(() => {
+      const streams = this.streams();
+      untracked(() => {
+        this.view = new LogView(streams, this.config.logCapacity);
+        this.applyFilter();
+        this.publish(0);
+      });
+    });
+
+    // The filter changed: recompute what is shown.
+    effect(() => {
+      this.compiled();
+      untracked(() => {
+        this.applyFilter();
+        this.publish(0);
+      });
+    });
+
+    // New lines: take only what arrived (one run per flush of the stream batcher).
+    effect(() => {
+      for (const s of this.streams()) s.version();
+      untracked(() => {
+        const view = this.view;
+        if (!view) return;
+        const { added, trimmed } = view.sync();
+        if (added > 0 || trimmed > 0) this.publish(trimmed);
+      });
+    });
+
+    // Debounce typing in the filter box: each change re-filters up to 100,000 lines.
+    effect((onCleanup) => {
+      const text = this.filterInput();
+      const timer = setTimeout(() => this.filterText.set(text), 150);
+      onCleanup(() => clearTimeout(timer));
+    });
+
+    afterNextRender(() => {
+      const viewport = this.viewport();
+      const sub = viewport.elementScrolled().subscribe(() => this.onScroll());
+      destroyRef.onDestroy(() => sub.unsubscribe());
+      this.scrollToBottom();
+    });
+  }
+
+  /** Resumes following: jumps to the newest line. */
+  follow(): void {
+    this.following.set(true);
+    this.scrollToBottom();
+  }
+
+  focusFilter(): void {
+    this.filterBox().nativeElement.focus();
+    this.filterBox().nativeElement.select();
+  }
+
+  protected trackRow(_index: number, row: LogRow): number {
+    return row.id;
+  }
+
+  protected count(n: number): string {
+    return formatCount(n);
+  }
+
+  protected labelOf(line: LogLine): string | null {
+    if (!this.merged()) return null;
+    const stream = this.streams().find((s) => s.key === line.source);
+    return this.labels()[line.source] ?? stream?.containerRef.slice(0, 12) ?? line.source;
+  }
+
+  protected indexOf(line: LogLine): number {
+    return this.sourceIndex().get(line.source) ?? 0;
+  }
+
+  protected isExpanded(line: LogLine): boolean {
+    this.expandedVersion();
+    return this.view?.isExpanded(line.uid) ?? false;
+  }
+
+  protected toggleJson(line: LogLine): void {
+    this.view?.toggleExpanded(line);
+    this.expandedVersion.update((v) => v + 1);
+    this.anyExpanded.set((this.view?.expandedCount ?? 0) > 0);
+    this.publish(0);
+  }
+
+  protected toggleTimestamps(): void {
+    const next = !this.showTimestamps();
+    this.showTimestamps.set(next);
+    this.store.set(TIMESTAMPS_KEY, next ? 'on' : 'off');
+  }
+
+  protected setMinLevel(value: string): void {
+    this.minLevel.set(value === '' ? null : (value as LogLevel));
+  }
+
+  protected onFilterKey(event: KeyboardEvent): void {
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      this.filterInput.set('');
+      this.filterText.set('');
+    } else if (event.key === 'Enter') {
+      this.filterText.set(this.filterInput());
+    }
+  }
+
+  /** Wheel or keys upwards pause following at once, before the scroll settles. */
+  protected onWheel(event: WheelEvent): void {
+    if (event.deltaY < 0) this.following.set(false);
+  }
+
+  protected onListKey(event: KeyboardEvent): void {
+    if (['ArrowUp', 'PageUp', 'Home'].includes(event.key)) this.following.set(false);
+    if (event.key === 'End') {
+      event.preventDefault();
+      this.follow();
+    }
+  }
+
+  protected download(): void {
+    const view = this.view;
+    if (!view) return;
+    const labels = this.labels();
+    const text = view.toText({
+      timestamps: this.showTimestamps(),
+      label: this.merged() ? (line) => labels[line.source] ?? line.source : undefined,
+    });
+    const name = (this.merged() ? 'merged' : (labels[this.streams()[0]?.key ?? ''] ?? 'container')).replace(/[^\w.-]+/g, '_');
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    this.saveFile(`${name}-${stamp}.log`, text);
+  }
+
+  protected collapseJson(): void {
+    this.view?.collapseAll();
+    this.expandedVersion.update((v) => v + 1);
+    this.anyExpanded.set(false);
+    this.publish(0);
+  }
+
+  private applyFilter(): void {
+    const compiled = this.compiled();
+    if (compiled.ok) this.view?.setFilter(compiled.test);
+  }
+
+  /** Hands the rows to the list; keeps the reader's place or the newest line in view. */
+  private publish(trimmed: number): void {
+    const view = this.view;
+    if (!view) return;
+    this.dataSource.emit(view.rows);
+    this.rowCount.set(view.rows.length);
+    if (this.following()) {
+      this.scrollToBottom();
+    } else if (trimmed > 0) {
+      // Lines left the top of the buffer: move up with them so the reader's lines stay put.
+      const viewport = this.viewport();
+      viewport.scrollToOffset(Math.max(0, viewport.measureScrollOffset() - trimmed * LOG_ROW_HEIGHT));
+    }
+  }
+
+  private scrollToBottom(): void {
+    afterNextRender(
+      () => {
+        if (!this.following()) return;
+        const el = this.viewport().elementRef.nativeElement;
+        el.scrollTop = el.scrollHeight;
+      },
+      { injector: this.injector },
+    );
+  }
+
+  private onScroll(): void {
+    const atBottom = this.viewport().measureScrollOffset('bottom') < BOTTOM_SLACK_PX;
+    if (atBottom !== this.following()) this.following.set(atBottom);
+  }
+}

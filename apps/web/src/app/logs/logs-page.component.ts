@@ -1,0 +1,167 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChildren,
+} from '@angular/core';
+import { Router, RouterLink } from '@angular/router';
+import { FleetStore } from '../fleet/fleet.store';
+import { displayName } from '../fleet/fleet-query';
+import { ShortcutService } from '../shared/shortcut.service';
+import { shortId } from '../shared/format';
+import type { LogStream } from './log-stream';
+import { LogStreamService } from './log-stream.service';
+import { LogViewerComponent } from './log-viewer.component';
+
+/** Most containers on one logs page. */
+const MAX_PANES = 6;
+
+interface Target {
+  key: string;
+  hostId: string;
+  containerRef: string;
+}
+
+function parseTargets(host: string, id: string, more: string | undefined): Target[] {
+  const all = [`${host}/${id}`, ...(more ? more.split(',') : [])];
+  const seen = new Set<string>();
+  const out: Target[] = [];
+  for (const item of all) {
+    const slash = item.indexOf('/');
+    if (slash <= 0 || slash === item.length - 1) continue;
+    const hostId = item.slice(0, slash).trim();
+    const containerRef = item.slice(slash + 1).trim().toLowerCase();
+    const key = `${hostId}/${containerRef}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ key, hostId, containerRef });
+    if (out.length >= MAX_PANES) break;
+  }
+  return out;
+}
+
+/**
+ * `/logs/:host/:id?with=host/id,host/id&merge=1`: one container's logs, several side by side,
+ * or several merged into one view ordered by the Docker timestamp of each line.
+ */
+@Component({
+  selector: 'flo-logs-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink, LogViewerComponent],
+  templateUrl: './logs-page.component.html',
+})
+export class LogsPageComponent {
+  readonly host = input.required<string>();
+  readonly id = input.required<string>();
+  /** More containers: `host/id,host/id`. */
+  readonly with = input<string | undefined>(undefined);
+  /** `1` merges the containers into one view. */
+  readonly merge = input<string | undefined>(undefined);
+
+  private readonly logs = inject(LogStreamService);
+  protected readonly fleet = inject(FleetStore);
+  private readonly router = inject(Router);
+  private readonly viewers = viewChildren(LogViewerComponent);
+
+  protected readonly targets = computed(() => parseTargets(this.host(), this.id(), this.with()));
+  protected readonly streams = signal<readonly LogStream[]>([]);
+  protected readonly merged = computed(() => this.merge() === '1' && this.streams().length > 1);
+  protected readonly labels = computed<Record<string, string>>(() => {
+    const labels: Record<string, string> = {};
+    for (const s of this.streams()) labels[s.key] = this.nameOf(s);
+    return labels;
+  });
+  protected readonly addable = computed(() => {
+    const open = new Set(this.streams().map((s) => s.containerId));
+    return this.fleet
+      .containers()
+      .filter((c) => !open.has(c.container_id))
+      .map((c) => ({ value: `${c.host_id}/${c.container_id}`, label: `${displayName(c)} · ${c.host_id}` }))
+      .sort((a, b) => (a.label < b.label ? -1 : 1))
+      .slice(0, 2000);
+  });
+  protected readonly full = computed(() => this.targets().length >= MAX_PANES);
+
+  constructor() {
+    const open = new Map<string, LogStream>();
+    effect(() => {
+      const targets = this.targets();
+      untracked(() => {
+        const wanted = new Set(targets.map((t) => t.key));
+        for (const [key, stream] of open) {
+          if (wanted.has(key)) continue;
+          this.logs.release(stream);
+          open.delete(key);
+        }
+        for (const t of targets) {
+          if (!open.has(t.key)) open.set(t.key, this.logs.acquire(t.hostId, t.containerRef));
+        }
+        this.streams.set(targets.map((t) => open.get(t.key)).filter((s): s is LogStream => !!s));
+      });
+    });
+    const destroyRef = inject(DestroyRef);
+    destroyRef.onDestroy(() => {
+      for (const stream of open.values()) this.logs.release(stream);
+      open.clear();
+    });
+
+    const shortcuts = inject(ShortcutService);
+    shortcuts.register('f', () => this.viewers().forEach((v) => v.follow()), destroyRef);
+    shortcuts.register(
+      '/',
+      (event) => {
+        event.preventDefault();
+        this.viewers()[0]?.focusFilter();
+      },
+      destroyRef,
+    );
+  }
+
+  protected nameOf(stream: LogStream): string {
+    const c = this.fleet.find(stream.hostId, stream.containerId);
+    return c ? displayName(c) : shortId(stream.containerRef);
+  }
+
+  protected stateOf(stream: LogStream): string | null {
+    return this.fleet.find(stream.hostId, stream.containerId)?.state ?? null;
+  }
+
+  protected add(value: string): void {
+    if (!value) return;
+    const keys = [...this.targets().map((t) => t.key), value];
+    this.navigate(keys, this.merge() === '1');
+  }
+
+  protected remove(key: string): void {
+    const keys = this.targets()
+      .map((t) => t.key)
+      .filter((k) => k !== key);
+    if (keys.length === 0) {
+      void this.router.navigateByUrl('/');
+      return;
+    }
+    this.navigate(keys, this.merge() === '1');
+  }
+
+  protected toggleMerge(): void {
+    this.navigate(
+      this.targets().map((t) => t.key),
+      this.merge() !== '1',
+    );
+  }
+
+  private navigate(keys: string[], merge: boolean): void {
+    const [first, ...rest] = keys;
+    if (!first) return;
+    const slash = first.indexOf('/');
+    void this.router.navigate(['/logs', first.slice(0, slash), first.slice(slash + 1)], {
+      queryParams: { with: rest.length > 0 ? rest.join(',') : null, merge: merge ? 1 : null },
+    });
+  }
+}

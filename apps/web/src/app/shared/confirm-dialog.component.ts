@@ -1,0 +1,62 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  type ElementRef,
+  effect,
+  inject,
+  viewChild,
+} from '@angular/core';
+import { ConfirmService } from './confirm.service';
+
+/** The native modal dialog (focus trap and Escape for free) behind `ConfirmService`. */
+@Component({
+  selector: 'flo-confirm-dialog',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <dialog
+      #dialog
+      class="confirm"
+      data-testid="confirm-dialog"
+      aria-labelledby="confirm-title"
+      (cancel)="$event.preventDefault(); confirm.answer(false)"
+    >
+      @if (confirm.request(); as req) {
+        <form method="dialog" class="confirm__form" (submit)="$event.preventDefault(); confirm.answer(true)">
+          <h2 id="confirm-title" class="confirm__title">{{ req.title }}</h2>
+          <p class="confirm__message">{{ req.message }}</p>
+          <div class="confirm__actions">
+            <button type="button" class="button" data-testid="confirm-cancel" (click)="confirm.answer(false)">Cancel</button>
+            <button
+              type="submit"
+              class="button"
+              [class.button--danger]="req.danger"
+              [class.button--primary]="!req.danger"
+              data-testid="confirm-accept"
+              autofocus
+            >
+              {{ req.confirmLabel }}
+            </button>
+          </div>
+        </form>
+      }
+    </dialog>
+  `,
+})
+export class ConfirmDialogComponent {
+  protected readonly confirm = inject(ConfirmService);
+  private readonly dialog = viewChild.required<ElementRef<HTMLDialogElement>>('dialog');
+
+  constructor() {
+    effect(() => {
+      const el = this.dialog().nativeElement;
+      const open = this.confirm.request() !== null;
+      if (open && !el.open) {
+        if (typeof el.showModal === 'function') el.showModal();
+        else el.setAttribute('open', '');
+      } else if (!open && el.open) {
+        if (typeof el.close === 'function') el.close();
+        else el.removeAttribute('open');
+      }
+    });
+  }
+}

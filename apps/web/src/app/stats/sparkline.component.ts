@@ -1,0 +1,32 @@
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { polylinePoints } from './chart-geometry';
+
+const WIDTH = 64;
+const HEIGHT = 18;
+
+/** A tiny trend line with the latest value beside it. */
+@Component({
+  selector: 'flo-sparkline',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { class: 'sparkline', '[attr.title]': 'label() + ": " + text()' },
+  template: `
+    <svg [attr.viewBox]="'0 0 ' + width + ' ' + height" [attr.width]="width" [attr.height]="height" aria-hidden="true" focusable="false">
+      <polyline class="sparkline__line sparkline__line--{{ kind() }}" [attr.points]="points()" />
+    </svg>
+    <span class="sparkline__value">{{ text() }}</span>
+  `,
+})
+export class SparklineComponent {
+  readonly values = input.required<readonly number[]>();
+  /** Top of the scale (100 for percentages). */
+  readonly max = input(100);
+  readonly kind = input<'cpu' | 'mem'>('cpu');
+  readonly label = input('');
+  readonly text = input('');
+
+  protected readonly width = WIDTH;
+  protected readonly height = HEIGHT;
+  protected readonly points = computed(() =>
+    polylinePoints(this.values(), WIDTH, HEIGHT, Math.max(this.max(), ...this.values())),
+  );
+}

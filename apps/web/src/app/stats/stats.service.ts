@@ -1,0 +1,165 @@
+import { DestroyRef, Injectable, type Signal, type WritableSignal, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import type { StatsSample } from '@flotilla/contracts';
+import { WEB_CONFIG } from '../core/app-config';
+import { SocketService } from '../core/socket/socket.service';
+import { isErrorAck } from '../core/socket/socket.types';
+import { containerKey } from '../fleet/fleet-state';
+import { Batcher } from '../shared/batcher';
+
+interface Watched {
+  hostId: string;
+  containerId: string;
+  refs: number;
+  samples: WritableSignal<readonly StatsSample[]>;
+  stopped: WritableSignal<string | null>;
+}
+
+export interface StatsTarget {
+  hostId: string;
+  containerId: string;
+}
+
+const NONE: readonly StatsSample[] = [];
+
+/**
+ * Resource samples of the containers someone looks at. Subscriptions are reference-counted
+ * (one `subscribe_stats` per container), renewed after a reconnect, and the fleet view's share is
+ * capped: it asks only for the running containers on screen.
+ */
+@Injectable({ providedIn: 'root' })
+export class StatsService {
+  private readonly socket = inject(SocketService);
+  private readonly config = inject(WEB_CONFIG);
+  private readonly watched = new Map<string, Watched>();
+  private fleetKeys = new Set<string>();
+  /** Bumped when a subscription starts or ends, so views reading `samplesOf` notice. */
+  private readonly membership = signal(0);
+  private readonly batcher = new Batcher<StatsSample>((samples) => this.apply(samples), 100);
+
+  constructor() {
+    const destroyRef = inject(DestroyRef);
+    destroyRef.onDestroy(() => this.batcher.dispose());
+    this.socket
+      .on('stats_update')
+      .pipe(takeUntilDestroyed(destroyRef))
+      .subscribe((sample) => this.batcher.push(sample));
+    this.socket
+      .on('stats_stream_stopped')
+      .pipe(takeUntilDestroyed(destroyRef))
+      .subscribe((p) => this.watched.get(containerKey(p.host_id, p.container_id))?.stopped.set(p.message));
+    this.socket.connects$.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => {
+      for (const w of this.watched.values()) this.subscribe(w);
+    });
+  }
+
+  /** Starts (or shares) the stats of a container; call `release` when done. */
+  acquire(hostId: string, containerId: string): Signal<readonly StatsSample[]> {
+    const key = containerKey(hostId, containerId);
+    let w = this.watched.get(key);
+    if (w) {
+      w.refs++;
+      return w.samples.asReadonly();
+    }
+    w = {
+      hostId,
+      containerId,
+      refs: 1,
+      samples: signal<readonly StatsSample[]>([]),
+      stopped: signal<string | null>(null),
+    };
+    this.watched.set(key, w);
+    this.membership.update((v) => v + 1);
+    this.subscribe(w);
+    return w.samples.asReadonly();
+  }
+
+  release(hostId: string, containerId: string): void {
+    const key = containerKey(hostId, containerId);
+    const w = this.watched.get(key);
+    if (!w) return;
+    w.refs--;
+    if (w.refs > 0) return;
+    this.watched.delete(key);
+    this.membership.update((v) => v + 1);
+    if (!this.socket.connected) return;
+    this.socket.request('unsubscribe_stats', { container_id: containerId, host_id: hostId }).then(
+      (ack) => {
+        if (isErrorAck(ack)) this.socket.reportFailure('Stopping stats failed', ack);
+      },
+      (error: unknown) => this.socket.reportFailure('Stopping stats failed', error),
+    );
+  }
+
+  /** Samples of a container if someone watches it (starts nothing); reactive. */
+  samplesOf(hostId: string, containerId: string): readonly StatsSample[] {
+    this.membership();
+    return this.watched.get(containerKey(hostId, containerId))?.samples() ?? NONE;
+  }
+
+  /** Why the stats of a watched container stopped, if they did; reactive. */
+  stoppedReason(hostId: string, containerId: string): string | null {
+    this.membership();
+    return this.watched.get(containerKey(hostId, containerId))?.stopped() ?? null;
+  }
+
+  /**
+   * The fleet view's rows on screen: keeps subscriptions for (at most `maxFleetStats` of) them and
+   * drops those scrolled away.
+   */
+  setFleetTargets(targets: readonly StatsTarget[]): void {
+    const next = new Map<string, StatsTarget>();
+    for (const t of targets) {
+      if (next.size >= this.config.maxFleetStats) break;
+      next.set(containerKey(t.hostId, t.containerId), t);
+    }
+    for (const key of this.fleetKeys) {
+      if (next.has(key)) continue;
+      const w = this.watched.get(key);
+      if (w) this.release(w.hostId, w.containerId);
+    }
+    for (const [key, t] of next) {
+      if (!this.fleetKeys.has(key)) this.acquire(t.hostId, t.containerId);
+    }
+    this.fleetKeys = new Set(next.keys());
+  }
+
+  /** Subscriptions open now (for specs and diagnostics). */
+  watchedKeys(): string[] {
+    return [...this.watched.keys()];
+  }
+
+  private subscribe(w: Watched): void {
+    if (!this.socket.connected) return;
+    w.stopped.set(null);
+    this.socket.request('subscribe_stats', { container_id: w.containerId, host_id: w.hostId }).then(
+      (ack) => {
+        if (!isErrorAck(ack)) return;
+        w.stopped.set(ack.error);
+        this.socket.reportFailure(`Stats of ${w.containerId.slice(0, 12)}`, ack);
+      },
+      (error: unknown) => {
+        if (this.socket.connected) this.socket.reportFailure(`Stats of ${w.containerId.slice(0, 12)}`, error);
+      },
+    );
+  }
+
+  private apply(samples: StatsSample[]): void {
+    const byKey = new Map<string, StatsSample[]>();
+    for (const s of samples) {
+      const key = containerKey(s.host_id, s.container_id);
+      const list = byKey.get(key);
+      if (list) list.push(s);
+      else byKey.set(key, [s]);
+    }
+    const max = this.config.statsHistory;
+    for (const [key, list] of byKey) {
+      const w = this.watched.get(key);
+      if (!w) continue;
+      w.samples.update((old) => {
+        const next = [...old, ...list];
+        return next.length > max ? next.slice(next.length - max) : next;
+      });
+    }
+  }
+}

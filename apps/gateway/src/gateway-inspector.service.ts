@@ -9,7 +9,8 @@ import { StatsStreamService } from './stats/stats-stream.service';
 /** What a replica holds right now: for tests, benchmarks and diagnostics. */
 export interface GatewayInspection {
   sessions: number;
-  logChannels: { key: string; viewers: number }[];
+  /** `delivered`: last line number the follower handed out. */
+  logChannels: { key: string; viewers: number; delivered: number }[];
   statsChannels: { key: string; viewers: number }[];
   followedKeys: string[];
   leases: string[];

@@ -102,8 +102,8 @@ export class LogStreamService implements OnModuleDestroy {
     session.logKeys.clear();
   }
 
-  channelSummary(): { key: string; viewers: number }[] {
-    return [...this.channels.values()].map((c) => ({ key: c.key, viewers: c.viewers.size }));
+  channelSummary(): { key: string; viewers: number; delivered: number }[] {
+    return [...this.channels.values()].map((c) => ({ key: c.key, viewers: c.viewers.size, delivered: c.delivered }));
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,0 +1,121 @@
+import { waitFor } from '@flotilla/testing';
+import type { Socket as NetSocket } from 'node:net';
+import { DEFAULT_TUNING } from '../src/core/gateway-tuning';
+import { announceHost, expectedRange, makeContainer, uniqueHostId, writeLines } from './support/fleet-fixtures';
+import { startHarness, TEST_TUNING, type Harness } from './support/gateway-harness';
+import { startReplicaChild, type ReplicaChild } from './support/replica-child';
+import { TestClient } from './support/test-client';
+
+jest.setTimeout(120_000);
+
+const TOTAL_LINES = 200_000;
+const PER_BATCH = 1_000;
+const LINE_PADDING = 200;
+const MiB = 1024 * 1024;
+/** The agent's largest log batch (one stream entry), which an update never splits. */
+const MAX_ENTRY_BYTES = 256 * 1024;
+/**
+ * The stated bound: a socket's queue never exceeds the cap plus one update, an update being at
+ * most max(maxUpdateBytes, one entry) of text, plus its JSON framing.
+ */
+const QUEUE_BOUND =
+  DEFAULT_TUNING.socketBufferCapBytes + Math.max(DEFAULT_TUNING.maxUpdateBytes, MAX_ENTRY_BYTES) * 1.1;
+/** The replica's RSS may grow by this much at most while ~50 MiB of log flow past a client that reads nothing. */
+const RSS_BOUND = 64 * MiB;
+/** What stays allocated after a full GC (heap + external) may grow by this much at most. */
+const RETAINED_BOUND = 16 * MiB;
+
+/** The TCP socket under a socket.io-client connection (engine.io websocket transport → ws). */
+function tcpSocketOf(client: TestClient): NetSocket {
+  const engine = client.socket.io.engine as unknown as { transport: { ws: { _socket: NetSocket } } };
+  return engine.transport.ws._socket;
+}
+
+describe('gateway slow clients (I5)', () => {
+  let h: Harness;
+  let replica: ReplicaChild;
+
+  beforeAll(async () => {
+    h = await startHarness({ replicas: 0 });
+    // A replica in a process of its own, so its memory is measured apart from the test's writer and client.
+    replica = await startReplicaChild(
+      { REDIS_URL: h.redis.url, PORT: '0', LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent' },
+      { tuning: TEST_TUNING, exposeGc: true },
+    );
+  });
+
+  afterAll(async () => {
+    await replica?.close();
+    await h?.close();
+  });
+
+  it('keeps memory bounded while a client stops reading, then sends one exact "dropped" gap marker', async () => {
+    const host = uniqueHostId('flood');
+    const container = makeContainer(host);
+    const id = container.container_id;
+    await announceHost(h.bus, host, [container]);
+    const client = await TestClient.connect(replica.url);
+    h.clients.push(client);
+    await client.request('start_log_stream', { container_id: id, tail: 0 });
+    await waitFor(async () => (await replica.inspect()).logChannels.some((c) => c.key.endsWith(id)));
+
+    const tcp = tcpSocketOf(client);
+    tcp.pause();
+    const retained = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external;
+    const before = await replica.memory();
+    let maxQueue = 0;
+    let maxRss = before.rss;
+    let maxRetained = retained(before);
+    let delivered = 0;
+    const sample = async () => {
+      const [inspection, memory] = await Promise.all([replica.inspect(), replica.memory()]);
+      maxQueue = Math.max(maxQueue, ...Object.values(inspection.bufferedBytes));
+      maxRss = Math.max(maxRss, memory.rss);
+      maxRetained = Math.max(maxRetained, retained(memory));
+      delivered = inspection.logChannels.find((c) => c.key.endsWith(id))?.delivered ?? 0;
+    };
+    let next = 1;
+    while (next <= TOTAL_LINES) {
+      next = await writeLines(h.bus, host, id, next, PER_BATCH * 10, { perBatch: PER_BATCH, width: LINE_PADDING });
+      await sample();
+    }
+    await waitFor(
+      async () => {
+        await sample();
+        return delivered === TOTAL_LINES;
+      },
+      { timeoutMs: 60_000, message: 'the replica to have handled every line' },
+    );
+    const growth = maxRss - before.rss;
+    const retainedGrowth = maxRetained - retained(before);
+    console.log(
+      `slow client: max queue ${(maxQueue / 1024).toFixed(0)} KiB (bound ${(QUEUE_BOUND / 1024).toFixed(0)} KiB), ` +
+        `retained heap growth ${(retainedGrowth / MiB).toFixed(1)} MiB (bound ${RETAINED_BOUND / MiB} MiB), ` +
+        `RSS growth ${(growth / MiB).toFixed(1)} MiB (bound ${RSS_BOUND / MiB} MiB), ` +
+        `for ${TOTAL_LINES} lines of ~${LINE_PADDING + 40} B`,
+    );
+    expect(maxQueue).toBeLessThanOrEqual(QUEUE_BOUND);
+    expect(retainedGrowth).toBeLessThanOrEqual(RETAINED_BOUND);
+    expect(growth).toBeLessThanOrEqual(RSS_BOUND);
+
+    tcp.resume();
+    const marker = await client.waitFor('log_update', (u) => u.container_id === id && u.gap !== undefined, 30_000);
+    const received = client.logLines(id);
+    expect(marker.gap).toEqual({
+      reason: 'dropped',
+      lost: TOTAL_LINES - received.length,
+      resume_after: `${received.length}-0`,
+    });
+    expect(marker.log).toMatch(/skipped/);
+    expect(received).toEqual(expectedRange(1, received.length).map((l) => `${l} ${'x'.repeat(LINE_PADDING)}`));
+    expect(client.logUpdates(id).filter((u) => u.gap)).toHaveLength(1);
+
+    // The client repairs: restart from resume_after, truncating what it holds after it (nothing here).
+    const kept = received.length;
+    await client.request('start_log_stream', { container_id: id, after: marker.gap!.resume_after! });
+    const all = await client.waitForLines(id, TOTAL_LINES, 60_000);
+    expect(all.length).toBe(TOTAL_LINES);
+    expect(all[kept]).toBe(`${expectedRange(kept + 1, kept + 1)[0]} ${'x'.repeat(LINE_PADDING)}`);
+    expect(all[TOTAL_LINES - 1]).toBe(`${expectedRange(TOTAL_LINES, TOTAL_LINES)[0]} ${'x'.repeat(LINE_PADDING)}`);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * A gateway replica in a process of its own, driven over IPC by `startReplicaProcess`:
+ * configuration from the environment, tuning as JSON in FLOTILLA_TUNING.
+ */
+import 'reflect-metadata';
+import { loadGatewayConfig } from '../../src/config/gateway.config';
+import { startGateway } from '../../src/gateway-app';
+
+export type ReplicaRequest = { id: number; op: 'inspect' | 'memory' | 'close' };
+
+async function run(): Promise<void> {
+  const config = loadGatewayConfig(process.env);
+  const tuning = process.env.FLOTILLA_TUNING ? (JSON.parse(process.env.FLOTILLA_TUNING) as object) : {};
+  const gateway = await startGateway(config, { tuning, processMetrics: false, replicaId: process.env.FLOTILLA_REPLICA_ID });
+  const send = (message: unknown): void => {
+    process.send?.(message);
+  };
+  process.on('message', (request: ReplicaRequest) => {
+    void (async () => {
+      switch (request.op) {
+        case 'inspect':
+          send({ id: request.id, value: gateway.inspect() });
+          break;
+        case 'memory': {
+          const gc = (globalThis as { gc?: () => void }).gc;
+          gc?.();
+          send({ id: request.id, value: process.memoryUsage() });
+          break;
+        }
+        case 'close':
+          await gateway.close();
+          send({ id: request.id, value: null });
+          process.disconnect();
+          break;
+      }
+    })();
+  });
+  process.on('disconnect', () => {
+    void gateway.close().then(() => process.exit(0));
+  });
+  send({ ready: { url: gateway.url, port: gateway.port, replicaId: gateway.replicaId } });
+}
+
+run().catch((error: unknown) => {
+  process.stderr.write(`replica process failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+/**
+ * Lets plain `node` run the gateway's TypeScript sources, as ts-jest does in tests: each file is
+ * transpiled on its own (decorator metadata included, which Nest's injection needs) and the
+ * `@flotilla/*` aliases resolve to the libraries' sources. Tests and benchmarks use it to run
+ * replicas in child processes, where memory can be measured apart from the test itself.
+ *
+ *   node -r ./apps/gateway/test/support/ts-hook.js apps/gateway/test/support/replica-process.ts
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const Module = require('node:module');
+const ts = require('typescript');
+
+const root = path.resolve(__dirname, '../../../..');
+const aliases = {
+  '@flotilla/contracts': path.join(root, 'libs/contracts/src/index.ts'),
+  '@flotilla/bus': path.join(root, 'libs/bus/src/index.ts'),
+  '@flotilla/testing': path.join(root, 'libs/testing/src/index.ts'),
+};
+
+const base = ts.readConfigFile(path.join(root, 'tsconfig.base.json'), ts.sys.readFile).config;
+const { options } = ts.convertCompilerOptionsFromJson(base.compilerOptions, root);
+const compilerOptions = {
+  ...options,
+  module: ts.ModuleKind.CommonJS,
+  sourceMap: false,
+  inlineSourceMap: true,
+  inlineSources: true,
+  declaration: false,
+};
+
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  return resolveFilename.call(this, aliases[request] ?? request, ...rest);
+};
+
+require.extensions['.ts'] = (module, filename) => {
+  const source = fs.readFileSync(filename, 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions, fileName: filename });
+  module._compile(outputText, filename);
+};

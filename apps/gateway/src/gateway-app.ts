@@ -95,7 +95,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
           for (const socket of connections) socket.destroy();
         } else {
           await started.get(LeaseKeeper).releaseAll();
-          started.get(IoServerRef).get()?.disconnectSockets(true);
+          // Local sockets only: through the adapter this would end every replica's sockets.
+          started.get(IoServerRef).get()?.local.disconnectSockets(true);
         }
         await started.close();
         for (const socket of connections) socket.destroy();

@@ -132,6 +132,18 @@ describe('gateway connection and state fan-out (two replicas, real Redis)', () =
     expect(changes.map((s) => s.online)).toEqual([true, false]);
   });
 
+  it('closing one replica ends only its own sockets', async () => {
+    const extra = await h.startReplica();
+    const staying = await h.connect(0);
+    const leaving = await h.connect(extra);
+    const gone = new Promise<void>((resolve) => leaving.socket.once('disconnect', () => resolve()));
+    await extra.close();
+    h.gateways.splice(h.gateways.indexOf(extra), 1);
+    await gone;
+    expect(staying.socket.connected).toBe(true);
+    expect(await staying.request('heartbeat', { sent_at: 1 })).toMatchObject({ status: 'ok' });
+  });
+
   it('answers heartbeat with the client time and the server time', async () => {
     const client = await h.connect(1);
     const before = Date.now();

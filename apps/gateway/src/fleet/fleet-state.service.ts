@@ -108,7 +108,9 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
   /** Reads the host list: follows new hosts, reports hosts whose heartbeat came or went. */
   pollHosts(): Promise<void> {
     this.polling ??= this.readHosts()
-      .catch((error: unknown) => this.logger.warn(`reading the host list failed: ${describe(error)}`))
+      .catch((error: unknown) => {
+        if (!this.closed) this.logger.warn(`reading the host list failed: ${describe(error)}`);
+      })
       .finally(() => (this.polling = undefined));
     return this.polling;
   }

@@ -23,7 +23,14 @@ import { ShortcutService } from './shared/shortcut.service';
     <a class="skip-link" href="#main">Skip to content</a>
     <header class="shell__header">
       <a class="shell__brand" routerLink="/" aria-label="Flotilla fleet overview">
-        <span class="shell__logo" aria-hidden="true">⛴</span> Flotilla
+        <svg class="shell__logo" viewBox="0 0 32 32" width="20" height="20" aria-hidden="true">
+          <rect width="32" height="32" rx="6" />
+          <path d="M5 19h22l-3 6H8z" fill="#fff" />
+          <rect x="9" y="12" width="5" height="5" fill="#fff" />
+          <rect x="15" y="12" width="5" height="5" fill="#fff" />
+          <rect x="12" y="6" width="5" height="5" fill="#fff" />
+        </svg>
+        Flotilla
       </a>
       <nav class="shell__nav" aria-label="Main">
         <a routerLink="/" routerLinkActive="is-active" [routerLinkActiveOptions]="{ exact: true }" data-testid="nav-fleet">Fleet</a>

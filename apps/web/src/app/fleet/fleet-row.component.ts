@@ -14,7 +14,6 @@ import { formatBytes, formatPercent, shortId } from '../shared/format';
   imports: [RouterLink, StateBadgeComponent, SparklineComponent],
   host: {
     class: 'fleet-row',
-    role: 'row',
     'data-testid': 'container-row',
     '[class.fleet-row--offline]': 'row().offline',
     '[class.fleet-row--selected]': 'selected()',
@@ -23,7 +22,6 @@ import { formatBytes, formatPercent, shortId } from '../shared/format';
     '[attr.data-name]': 'name()',
     '[attr.data-state]': 'c().state',
     '[attr.data-offline]': 'row().offline',
-    '[attr.aria-selected]': 'selected()',
   },
   template: `
     <span class="fleet-row__cell fleet-row__select" role="gridcell">

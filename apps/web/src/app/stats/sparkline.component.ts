@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { polylinePoints } from './chart-geometry';
 
-const WIDTH = 64;
+const WIDTH = 48;
 const HEIGHT = 18;
 
 /** A tiny trend line with the latest value beside it. */

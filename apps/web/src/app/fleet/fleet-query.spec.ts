@@ -1,0 +1,96 @@
+import { HOST_A, HOST_B, cid, container, host } from '../../testing/fixtures';
+import { DEFAULT_QUERY, type FleetQuery, buildFleetView, labelKeys, parseSearch } from './fleet-query';
+
+const fleet = [
+  container({ container_id: cid('a1'), name: 'web-1', image: 'nginx:1.27', labels: { env: 'prod', team: 'edge' }, created: '2024-01-03' }),
+  container({ container_id: cid('b2'), name: 'web-2', image: 'nginx:1.27', state: 'exited', labels: { env: 'staging' }, created: '2024-01-01' }),
+  container({ container_id: cid('c3'), name: '/db', image: 'postgres:16', labels: { env: 'prod' }, created: '2024-01-02' }),
+  container({ container_id: cid('d4'), host_id: HOST_B, name: 'cache', image: 'redis:7', state: 'restarting' }),
+];
+const hosts = [host({ host_id: HOST_A }), host({ host_id: HOST_B })];
+
+function names(query: Partial<FleetQuery>, collapsed: Set<string> = new Set()): string[] {
+  return buildFleetView(fleet, hosts, { ...DEFAULT_QUERY, ...query }, collapsed).rows.map((r) =>
+    r.kind === 'host' ? `#${r.host.host_id}` : r.container.name,
+  );
+}
+
+describe('parseSearch', () => {
+  it('splits words, fields, quotes and negations', () => {
+    expect(parseSearch('web state:running -label:env=prod name:"my app" nginx:1.27')).toEqual([
+      { field: 'any', value: 'web', negate: false },
+      { field: 'state', value: 'running', negate: false },
+      { field: 'label', value: 'env=prod', negate: true },
+      { field: 'name', value: 'my app', negate: false },
+      { field: 'any', value: 'nginx:1.27', negate: false },
+    ]);
+  });
+});
+
+describe('buildFleetView', () => {
+  it('groups by host, sorted by name within a host, with a header per host', () => {
+    expect(names({})).toEqual(['#host-a', '/db', 'web-1', 'web-2', '#host-b', 'cache']);
+  });
+
+  it('counts states per host and in total', () => {
+    const view = buildFleetView(fleet, hosts, DEFAULT_QUERY, new Set());
+    expect(view.totals).toEqual({ running: 2, exited: 1, restarting: 1 });
+    const a = view.rows[0];
+    expect(a?.kind === 'host' && a.counts).toEqual({ running: 2, exited: 1 });
+    expect(view.total).toBe(4);
+  });
+
+  it('filters by quick search over name, image and id', () => {
+    expect(names({ search: 'nginx' })).toEqual(['#host-a', 'web-1', 'web-2']);
+    expect(names({ search: cid('d4').slice(0, 12) })).toEqual(['#host-b', 'cache']);
+    expect(names({ search: 'WEB-2' })).toEqual(['#host-a', 'web-2']);
+  });
+
+  it('filters by field: state, host, image, label, negation', () => {
+    expect(names({ search: 'state:exited' })).toEqual(['#host-a', 'web-2']);
+    expect(names({ search: 'host:host-b' })).toEqual(['#host-b', 'cache']);
+    expect(names({ search: 'image:postgres' })).toEqual(['#host-a', '/db']);
+    expect(names({ search: 'label:env=prod' })).toEqual(['#host-a', '/db', 'web-1']);
+    expect(names({ search: 'label:team' })).toEqual(['#host-a', 'web-1']);
+    expect(names({ search: 'nginx -state:exited' })).toEqual(['#host-a', 'web-1']);
+  });
+
+  it('filters by the state and host selects', () => {
+    expect(names({ state: 'restarting' })).toEqual(['#host-b', 'cache']);
+    expect(names({ host: HOST_B })).toEqual(['#host-b', 'cache']);
+  });
+
+  it('sorts by image, state, creation and label, both ways', () => {
+    expect(names({ sort: 'created' })).toEqual(['#host-a', 'web-2', '/db', 'web-1', '#host-b', 'cache']);
+    expect(names({ sort: 'created', direction: 'desc' })).toEqual(['#host-a', 'web-1', '/db', 'web-2', '#host-b', 'cache']);
+    expect(names({ sort: 'state' })).toEqual(['#host-a', '/db', 'web-1', 'web-2', '#host-b', 'cache']);
+    expect(names({ sort: 'image', direction: 'desc' })).toEqual(['#host-a', '/db', 'web-1', 'web-2', '#host-b', 'cache']);
+    expect(names({ sort: 'label:env' })).toEqual(['#host-a', '/db', 'web-1', 'web-2', '#host-b', 'cache']);
+    expect(names({ sort: 'host', direction: 'desc' })[0]).toBe('#host-b');
+  });
+
+  it('hides the containers of a collapsed host but keeps its header', () => {
+    expect(names({}, new Set([HOST_A]))).toEqual(['#host-a', '#host-b', 'cache']);
+  });
+
+  it('shows a host with no containers when nothing is filtered', () => {
+    const view = buildFleetView([], [host({ host_id: 'empty' })], DEFAULT_QUERY, new Set());
+    expect(view.rows).toHaveLength(1);
+  });
+
+  it('handles 10,000 containers quickly', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      container({ container_id: i.toString(16).padStart(64, '0'), name: `svc-${i}`, host_id: `host-${i % 20}` }),
+    );
+    const started = performance.now();
+    const view = buildFleetView(many, [], { ...DEFAULT_QUERY, search: 'svc-1' }, new Set());
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(view.shown).toBe(1_111);
+  });
+});
+
+describe('labelKeys', () => {
+  it('lists label keys in use, sorted', () => {
+    expect(labelKeys(fleet)).toEqual(['env', 'team']);
+  });
+});

@@ -1,0 +1,80 @@
+import { TestBed } from '@angular/core/testing';
+import type { StatsSample } from '@flotilla/contracts';
+import { DEFAULT_WEB_CONFIG, WEB_CONFIG } from '../core/app-config';
+import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
+import { HOST_A, cid } from '../../testing/fixtures';
+import { StatsService } from './stats.service';
+
+function sample(id: string, cpu: number): StatsSample {
+  return {
+    container_id: id,
+    host_id: HOST_A,
+    read: '2024-05-01T10:00:00Z',
+    cpu_percent: cpu,
+    online_cpus: 2,
+    memory_usage: 1024,
+    memory_limit: 4096,
+    memory_percent: 25,
+    net_rx: 0,
+    net_tx: 0,
+    block_read: 0,
+    block_write: 0,
+    pids: 3,
+  };
+}
+
+describe('StatsService', () => {
+  let socket: FakeSocket;
+  let stats: StatsService;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    socket = new FakeSocket();
+    TestBed.configureTestingModule({
+      providers: [provideFakeSocket(socket), { provide: WEB_CONFIG, useValue: { ...DEFAULT_WEB_CONFIG, maxFleetStats: 3, statsHistory: 5 } }],
+    });
+    stats = TestBed.inject(StatsService);
+    socket.serverConnect();
+  });
+
+  afterEach(() => {
+    TestBed.resetTestingModule();
+    jest.useRealTimers();
+  });
+
+  const subscribed = (): string[] => socket.sent('subscribe_stats').map((e) => (e.payload as { container_id: string }).container_id);
+
+  it('subscribes once per container and unsubscribes after the last release', () => {
+    stats.acquire(HOST_A, cid('a1'));
+    stats.acquire(HOST_A, cid('a1'));
+    expect(subscribed()).toEqual([cid('a1')]);
+    stats.release(HOST_A, cid('a1'));
+    expect(socket.sent('unsubscribe_stats')).toHaveLength(0);
+    stats.release(HOST_A, cid('a1'));
+    expect(socket.sent('unsubscribe_stats')).toHaveLength(1);
+  });
+
+  it('caps the fleet view’s subscriptions and follows its scrolling', () => {
+    const ids = ['a1', 'b2', 'c3', 'd4', 'e5'].map(cid);
+    stats.setFleetTargets(ids.map((containerId) => ({ hostId: HOST_A, containerId })));
+    expect(stats.watchedKeys()).toHaveLength(3);
+    stats.setFleetTargets(ids.slice(2).map((containerId) => ({ hostId: HOST_A, containerId })));
+    expect(stats.watchedKeys().sort()).toEqual(ids.slice(2, 5).map((id) => `${HOST_A}/${id}`).sort());
+    expect(socket.sent('unsubscribe_stats')).toHaveLength(2);
+  });
+
+  it('keeps a bounded history per container, in batches', () => {
+    const samples = stats.acquire(HOST_A, cid('a1'));
+    for (let i = 0; i < 8; i++) socket.serverSend('stats_update', sample(cid('a1'), i));
+    expect(samples()).toHaveLength(0);
+    jest.advanceTimersByTime(100);
+    expect(samples().map((s) => s.cpu_percent)).toEqual([3, 4, 5, 6, 7]);
+  });
+
+  it('subscribes again after a reconnect', () => {
+    stats.acquire(HOST_A, cid('a1'));
+    socket.serverDisconnect();
+    socket.serverConnect();
+    expect(subscribed()).toEqual([cid('a1'), cid('a1')]);
+  });
+});

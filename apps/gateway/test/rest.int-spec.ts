@@ -149,14 +149,19 @@ describe('gateway REST, commands, health and metrics (two replicas, real Redis)'
 
   it('serves the web app from WEB_DIST with a fallback to index.html', async () => {
     web = mkdtempSync(join(tmpdir(), 'flotilla-web-'));
-    writeFileSync(join(web, 'index.html'), '<!doctype html><title>Flotilla</title>');
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>Flotilla</title><flo-root ngCspNonce="__CSP_NONCE__"></flo-root>');
     writeFileSync(join(web, 'main.js'), 'console.log(1)');
     const served = await startGateway({ ...h.config, webDist: web }, { processMetrics: false, socketAdapter: 'local' });
     try {
       const page = await fetch(`${served.url}/fleet/host-a`, { headers: { Accept: 'text/html' } });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<title>Flotilla</title>');
-      expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+      const nonce = /ngCspNonce="([^"]+)"/.exec(await (await fetch(`${served.url}/`, { headers: { Accept: 'text/html' } })).text())?.[1];
+      expect(nonce).toMatch(/^[A-Za-z0-9+/=]{24}$/);
+      const csp = page.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toMatch(/style-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'/);
+      expect(csp).not.toContain(nonce);
       expect(await (await fetch(`${served.url}/main.js`)).text()).toBe('console.log(1)');
       const api = await fetch(`${served.url}/api/unknown`, { headers: { Accept: 'text/html' } });
       expect(api.status).toBe(404);

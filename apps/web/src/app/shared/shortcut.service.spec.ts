@@ -1,0 +1,54 @@
+import { DOCUMENT, DestroyRef } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { ShortcutService } from './shortcut.service';
+
+class Life implements Pick<DestroyRef, 'onDestroy'> {
+  private readonly callbacks: (() => void)[] = [];
+  onDestroy(callback: () => void): () => void {
+    this.callbacks.push(callback);
+    return () => undefined;
+  }
+  end(): void {
+    this.callbacks.forEach((c) => c());
+  }
+}
+
+describe('ShortcutService', () => {
+  let service: ShortcutService;
+  let doc: Document;
+
+  beforeEach(() => {
+    service = TestBed.inject(ShortcutService);
+    doc = TestBed.inject(DOCUMENT);
+  });
+
+  afterEach(() => TestBed.resetTestingModule());
+
+  const press = (key: string, target: EventTarget = doc.body): void => {
+    target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+  };
+
+  it('runs the latest handler of a key, and the earlier one once that ends', () => {
+    const calls: string[] = [];
+    const shell = new Life();
+    const page = new Life();
+    service.register('/', () => calls.push('shell'), shell as unknown as DestroyRef);
+    service.register('/', () => calls.push('page'), page as unknown as DestroyRef);
+    press('/');
+    page.end();
+    press('/');
+    expect(calls).toEqual(['page', 'shell']);
+  });
+
+  it('ignores keys typed into fields', () => {
+    const handler = jest.fn();
+    service.register('f', handler, new Life() as unknown as DestroyRef);
+    const input = doc.createElement('input');
+    doc.body.appendChild(input);
+    press('f', input);
+    expect(handler).not.toHaveBeenCalled();
+    press('f');
+    expect(handler).toHaveBeenCalledTimes(1);
+    input.remove();
+  });
+});

@@ -33,7 +33,13 @@ import { ShortcutService } from './shared/shortcut.service';
         Flotilla
       </a>
       <nav class="shell__nav" aria-label="Main">
-        <a routerLink="/" routerLinkActive="is-active" [routerLinkActiveOptions]="{ exact: true }" data-testid="nav-fleet">Fleet</a>
+        <a
+          routerLink="/"
+          routerLinkActive="is-active"
+          [routerLinkActiveOptions]="{ exact: true }"
+          data-testid="nav-fleet"
+          >Fleet</a
+        >
       </nav>
       <span class="shell__spacer"></span>
       <span class="shell__hint" aria-hidden="true"><kbd>/</kbd> search · <kbd>g</kbd> fleet</span>

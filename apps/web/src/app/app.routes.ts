@@ -10,7 +10,8 @@ export const routes: Routes = [
   {
     path: 'containers/:host/:id',
     title: 'Container · Flotilla',
-    loadComponent: () => import('./fleet/container-page.component').then((m) => m.ContainerPageComponent),
+    loadComponent: () =>
+      import('./fleet/container-page.component').then((m) => m.ContainerPageComponent),
   },
   {
     path: 'logs/:host/:id',

@@ -84,7 +84,11 @@ export class FakeSocket {
       const ack = e.ack;
       if (!ack) continue;
       e.ack = undefined;
-      ack(typeof response === 'function' ? (response as (p: unknown) => unknown)(e.payload) : response);
+      ack(
+        typeof response === 'function'
+          ? (response as (p: unknown) => unknown)(e.payload)
+          : response,
+      );
     }
   }
 

@@ -46,21 +46,22 @@ export function host(patch: Partial<HostStatus> = {}): HostStatus {
  * A `log_update` with lines numbered from `firstLine`, in entries of `perEntry` lines, each line
  * `<timestamp> line <n>`; `stderr` lists line numbers written to stderr.
  */
-export function logUpdate(
-  options: {
-    containerId?: string;
-    hostId?: string;
-    firstLine: number;
-    count: number;
-    perEntry?: number;
-    stderr?: number[];
-    text?: (n: number) => string;
-    timestamp?: (n: number) => string;
-  },
-): LogUpdatePayload {
+export function logUpdate(options: {
+  containerId?: string;
+  hostId?: string;
+  firstLine: number;
+  count: number;
+  perEntry?: number;
+  stderr?: number[];
+  text?: (n: number) => string;
+  timestamp?: (n: number) => string;
+}): LogUpdatePayload {
   const perEntry = options.perEntry ?? options.count;
   const text = options.text ?? ((n: number) => `line ${n}`);
-  const ts = options.timestamp ?? ((n: number) => `2024-05-01T10:00:${String(n % 60).padStart(2, '0')}.${String(n).padStart(9, '0')}Z`);
+  const ts =
+    options.timestamp ??
+    ((n: number) =>
+      `2024-05-01T10:00:${String(n % 60).padStart(2, '0')}.${String(n).padStart(9, '0')}Z`);
   let log = '';
   const entries: { id: string; n: number }[] = [];
   const stderr: number[] = [];

@@ -1,5 +1,11 @@
 import * as contract from '@flotilla/contracts';
-import { CONTAINER_STATE_LIST, MAX_TAIL, isNewer, lastLineSeqOf, logEntryId } from './contract-runtime';
+import {
+  CONTAINER_STATE_LIST,
+  MAX_TAIL,
+  isNewer,
+  lastLineSeqOf,
+  logEntryId,
+} from './contract-runtime';
 
 /** The browser's copies of the contract's values must stay equal to the contract's. */
 describe('contract-runtime', () => {

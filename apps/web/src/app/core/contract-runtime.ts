@@ -17,12 +17,15 @@ const STATE_ORDER: Record<ContainerState, number> = {
   dead: 5,
   removed: 6,
 };
-export const CONTAINER_STATE_LIST: readonly ContainerState[] = (Object.keys(STATE_ORDER) as ContainerState[]).sort(
-  (a, b) => STATE_ORDER[a] - STATE_ORDER[b],
-);
+export const CONTAINER_STATE_LIST: readonly ContainerState[] = (
+  Object.keys(STATE_ORDER) as ContainerState[]
+).sort((a, b) => STATE_ORDER[a] - STATE_ORDER[b]);
 
 /** Is `next` newer than `current`? (the contract's `isNewer`) */
-export function isNewer(next: Pick<Container, 'revision'>, current?: Pick<Container, 'revision'>): boolean {
+export function isNewer(
+  next: Pick<Container, 'revision'>,
+  current?: Pick<Container, 'revision'>,
+): boolean {
   return current === undefined || next.revision > current.revision;
 }
 

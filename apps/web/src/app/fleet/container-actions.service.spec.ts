@@ -24,7 +24,12 @@ describe('ContainerActionsService', () => {
     confirm = TestBed.inject(ConfirmService);
     notifications = TestBed.inject(NotificationService);
     socket.serverConnect();
-    socket.serverSend('connection_established', { message: 'hi', protocol_version: 1, server_id: 's1', user: 'bob' });
+    socket.serverSend('connection_established', {
+      message: 'hi',
+      protocol_version: 1,
+      server_id: 's1',
+      user: 'bob',
+    });
     socket.serverSend('initial_state', { containers: [web], hosts: [host()], position: {} });
   });
 
@@ -45,7 +50,11 @@ describe('ContainerActionsService', () => {
     confirm.answer(true);
     await flush();
     expect(socket.sent('container_action').map((e) => e.payload)).toEqual([
-      { container_id: web.container_id, host_id: HOST_A, action: 'stop' } satisfies ContainerActionRequest,
+      {
+        container_id: web.container_id,
+        host_id: HOST_A,
+        action: 'stop',
+      } satisfies ContainerActionRequest,
     ]);
     expect(actions.pendingAction(HOST_A, web.container_id)).toBe('stop');
     socket.ackAll('container_action', { status: 'ok', action: 'stop', unchanged: false });
@@ -58,9 +67,15 @@ describe('ContainerActionsService', () => {
     const done = actions.run(web, 'restart');
     confirm.answer(true);
     await flush();
-    socket.ackAll('container_action', { status: 'error', error: 'host offline', code: 'host_offline' });
+    socket.ackAll('container_action', {
+      status: 'error',
+      error: 'host offline',
+      code: 'host_offline',
+    });
     await done;
-    expect(notifications.notifications()).toMatchObject([{ type: 'error', message: 'Could not restart web-1: host offline' }]);
+    expect(notifications.notifications()).toMatchObject([
+      { type: 'error', message: 'Could not restart web-1: host offline' },
+    ]);
     expect(actions.pendingAction(HOST_A, web.container_id)).toBeNull();
   });
 

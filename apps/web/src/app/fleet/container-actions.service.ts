@@ -117,7 +117,9 @@ export class ContainerActionsService {
       } else {
         this.notifications.showNotification({
           type: 'success',
-          message: ack.unchanged ? `${name} was already ${PAST[action]}` : `${name} ${PAST[action]}`,
+          message: ack.unchanged
+            ? `${name} was already ${PAST[action]}`
+            : `${name} ${PAST[action]}`,
         });
       }
     } catch (error) {
@@ -131,7 +133,11 @@ export class ContainerActionsService {
     const key = containerKey(p.host_id, p.container_id);
     const mine = this.own.get(`${key}:${p.action}`);
     const me = this.socket.server()?.user ?? null;
-    if (mine !== undefined && Date.now() - mine < OWN_ACTION_WINDOW_MS && (me === null || me === p.user)) {
+    if (
+      mine !== undefined &&
+      Date.now() - mine < OWN_ACTION_WINDOW_MS &&
+      (me === null || me === p.user)
+    ) {
       this.own.delete(`${key}:${p.action}`);
       return;
     }
@@ -139,7 +145,11 @@ export class ContainerActionsService {
     const name = c ? displayName(c) : shortId(p.container_id);
     const who = p.user || 'Someone';
     if (p.ok) {
-      this.notifications.showNotification({ type: 'info', message: `${who} ${PAST[p.action]} ${name}`, detail: p.host_id });
+      this.notifications.showNotification({
+        type: 'info',
+        message: `${who} ${PAST[p.action]} ${name}`,
+        detail: p.host_id,
+      });
     } else {
       this.notifications.showNotification({
         type: 'warning',

@@ -60,7 +60,9 @@ export class ContainerPageComponent {
     const c = this.container();
     return c ? this.actions.pendingAction(c.host_id, c.container_id) : null;
   });
-  protected readonly labels = computed(() => Object.entries(this.container()?.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)));
+  protected readonly labels = computed(() =>
+    Object.entries(this.container()?.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
   protected readonly stream = signal<LogStream | null>(null);
   protected readonly logLabels = computed<Record<string, string>>(() => {
     const s = this.stream();
@@ -68,11 +70,15 @@ export class ContainerPageComponent {
   });
   private readonly samplesSource = signal<Signal<readonly StatsSample[]> | null>(null);
   protected readonly samples = computed(() => this.samplesSource()?.() ?? []);
-  protected readonly statsStopped = computed(() => this.stats.stoppedReason(this.host(), this.fullId()));
+  protected readonly statsStopped = computed(() =>
+    this.stats.stoppedReason(this.host(), this.fullId()),
+  );
   private readonly fullId = computed(() => this.container()?.container_id ?? this.id());
 
   /** Stats only while there is something to measure. */
-  private readonly statsWanted = computed(() => this.container()?.state === 'running' && this.hostOnline());
+  private readonly statsWanted = computed(
+    () => this.container()?.state === 'running' && this.hostOnline(),
+  );
 
   constructor() {
     // Logs follow the route (and the full id once the fleet names the container).
@@ -115,7 +121,9 @@ export class ContainerPageComponent {
 
   protected ports(): string[] {
     return (this.container()?.ports ?? []).map((p) =>
-      p.public_port ? `${p.ip ?? '0.0.0.0'}:${p.public_port} → ${p.private_port}/${p.type}` : `${p.private_port}/${p.type}`,
+      p.public_port
+        ? `${p.ip ?? '0.0.0.0'}:${p.public_port} → ${p.private_port}/${p.type}`
+        : `${p.private_port}/${p.type}`,
     );
   }
 }

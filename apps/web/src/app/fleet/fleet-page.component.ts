@@ -1,4 +1,8 @@
-import { CdkFixedSizeVirtualScroll, CdkVirtualForOf, CdkVirtualScrollViewport } from '@angular/cdk/scrolling';
+import {
+  CdkFixedSizeVirtualScroll,
+  CdkVirtualForOf,
+  CdkVirtualScrollViewport,
+} from '@angular/cdk/scrolling';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -36,7 +40,12 @@ const SHOWN_STATES: readonly ContainerState[] = CONTAINER_STATE_LIST.filter((s) 
 @Component({
   selector: 'flo-fleet-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [CdkVirtualScrollViewport, CdkFixedSizeVirtualScroll, CdkVirtualForOf, FleetRowComponent],
+  imports: [
+    CdkVirtualScrollViewport,
+    CdkFixedSizeVirtualScroll,
+    CdkVirtualForOf,
+    FleetRowComponent,
+  ],
   templateUrl: './fleet-page.component.html',
 })
 export class FleetPageComponent {
@@ -54,10 +63,17 @@ export class FleetPageComponent {
   protected readonly states = SHOWN_STATES;
   protected readonly query = this.state.query;
   protected readonly view = computed(() =>
-    buildFleetView(this.store.containers(), this.store.hosts(), this.state.query(), this.state.collapsed()),
+    buildFleetView(
+      this.store.containers(),
+      this.store.hosts(),
+      this.state.query(),
+      this.state.collapsed(),
+    ),
   );
   protected readonly labelKeys = computed(() => labelKeys(this.store.containers()));
-  protected readonly hostsOnline = computed(() => this.store.hosts().filter((h) => h.online).length);
+  protected readonly hostsOnline = computed(
+    () => this.store.hosts().filter((h) => h.online).length,
+  );
   protected readonly hostsOffline = computed(() => this.store.hosts().length - this.hostsOnline());
   protected readonly selectedCount = computed(() => this.state.selected().size);
   protected readonly filtering = computed(() => {
@@ -121,7 +137,10 @@ export class FleetPageComponent {
   }
 
   protected stateCounts(counts: StateCounts): { state: ContainerState; n: number }[] {
-    return SHOWN_STATES.filter((s) => (counts[s] ?? 0) > 0).map((s) => ({ state: s, n: counts[s] ?? 0 }));
+    return SHOWN_STATES.filter((s) => (counts[s] ?? 0) > 0).map((s) => ({
+      state: s,
+      n: counts[s] ?? 0,
+    }));
   }
 
   protected setSearch(value: string): void {
@@ -173,7 +192,10 @@ export class FleetPageComponent {
     const rows = this.view().rows;
     if (rows.length === 0) return;
     const active = Math.min(this.state.activeIndex(), rows.length - 1);
-    const page = Math.max(1, Math.floor((this.viewport()?.getViewportSize() ?? 400) / FLEET_ROW_HEIGHT) - 1);
+    const page = Math.max(
+      1,
+      Math.floor((this.viewport()?.getViewportSize() ?? 400) / FLEET_ROW_HEIGHT) - 1,
+    );
     const row = rows[active];
     let next: number | null = null;
     switch (event.key) {
@@ -199,10 +221,16 @@ export class FleetPageComponent {
         break;
       case 'Enter':
         if (row?.kind === 'host') this.state.toggleCollapsed(row.host.host_id);
-        else if (row) void this.router.navigate(['/containers', row.container.host_id, row.container.container_id]);
+        else if (row)
+          void this.router.navigate([
+            '/containers',
+            row.container.host_id,
+            row.container.container_id,
+          ]);
         break;
       case 'l':
-        if (row?.kind === 'container') void this.router.navigate(['/logs', row.container.host_id, row.container.container_id]);
+        if (row?.kind === 'container')
+          void this.router.navigate(['/logs', row.container.host_id, row.container.container_id]);
         break;
       case ' ':
       case 'x':
@@ -245,11 +273,11 @@ export class FleetPageComponent {
     const offset = viewport.measureScrollOffset();
     const top = index * FLEET_ROW_HEIGHT;
     if (top < offset) viewport.scrollToOffset(top);
-    else if (top + FLEET_ROW_HEIGHT > offset + size) viewport.scrollToOffset(top - size + FLEET_ROW_HEIGHT);
+    else if (top + FLEET_ROW_HEIGHT > offset + size)
+      viewport.scrollToOffset(top - size + FLEET_ROW_HEIGHT);
     const list = viewport.elementRef.nativeElement;
     if (this.doc.activeElement !== list) list.focus({ preventScroll: true });
   }
-
 }
 
 function splitKey(key: string): [string, string] {

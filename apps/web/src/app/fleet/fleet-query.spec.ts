@@ -1,11 +1,42 @@
 import { HOST_A, HOST_B, cid, container, host } from '../../testing/fixtures';
-import { DEFAULT_QUERY, type FleetQuery, buildFleetView, labelKeys, parseSearch } from './fleet-query';
+import {
+  DEFAULT_QUERY,
+  type FleetQuery,
+  buildFleetView,
+  labelKeys,
+  parseSearch,
+} from './fleet-query';
 
 const fleet = [
-  container({ container_id: cid('a1'), name: 'web-1', image: 'nginx:1.27', labels: { env: 'prod', team: 'edge' }, created: '2024-01-03' }),
-  container({ container_id: cid('b2'), name: 'web-2', image: 'nginx:1.27', state: 'exited', labels: { env: 'staging' }, created: '2024-01-01' }),
-  container({ container_id: cid('c3'), name: '/db', image: 'postgres:16', labels: { env: 'prod' }, created: '2024-01-02' }),
-  container({ container_id: cid('d4'), host_id: HOST_B, name: 'cache', image: 'redis:7', state: 'restarting' }),
+  container({
+    container_id: cid('a1'),
+    name: 'web-1',
+    image: 'nginx:1.27',
+    labels: { env: 'prod', team: 'edge' },
+    created: '2024-01-03',
+  }),
+  container({
+    container_id: cid('b2'),
+    name: 'web-2',
+    image: 'nginx:1.27',
+    state: 'exited',
+    labels: { env: 'staging' },
+    created: '2024-01-01',
+  }),
+  container({
+    container_id: cid('c3'),
+    name: '/db',
+    image: 'postgres:16',
+    labels: { env: 'prod' },
+    created: '2024-01-02',
+  }),
+  container({
+    container_id: cid('d4'),
+    host_id: HOST_B,
+    name: 'cache',
+    image: 'redis:7',
+    state: 'restarting',
+  }),
 ];
 const hosts = [host({ host_id: HOST_A }), host({ host_id: HOST_B })];
 
@@ -61,11 +92,46 @@ describe('buildFleetView', () => {
   });
 
   it('sorts by image, state, creation and label, both ways', () => {
-    expect(names({ sort: 'created' })).toEqual(['#host-a', 'web-2', '/db', 'web-1', '#host-b', 'cache']);
-    expect(names({ sort: 'created', direction: 'desc' })).toEqual(['#host-a', 'web-1', '/db', 'web-2', '#host-b', 'cache']);
-    expect(names({ sort: 'state' })).toEqual(['#host-a', '/db', 'web-1', 'web-2', '#host-b', 'cache']);
-    expect(names({ sort: 'image', direction: 'desc' })).toEqual(['#host-a', '/db', 'web-1', 'web-2', '#host-b', 'cache']);
-    expect(names({ sort: 'label:env' })).toEqual(['#host-a', '/db', 'web-1', 'web-2', '#host-b', 'cache']);
+    expect(names({ sort: 'created' })).toEqual([
+      '#host-a',
+      'web-2',
+      '/db',
+      'web-1',
+      '#host-b',
+      'cache',
+    ]);
+    expect(names({ sort: 'created', direction: 'desc' })).toEqual([
+      '#host-a',
+      'web-1',
+      '/db',
+      'web-2',
+      '#host-b',
+      'cache',
+    ]);
+    expect(names({ sort: 'state' })).toEqual([
+      '#host-a',
+      '/db',
+      'web-1',
+      'web-2',
+      '#host-b',
+      'cache',
+    ]);
+    expect(names({ sort: 'image', direction: 'desc' })).toEqual([
+      '#host-a',
+      '/db',
+      'web-1',
+      'web-2',
+      '#host-b',
+      'cache',
+    ]);
+    expect(names({ sort: 'label:env' })).toEqual([
+      '#host-a',
+      '/db',
+      'web-1',
+      'web-2',
+      '#host-b',
+      'cache',
+    ]);
     expect(names({ sort: 'host', direction: 'desc' })[0]).toBe('#host-b');
   });
 
@@ -80,7 +146,11 @@ describe('buildFleetView', () => {
 
   it('handles 10,000 containers quickly', () => {
     const many = Array.from({ length: 10_000 }, (_, i) =>
-      container({ container_id: i.toString(16).padStart(64, '0'), name: `svc-${i}`, host_id: `host-${i % 20}` }),
+      container({
+        container_id: i.toString(16).padStart(64, '0'),
+        name: `svc-${i}`,
+        host_id: `host-${i % 20}`,
+      }),
     );
     const started = performance.now();
     const view = buildFleetView(many, [], { ...DEFAULT_QUERY, search: 'svc-1' }, new Set());

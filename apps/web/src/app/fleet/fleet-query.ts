@@ -125,7 +125,11 @@ function sortValue(c: Container, field: SortField): string | number {
 }
 
 /** Sorts a copy; ties fall back to name then id so the order never flickers. */
-export function sortContainers(list: readonly Container[], field: SortField, direction: SortDirection): Container[] {
+export function sortContainers(
+  list: readonly Container[],
+  field: SortField,
+  direction: SortDirection,
+): Container[] {
   const sign = direction === 'asc' ? 1 : -1;
   const keyed = list.map((c) => ({ c, k: sortValue(c, field), n: displayName(c).toLowerCase() }));
   keyed.sort((a, b) => {

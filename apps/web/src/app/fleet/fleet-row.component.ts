@@ -1,6 +1,12 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, output } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { ContainerActionsService, type UserAction, actionProgress, actionTitle, actionsFor } from './container-actions.service';
+import {
+  ContainerActionsService,
+  type UserAction,
+  actionProgress,
+  actionTitle,
+  actionsFor,
+} from './container-actions.service';
 import { type FleetContainerRow, displayName } from './fleet-query';
 import { StatsService } from '../stats/stats.service';
 import { SparklineComponent } from '../stats/sparkline.component';
@@ -38,19 +44,48 @@ import { formatBytes, formatPercent, shortId } from '../shared/format';
       <flo-state-badge [state]="c().state" [health]="c().health" [stale]="row().offline" />
     </span>
     <span class="fleet-row__cell fleet-row__name" role="gridcell">
-      <a tabindex="-1" [routerLink]="['/containers', c().host_id, c().container_id]" data-testid="container-name" [title]="name() + ' · ' + id()">{{ name() }}</a>
+      <a
+        tabindex="-1"
+        [routerLink]="['/containers', c().host_id, c().container_id]"
+        data-testid="container-name"
+        [title]="name() + ' · ' + id()"
+        >{{ name() }}</a
+      >
     </span>
-    <span class="fleet-row__cell fleet-row__image" role="gridcell" [title]="c().image">{{ c().image }}</span>
-    <span class="fleet-row__cell fleet-row__status" role="gridcell" [title]="c().status">{{ c().status }}</span>
+    <span class="fleet-row__cell fleet-row__image" role="gridcell" [title]="c().image">{{
+      c().image
+    }}</span>
+    <span class="fleet-row__cell fleet-row__status" role="gridcell" [title]="c().status">{{
+      c().status
+    }}</span>
     <span class="fleet-row__cell fleet-row__stats" role="gridcell">
       @if (latest(); as s) {
-        <flo-sparkline kind="cpu" label="CPU" [values]="cpu()" [max]="100" [text]="pct(s.cpu_percent)" data-testid="sparkline-cpu" />
-        <flo-sparkline kind="mem" label="Memory" [values]="mem()" [max]="100" [text]="bytes(s.memory_usage)" data-testid="sparkline-mem" />
+        <flo-sparkline
+          kind="cpu"
+          label="CPU"
+          [values]="cpu()"
+          [max]="100"
+          [text]="pct(s.cpu_percent)"
+          data-testid="sparkline-cpu"
+        />
+        <flo-sparkline
+          kind="mem"
+          label="Memory"
+          [values]="mem()"
+          [max]="100"
+          [text]="bytes(s.memory_usage)"
+          data-testid="sparkline-mem"
+        />
       }
     </span>
     <span class="fleet-row__cell fleet-row__actions" role="gridcell">
       @if (pending(); as action) {
-        <span class="pending" data-testid="action-pending" [attr.data-action]="action" role="status">
+        <span
+          class="pending"
+          data-testid="action-pending"
+          [attr.data-action]="action"
+          role="status"
+        >
           <span class="spinner" aria-hidden="true"></span>{{ progress(action) }}
         </span>
       } @else {
@@ -92,9 +127,13 @@ export class FleetRowComponent {
   protected readonly name = computed(() => displayName(this.c()) || shortId(this.c().container_id));
   protected readonly id = computed(() => shortId(this.c().container_id));
   protected readonly actions = computed(() => actionsFor(this.c()));
-  protected readonly pending = computed(() => this.actionsService.pendingAction(this.c().host_id, this.c().container_id));
+  protected readonly pending = computed(() =>
+    this.actionsService.pendingAction(this.c().host_id, this.c().container_id),
+  );
   private readonly samples = computed(() =>
-    this.c().state === 'running' && !this.row().offline ? this.stats.samplesOf(this.c().host_id, this.c().container_id) : [],
+    this.c().state === 'running' && !this.row().offline
+      ? this.stats.samplesOf(this.c().host_id, this.c().container_id)
+      : [],
   );
   protected readonly latest = computed(() => this.samples()[this.samples().length - 1] ?? null);
   protected readonly cpu = computed(() => this.samples().map((s) => s.cpu_percent));

@@ -27,17 +27,27 @@ describe('FleetState', () => {
   it('applies a change only when its revision is newer', () => {
     const state = withFleet();
     const key = containerKey(HOST_A, cid('a1'));
-    expect(state.applyContainer(container({ container_id: cid('a1'), state: 'exited', revision: 4 }))).toBe(false);
-    expect(state.applyContainer(container({ container_id: cid('a1'), state: 'exited', revision: 5 }))).toBe(false);
+    expect(
+      state.applyContainer(container({ container_id: cid('a1'), state: 'exited', revision: 4 })),
+    ).toBe(false);
+    expect(
+      state.applyContainer(container({ container_id: cid('a1'), state: 'exited', revision: 5 })),
+    ).toBe(false);
     expect(state.containers.get(key)?.state).toBe('running');
-    expect(state.applyContainer(container({ container_id: cid('a1'), state: 'exited', revision: 6 }))).toBe(true);
+    expect(
+      state.applyContainer(container({ container_id: cid('a1'), state: 'exited', revision: 6 })),
+    ).toBe(true);
     expect(state.containers.get(key)?.state).toBe('exited');
   });
 
   it('keeps the newest state whatever order changes arrive in', () => {
     const state = new FleetState();
     const changes = [3, 1, 4, 2].map((revision) =>
-      container({ revision, status: `rev ${revision}`, state: revision % 2 ? 'running' : 'exited' }),
+      container({
+        revision,
+        status: `rev ${revision}`,
+        state: revision % 2 ? 'running' : 'exited',
+      }),
     );
     for (const c of changes) state.applyContainer(c);
     expect(state.containers.get(containerKey(HOST_A, cid('a1')))?.status).toBe('rev 4');
@@ -67,7 +77,12 @@ describe('FleetState', () => {
     const state = withFleet();
     state.applyHost(host({ host_id: HOST_B, online: false }));
     expect(state.isHostOnline(HOST_B)).toBe(false);
-    const view = buildFleetView([...state.containers.values()], [...state.hosts.values()], DEFAULT_QUERY, new Set());
+    const view = buildFleetView(
+      [...state.containers.values()],
+      [...state.hosts.values()],
+      DEFAULT_QUERY,
+      new Set(),
+    );
     const rows = view.rows.filter((r) => r.kind === 'container');
     expect(rows.map((r) => [r.container.name, r.offline])).toEqual([
       ['db', false],
@@ -77,7 +92,12 @@ describe('FleetState', () => {
     const hostRow = view.rows.find((r) => r.kind === 'host' && r.host.host_id === HOST_B);
     expect(hostRow?.kind === 'host' && hostRow.host.online).toBe(false);
     state.applyHost(host({ host_id: HOST_B, online: true }));
-    const again = buildFleetView([...state.containers.values()], [...state.hosts.values()], DEFAULT_QUERY, new Set());
+    const again = buildFleetView(
+      [...state.containers.values()],
+      [...state.hosts.values()],
+      DEFAULT_QUERY,
+      new Set(),
+    );
     expect(again.rows.some((r) => r.kind === 'container' && r.offline)).toBe(false);
   });
 

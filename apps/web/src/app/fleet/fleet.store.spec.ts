@@ -15,7 +15,10 @@ describe('FleetStore', () => {
     store = TestBed.inject(FleetStore);
     socket.serverConnect();
     socket.serverSend('initial_state', {
-      containers: [container({ revision: 2 }), container({ container_id: cid('c3'), host_id: HOST_B, name: 'cache' })],
+      containers: [
+        container({ revision: 2 }),
+        container({ container_id: cid('c3'), host_id: HOST_B, name: 'cache' }),
+      ],
       hosts: [host(), host({ host_id: HOST_B })],
       position: {},
     });

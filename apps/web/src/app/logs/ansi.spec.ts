@@ -4,7 +4,9 @@ const ESC = '\x1b';
 
 describe('parseAnsi', () => {
   it('leaves plain text as one unstyled segment', () => {
-    expect(parseAnsi('hello world')).toEqual([{ text: 'hello world', classes: '', color: null, background: null }]);
+    expect(parseAnsi('hello world')).toEqual([
+      { text: 'hello world', classes: '', color: null, background: null },
+    ]);
   });
 
   it('turns the 16 colours into themed classes and resets on 0', () => {
@@ -39,7 +41,11 @@ describe('parseAnsi', () => {
 
   it('drops other escapes and control characters', () => {
     const raw = `${ESC}[2K${ESC}[1Gprogress${ESC}]0;title\x07 done\r\x00`;
-    expect(parseAnsi(raw).map((s) => s.text).join('')).toBe('progress done');
+    expect(
+      parseAnsi(raw)
+        .map((s) => s.text)
+        .join(''),
+    ).toBe('progress done');
     expect(stripAnsi(raw)).toBe('progress done');
   });
 
@@ -50,7 +56,11 @@ describe('parseAnsi', () => {
 
   it('joins to the stripped text, which highlights rely on', () => {
     const raw = `a${ESC}[32mb${ESC}[0mc\td${ESC}[Ke`;
-    expect(parseAnsi(raw).map((s) => s.text).join('')).toBe(stripAnsi(raw));
+    expect(
+      parseAnsi(raw)
+        .map((s) => s.text)
+        .join(''),
+    ).toBe(stripAnsi(raw));
   });
 });
 

@@ -40,8 +40,9 @@ const PLAIN: Style = {
 };
 
 /** Any escape sequence (CSI, OSC, two-character) or a control character other than tab. */
-// eslint-disable-next-line no-control-regex
-const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f]/g;
+const ESCAPES =
+  // eslint-disable-next-line no-control-regex
+  /\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?|[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f]/g;
 
 /** Select Graphic Rendition: `ESC [ params m`, the escape that sets colours and styles. */
 // eslint-disable-next-line no-control-regex
@@ -82,7 +83,12 @@ export function parseAnsi(text: string): AnsiSegment[] {
 function push(segments: AnsiSegment[], text: string, style: Style): void {
   const rendered = render(style);
   const prev = segments[segments.length - 1];
-  if (prev && prev.classes === rendered.classes && prev.color === rendered.color && prev.background === rendered.background) {
+  if (
+    prev &&
+    prev.classes === rendered.classes &&
+    prev.color === rendered.color &&
+    prev.background === rendered.background
+  ) {
     prev.text += text;
     return;
   }
@@ -181,7 +187,10 @@ function render(style: Style): Pick<AnsiSegment, 'classes' | 'color' | 'backgrou
  * Splits segments so the character ranges `[start, end)` of the plain text (sorted, not
  * overlapping) are marked; the segments' texts joined must be that plain text.
  */
-export function markRanges(segments: readonly AnsiSegment[], ranges: readonly (readonly [number, number])[]): AnsiSegment[] {
+export function markRanges(
+  segments: readonly AnsiSegment[],
+  ranges: readonly (readonly [number, number])[],
+): AnsiSegment[] {
   if (ranges.length === 0) return [...segments];
   const out: AnsiSegment[] = [];
   let offset = 0;

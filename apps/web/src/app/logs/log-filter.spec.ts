@@ -25,7 +25,12 @@ function passes(options: Partial<typeof NO_FILTER>, lines: LogLine[]): string[] 
 }
 
 describe('compileFilter', () => {
-  const lines = [line('GET /health 200'), line('POST /login 500'), line('get /Health 404'), line('a.b+c')];
+  const lines = [
+    line('GET /health 200'),
+    line('POST /login 500'),
+    line('get /Health 404'),
+    line('a.b+c'),
+  ];
 
   it('passes everything without a filter', () => {
     const compiled = compileFilter(NO_FILTER);
@@ -46,7 +51,10 @@ describe('compileFilter', () => {
   });
 
   it('matches a regular expression', () => {
-    expect(passes({ text: '\\s[45]\\d\\d$', regex: true }, lines)).toEqual(['POST /login 500', 'get /Health 404']);
+    expect(passes({ text: '\\s[45]\\d\\d$', regex: true }, lines)).toEqual([
+      'POST /login 500',
+      'get /Health 404',
+    ]);
   });
 
   it('reports an invalid regular expression instead of throwing', () => {

@@ -10,7 +10,12 @@ export interface LogFilterOptions {
   minLevel: LogLevel | null;
 }
 
-export const NO_FILTER: LogFilterOptions = { text: '', regex: false, caseSensitive: false, minLevel: null };
+export const NO_FILTER: LogFilterOptions = {
+  text: '',
+  regex: false,
+  caseSensitive: false,
+  minLevel: null,
+};
 
 export interface CompiledFilter {
   ok: true;
@@ -40,19 +45,24 @@ export function compileFilter(options: LogFilterOptions): CompiledFilter | Filte
     try {
       pattern = new RegExp(source, flags);
     } catch (error) {
-      const reason = error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : 'invalid';
+      const reason =
+        error instanceof Error
+          ? error.message.replace(/^Invalid regular expression: /, '')
+          : 'invalid';
       return { ok: false, error: `Invalid regular expression: ${reason}` };
     }
   }
   const min = options.minLevel === null ? null : levelRank(options.minLevel);
   if (pattern === null && min === null) return { ok: true, test: null, highlight: null };
 
-  const probe = pattern === null ? null : new RegExp(pattern.source, pattern.flags.replace('g', ''));
+  const probe =
+    pattern === null ? null : new RegExp(pattern.source, pattern.flags.replace('g', ''));
   const test = (line: LogLine): boolean => {
     if (line.kind === 'gap') return true;
     if (min !== null && (line.level === null || levelRank(line.level) < min)) return false;
     if (probe !== null) {
-      const text = line.plain.length > MAX_TEST_LENGTH ? line.plain.slice(0, MAX_TEST_LENGTH) : line.plain;
+      const text =
+        line.plain.length > MAX_TEST_LENGTH ? line.plain.slice(0, MAX_TEST_LENGTH) : line.plain;
       if (!probe.test(text)) return false;
     }
     return true;

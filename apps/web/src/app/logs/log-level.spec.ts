@@ -35,7 +35,9 @@ describe('detectLevel', () => {
   });
 
   it('reads JSON level and severity fields, text or number', () => {
-    expect(detectLevel('{"level":"warn","msg":"x"}', parseJsonRecord('{"level":"warn","msg":"x"}'))).toBe('warn');
+    expect(
+      detectLevel('{"level":"warn","msg":"x"}', parseJsonRecord('{"level":"warn","msg":"x"}')),
+    ).toBe('warn');
     expect(levelOfRecord({ severity: 'ERROR' })).toBe('error');
     expect(levelOfRecord({ level: 30 })).toBe('info');
     expect(levelOfRecord({ level: 50 })).toBe('error');

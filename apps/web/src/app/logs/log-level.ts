@@ -57,7 +57,10 @@ export function levelOfRecord(record: Record<string, unknown>): LogLevel | null 
     let value: unknown = record[key];
     if (value === undefined && key === 'log.level') {
       const log = record['log'];
-      value = typeof log === 'object' && log !== null ? (log as Record<string, unknown>)['level'] : undefined;
+      value =
+        typeof log === 'object' && log !== null
+          ? (log as Record<string, unknown>)['level']
+          : undefined;
     }
     if (typeof value === 'string') {
       const level = normalizeLevel(value);
@@ -73,9 +76,11 @@ export function levelOfRecord(record: Record<string, unknown>): LogLevel | null 
 /** `level=info`, `lvl=WARN`, `severity="error"` (logfmt and friends). */
 const KEY_VALUE = /\b(?:level|lvl|severity|loglevel)\s*[=:]\s*"?([A-Za-z]+)"?/i;
 /** `[error]`, `[WARN]`, `<warning>`, `(info)`. */
-const BRACKETED = /[[(<]\s*(trace|debug|dbg|info|notice|warn|warning|error|err|fatal|crit|critical|panic|emerg|alert|severe)\s*[\])>]/i;
+const BRACKETED =
+  /[[(<]\s*(trace|debug|dbg|info|notice|warn|warning|error|err|fatal|crit|critical|panic|emerg|alert|severe)\s*[\])>]/i;
 /** Upper-case words: `ERROR`, `WARN`, `INFO:`, `E/` is too cryptic to guess. */
-const UPPER_WORD = /(?:^|[^A-Za-z0-9_])(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRIT|CRITICAL|PANIC|EMERG|ALERT|SEVERE)(?![A-Za-z0-9_])/;
+const UPPER_WORD =
+  /(?:^|[^A-Za-z0-9_])(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRIT|CRITICAL|PANIC|EMERG|ALERT|SEVERE)(?![A-Za-z0-9_])/;
 /** `Error:` or `Warning:` starting a line, as many runtimes print them. */
 const LEADING_WORD = /^\s*(error|warning|warn|fatal|panic|info|debug)\b\s*[:!-]/i;
 
@@ -87,7 +92,10 @@ const SCAN = 240;
  * `level=info`, `[error]`, upper-case `ERROR` / `WARN`, or a leading `Error:`. Null when there
  * is no sign of one. `plain` is the line without ANSI codes.
  */
-export function detectLevel(plain: string, record?: Record<string, unknown> | null): LogLevel | null {
+export function detectLevel(
+  plain: string,
+  record?: Record<string, unknown> | null,
+): LogLevel | null {
   if (record) {
     const level = levelOfRecord(record);
     if (level) return level;

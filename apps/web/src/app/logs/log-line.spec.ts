@@ -67,6 +67,8 @@ describe('describeGap', () => {
   it('says how many lines and why', () => {
     expect(describeGap(1234, 'retention')).toBe('1,234 lines no longer retained');
     expect(describeGap(1, 'client')).toBe('1 line missing from what arrived');
-    expect(describeGap(null, 'reset')).toBe('An unknown number of lines lost: the log store was reset');
+    expect(describeGap(null, 'reset')).toBe(
+      'An unknown number of lines lost: the log store was reset',
+    );
   });
 });

@@ -73,7 +73,11 @@ export interface RawLine {
 }
 
 /** Turns raw lines of one source into `LogLine`s; `previous` is that source's last line. */
-export function toLogLines(source: string, raws: readonly RawLine[], previous: LogLine | undefined): LogLine[] {
+export function toLogLines(
+  source: string,
+  raws: readonly RawLine[],
+  previous: LogLine | undefined,
+): LogLine[] {
   const out: LogLine[] = [];
   let prev = previous;
   for (const r of raws) {

@@ -40,8 +40,16 @@ describe('mergeByTime', () => {
   });
 
   it('compares nanosecond precision correctly although Docker trims zeros', () => {
-    const [early] = toLogLines('h/a', [{ raw: '2024-05-01T10:00:00.45Z x', stderr: false, lineNo: 1 }], undefined);
-    const [late] = toLogLines('h/b', [{ raw: '2024-05-01T10:00:00.5Z y', stderr: false, lineNo: 1 }], undefined);
+    const [early] = toLogLines(
+      'h/a',
+      [{ raw: '2024-05-01T10:00:00.45Z x', stderr: false, lineNo: 1 }],
+      undefined,
+    );
+    const [late] = toLogLines(
+      'h/b',
+      [{ raw: '2024-05-01T10:00:00.5Z y', stderr: false, lineNo: 1 }],
+      undefined,
+    );
     expect(early && late && compareLines(early, late)).toBeLessThan(0);
     expect(mergeByTime([[late], [early]]).map((l) => l.plain)).toEqual(['x', 'y']);
   });
@@ -62,7 +70,12 @@ describe('insertByTime', () => {
       [2, 'b2'],
       [6, 'b6'],
     ]);
-    const inserted = insertByTime(target, late, (l) => l, (l) => [l]);
+    const inserted = insertByTime(
+      target,
+      late,
+      (l) => l,
+      (l) => [l],
+    );
     expect(inserted).toBe(2);
     expect(target.map((l) => l.plain)).toEqual(['a1', 'b2', 'a4', 'b6']);
   });

@@ -9,26 +9,36 @@ function rowOf(raw: string, stderr = false): LogRow {
   return { id: line.uid * 1024, line, part: 0, text: null };
 }
 
-function render(row: LogRow, inputs: { highlight?: RegExp | null; showTimestamps?: boolean } = {}): HTMLElement {
+function render(
+  row: LogRow,
+  inputs: { highlight?: RegExp | null; showTimestamps?: boolean } = {},
+): HTMLElement {
   const fixture = TestBed.createComponent(LogRowComponent);
   fixture.componentRef.setInput('row', row);
   if (inputs.highlight !== undefined) fixture.componentRef.setInput('highlight', inputs.highlight);
-  if (inputs.showTimestamps !== undefined) fixture.componentRef.setInput('showTimestamps', inputs.showTimestamps);
+  if (inputs.showTimestamps !== undefined)
+    fixture.componentRef.setInput('showTimestamps', inputs.showTimestamps);
   fixture.detectChanges();
   return fixture.nativeElement as HTMLElement;
 }
 
 describe('LogRowComponent', () => {
   it('shows a <script> line as text and creates no element from it', () => {
-    const el = render(rowOf('2024-05-01T10:00:00Z <script>window.pwned=1</script><img src=x onerror=alert(1)>'));
-    expect(el.querySelector('.log-row__text')?.textContent).toBe('<script>window.pwned=1</script><img src=x onerror=alert(1)>');
+    const el = render(
+      rowOf('2024-05-01T10:00:00Z <script>window.pwned=1</script><img src=x onerror=alert(1)>'),
+    );
+    expect(el.querySelector('.log-row__text')?.textContent).toBe(
+      '<script>window.pwned=1</script><img src=x onerror=alert(1)>',
+    );
     expect(el.querySelector('script')).toBeNull();
     expect(el.querySelector('img')).toBeNull();
   });
 
   it('renders ANSI colours as classes', () => {
     const el = render(rowOf('2024-05-01T10:00:00Z \x1b[31mred\x1b[0m plain'));
-    const red = [...el.querySelectorAll('.log-row__text span')].find((s) => s.textContent === 'red');
+    const red = [...el.querySelectorAll('.log-row__text span')].find(
+      (s) => s.textContent === 'red',
+    );
     expect(red?.className).toBe('ansi-fg-1');
     expect(el.querySelector('.log-row__text')?.textContent).toBe('red plain');
   });

@@ -30,7 +30,8 @@ function segmentsOf(line: LogLine): AnsiSegment[] {
     '[class.log-row--stderr]': 'line().stderr',
     '[class.log-row--gap]': 'line().kind === "gap"',
     '[class.log-row--json-part]': 'row().part > 0',
-    '[attr.data-testid]': 'line().kind === "gap" ? "log-gap" : row().part > 0 ? "log-json-line" : "log-line"',
+    '[attr.data-testid]':
+      'line().kind === "gap" ? "log-gap" : row().part > 0 ? "log-json-line" : "log-line"',
     '[attr.data-stream]': 'line().stderr ? "stderr" : "stdout"',
     '[attr.data-level]': 'line().level',
     '[attr.data-line-no]': 'line().lineNo',
@@ -41,7 +42,9 @@ function segmentsOf(line: LogLine): AnsiSegment[] {
       <span class="log-row__ts">{{ row().part === 0 ? timestamp() : '' }}</span>
     }
     @if (sourceLabel(); as label) {
-      <span class="log-row__source source-{{ sourceIndex() % 8 }}" [title]="label">{{ row().part === 0 ? label : '' }}</span>
+      <span class="log-row__source source-{{ sourceIndex() % 8 }}" [title]="label">{{
+        row().part === 0 ? label : ''
+      }}</span>
     }
     <span class="log-row__gutter">
       @if (row().part === 0 && line().json) {
@@ -68,9 +71,19 @@ function segmentsOf(line: LogLine): AnsiSegment[] {
       } @else {
         @for (seg of segments(); track $index) {
           @if (seg.mark) {
-            <mark class="log-row__match {{ seg.classes }}" [style.color]="seg.color" [style.background-color]="seg.background">{{ seg.text }}</mark>
+            <mark
+              class="log-row__match {{ seg.classes }}"
+              [style.color]="seg.color"
+              [style.background-color]="seg.background"
+              >{{ seg.text }}</mark
+            >
           } @else {
-            <span class="{{ seg.classes }}" [style.color]="seg.color" [style.background-color]="seg.background">{{ seg.text }}</span>
+            <span
+              class="{{ seg.classes }}"
+              [style.color]="seg.color"
+              [style.background-color]="seg.background"
+              >{{ seg.text }}</span
+            >
           }
         }
       }

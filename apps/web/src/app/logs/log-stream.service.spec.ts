@@ -17,7 +17,10 @@ describe('LogStreamService', () => {
     jest.useFakeTimers();
     socket = new FakeSocket();
     TestBed.configureTestingModule({
-      providers: [provideFakeSocket(socket), { provide: WEB_CONFIG, useValue: { ...DEFAULT_WEB_CONFIG, logTail: 100 } }],
+      providers: [
+        provideFakeSocket(socket),
+        { provide: WEB_CONFIG, useValue: { ...DEFAULT_WEB_CONFIG, logTail: 100 } },
+      ],
     });
     service = TestBed.inject(LogStreamService);
     notifications = TestBed.inject(NotificationService);
@@ -28,9 +31,14 @@ describe('LogStreamService', () => {
     jest.useRealTimers();
   });
 
-  const starts = (): StartLogStreamPayload[] => socket.sent('start_log_stream').map((e) => e.payload as StartLogStreamPayload);
+  const starts = (): StartLogStreamPayload[] =>
+    socket.sent('start_log_stream').map((e) => e.payload as StartLogStreamPayload);
   const ackStarts = (): void =>
-    socket.ackAll('start_log_stream', (p) => ({ status: 'stream_started', container_id: ID, host_id: (p as StartLogStreamPayload).host_id }));
+    socket.ackAll('start_log_stream', (p) => ({
+      status: 'stream_started',
+      container_id: ID,
+      host_id: (p as StartLogStreamPayload).host_id,
+    }));
   const send = (update: LogUpdatePayload): void => socket.serverSend('log_update', update);
 
   it('starts a stream once connected, with the default backfill', () => {
@@ -51,7 +59,9 @@ describe('LogStreamService', () => {
     service.release(a);
     expect(socket.sent('stop_log_stream')).toHaveLength(0);
     service.release(b);
-    expect(socket.sent('stop_log_stream').map((e) => e.payload)).toEqual([{ container_id: ID, host_id: HOST_A }]);
+    expect(socket.sent('stop_log_stream').map((e) => e.payload)).toEqual([
+      { container_id: ID, host_id: HOST_A },
+    ]);
   });
 
   it('resumes with `after` = the last entry id seen after a reconnect: no duplicate, no gap', () => {
@@ -108,16 +118,31 @@ describe('LogStreamService', () => {
     socket.serverConnect();
     const stream = service.acquire(HOST_A, ID);
     send(logUpdate({ firstLine: 1, count: 4 }));
-    send({ ...logUpdate({ firstLine: 1, count: 0 }), log: '40 lines dropped\n', entries: [], gap: { reason: 'dropped', lost: 40, resume_after: '4-0' } });
+    send({
+      ...logUpdate({ firstLine: 1, count: 0 }),
+      log: '40 lines dropped\n',
+      entries: [],
+      gap: { reason: 'dropped', lost: 40, resume_after: '4-0' },
+    });
     expect(starts().at(-1)).toEqual({ container_id: ID, host_id: HOST_A, after: '4-0' });
     jest.advanceTimersByTime(20);
-    expect(stream.ring.toArray().map((l) => l.kind)).toEqual(['line', 'line', 'line', 'line', 'gap']);
+    expect(stream.ring.toArray().map((l) => l.kind)).toEqual([
+      'line',
+      'line',
+      'line',
+      'line',
+      'gap',
+    ]);
   });
 
   it('tells the user when a stream cannot start', async () => {
     socket.serverConnect();
     const stream = service.acquire(HOST_A, ID);
-    socket.ackAll('start_log_stream', { status: 'error', error: 'No such container', code: 'unknown_container' });
+    socket.ackAll('start_log_stream', {
+      status: 'error',
+      error: 'No such container',
+      code: 'unknown_container',
+    });
     await Promise.resolve();
     expect(stream.status()).toBe('error');
     expect(notifications.notifications().map((n) => n.message)).toEqual([
@@ -128,7 +153,12 @@ describe('LogStreamService', () => {
   it('marks a stream stopped by the gateway and says why', () => {
     socket.serverConnect();
     const stream = service.acquire(HOST_A, ID);
-    socket.serverSend('log_stream_stopped', { container_id: ID, host_id: HOST_A, message: 'Container removed', reason: 'removed' });
+    socket.serverSend('log_stream_stopped', {
+      container_id: ID,
+      host_id: HOST_A,
+      message: 'Container removed',
+      reason: 'removed',
+    });
     expect(stream.status()).toBe('stopped');
     expect(stream.message()).toBe('Container removed');
     expect(notifications.notifications()).toHaveLength(1);

@@ -1,6 +1,10 @@
 import { DestroyRef, Injectable, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type { LogStreamStoppedPayload, LogUpdatePayload, StartLogStreamPayload } from '@flotilla/contracts';
+import type {
+  LogStreamStoppedPayload,
+  LogUpdatePayload,
+  StartLogStreamPayload,
+} from '@flotilla/contracts';
 import { WEB_CONFIG } from '../core/app-config';
 import { NotificationService } from '../core/notifications/notification.service';
 import { SocketService } from '../core/socket/socket.service';
@@ -97,7 +101,10 @@ export class LogStreamService {
         if (isErrorAck(ack)) {
           stream.resumeFailed();
           stream.setStatus('error', ack.error);
-          this.socket.reportFailure(`Logs of ${stream.containerRef.slice(0, 12)} on ${stream.hostId}`, ack);
+          this.socket.reportFailure(
+            `Logs of ${stream.containerRef.slice(0, 12)} on ${stream.hostId}`,
+            ack,
+          );
           return;
         }
         if (ack.container_id.length === 64) stream.containerId = ack.container_id;
@@ -112,7 +119,10 @@ export class LogStreamService {
           return;
         }
         stream.setStatus('error', error instanceof Error ? error.message : 'no answer');
-        this.socket.reportFailure(`Logs of ${stream.containerRef.slice(0, 12)} on ${stream.hostId}`, error);
+        this.socket.reportFailure(
+          `Logs of ${stream.containerRef.slice(0, 12)} on ${stream.hostId}`,
+          error,
+        );
       },
     );
   }
@@ -120,10 +130,12 @@ export class LogStreamService {
   private onUpdate(payload: LogUpdatePayload): void {
     for (const { stream } of this.open.values()) {
       if (!stream.matches(payload)) continue;
-      if (stream.status() === 'starting' || stream.status() === 'waiting') stream.setStatus('streaming');
+      if (stream.status() === 'starting' || stream.status() === 'waiting')
+        stream.setStatus('streaming');
       const result = stream.receive(payload);
       if (result.changed) this.batcher.push(stream);
-      if (result.resumeAfter !== null && this.socket.connected) this.start(stream, result.resumeAfter);
+      if (result.resumeAfter !== null && this.socket.connected)
+        this.start(stream, result.resumeAfter);
       return;
     }
   }

@@ -93,7 +93,10 @@ describe('LogStream', () => {
     // The re-requested range, then the live lines again.
     stream.receive(logUpdate({ firstLine: 11, count: 22, perEntry: 11 }));
     stream.flush();
-    const lineNos = stream.ring.toArray().filter((l) => l.kind === 'line').map((l) => l.lineNo);
+    const lineNos = stream.ring
+      .toArray()
+      .filter((l) => l.kind === 'line')
+      .map((l) => l.lineNo);
     expect(lineNos).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
     expect(stream.ring.toArray().filter((l) => l.kind === 'gap')).toHaveLength(1);
   });
@@ -101,7 +104,12 @@ describe('LogStream', () => {
   it('starts counting again after a reset gap', () => {
     const stream = newStream();
     stream.receive(logUpdate({ firstLine: 100, count: 1 }));
-    stream.receive({ ...logUpdate({ firstLine: 1, count: 0 }), log: '', entries: [], gap: { reason: 'reset', lost: null, resume_after: null } });
+    stream.receive({
+      ...logUpdate({ firstLine: 1, count: 0 }),
+      log: '',
+      entries: [],
+      gap: { reason: 'reset', lost: null, resume_after: null },
+    });
     stream.receive(logUpdate({ firstLine: 1, count: 1, text: () => 'after reset' }));
     stream.flush();
     expect(plains(stream)).toContain('after reset');
@@ -110,7 +118,14 @@ describe('LogStream', () => {
 
   it('shows lines of an update without entry ids as they come', () => {
     const stream = newStream();
-    stream.receive({ container_id: cid('a1'), host_id: 'host-a', log: 'a\nb\n', entries: [], stderr: [], tty: true });
+    stream.receive({
+      container_id: cid('a1'),
+      host_id: 'host-a',
+      log: 'a\nb\n',
+      entries: [],
+      stderr: [],
+      tty: true,
+    });
     stream.flush();
     expect(plains(stream)).toEqual(['a', 'b']);
     expect(stream.cursor).toBeNull();

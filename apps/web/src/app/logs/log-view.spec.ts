@@ -15,7 +15,11 @@ class TestSource implements LogSource {
   add(...texts: [second: number, text: string][]): void {
     const lines = toLogLines(
       this.key,
-      texts.map(([s, text]) => ({ raw: `2024-05-01T10:00:${String(s).padStart(2, '0')}Z ${text}`, stderr: false, lineNo: null })),
+      texts.map(([s, text]) => ({
+        raw: `2024-05-01T10:00:${String(s).padStart(2, '0')}Z ${text}`,
+        stderr: false,
+        lineNo: null,
+      })),
       this.ring.last(),
     );
     this.ring.pushAll(lines);
@@ -23,7 +27,8 @@ class TestSource implements LogSource {
   }
 }
 
-const texts = (view: LogView): string[] => view.rows.map((r) => (r.part > 0 ? `  ${r.text}` : r.line.plain));
+const texts = (view: LogView): string[] =>
+  view.rows.map((r) => (r.part > 0 ? `  ${r.text}` : r.line.plain));
 
 describe('LogView', () => {
   it('takes only what arrived since the last sync', () => {
@@ -85,7 +90,14 @@ describe('LogView', () => {
     const json = view.rows[0]?.line;
     expect(json?.json).toBe(true);
     view.toggleExpanded(json);
-    expect(texts(view)).toEqual(['{"level":"info","msg":"hi"}', '  {', '    "level": "info",', '    "msg": "hi"', '  }', 'after']);
+    expect(texts(view)).toEqual([
+      '{"level":"info","msg":"hi"}',
+      '  {',
+      '    "level": "info",',
+      '    "msg": "hi"',
+      '  }',
+      'after',
+    ]);
     expect(new Set(view.rows.map((r) => r.id)).size).toBe(view.rows.length);
     view.toggleExpanded(json);
     expect(view.rows).toHaveLength(2);
@@ -97,6 +109,8 @@ describe('LogView', () => {
     const view = new LogView([source], 1000);
     view.setFilter((l) => l.plain === 'two');
     expect(view.toText({ timestamps: false })).toBe('two\n');
-    expect(view.toText({ timestamps: true, label: () => 'web' })).toBe('2024-05-01T10:00:02Z [web] two\n');
+    expect(view.toText({ timestamps: true, label: () => 'web' })).toBe(
+      '2024-05-01T10:00:02Z [web] two\n',
+    );
   });
 });

@@ -22,7 +22,10 @@ export function prettyJson(plain: string): string[] | null {
   try {
     const lines = JSON.stringify(JSON.parse(plain), null, 2).split('\n');
     if (lines.length <= MAX_JSON_ROWS) return lines;
-    return [...lines.slice(0, MAX_JSON_ROWS - 1), `… ${lines.length - MAX_JSON_ROWS + 1} more lines`];
+    return [
+      ...lines.slice(0, MAX_JSON_ROWS - 1),
+      `… ${lines.length - MAX_JSON_ROWS + 1} more lines`,
+    ];
   } catch {
     return null;
   }
@@ -158,7 +161,9 @@ export class LogView {
     target.push({ id: line.uid * PART_SLOTS, line, part: 0, text: null });
     if (line.json && this.expanded.has(line.uid)) {
       const pretty = prettyJson(line.plain) ?? [];
-      pretty.forEach((text, i) => target.push({ id: line.uid * PART_SLOTS + i + 1, line, part: i + 1, text }));
+      pretty.forEach((text, i) =>
+        target.push({ id: line.uid * PART_SLOTS + i + 1, line, part: i + 1, text }),
+      );
     }
     return target;
   }

@@ -1,5 +1,9 @@
 import { DataSource } from '@angular/cdk/collections';
-import { CdkFixedSizeVirtualScroll, CdkVirtualForOf, CdkVirtualScrollViewport } from '@angular/cdk/scrolling';
+import {
+  CdkFixedSizeVirtualScroll,
+  CdkVirtualForOf,
+  CdkVirtualScrollViewport,
+} from '@angular/cdk/scrolling';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -93,7 +97,11 @@ export class LogViewerComponent {
   protected readonly anyExpanded = signal(false);
 
   protected readonly merged = computed(() => this.streams().length > 1);
-  protected readonly sourceKeys = computed(() => this.streams().map((s) => s.key).join(' '));
+  protected readonly sourceKeys = computed(() =>
+    this.streams()
+      .map((s) => s.key)
+      .join(' '),
+  );
   private readonly sourceIndex = computed(() => new Map(this.streams().map((s, i) => [s.key, i])));
   protected readonly compiled = computed(() =>
     compileFilter({
@@ -270,7 +278,9 @@ export class LogViewerComponent {
       timestamps: this.showTimestamps(),
       label: this.merged() ? (line) => labels[line.source] ?? line.source : undefined,
     });
-    const name = (this.merged() ? 'merged' : (labels[this.streams()[0]?.key ?? ''] ?? 'container')).replace(/[^\w.-]+/g, '_');
+    const name = (
+      this.merged() ? 'merged' : (labels[this.streams()[0]?.key ?? ''] ?? 'container')
+    ).replace(/[^\w.-]+/g, '_');
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     this.saveFile(`${name}-${stamp}.log`, text);
   }
@@ -298,7 +308,9 @@ export class LogViewerComponent {
     } else if (trimmed > 0) {
       // Lines left the top of the buffer: move up with them so the reader's lines stay put.
       const viewport = this.viewport();
-      viewport.scrollToOffset(Math.max(0, viewport.measureScrollOffset() - trimmed * LOG_ROW_HEIGHT));
+      viewport.scrollToOffset(
+        Math.max(0, viewport.measureScrollOffset() - trimmed * LOG_ROW_HEIGHT),
+      );
     }
   }
 

@@ -36,7 +36,10 @@ function parseTargets(host: string, id: string, more: string | undefined): Targe
     const slash = item.indexOf('/');
     if (slash <= 0 || slash === item.length - 1) continue;
     const hostId = item.slice(0, slash).trim();
-    const containerRef = item.slice(slash + 1).trim().toLowerCase();
+    const containerRef = item
+      .slice(slash + 1)
+      .trim()
+      .toLowerCase();
     const key = `${hostId}/${containerRef}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -82,7 +85,10 @@ export class LogsPageComponent {
     return this.fleet
       .containers()
       .filter((c) => !open.has(c.container_id))
-      .map((c) => ({ value: `${c.host_id}/${c.container_id}`, label: `${displayName(c)} · ${c.host_id}` }))
+      .map((c) => ({
+        value: `${c.host_id}/${c.container_id}`,
+        label: `${displayName(c)} · ${c.host_id}`,
+      }))
       .sort((a, b) => (a.label < b.label ? -1 : 1))
       .slice(0, 2000);
   });

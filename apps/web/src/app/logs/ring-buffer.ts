@@ -65,7 +65,8 @@ export class RingBuffer<T> {
     const from = Math.max(0, start < 0 ? this.count + start : Math.min(start, this.count));
     const to = Math.max(from, end < 0 ? this.count + end : Math.min(end, this.count));
     const out = new Array<T>(to - from);
-    for (let i = from; i < to; i++) out[i - from] = this.items[(this.head + i) % this.capacity] as T;
+    for (let i = from; i < to; i++)
+      out[i - from] = this.items[(this.head + i) % this.capacity] as T;
     return out;
   }
 

@@ -21,11 +21,22 @@ import { ConfirmService } from './confirm.service';
       (cancel)="$event.preventDefault(); confirm.answer(false)"
     >
       @if (confirm.request(); as req) {
-        <form method="dialog" class="confirm__form" (submit)="$event.preventDefault(); confirm.answer(true)">
+        <form
+          method="dialog"
+          class="confirm__form"
+          (submit)="$event.preventDefault(); confirm.answer(true)"
+        >
           <h2 id="confirm-title" class="confirm__title">{{ req.title }}</h2>
           <p class="confirm__message">{{ req.message }}</p>
           <div class="confirm__actions">
-            <button type="button" class="button" data-testid="confirm-cancel" (click)="confirm.answer(false)">Cancel</button>
+            <button
+              type="button"
+              class="button"
+              data-testid="confirm-cancel"
+              (click)="confirm.answer(false)"
+            >
+              Cancel
+            </button>
             <button
               type="submit"
               class="button"

@@ -11,7 +11,13 @@ import type { ContainerState, HealthState } from '@flotilla/contracts';
     '[attr.title]': 'stale() ? "Last known state (host offline)" : null',
     'data-testid': 'state-badge',
   },
-  template: `<span class="state-badge__dot" aria-hidden="true"></span>{{ state() }}@if (health() === 'unhealthy' || health() === 'starting') {<span class="state-badge__health"> · {{ health() }}</span>}`,
+  template: `
+    <span class="state-badge__dot" aria-hidden="true"></span>
+    <span class="state-badge__text">{{ state() }}</span>
+    @if (health() === 'unhealthy' || health() === 'starting') {
+      <span class="state-badge__health">· {{ health() }}</span>
+    }
+  `,
 })
 export class StateBadgeComponent {
   readonly state = input.required<ContainerState>();

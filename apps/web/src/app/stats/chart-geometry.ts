@@ -1,5 +1,10 @@
 /** SVG polyline points for values on a `width` × `height` box; `max` is the top of the scale. */
-export function polylinePoints(values: readonly number[], width: number, height: number, max: number): string {
+export function polylinePoints(
+  values: readonly number[],
+  width: number,
+  height: number,
+  max: number,
+): string {
   if (values.length === 0) return '';
   const top = max > 0 ? max : 1;
   const step = values.length > 1 ? width / (values.length - 1) : 0;

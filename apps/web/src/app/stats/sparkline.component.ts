@@ -10,7 +10,13 @@ const HEIGHT = 18;
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { class: 'sparkline', '[attr.title]': 'label() + ": " + text()' },
   template: `
-    <svg [attr.viewBox]="'0 0 ' + width + ' ' + height" [attr.width]="width" [attr.height]="height" aria-hidden="true" focusable="false">
+    <svg
+      [attr.viewBox]="'0 0 ' + width + ' ' + height"
+      [attr.width]="width"
+      [attr.height]="height"
+      aria-hidden="true"
+      focusable="false"
+    >
       <polyline class="sparkline__line sparkline__line--{{ kind() }}" [attr.points]="points()" />
     </svg>
     <span class="sparkline__value">{{ text() }}</span>

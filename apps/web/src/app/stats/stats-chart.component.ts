@@ -17,7 +17,8 @@ const HEIGHT = 160;
       <span class="stats-chart__key stats-chart__key--mem">Memory {{ memText() }}</span>
       @if (latest(); as s) {
         <span class="stats-chart__extra">
-          {{ s.pids }} processes · net ↓{{ bytes(s.net_rx) }} ↑{{ bytes(s.net_tx) }} · block r {{ bytes(s.block_read) }} w {{ bytes(s.block_write) }}
+          {{ s.pids }} processes · net ↓{{ bytes(s.net_rx) }} ↑{{ bytes(s.net_tx) }} · block r
+          {{ bytes(s.block_read) }} w {{ bytes(s.block_write) }}
         </span>
       }
     </div>
@@ -32,7 +33,13 @@ const HEIGHT = 160;
         [attr.aria-label]="'CPU ' + cpuText() + ', memory ' + memText()"
       >
         @for (g of grid(); track g.y) {
-          <line class="stats-chart__grid" x1="0" [attr.x2]="width" [attr.y1]="g.y" [attr.y2]="g.y" />
+          <line
+            class="stats-chart__grid"
+            x1="0"
+            [attr.x2]="width"
+            [attr.y1]="g.y"
+            [attr.y2]="g.y"
+          />
         }
         <polyline class="stats-chart__line stats-chart__line--mem" [attr.points]="memPoints()" />
         <polyline class="stats-chart__line stats-chart__line--cpu" [attr.points]="cpuPoints()" />
@@ -56,16 +63,28 @@ export class StatsChartComponent {
     return Math.max(10, niceMax(max));
   });
   protected readonly cpuPoints = computed(() =>
-    polylinePoints(this.samples().map((s) => s.cpu_percent), WIDTH, HEIGHT, this.scaleTop()),
+    polylinePoints(
+      this.samples().map((s) => s.cpu_percent),
+      WIDTH,
+      HEIGHT,
+      this.scaleTop(),
+    ),
   );
   protected readonly memPoints = computed(() =>
-    polylinePoints(this.samples().map((s) => s.memory_percent), WIDTH, HEIGHT, this.scaleTop()),
+    polylinePoints(
+      this.samples().map((s) => s.memory_percent),
+      WIDTH,
+      HEIGHT,
+      this.scaleTop(),
+    ),
   );
   protected readonly grid = computed(() => [0.25, 0.5, 0.75].map((f) => ({ y: HEIGHT * f })));
   protected readonly cpuText = computed(() => formatPercent(this.latest()?.cpu_percent));
   protected readonly memText = computed(() => {
     const s = this.latest();
-    return s ? `${formatBytes(s.memory_usage)} / ${formatBytes(s.memory_limit)} (${formatPercent(s.memory_percent)})` : '–';
+    return s
+      ? `${formatBytes(s.memory_usage)} / ${formatBytes(s.memory_limit)} (${formatPercent(s.memory_percent)})`
+      : '–';
   });
   protected readonly seconds = computed(() => {
     const list = this.samples();

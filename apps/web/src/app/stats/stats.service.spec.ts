@@ -31,7 +31,13 @@ describe('StatsService', () => {
     jest.useFakeTimers();
     socket = new FakeSocket();
     TestBed.configureTestingModule({
-      providers: [provideFakeSocket(socket), { provide: WEB_CONFIG, useValue: { ...DEFAULT_WEB_CONFIG, maxFleetStats: 3, statsHistory: 5 } }],
+      providers: [
+        provideFakeSocket(socket),
+        {
+          provide: WEB_CONFIG,
+          useValue: { ...DEFAULT_WEB_CONFIG, maxFleetStats: 3, statsHistory: 5 },
+        },
+      ],
     });
     stats = TestBed.inject(StatsService);
     socket.serverConnect();
@@ -42,7 +48,8 @@ describe('StatsService', () => {
     jest.useRealTimers();
   });
 
-  const subscribed = (): string[] => socket.sent('subscribe_stats').map((e) => (e.payload as { container_id: string }).container_id);
+  const subscribed = (): string[] =>
+    socket.sent('subscribe_stats').map((e) => (e.payload as { container_id: string }).container_id);
 
   it('subscribes once per container and unsubscribes after the last release', () => {
     stats.acquire(HOST_A, cid('a1'));
@@ -59,7 +66,12 @@ describe('StatsService', () => {
     stats.setFleetTargets(ids.map((containerId) => ({ hostId: HOST_A, containerId })));
     expect(stats.watchedKeys()).toHaveLength(3);
     stats.setFleetTargets(ids.slice(2).map((containerId) => ({ hostId: HOST_A, containerId })));
-    expect(stats.watchedKeys().sort()).toEqual(ids.slice(2, 5).map((id) => `${HOST_A}/${id}`).sort());
+    expect(stats.watchedKeys().sort()).toEqual(
+      ids
+        .slice(2, 5)
+        .map((id) => `${HOST_A}/${id}`)
+        .sort(),
+    );
     expect(socket.sent('unsubscribe_stats')).toHaveLength(2);
   });
 

@@ -1,4 +1,11 @@
-import { DestroyRef, Injectable, type Signal, type WritableSignal, inject, signal } from '@angular/core';
+import {
+  DestroyRef,
+  Injectable,
+  type Signal,
+  type WritableSignal,
+  inject,
+  signal,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { StatsSample } from '@flotilla/contracts';
 import { WEB_CONFIG } from '../core/app-config';
@@ -47,7 +54,9 @@ export class StatsService {
     this.socket
       .on('stats_stream_stopped')
       .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe((p) => this.watched.get(containerKey(p.host_id, p.container_id))?.stopped.set(p.message));
+      .subscribe((p) =>
+        this.watched.get(containerKey(p.host_id, p.container_id))?.stopped.set(p.message),
+      );
     this.socket.connects$.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => {
       for (const w of this.watched.values()) this.subscribe(w);
     });
@@ -139,7 +148,8 @@ export class StatsService {
         this.socket.reportFailure(`Stats of ${w.containerId.slice(0, 12)}`, ack);
       },
       (error: unknown) => {
-        if (this.socket.connected) this.socket.reportFailure(`Stats of ${w.containerId.slice(0, 12)}`, error);
+        if (this.socket.connected)
+          this.socket.reportFailure(`Stats of ${w.containerId.slice(0, 12)}`, error);
       },
     );
   }

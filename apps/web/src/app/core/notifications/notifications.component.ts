@@ -18,7 +18,9 @@ import { NotificationService } from './notification.service';
           data-testid="notification"
         >
           <div class="notification__body">
-            <span class="notification__message" data-testid="notification-message">{{ note.message }}</span>
+            <span class="notification__message" data-testid="notification-message">{{
+              note.message
+            }}</span>
             @if (note.count > 1) {
               <span class="notification__count" title="Repeated">×{{ note.count }}</span>
             }
@@ -38,7 +40,11 @@ import { NotificationService } from './notification.service';
         </div>
       }
       @if (hidden() > 0) {
-        <button type="button" class="link-button notifications__more" (click)="service.dismissAll()">
+        <button
+          type="button"
+          class="link-button notifications__more"
+          (click)="service.dismissAll()"
+        >
           {{ hidden() }} more · dismiss all
         </button>
       }

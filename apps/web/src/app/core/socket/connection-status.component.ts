@@ -16,7 +16,9 @@ import { SocketService } from './socket.service';
       <span class="connection__dot" aria-hidden="true"></span>
       <span class="connection__label">{{ label() }}</span>
       @if (socket.state() === 'connected' && socket.latencyMs() !== null) {
-        <span class="connection__latency" data-testid="connection-latency">{{ socket.latencyMs() }} ms</span>
+        <span class="connection__latency" data-testid="connection-latency"
+          >{{ socket.latencyMs() }} ms</span
+        >
       }
     </span>
   `,

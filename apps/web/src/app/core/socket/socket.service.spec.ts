@@ -91,7 +91,11 @@ describe('SocketService', () => {
   });
 
   it('shows server errors as notifications, code and reference included', () => {
-    socket.serverSend('error', { error: 'Too many requests', code: 'rate_limited', correlation_id: 'c-42' });
+    socket.serverSend('error', {
+      error: 'Too many requests',
+      code: 'rate_limited',
+      correlation_id: 'c-42',
+    });
     expect(notifications.notifications()).toMatchObject([
       { type: 'error', message: 'Too many requests', detail: 'rate_limited · ref c-42' },
     ]);
@@ -120,9 +124,19 @@ describe('SocketService', () => {
   });
 
   it('reports failures with what was being done', () => {
-    service.reportFailure('Stopping web-1', { status: 'error', error: 'permission denied', code: 'forbidden' });
-    service.reportFailure('Starting db', new RequestFailedError('No answer from the gateway within 20 s', 'timeout'));
-    expect(messages()).toEqual(['Stopping web-1: permission denied', 'Starting db: No answer from the gateway within 20 s']);
+    service.reportFailure('Stopping web-1', {
+      status: 'error',
+      error: 'permission denied',
+      code: 'forbidden',
+    });
+    service.reportFailure(
+      'Starting db',
+      new RequestFailedError('No answer from the gateway within 20 s', 'timeout'),
+    );
+    expect(messages()).toEqual([
+      'Stopping web-1: permission denied',
+      'Starting db: No answer from the gateway within 20 s',
+    ]);
   });
 
   it('notifies once when the gateway refuses the connection', () => {

@@ -150,7 +150,10 @@ export class SocketService {
         detail: failure.code,
       });
     } else if (failure instanceof RequestFailedError) {
-      this.notifications.showNotification({ type: 'error', message: `${what}: ${failure.message}` });
+      this.notifications.showNotification({
+        type: 'error',
+        message: `${what}: ${failure.message}`,
+      });
     } else {
       this.notifications.showNotification({
         type: 'error',

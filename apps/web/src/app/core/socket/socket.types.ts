@@ -21,9 +21,7 @@ export type ConnectionState = 'connected' | 'reconnecting' | 'offline';
 
 export function isErrorAck(ack: unknown): ack is ErrorAck {
   return (
-    typeof ack === 'object' &&
-    ack !== null &&
-    (ack as { status?: unknown }).status === 'error'
+    typeof ack === 'object' && ack !== null && (ack as { status?: unknown }).status === 'error'
   );
 }
 

@@ -3,11 +3,21 @@ import { TestBed } from '@angular/core/testing';
 import { KEY_VALUE_STORE, type KeyValueStore, WINDOW } from '../browser/browser.tokens';
 import { ThemeService } from './theme.service';
 
-function setup(saved: string | null, systemDark: boolean): { theme: ThemeService; store: Map<string, string>; root: HTMLElement } {
+function setup(
+  saved: string | null,
+  systemDark: boolean,
+): { theme: ThemeService; store: Map<string, string>; root: HTMLElement } {
   const store = new Map<string, string>(saved ? [['flotilla.theme', saved]] : []);
-  const kv: KeyValueStore = { get: (k) => store.get(k) ?? null, set: (k, v) => void store.set(k, v) };
+  const kv: KeyValueStore = {
+    get: (k) => store.get(k) ?? null,
+    set: (k, v) => void store.set(k, v),
+  };
   const fakeWindow = {
-    matchMedia: () => ({ matches: systemDark, addEventListener: () => undefined, removeEventListener: () => undefined }),
+    matchMedia: () => ({
+      matches: systemDark,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+    }),
   } as unknown as Window;
   TestBed.configureTestingModule({
     providers: [

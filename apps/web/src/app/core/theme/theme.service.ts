@@ -28,7 +28,8 @@ export class ThemeService {
 
   constructor() {
     const win = inject(WINDOW);
-    const query = typeof win.matchMedia === 'function' ? win.matchMedia('(prefers-color-scheme: dark)') : null;
+    const query =
+      typeof win.matchMedia === 'function' ? win.matchMedia('(prefers-color-scheme: dark)') : null;
     if (query) {
       this.systemDark.set(query.matches);
       const listener = (event: MediaQueryListEvent): void => this.systemDark.set(event.matches);

@@ -1,0 +1,97 @@
+import type Docker from 'dockerode';
+import { expectedLines, floodLines, ticker, useTestContainers, waitFor, SLEEP_FOREVER } from '@flotilla/testing';
+import { startAgent, type AgentHandle } from '../../docker-agent/src/agent';
+import { loadAgentConfig } from '../../docker-agent/src/config/agent-config';
+import { silentLogger } from '../../docker-agent/src/shared/agent-logger';
+import { uniqueHostId } from './support/fleet-fixtures';
+import { startHarness, type Harness } from './support/gateway-harness';
+import { startReplicaChild, type ReplicaChild } from './support/replica-child';
+import { TestClient } from './support/test-client';
+
+jest.setTimeout(90_000);
+
+/** Runs `touch path` in the container (a go signal to its script). */
+async function touch(container: Docker.Container, path: string): Promise<void> {
+  const exec = await container.exec({ Cmd: ['touch', path], AttachStdout: false, AttachStderr: false });
+  await exec.start({ Detach: true });
+  await waitFor(async () => !(await exec.inspect()).Running, { timeoutMs: 5_000, message: `touch ${path}` });
+}
+
+/** The text of a line as Docker gave it, without its timestamp. */
+const text = (line: string): string => line.slice(line.indexOf(' ') + 1);
+
+describe('gateway with a real agent and real containers (end to end)', () => {
+  const containers = useTestContainers(undefined, { cleanup: 'afterEach' });
+  let h: Harness;
+  let agent: AgentHandle;
+  let hostId: string;
+
+  beforeAll(async () => {
+    h = await startHarness({ replicas: 2 });
+    hostId = uniqueHostId('e2e');
+    agent = await startAgent(loadAgentConfig({ REDIS_URL: h.redis.url, HOST_ID: hostId, LOG_LEVEL: 'error' }), {
+      logger: silentLogger,
+    });
+    await waitFor(async () => (await h.bus.hosts.get(hostId))?.online === true, { timeoutMs: 10_000, message: 'agent online' });
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await h?.close();
+  });
+
+  /** Waits until the agent's snapshot (and so the gateway) knows the container. */
+  const known = (id: string) =>
+    waitFor(async () => (await h.bus.snapshots.get(hostId, id)) !== null, { timeoutMs: 10_000, message: 'container known' });
+
+  it('twenty clients on two replicas watching one container share one Docker log stream', async () => {
+    const c = await containers.create(`while [ ! -f /tmp/go ]; do sleep 0.05; done; ${floodLines(3_000, 'line')}; ${SLEEP_FOREVER}`);
+    await known(c.id);
+    const clients = await Promise.all(Array.from({ length: 20 }, (_, i) => h.connect(i % 2)));
+    await Promise.all(clients.map((client) => client.request('start_log_stream', { container_id: c.id })));
+    await waitFor(() => agent.followedLogs().includes(c.id), { timeoutMs: 10_000, message: 'the agent follows the log' });
+    await touch(c, '/tmp/go');
+    for (const client of clients) {
+      const lines = await client.waitForLines(c.id, 3_000, 20_000);
+      expect(lines.map(text)).toEqual(expectedLines(3_000, 'line'));
+    }
+    expect(agent.openLogStreams()).toBe(1);
+    expect(agent.followedLogs()).toEqual([c.id]);
+    expect(h.gateways.map((g) => g.inspect().logChannels.find((ch) => ch.key.endsWith(c.id))?.viewers)).toEqual([10, 10]);
+
+    for (const client of clients) client.close();
+    await waitFor(() => agent.openLogStreams() === 0, { timeoutMs: 10_000, message: 'the agent let go of the stream' });
+  });
+
+  it('a client whose replica is killed mid-stream resumes on another with every line exactly once', async () => {
+    const victim: ReplicaChild = await startReplicaChild(
+      { REDIS_URL: h.redis.url, PORT: '0', LOG_LEVEL: 'error', WEB_DIST: '/nonexistent' },
+      { tuning: { hostPollMs: 100, leaseRenewMs: 200 } },
+    );
+    try {
+      const c = await containers.create(ticker('tick', 0.02));
+      await known(c.id);
+      const client = await TestClient.connect(victim.url);
+      h.clients.push(client);
+      await client.request('start_log_stream', { container_id: c.id, tail: 10_000 });
+      await client.waitForLines(c.id, 50, 20_000);
+      await victim.kill();
+      await waitFor(() => !client.socket.connected, { message: 'client noticed the crash' });
+      const before = client.logLines(c.id);
+      const updates = client.logUpdates(c.id);
+      const refs = updates[updates.length - 1].entries;
+      const after = refs[refs.length - 1].id;
+
+      const resumed = await h.connect(1);
+      await resumed.request('start_log_stream', { container_id: c.id, after });
+      const more = await resumed.waitForLines(c.id, 100, 20_000);
+      expect(resumed.logUpdates(c.id).some((u) => u.gap)).toBe(false);
+      const all = [...before, ...more].map(text);
+      expect(all).toEqual(expectedLines(all.length, 'tick'));
+      expect(agent.openLogStreams()).toBe(1);
+      resumed.close();
+    } finally {
+      await victim.kill();
+    }
+  });
+});

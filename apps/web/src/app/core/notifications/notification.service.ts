@@ -59,8 +59,9 @@ export class NotificationService {
         ...existing,
         type: input.type,
         message: input.message,
-        detail: input.detail ?? null,
-        count: existing.count + 1,
+        detail: input.detail ?? existing.detail,
+        // A reworded notice of the same thing (an ack after the event) is not a repeat.
+        count: existing.message === input.message ? existing.count + 1 : existing.count,
         at: new Date(),
       };
       this.items.update((list) => [...list.filter((n) => n.id !== existing.id), updated]);

@@ -139,6 +139,33 @@ describe('SocketService', () => {
     ]);
   });
 
+  it('shows one notice when a failure comes both as an error event and as an error ack', () => {
+    const ack = {
+      status: 'error' as const,
+      error: 'stop failed: no answer',
+      code: 'command_failed' as const,
+    };
+    socket.serverSend('error', { error: 'stop failed: no answer', code: 'command_failed' });
+    service.reportFailure('Could not stop web-1', ack);
+    expect(notifications.notifications()).toMatchObject([
+      { message: 'Could not stop web-1: stop failed: no answer', count: 1 },
+    ]);
+    service.reportFailure('Could not stop db', { ...ack, error: 'other' });
+    socket.serverSend('error', { error: 'other', code: 'command_failed' });
+    expect(messages()).toEqual([
+      'Could not stop web-1: stop failed: no answer',
+      'Could not stop db: other',
+    ]);
+  });
+
+  it('counts a server error that repeats', () => {
+    socket.serverSend('error', { error: 'Too many requests', code: 'rate_limited' });
+    socket.serverSend('error', { error: 'Too many requests', code: 'rate_limited' });
+    expect(notifications.notifications()).toMatchObject([
+      { message: 'Too many requests', count: 2 },
+    ]);
+  });
+
   it('notifies once when the gateway refuses the connection', () => {
     socket.active = false;
     socket.serverSend('connect_error', new Error('unauthenticated'));

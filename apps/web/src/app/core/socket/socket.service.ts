@@ -26,6 +26,10 @@ interface LooseSocket {
   emit(event: string, ...args: unknown[]): unknown;
 }
 
+function serverErrorKey(error: string): string {
+  return `server-error:${error}`;
+}
+
 export interface ConnectEvent {
   /** False for the first connection of the tab, true for every later one. */
   reconnect: boolean;
@@ -148,6 +152,8 @@ export class SocketService {
         type: 'error',
         message: `${what}: ${failure.error}`,
         detail: failure.code,
+        // The gateway may also have sent this as an `error` event: one notice, the clearer text.
+        key: serverErrorKey(failure.error),
       });
     } else if (failure instanceof RequestFailedError) {
       this.notifications.showNotification({
@@ -208,10 +214,16 @@ export class SocketService {
     const detail = [payload.code, payload.correlation_id && `ref ${payload.correlation_id}`]
       .filter(Boolean)
       .join(' · ');
+    const message = payload.error || 'The gateway reported an error';
+    const key = serverErrorKey(message);
+    // A failed request's ack says the same, with context: keep that wording if it came first.
+    const shown = this.notifications.notifications().find((n) => n.key === key);
+    if (shown && shown.message !== message) return;
     this.notifications.showNotification({
       type: 'error',
-      message: payload.error || 'The gateway reported an error',
+      message,
       detail: detail || undefined,
+      key,
     });
   }
 

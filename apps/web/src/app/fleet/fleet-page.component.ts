@@ -116,17 +116,25 @@ export class FleetPageComponent {
     });
   }
 
-  private readonly visibleTargets = computed<StatsTarget[]>(() => {
-    const { start, end } = this.renderedRange();
-    const rows = this.view().rows;
-    const targets: StatsTarget[] = [];
-    for (let i = start; i < Math.min(end, rows.length); i++) {
-      const row = rows[i];
-      if (row?.kind !== 'container' || row.offline || row.container.state !== 'running') continue;
-      targets.push({ hostId: row.container.host_id, containerId: row.container.container_id });
-    }
-    return targets;
-  });
+  /** Running containers on screen; equal while the same ones are (fleet updates do not reset the debounce). */
+  private readonly visibleTargets = computed<StatsTarget[]>(
+    () => {
+      const { start, end } = this.renderedRange();
+      const rows = this.view().rows;
+      const targets: StatsTarget[] = [];
+      for (let i = start; i < Math.min(end, rows.length); i++) {
+        const row = rows[i];
+        if (row?.kind !== 'container' || row.offline || row.container.state !== 'running') continue;
+        targets.push({ hostId: row.container.host_id, containerId: row.container.container_id });
+      }
+      return targets;
+    },
+    {
+      equal: (a, b) =>
+        a.length === b.length &&
+        a.every((t, i) => t.hostId === b[i]?.hostId && t.containerId === b[i]?.containerId),
+    },
+  );
 
   protected trackRow(_index: number, row: FleetRow): string {
     return row.key;

@@ -90,7 +90,9 @@ export class SocketService {
       this.socket.disconnect();
     });
 
-    this.socket.connect();
+    // A socket handed over already connected (it should not be) still gets its state right.
+    if (this.socket.connected) this.onConnect();
+    else this.socket.connect();
   }
 
   get connected(): boolean {

@@ -1,0 +1,98 @@
+import { type ComponentFixture, TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
+import { HOST_A, HOST_B, cid, container, host } from '../../testing/fixtures';
+import { FleetPageComponent } from './fleet-page.component';
+
+describe('FleetPageComponent', () => {
+  let socket: FakeSocket;
+
+  beforeEach(() => {
+    socket = new FakeSocket();
+    TestBed.configureTestingModule({ providers: [provideFakeSocket(socket), provideRouter([])] });
+  });
+
+  afterEach(() => TestBed.resetTestingModule());
+
+  let fixture: ComponentFixture<FleetPageComponent>;
+
+  async function render(): Promise<HTMLElement> {
+    fixture = TestBed.createComponent(FleetPageComponent);
+    socket.serverConnect();
+    socket.serverSend('initial_state', {
+      containers: [
+        container({ name: 'web-1' }),
+        container({ container_id: cid('b2'), name: 'db', state: 'exited' }),
+        container({ container_id: cid('c3'), host_id: HOST_B, name: 'cache' }),
+      ],
+      hosts: [host({ host_id: HOST_A }), host({ host_id: HOST_B, online: false })],
+      position: {},
+    });
+    await fixture.whenStable();
+    return fixture.nativeElement as HTMLElement;
+  }
+
+  it('waits for the fleet, then shows counts by state and offline hosts', async () => {
+    const empty = TestBed.createComponent(FleetPageComponent);
+    await empty.whenStable();
+    const el = empty.nativeElement as HTMLElement;
+    expect(el.querySelector('[data-testid=fleet-loading]')).not.toBeNull();
+    const loaded = await render();
+    expect(loaded.querySelector('[data-testid=fleet-total]')?.textContent).toContain(
+      '3 containers',
+    );
+    expect(loaded.querySelector('[data-testid=fleet-hosts-offline]')?.textContent).toContain(
+      '1 offline',
+    );
+    const counts = [...loaded.querySelectorAll('[data-testid=fleet-state-count]')].map((e) =>
+      e.textContent?.trim(),
+    );
+    expect(counts).toEqual(['2 running', '1 exited']);
+  });
+
+  it('lists containers under their hosts and greys those of an offline host', async () => {
+    const el = await render();
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the virtual list measures first
+    await fixture.whenStable();
+    const rows = [...el.querySelectorAll<HTMLElement>('[data-testid=container-row]')];
+    expect(rows.map((r) => [r.dataset['name'], r.dataset['offline']])).toEqual([
+      ['db', 'false'],
+      ['web-1', 'false'],
+      ['cache', 'true'],
+    ]);
+    const cache = rows[2];
+    expect(cache?.classList).toContain('fleet-row--offline');
+    expect(cache?.querySelector('[data-testid=state-badge]')?.classList).toContain(
+      'state-badge--stale',
+    );
+    expect(
+      cache?.querySelector<HTMLButtonElement>('[data-testid=container-action-stop]')?.disabled,
+    ).toBe(true);
+    const hosts = [...el.querySelectorAll<HTMLElement>('[data-testid=fleet-host]')].map((h) => [
+      h.dataset['host'],
+      h.dataset['online'],
+    ]);
+    expect(hosts).toEqual([
+      [HOST_A, 'true'],
+      [HOST_B, 'false'],
+    ]);
+  });
+
+  it('focuses the quick search on "/"', async () => {
+    const el = await render();
+    document.body.appendChild(el);
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: '/', bubbles: true }));
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('fleet-search');
+    el.remove();
+  });
+
+  it('narrows the counts shown when searching', async () => {
+    const el = await render();
+    const input = el.querySelector<HTMLInputElement>('[data-testid=fleet-search]');
+    if (!input) throw new Error('no search box');
+    input.value = 'state:exited';
+    input.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid=fleet-shown]')?.textContent).toContain('1 shown');
+  });
+});

@@ -79,7 +79,7 @@ export class ContainerClient {
       const info = await this.docker
         .getContainer(containerId)
         .inspect({ abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
-      return info as unknown as DockerInspect;
+      return info;
     } catch (error: unknown) {
       if (isNotFound(error)) return null;
       throw this.failure('inspect', containerId, error);

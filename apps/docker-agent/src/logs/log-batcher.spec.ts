@@ -7,7 +7,7 @@ const options = { maxLines: 3, maxBytes: 1_000, lingerMs: 10, highWaterBytes: 10
 describe('LogBatcher', () => {
   it('writes lines after the linger time, in one batch with stderr indexes and the last timestamp', async () => {
     const written: LogBatch[] = [];
-    const batcher = new LogBatcher(async (b) => void written.push(b), () => undefined, { ...options, maxLines: 100 });
+    const batcher = new LogBatcher((b) => Promise.resolve(void written.push(b)), () => undefined, { ...options, maxLines: 100 });
     batcher.add('t1 a', false, 't1');
     batcher.add('t2 b', true, 't2');
     expect(written).toEqual([]);
@@ -36,7 +36,7 @@ describe('LogBatcher', () => {
 
   it('cuts batches at the size cap', async () => {
     const written: string[][] = [];
-    const batcher = new LogBatcher(async (b) => void written.push(b.lines), () => undefined, {
+    const batcher = new LogBatcher((b) => Promise.resolve(void written.push(b.lines)), () => undefined, {
       ...options,
       maxLines: 100,
       maxBytes: 10,

@@ -24,6 +24,8 @@ export interface LogFollowerDeps {
 
 interface StreamOutcome {
   lines: number;
+  /** Docker ended the response properly (not cut by a dying engine or connection). */
+  complete: boolean;
   /** Ends the unfinished line of each output (the container has stopped for good). */
   flushPartial: () => void;
 }
@@ -46,6 +48,8 @@ export class LogFollower {
   /** Number of the last line stored and the timestamp to resume after; null until read from the bus. */
   private seq: number | null = null;
   private resumeTs: string | null = null;
+  /** A complete read found the log empty: the next read takes everything, not a tail. */
+  private logEmpty = false;
   private changes = 0;
 
   constructor(
@@ -88,10 +92,11 @@ export class LogFollower {
         if (before === null) return;
         const live = before.State.Running;
         const since = this.resumeTs ? sinceAfter(this.resumeTs) : null;
-        const request: LogRequest = since ? { since } : { tail: LIMITS.defaultTail };
+        const request: LogRequest = since ? { since } : this.logEmpty ? {} : { tail: LIMITS.defaultTail };
         if (this.stopped) return;
         const outcome = await this.follow(request, before.Config.Tty === true);
         if (this.stopped) return;
+        if (outcome.complete && outcome.lines === 0 && this.resumeTs === null) this.logEmpty = true;
         const after = await docker.inspect(this.containerId);
         if (after === null || !after.State.Running) {
           if (live) {
@@ -164,6 +169,7 @@ export class LogFollower {
     await this.batcher.drain();
     return {
       lines,
+      complete: (stream as Readable & { complete?: boolean }).complete !== false,
       flushPartial: () => {
         stdout.flushPartial();
         stderr.flushPartial();

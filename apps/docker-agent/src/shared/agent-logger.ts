@@ -22,7 +22,7 @@ export function createAgentLogger(context: string, level: LogLevel): AgentLogger
     debug: (m) => on('debug') && nest.debug(m),
     verbose: (m) => on('verbose') && nest.verbose(m),
     child: (c) => createAgentLogger(c, level),
-  } as AgentLogger;
+  };
 }
 
 /** A logger that says nothing (tests of logic). */

@@ -1,0 +1,152 @@
+import { createMemoryBus, createRedisBus, type Bus } from '@flotilla/bus';
+import type { HostInfo } from '@flotilla/contracts';
+import { AgentMetrics, type AgentCounters } from './agent-metrics';
+import { CommandService } from './commands/command.service';
+import type { AgentConfig } from './config/agent-config';
+import { ContainerClient } from './docker/container-client';
+import { BusHealth } from './heartbeat/bus-health';
+import { HeartbeatService } from './heartbeat/heartbeat.service';
+import { ContainerRegistry } from './inventory/container-registry';
+import { DockerEventsService } from './inventory/docker-events.service';
+import { InventoryService } from './inventory/inventory.service';
+import { RevisionClock } from './inventory/revision-clock';
+import { LeaseWatcher, LEASE_POLL_MS } from './leases/lease-watcher';
+import type { BatchingOptions } from './logs/log-batcher';
+import { LogsService } from './logs/logs.service';
+import { createAgentLogger, type AgentLogger } from './shared/agent-logger';
+import { AGENT_VERSION } from './shared/version';
+import { StatsService } from './stats/stats.service';
+
+export interface StartAgentOptions {
+  /**
+   * The bus to publish into. Default: a Redis bus on `config.redisUrl`, or a fresh in-process
+   * bus in standalone mode. A bus passed in is not closed by `stop()`.
+   */
+  bus?: Bus;
+  logger?: AgentLogger;
+  /** Heartbeat period; `TIMINGS.heartbeatIntervalMs` unless a test needs it shorter. */
+  heartbeatIntervalMs?: number;
+  /** Lease poll period (1 s). */
+  leasePollMs?: number;
+  batching?: BatchingOptions;
+}
+
+/** A running agent. */
+export interface AgentHandle {
+  readonly hostId: string;
+  readonly bus: Bus;
+  /** Counters, and `metrics.on('agent', (e: AgentEvent) => …)` for resyncs and reconnects. */
+  readonly metrics: AgentMetrics;
+  /** Docker log streams open right now (one per followed container, I1). */
+  openLogStreams(): number;
+  openStatsStreams(): number;
+  counters(): AgentCounters;
+  /** Containers whose logs / stats are followed right now. */
+  followedLogs(): string[];
+  followedStats(): string[];
+  hostInfo(): HostInfo;
+  /**
+   * Stops followers, marks the host offline (unless `markOffline: false`, which simulates a
+   * crash: the heartbeat simply expires), and closes the connections it opened.
+   */
+  stop(options?: { markOffline?: boolean }): Promise<void>;
+}
+
+/**
+ * Starts an agent for one Docker engine inside the calling process: it announces the host,
+ * publishes the inventory, follows Docker's events, and follows the logs and stats of leased
+ * containers. Resolves once started; Docker or the bus being unreachable is not an error (the
+ * agent retries and reports it in the host's info).
+ */
+export function startAgent(config: AgentConfig, options: StartAgentOptions = {}): Promise<AgentHandle> {
+  const logger = options.logger ?? createAgentLogger('DockerAgent', config.logLevel);
+  const ownBus = options.bus === undefined;
+  const bus =
+    options.bus ??
+    (config.redisUrl
+      ? createRedisBus({ url: config.redisUrl, name: `flotilla-agent-${config.hostId}`, logger: logger.child('Bus') })
+      : createMemoryBus({ logger: logger.child('Bus') }));
+  const hostId = config.hostId;
+  const metrics = new AgentMetrics();
+  const busHealth = new BusHealth();
+  const registry = new ContainerRegistry();
+  const docker = new ContainerClient(config.docker, logger.child('Docker'));
+
+  const inventory = new InventoryService(
+    hostId,
+    docker,
+    bus,
+    registry,
+    new RevisionClock(),
+    metrics,
+    busHealth,
+    logger.child('Inventory'),
+  );
+  const heartbeat = new HeartbeatService(
+    bus,
+    {
+      hostId,
+      labels: config.hostLabels,
+      agentVersion: AGENT_VERSION,
+      engineAddress: config.docker.display,
+      intervalMs: options.heartbeatIntervalMs,
+    },
+    busHealth,
+    metrics,
+    () => inventory.requestResync('bus recovery'),
+    logger.child('Heartbeat'),
+  );
+  const events = new DockerEventsService(docker, inventory, metrics, (e) => heartbeat.setEngine(e), logger.child('DockerEvents'));
+  const logs = new LogsService(
+    registry,
+    { hostId, docker, bus, metrics, busHealth, logger: logger.child('Logs'), batching: options.batching },
+    logger.child('Logs'),
+  );
+  const stats = new StatsService(registry, { hostId, docker, bus, metrics, logger: logger.child('Stats') });
+  const unlisten = registry.onChange((c) => {
+    logs.containerChanged(c);
+    stats.containerChanged(c);
+  });
+  const leases = new LeaseWatcher(
+    bus,
+    hostId,
+    (kind, ids) => (kind === 'logs' ? logs.setLeased(ids) : stats.setLeased(ids)),
+    logger.child('Leases'),
+    options.leasePollMs ?? LEASE_POLL_MS,
+  );
+  const commands = new CommandService(bus, docker, metrics, { hostId, allowRemove: config.allowRemove }, logger.child('Commands'));
+
+  heartbeat.start();
+  events.start();
+  leases.start();
+  try {
+    commands.start();
+  } catch (error: unknown) {
+    logger.warn(`command stream not followed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  logger.log(`agent for host ${hostId} started (engine ${config.docker.display})`);
+
+  let stopping: Promise<void> | null = null;
+  const stop = async ({ markOffline = true }: { markOffline?: boolean } = {}): Promise<void> => {
+    await leases.stop();
+    await Promise.all([logs.stop(), stats.stop(), events.stop(), commands.stop()]);
+    inventory.stop();
+    unlisten();
+    await heartbeat.stop(markOffline);
+    if (ownBus) await bus.close();
+    logger.log(`agent for host ${hostId} stopped`);
+  };
+
+  return Promise.resolve({
+    hostId,
+    bus,
+    metrics,
+    openLogStreams: () => metrics.counters.openLogStreams,
+    openStatsStreams: () => metrics.counters.openStatsStreams,
+    counters: () => metrics.snapshot(),
+    followedLogs: () => logs.followed(),
+    followedStats: () => stats.followed(),
+    hostInfo: () => heartbeat.info(),
+    stop: (opts) => (stopping ??= stop(opts)),
+  });
+}

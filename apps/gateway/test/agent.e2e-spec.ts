@@ -13,7 +13,9 @@ jest.setTimeout(90_000);
 /** Runs `touch path` in the container (a go signal to its script). */
 async function touch(container: Docker.Container, path: string): Promise<void> {
   const exec = await container.exec({ Cmd: ['touch', path], AttachStdout: false, AttachStderr: false });
-  await exec.start({ Detach: true });
+  // The detached start still answers with a stream; left open it keeps the process alive.
+  const stream = (await exec.start({ Detach: true })) as unknown as { destroy?: () => void } | undefined;
+  stream?.destroy?.();
   await waitFor(async () => !(await exec.inspect()).Running, { timeoutMs: 5_000, message: `touch ${path}` });
 }
 

@@ -17,6 +17,13 @@ import { createAgentLogger, type AgentLogger } from './shared/agent-logger';
 import { AGENT_VERSION } from './shared/version';
 import { StatsService } from './stats/stats.service';
 
+/** Waits for `work` at most `ms` (its failure is ignored: shutdown goes on). */
+async function within(ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 export interface StartAgentOptions {
   /**
    * The bus to publish into. Default: a Redis bus on `config.redisUrl`, or a fresh in-process
@@ -128,12 +135,12 @@ export function startAgent(config: AgentConfig, options: StartAgentOptions = {})
 
   let stopping: Promise<void> | null = null;
   const stop = async ({ markOffline = true }: { markOffline?: boolean } = {}): Promise<void> => {
-    await leases.stop();
-    await Promise.all([logs.stop(), stats.stop(), events.stop(), commands.stop()]);
+    // Every step is bounded: a bus or engine that does not answer must not hold the shutdown.
+    await within(2_000, Promise.all([leases.stop(), logs.stop(), stats.stop(), events.stop(), commands.stop()]));
     inventory.stop();
     unlisten();
-    await heartbeat.stop(markOffline);
-    if (ownBus) await bus.close();
+    await within(2_000, heartbeat.stop(markOffline));
+    if (ownBus) await within(1_000, bus.close());
     logger.log(`agent for host ${hostId} stopped`);
   };
 

@@ -41,7 +41,14 @@ export class CommandService {
   start(): void {
     if (this.follower) return;
     this.follower = this.bus.follower((_key, entries) => this.receive(entries));
-    this.follower.follow(RedisKeys.commands(this.options.hostId), '$');
+    const key = RedisKeys.commands(this.options.hostId);
+    try {
+      this.follower.follow(key, '$');
+    } catch {
+      // A bus that takes only explicit ids: entries are stamped with the (Redis) clock, so
+      // starting from now skips what was queued before this agent started.
+      this.follower.follow(key, `${Date.now()}-0`);
+    }
   }
 
   async stop(): Promise<void> {

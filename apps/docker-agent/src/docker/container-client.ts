@@ -153,7 +153,8 @@ export class ContainerClient {
     const status = dockerStatusCode(error);
     const message = describeError(error);
     const subject = containerId ? ` container ${containerId}` : '';
-    if (status === 404) this.logger.debug(`docker ${what}${subject}: ${message}`);
+    // Engine-wide calls fail together when the engine is away; their callers report that once.
+    if (status === 404 || !containerId) this.logger.debug(`docker ${what}${subject}: ${message}`);
     else this.logger.warn(`docker ${what}${subject} failed: ${message}`);
     return new DockerCallError(message, status);
   }

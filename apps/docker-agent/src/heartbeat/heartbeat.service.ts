@@ -29,6 +29,7 @@ export class HeartbeatService {
   private loop: Promise<void> | null = null;
   private stopped = false;
   private failing = false;
+  private unreachableReported = false;
 
   constructor(
     private readonly bus: Bus,
@@ -57,9 +58,13 @@ export class HeartbeatService {
   /** Records the engine's state; a change is announced at once. */
   setEngine(engine: EngineState): void {
     const changed = engine.reachable !== this.engine.reachable || engine.version !== this.engine.version;
+    if (!engine.reachable && (this.engine.reachable || !this.unreachableReported)) {
+      this.logger.warn(`Docker engine ${this.options.engineAddress} unreachable, retrying: ${engine.error ?? 'unknown error'}`);
+      this.unreachableReported = true;
+    }
+    if (engine.reachable) this.unreachableReported = false;
     this.engine = engine;
     if (changed) {
-      if (!engine.reachable) this.logger.warn(`Docker engine unreachable: ${engine.error ?? 'unknown error'}`);
       this.announced = false;
       this.sleeper.wake();
     }

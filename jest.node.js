@@ -17,6 +17,7 @@ module.exports = function nodeProject(dir, displayName, extra = {}) {
       '^@flotilla/contracts$': path.join(__dirname, 'libs/contracts/src/index.ts'),
       '^@flotilla/bus$': path.join(__dirname, 'libs/bus/src/index.ts'),
       '^@flotilla/testing$': path.join(__dirname, 'libs/testing/src/index.ts'),
+      '^@flotilla/logging$': path.join(__dirname, 'libs/logging/src/index.ts'),
     },
     ...extra,
   };

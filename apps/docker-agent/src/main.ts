@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { startAgent } from './agent';
-import { CONFIG_HELP, ConfigError, LOG_LEVELS, loadAgentConfig, type AgentConfig } from './config/agent-config';
+import { FlotillaLogger } from '@flotilla/logging';
+import { CONFIG_HELP, ConfigError, loadAgentConfig, type AgentConfig } from './config/agent-config';
 
 /** `npm run start:agent`: reads the configuration once, runs the agent until SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  Logger.overrideLogger(LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1));
+  Logger.overrideLogger(new FlotillaLogger({ level: config.logLevel, app: 'docker-agent' }));
   const logger = new Logger('Main');
   process.on('unhandledRejection', (reason) => {
     logger.error(`unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`);

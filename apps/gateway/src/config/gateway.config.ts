@@ -17,7 +17,8 @@ export type CorsPolicy =
 export interface GatewayConfig {
   port: number;
   host: string;
-  redisUrl: string;
+  /** Redis of the fleet bus; null runs standalone (in-process bus, one host). */
+  redisUrl: string | null;
   cors: CorsPolicy;
   authMode: AuthMode;
   logLevel: LogLevel;
@@ -35,7 +36,11 @@ Usage: npm run start:gateway   (after npm run build:gateway)
 Environment:
   PORT          Port to listen on (default 8080)
   HOST          Address to listen on (default 127.0.0.1)
-  REDIS_URL     Redis of the fleet bus, e.g. redis://localhost:6379 (required)
+  REDIS_URL     Redis of the fleet bus, e.g. redis://localhost:6379. Unset: standalone, one
+                process serving the local Docker engine (DOCKER_HOST) over an in-process bus
+  DOCKER_HOST   Standalone only: the Docker engine, unix:///path/to/docker.sock or
+                tcp://host:port (default unix:///var/run/docker.sock)
+  HOST_ID       Standalone only: the host's id (default: the machine's hostname)
   CORS_ORIGINS  Browser origins allowed besides the gateway's own: a comma-separated list of
                 origins such as https://dash.example.com, or * for any (default: same origin only)
   AUTH_MODE     none: every client is an anonymous admin; allowed only when HOST is a loopback
@@ -110,10 +115,10 @@ const envSchema = z
         return raw;
       }),
     REDIS_URL: z
-      .string({ error: 'REDIS_URL is required, e.g. redis://localhost:6379' })
-      .trim()
-      .min(1, 'REDIS_URL is required, e.g. redis://localhost:6379')
-      .refine((v) => /^rediss?:\/\/[^\s]+$/.test(v), 'REDIS_URL must start with redis:// or rediss://'),
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== '' ? v.trim() : null))
+      .refine((v) => v === null || /^rediss?:\/\/[^\s]+$/.test(v), 'REDIS_URL must start with redis:// or rediss://'),
     CORS_ORIGINS: corsOrigins,
     AUTH_MODE: z
       .string()

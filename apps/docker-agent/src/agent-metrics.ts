@@ -24,6 +24,8 @@ export interface AgentCounters {
   resyncs: number;
   /** Connections made to Docker's event stream (1 + reconnects). */
   dockerConnects: number;
+  /** Times the bus was found unreachable (an outage counts once). */
+  busOutages: number;
   /** Times the bus was found back after failing or losing the agent's data. */
   busRecoveries: number;
   commandsHandled: number;
@@ -34,6 +36,7 @@ export type AgentEvent =
   | { type: 'resynced'; reason: string; containers: number; changed: number }
   | { type: 'docker-connected' }
   | { type: 'docker-lost'; error: string }
+  | { type: 'bus-lost'; error: string }
   | { type: 'bus-recovered' };
 
 /** Counters plus an emitter of `AgentEvent`s (event name `'agent'`). */
@@ -51,6 +54,7 @@ export class AgentMetrics extends EventEmitter {
     dockerEvents: 0,
     resyncs: 0,
     dockerConnects: 0,
+    busOutages: 0,
     busRecoveries: 0,
     commandsHandled: 0,
     heartbeats: 0,

@@ -1,6 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { FlotillaLogger } from './index';
 
+interface Line {
+  time: string;
+  level: string;
+  msg: string;
+}
+const parse = (line: string): Line => JSON.parse(line) as Line;
+
 describe('FlotillaLogger', () => {
   const capture = (options: ConstructorParameters<typeof FlotillaLogger>[0]) => {
     const lines: string[] = [];
@@ -13,7 +20,7 @@ describe('FlotillaLogger', () => {
     logger.log('listening', 'Gateway');
     expect(lines).toHaveLength(1);
     expect(lines[0].endsWith('\n')).toBe(true);
-    const parsed = JSON.parse(lines[0]);
+    const parsed = parse(lines[0]);
     expect(parsed).toMatchObject({ level: 'log', app: 'gateway', context: 'Gateway', msg: 'listening' });
     expect(Number.isNaN(Date.parse(parsed.time))).toBe(false);
   });
@@ -30,7 +37,7 @@ describe('FlotillaLogger', () => {
     logger.debug('no');
     logger.warn('yes');
     logger.error('yes');
-    expect(lines.map((l) => JSON.parse(l).level)).toEqual(['warn', 'error']);
+    expect(lines.map((l) => parse(l).level)).toEqual(['warn', 'error']);
   });
 
   it('writes readable lines in pretty format', () => {
@@ -48,8 +55,8 @@ describe('FlotillaLogger', () => {
       new Logger('Bus').log('hidden');
       new Logger('Bus').warn('shown');
     } finally {
-      Logger.overrideLogger(true as never);
+      Logger.overrideLogger(true);
     }
-    expect(lines.map((l) => JSON.parse(l).msg)).toEqual(['connected', 'shown']);
+    expect(lines.map((l) => parse(l).msg)).toEqual(['connected', 'shown']);
   });
 });

@@ -38,3 +38,4 @@ export {
   ticker,
   SLEEP_FOREVER,
 } from './scripts';
+export { startLoadBalancer, type LoadBalancer } from './load-balancer';

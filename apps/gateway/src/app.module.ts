@@ -1,7 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Bus } from '@flotilla/bus';
+import { AuthController } from './auth/auth.controller';
+import { AuthStore } from './auth/auth-store.service';
 import { PrincipalResolver } from './auth/principal-resolver.service';
+import { SocketAuthenticator } from './auth/socket-authenticator.service';
+import { UserDirectory } from './auth/user-directory.service';
 import { LeaseKeeper } from './bus/lease-keeper.service';
 import { StreamRouter } from './bus/stream-router.service';
 import { ActionFeed } from './commands/action-feed.service';
@@ -42,7 +46,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [HostsController, ContainersController, HealthController, MetricsController],
+      controllers: [AuthController, HostsController, ContainersController, HealthController, MetricsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: options.config },
         { provide: GATEWAY_TUNING, useValue: options.tuning },
@@ -50,7 +54,10 @@ export class AppModule {
         { provide: REPLICA_ID, useValue: options.replicaId },
         GatewayMetrics,
         ErrorReporter,
+        AuthStore,
+        UserDirectory,
         PrincipalResolver,
+        SocketAuthenticator,
         StreamRouter,
         LeaseKeeper,
         SessionRegistry,

@@ -13,6 +13,8 @@ export interface Principal {
   user: string;
   roles: Role[];
   scopes: string[];
+  /** The signed session the principal came with (users mode): its id and expiry (epoch ms). */
+  session?: { id: string; expiresAt: number };
 }
 
 /** `AUTH_MODE=none` (loopback only): everyone is an anonymous admin of everything. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export const AUTH_MODES = ['none'] as const;
+export const AUTH_MODES = ['none', 'users', 'proxy'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
 /** Which browser origins may open sockets and call the REST API. */
@@ -21,6 +21,12 @@ export interface GatewayConfig {
   redisUrl: string | null;
   cors: CorsPolicy;
   authMode: AuthMode;
+  /** `AUTH_MODE=users`: the users file, the session signing secret and the session lifetime. */
+  usersFile?: string;
+  sessionSecret?: string;
+  sessionTtlMs?: number;
+  /** `AUTH_MODE=proxy`: addresses whose X-Forwarded-User / X-Forwarded-Groups are trusted. */
+  trustedProxies?: string[];
   logLevel: LogLevel;
   /** Folder of the built web app; served when it exists. */
   webDist: string;
@@ -44,7 +50,13 @@ Environment:
   CORS_ORIGINS  Browser origins allowed besides the gateway's own: a comma-separated list of
                 origins such as https://dash.example.com, or * for any (default: same origin only)
   AUTH_MODE     none: every client is an anonymous admin; allowed only when HOST is a loopback
-                address (default none)
+                address (default none). users: accounts in USERS_FILE, signed sessions.
+                proxy: identity from X-Forwarded-User / X-Forwarded-Groups set by a
+                TRUSTED_PROXIES address
+  USERS_FILE    users mode: JSON file of accounts (npm run users -- add <user> --role viewer)
+  SESSION_SECRET users mode: secret signing sessions, at least 32 characters (required)
+  SESSION_TTL   users mode: session lifetime, e.g. 3600, 30m, 8h (default 1h)
+  TRUSTED_PROXIES proxy mode: comma-separated addresses of the authenticating proxies
   LOG_LEVEL     error | warn | log | debug | verbose (default log)
   WEB_DIST      Folder of the built web app to serve (default ${DEFAULT_WEB_DIST}); skipped
                 when it does not exist
@@ -129,6 +141,33 @@ const envSchema = z
         ctx.addIssue({ code: 'custom', message: `AUTH_MODE must be one of ${AUTH_MODES.join(', ')}, got "${raw}"` });
         return z.NEVER;
       }),
+    USERS_FILE: z.string().optional().transform((v) => (v ?? '').trim() || undefined),
+    SESSION_SECRET: z.string().optional(),
+    SESSION_TTL: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const raw = (value ?? '').trim() || '1h';
+        const match = /^(\d{1,7})(s|m|h)?$/.exec(raw);
+        const ms = match ? Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h' ?? 's'] : NaN;
+        if (!(ms >= 1_000 && ms <= 7 * 24 * 3_600_000)) {
+          ctx.addIssue({ code: 'custom', message: `SESSION_TTL must be a duration from 1s to 168h such as 3600, 30m or 8h, got "${raw}"` });
+          return z.NEVER;
+        }
+        return ms;
+      }),
+    TRUSTED_PROXIES: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const items = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const bad = items.find((item) => isIP(item) === 0);
+        if (bad !== undefined) {
+          ctx.addIssue({ code: 'custom', message: `TRUSTED_PROXIES must list IP addresses, got "${bad}"` });
+          return z.NEVER;
+        }
+        return items;
+      }),
     LOG_LEVEL: z
       .string()
       .optional()
@@ -151,6 +190,15 @@ const envSchema = z
         message: `AUTH_MODE=none gives every client admin rights, so it is allowed only on a loopback HOST (127.0.0.1, ::1, localhost); HOST is ${env.HOST}`,
       });
     }
+    if (env.AUTH_MODE === 'users') {
+      if (!env.USERS_FILE) ctx.addIssue({ code: 'custom', message: 'AUTH_MODE=users needs USERS_FILE (create it with npm run users -- add <user> --role admin)' });
+      else if ((env.SESSION_SECRET ?? '').length < 32) {
+        ctx.addIssue({ code: 'custom', message: 'AUTH_MODE=users needs SESSION_SECRET of at least 32 characters (e.g. openssl rand -hex 32)' });
+      }
+    }
+    if (env.AUTH_MODE === 'proxy' && env.TRUSTED_PROXIES.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'AUTH_MODE=proxy needs TRUSTED_PROXIES: the addresses of the proxies that authenticate users' });
+    }
   });
 
 /**
@@ -170,6 +218,10 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     redisUrl: v.REDIS_URL,
     cors: v.CORS_ORIGINS,
     authMode: v.AUTH_MODE,
+    ...(v.AUTH_MODE === 'users'
+      ? { usersFile: v.USERS_FILE, sessionSecret: v.SESSION_SECRET, sessionTtlMs: v.SESSION_TTL }
+      : {}),
+    ...(v.AUTH_MODE === 'proxy' ? { trustedProxies: v.TRUSTED_PROXIES } : {}),
     logLevel: v.LOG_LEVEL,
     webDist: v.WEB_DIST,
   };

@@ -17,13 +17,19 @@ export function apiGuards(config: GatewayConfig, principals: PrincipalResolver) 
       res.status(403).json({ error: 'origin not allowed', code: 'forbidden' });
       return;
     }
-    const principal = principals.resolve(req);
-    if (!principal) {
-      res.status(401).json({ error: 'not authenticated', code: 'unauthenticated' });
+    // Logging in is how a principal is obtained.
+    if (req.method === 'POST' && req.path === '/login') {
+      next();
       return;
     }
-    (req as RequestWithPrincipal).principal = principal;
-    next();
+    void principals.resolve(req).then((principal) => {
+      if (!principal) {
+        res.status(401).json({ error: 'not authenticated', code: 'unauthenticated' });
+        return;
+      }
+      (req as RequestWithPrincipal).principal = principal;
+      next();
+    });
   };
 }
 

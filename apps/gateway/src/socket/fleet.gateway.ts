@@ -21,7 +21,7 @@ import {
   type OkAck,
   type StartLogStreamAck,
 } from '@flotilla/contracts';
-import { PrincipalResolver } from '../auth/principal-resolver.service';
+import { SocketAuthenticator } from '../auth/socket-authenticator.service';
 import { ActionFeed } from '../commands/action-feed.service';
 import { CommandService } from '../commands/command.service';
 import { LogStreamService } from '../logs/log-stream.service';
@@ -47,21 +47,13 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     private readonly stats: StatsStreamService,
     private readonly commands: CommandService,
     private readonly feed: ActionFeed,
-    private readonly principals: PrincipalResolver,
+    private readonly authenticator: SocketAuthenticator,
     private readonly io: IoServerRef,
   ) {}
 
   afterInit(server: FleetServer): void {
     this.io.attach(server);
-    server.use((socket, next) => {
-      const principal = this.principals.resolve(socket.request);
-      if (!principal) {
-        next(new Error('unauthenticated'));
-        return;
-      }
-      socket.data.principal = principal;
-      next();
-    });
+    server.use(this.authenticator.middleware());
     server.on('container_action', (record) => this.feed.receive(record));
   }
 

@@ -1,0 +1,94 @@
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { compare } from 'bcryptjs';
+import type { GatewayConfig } from '../config/gateway.config';
+import { GATEWAY_CONFIG } from '../core/tokens';
+import { CurrentPrincipal } from '../http/current-principal.decorator';
+import { IoServerRef } from '../socket/io-server.ref';
+import { AuthStore } from './auth-store.service';
+import { normalizeAddress } from './identity-providers';
+import type { Principal } from './principal';
+import { SESSION_COOKIE, SessionTokens } from './session-token';
+import { UserDirectory } from './user-directory.service';
+import { sessionRoom } from './socket-authenticator.service';
+import { readJsonBody } from './json-body';
+
+/** Compared against when the user does not exist, so both answers take as long. */
+const DUMMY_HASH = '$2b$10$7m8CkbAioY9hjUmyqJGCveYE3oMr8MJj2SsKN1qlcJzguMJKh5hBi';
+
+/**
+ * `POST /api/login` (users mode): user + password → a signed session, as an httpOnly
+ * SameSite=Strict cookie and in the body for bearer use. `POST /api/logout` revokes it on every
+ * replica and ends its sockets. `GET /api/me` says who the caller is in any mode.
+ */
+@Controller('api')
+export class AuthController {
+  private readonly tokens: SessionTokens | undefined;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly store: AuthStore,
+    private readonly users: UserDirectory,
+    private readonly io: IoServerRef,
+  ) {
+    if (config.authMode === 'users') this.tokens = new SessionTokens(config.sessionSecret ?? '');
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  async login(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<unknown> {
+    if (!this.tokens) {
+      res.status(404);
+      return { error: `login is not used with AUTH_MODE=${this.config.authMode}`, code: 'invalid_payload' };
+    }
+    const ip = normalizeAddress(req.socket.remoteAddress ?? 'unknown');
+    if (!(await this.store.allowLoginAttempt(ip))) {
+      res.status(429).setHeader('Retry-After', '60');
+      return { error: 'too many login attempts; try again in a minute', code: 'rate_limited' };
+    }
+    const body = await readJsonBody(req, 4_096).catch(() => undefined);
+    const { user, password } = (body ?? {}) as { user?: unknown; password?: unknown };
+    if (typeof user !== 'string' || typeof password !== 'string' || user.length > 64 || password.length > 1_024) {
+      res.status(400);
+      return { error: 'send {"user": "...", "password": "..."}', code: 'invalid_payload' };
+    }
+    const record = this.users.get(user);
+    const ok = await compare(password, record?.hash ?? DUMMY_HASH);
+    if (!record || !ok) {
+      res.status(401);
+      return { error: 'wrong user or password', code: 'unauthenticated' };
+    }
+    const ttlMs = this.config.sessionTtlMs ?? 3_600_000;
+    const { token, claims } = this.tokens.issue(record.user, ttlMs);
+    res.cookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      path: '/',
+      maxAge: ttlMs,
+    });
+    return { user: record.user, role: record.role, token, expires_at: new Date(claims.exp).toISOString() };
+  }
+
+  @Post('logout')
+  @HttpCode(200)
+  async logout(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response): Promise<unknown> {
+    const session = principal.session;
+    if (session) {
+      await this.store.revoke(session.id, session.expiresAt - Date.now());
+      this.io.get()?.in(sessionRoom(session.id)).disconnectSockets(true);
+    }
+    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
+    return { status: 'ok' };
+  }
+
+  @Get('me')
+  me(@CurrentPrincipal() principal: Principal): unknown {
+    return {
+      user: principal.user,
+      roles: principal.roles,
+      scopes: principal.scopes,
+      expires_at: principal.session ? new Date(principal.session.expiresAt).toISOString() : null,
+    };
+  }
+}

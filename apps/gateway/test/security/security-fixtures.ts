@@ -1,0 +1,67 @@
+import { hashSync } from 'bcryptjs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io } from 'socket.io-client';
+import type { UserRecord } from '../../src/auth/users-file';
+import { TestClient } from '../support/test-client';
+
+export const SECRET = 'test-secret-0123456789-0123456789-abcdef';
+export const PASSWORD = 'correct horse battery';
+
+/** A users file with these accounts, all with PASSWORD (bcrypt cost 4 to keep tests quick). */
+export function writeUsers(users: Omit<UserRecord, 'hash'>[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'flotilla-users-')), 'users.json');
+  const hash = hashSync(PASSWORD, 4);
+  writeFileSync(file, JSON.stringify(users.map((u) => ({ ...u, hash }))));
+  return file;
+}
+
+export interface LoginResult {
+  status: number;
+  body: { token?: string; user?: string; role?: string; expires_at?: string; code?: string };
+  cookie: string | null;
+}
+
+export async function login(url: string, user: string, password = PASSWORD, headers: Record<string, string> = {}): Promise<LoginResult> {
+  const res = await fetch(`${url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ user, password }),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as LoginResult['body'],
+    cookie: res.headers.get('set-cookie'),
+  };
+}
+
+export async function token(url: string, user: string): Promise<string> {
+  const result = await login(url, user);
+  if (!result.body.token) throw new Error(`login of ${user} failed: ${result.status}`);
+  return result.body.token;
+}
+
+/** Connects with a bearer token (or cookie header) and waits for initial_state. */
+export function connectAs(url: string, headers: Record<string, string>): Promise<TestClient> {
+  return TestClient.connect(url, { extraHeaders: headers });
+}
+
+export const bearer = (t: string): Record<string, string> => ({ authorization: `Bearer ${t}` });
+
+/**
+ * Tries a handshake and records everything the server sends; resolves with the connect_error
+ * message (or "connected") and the events received.
+ */
+export async function tryHandshake(url: string, headers: Record<string, string> = {}): Promise<{ outcome: string; events: string[] }> {
+  const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: headers, timeout: 5_000 });
+  const events: string[] = [];
+  socket.onAny((event: string) => events.push(event));
+  const outcome = await new Promise<string>((resolve) => {
+    socket.once('connect', () => resolve('connected'));
+    socket.once('connect_error', (error) => resolve(error.message));
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  socket.disconnect();
+  return { outcome, events };
+}

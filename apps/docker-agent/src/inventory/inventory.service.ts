@@ -29,7 +29,7 @@ export class InventoryService {
 
   constructor(
     private readonly hostId: string,
-    private readonly docker: ContainerClient,
+    private readonly docker: Pick<ContainerClient, 'listIds' | 'inspect'>,
     private readonly bus: Bus,
     private readonly registry: ContainerRegistry,
     private readonly clock: RevisionClock,

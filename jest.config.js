@@ -1,4 +1,4 @@
-/** Every project's own jest config (libs/*, apps/*, e2e); `npm test` runs them all. */
+/** Every project's own jest config (libs/*, apps/*, e2e, scripts); `npm test` runs them all. */
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -8,7 +8,10 @@ const projects = ['libs', 'apps'].flatMap((group) =>
     .map((name) => path.join(__dirname, group, name, 'jest.config.js'))
     .filter((file) => fs.existsSync(file)),
 );
-const e2e = path.join(__dirname, 'e2e', 'jest.config.js');
-if (fs.existsSync(e2e)) projects.push(e2e);
+// e2e (the browser against the stack) and scripts (deployment files, npm start, npm run fleet).
+for (const dir of ['e2e', 'scripts']) {
+  const config = path.join(__dirname, dir, 'jest.config.js');
+  if (fs.existsSync(config)) projects.push(config);
+}
 
 module.exports = { projects };

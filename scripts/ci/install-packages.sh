@@ -4,12 +4,14 @@
 # start-dockerd.sh starts dockerd.
 set -euo pipefail
 
-packages=(redis-server docker.io busybox-static chromium)
+# docker-compose (v1): validates docker-compose.yml in the tests, without pulling images.
+packages=(redis-server docker.io docker-compose busybox-static chromium)
 
 missing() {
   command -v redis-server >/dev/null || return 0
   command -v dockerd >/dev/null || return 0
   command -v docker >/dev/null || return 0
+  command -v docker-compose >/dev/null || return 0
   command -v chromium >/dev/null || return 0
   # The dynamic busybox package also provides /bin/busybox, but the image has no libc.
   dpkg-query -W -f '${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed' || return 0

@@ -1,0 +1,163 @@
+/**
+ * docker-compose.yml and the Dockerfiles in deploy/, checked without building or pulling
+ * images: `docker-compose config -q` (Debian's docker-compose, which CI installs), the
+ * variables each service sets are ones its app reads, and each Dockerfile is multi-stage, runs
+ * as a non-root user and names only paths that exist in the repository or the build output.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_HELP as AGENT_HELP } from '../../apps/docker-agent/src/config/agent-config';
+import { CONFIG_HELP as GATEWAY_HELP } from '../../apps/gateway/src/config/gateway.config';
+
+const root = join(__dirname, '../..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureBuilt } = require('../ensure-built') as { ensureBuilt(): void };
+
+/** The variable names an app's `--help` lists under "Environment:". */
+function documentedVariables(help: string): Set<string> {
+  const section = help.slice(help.indexOf('Environment:'));
+  return new Set([...section.matchAll(/^ {2}([A-Z][A-Z0-9_]*)\s/gm)].map((m) => m[1]));
+}
+
+/** `service -> environment variable names` of the compose file (block-style `environment:` maps). */
+function composeEnvironment(text: string): Map<string, string[]> {
+  const result = new Map<string, string[]>();
+  let service: string | undefined;
+  let inEnv = false;
+  let inServices = false;
+  for (const line of text.split('\n')) {
+    if (/^\S/.test(line)) inServices = line.startsWith('services:');
+    if (!inServices) continue;
+    const svc = /^ {2}([a-z0-9_-]+):/.exec(line);
+    if (svc) {
+      service = svc[1];
+      inEnv = false;
+      continue;
+    }
+    if (/^ {4}\S/.test(line)) inEnv = /^ {4}environment:\s*$/.test(line);
+    const variable = inEnv && service ? /^ {6}([A-Z][A-Z0-9_]*):/.exec(line) : null;
+    if (variable && service) result.set(service, [...(result.get(service) ?? []), variable[1]]);
+  }
+  return result;
+}
+
+interface Stage {
+  from: string;
+  instructions: Array<{ op: string; args: string }>;
+}
+
+/** The stages of a Dockerfile (comments dropped, continuation lines joined). */
+function stages(file: string): Stage[] {
+  const text = readFileSync(join(root, file), 'utf8').replace(/\\\n/g, ' ');
+  const result: Stage[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const [, op, args] = /^(\S+)\s+(.*)$/.exec(line) ?? [];
+    if (!op) continue;
+    if (op.toUpperCase() === 'FROM') result.push({ from: args, instructions: [] });
+    else result[result.length - 1]?.instructions.push({ op: op.toUpperCase(), args });
+  }
+  return result;
+}
+
+/** The arguments of an exec-form (JSON array) instruction. */
+const execForm = (args: string): string[] => JSON.parse(args) as string[];
+
+describe('deployment files', () => {
+  beforeAll(() => {
+    ensureBuilt(); // the CMD and COPY paths must exist in the build output
+  }, 900_000);
+
+  it('docker-compose.yml is valid for docker-compose', () => {
+    const version = spawnSync('docker-compose', ['version', '--short'], { encoding: 'utf8' });
+    if (version.error) {
+      throw new Error('docker-compose is not installed (scripts/ci/install-packages.sh installs Debian\'s docker-compose)');
+    }
+    const check = spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, FLOTILLA_SESSION_SECRET: 'a'.repeat(64) },
+    });
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+    const services = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '--services'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, FLOTILLA_SESSION_SECRET: 'a'.repeat(64) },
+    });
+    expect(services.trim().split('\n').sort()).toEqual(['agent', 'gateway-1', 'gateway-2', 'load-balancer', 'redis']);
+  });
+
+  it('sets only variables the apps read', () => {
+    const env = composeEnvironment(readFileSync(join(root, 'docker-compose.yml'), 'utf8'));
+    const gateway = documentedVariables(GATEWAY_HELP);
+    const agent = documentedVariables(AGENT_HELP);
+    expect(env.get('gateway-1')?.length).toBeGreaterThan(0);
+    expect(env.get('agent')?.length).toBeGreaterThan(0);
+    for (const name of env.get('gateway-1') ?? []) expect({ name, known: gateway.has(name) }).toEqual({ name, known: true });
+    for (const name of env.get('agent') ?? []) expect({ name, known: agent.has(name) }).toEqual({ name, known: true });
+  });
+
+  it('mounts files that exist', () => {
+    const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+    for (const [, source] of text.matchAll(/^\s+- (\.\/deploy\/[^:]+):/gm)) expect(existsSync(join(root, source))).toBe(true);
+  });
+
+  describe.each([
+    ['deploy/gateway.Dockerfile', 'gateway'],
+    ['deploy/agent.Dockerfile', 'docker-agent'],
+  ])('%s', (file, project) => {
+    const all = stages(file);
+    const final = all[all.length - 1];
+
+    it('is multi-stage and runs as a non-root user', () => {
+      expect(all.length).toBeGreaterThanOrEqual(2);
+      const users = final.instructions.filter((i) => i.op === 'USER').map((i) => i.args.trim());
+      expect(users.length).toBeGreaterThan(0);
+      expect(['root', '0', '0:0']).not.toContain(users[users.length - 1]);
+    });
+
+    it('copies only what exists in the repository or the build output', () => {
+      const buildStage = all[0];
+      const workdir = buildStage.instructions.find((i) => i.op === 'WORKDIR')?.args.trim() ?? '/';
+      for (const stage of all) {
+        for (const copy of stage.instructions.filter((i) => i.op === 'COPY')) {
+          const words = copy.args.split(/\s+/).filter((w) => !w.startsWith('--'));
+          const sources = words.slice(0, -1);
+          const fromBuild = /--from=/.test(copy.args);
+          for (const source of sources) {
+            // From the build stage, /src/x is the repository's x after `npm ci` and the build.
+            const relative = fromBuild ? source.replace(new RegExp(`^${workdir}/?`), '') : source;
+            expect({ file, source, exists: existsSync(join(root, relative)) }).toEqual({ file, source, exists: true });
+          }
+        }
+      }
+    });
+
+    it('builds with npm scripts that exist and runs the entry point the build writes', () => {
+      const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+      for (const run of all.flatMap((s) => s.instructions.filter((i) => i.op === 'RUN'))) {
+        for (const [, name] of run.args.matchAll(/npm run ([\w:-]+)/g)) expect({ name, exists: name in scripts }).toEqual({ name, exists: true });
+      }
+      const cmd = execForm(final.instructions.find((i) => i.op === 'CMD')?.args ?? '[]');
+      expect(cmd[0]).toBe('node');
+      const nest = JSON.parse(readFileSync(join(root, 'nest-cli.json'), 'utf8')) as {
+        projects: Record<string, { entryFile: string }>;
+      };
+      const expected = `dist/apps/${project}/${nest.projects[project].entryFile}.js`;
+      expect(cmd[1]).toBe(expected);
+      expect(existsSync(join(root, expected))).toBe(true);
+      expect(scripts[`start:${project === 'docker-agent' ? 'agent' : 'gateway'}`]).toBe(`node ${expected}`);
+    });
+  });
+
+  it('the gateway image serves the web app from where the build puts it', () => {
+    const final = stages('deploy/gateway.Dockerfile').at(-1)!;
+    const env = final.instructions.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ');
+    const webDist = /WEB_DIST=(\S+)/.exec(env)?.[1];
+    expect(webDist).toBe('/app/dist/apps/web/browser');
+    expect(existsSync(join(root, 'dist/apps/web/browser/index.html'))).toBe(true);
+  });
+});

@@ -23,6 +23,10 @@ export type UserRecord = z.infer<typeof userRecordSchema>;
 export const usersFileSchema = z.array(userRecordSchema).superRefine((users, ctx) => {
   const seen = new Set<string>();
   for (const u of users) {
+    // Refused rather than ignored: a scope that looks confining but is not would be worse.
+    if (u.scopes?.containers !== undefined || u.scopes?.labels !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `user "${u.user}": container and label scopes are not enforced yet; confine by hosts` });
+    }
     if (seen.has(u.user)) ctx.addIssue({ code: 'custom', message: `user "${u.user}" appears twice` });
     seen.add(u.user);
   }

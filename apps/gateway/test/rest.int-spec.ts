@@ -182,5 +182,17 @@ describe('gateway REST, commands, health and metrics (two replicas, real Redis)'
       await h.redis.start();
     }
     await waitFor(async () => (await get('/readyz')).status === 200, { timeoutMs: 10_000, message: 'ready again' });
+    // The adapter's pub/sub connections are back too: an action record crosses replicas again
+    // (once the host is announced again: the restarted Redis kept nothing).
+    await announceHost(h.bus, host, [a, b]);
+    const watcher = await h.connect(0);
+    const actor = await h.connect(1);
+    await waitFor(
+      async () => {
+        await actor.request('container_action', { container_id: a.container_id, host_id: host, action: 'stop' });
+        return watcher.all('container_action').some((r) => r.action === 'stop');
+      },
+      { timeoutMs: 15_000, message: 'action records across replicas after the restart' },
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { waitFor } from '@flotilla/testing';
 import type { Socket as NetSocket } from 'node:net';
 import { DEFAULT_TUNING } from '../src/core/gateway-tuning';
-import { announceHost, expectedRange, makeContainer, uniqueHostId, writeLines } from './support/fleet-fixtures';
+import { announceHost, lineText, makeContainer, uniqueHostId, writeLines } from './support/fleet-fixtures';
 import { startHarness, TEST_TUNING, type Harness } from './support/gateway-harness';
 import { startReplicaChild, type ReplicaChild } from './support/replica-child';
 import { TestClient } from './support/test-client';
@@ -49,7 +49,7 @@ describe('gateway slow clients (I5)', () => {
     await h?.close();
   });
 
-  it('keeps memory bounded while a client stops reading, then sends one exact "dropped" gap marker', async () => {
+  it('keeps memory bounded while a client stops reading, and marks every dropped line exactly', async () => {
     const host = uniqueHostId('flood');
     const container = makeContainer(host);
     const id = container.container_id;
@@ -99,23 +99,50 @@ describe('gateway slow clients (I5)', () => {
     expect(growth).toBeLessThanOrEqual(RSS_BOUND);
 
     tcp.resume();
-    const marker = await client.waitFor('log_update', (u) => u.container_id === id && u.gap !== undefined, 30_000);
-    const received = client.logLines(id);
-    expect(marker.gap).toEqual({
-      reason: 'dropped',
-      lost: TOTAL_LINES - received.length,
-      resume_after: `${received.length}-0`,
-    });
-    expect(marker.log).toMatch(/skipped/);
-    expect(received).toEqual(expectedRange(1, received.length).map((l) => `${l} ${'x'.repeat(LINE_PADDING)}`));
-    expect(client.logUpdates(id).filter((u) => u.gap)).toHaveLength(1);
+    // Once the client reads again the queue drains and the marker follows; then a sentinel line
+    // proves everything before it has arrived.
+    await client.waitFor('log_update', (u) => u.container_id === id && u.gap !== undefined, 30_000);
+    await writeLines(h.bus, host, id, TOTAL_LINES + 1, 1, { width: LINE_PADDING });
+    await client.waitFor('log_update', (u) => u.entries.some((e) => e.id === `${TOTAL_LINES + 1}-0`), 30_000);
 
-    // The client repairs: restart from resume_after, truncating what it holds after it (nothing here).
-    const kept = received.length;
-    await client.request('start_log_stream', { container_id: id, after: marker.gap!.resume_after! });
-    const all = await client.waitForLines(id, TOTAL_LINES, 60_000);
-    expect(all.length).toBe(TOTAL_LINES);
-    expect(all[kept]).toBe(`${expectedRange(kept + 1, kept + 1)[0]} ${'x'.repeat(LINE_PADDING)}`);
-    expect(all[TOTAL_LINES - 1]).toBe(`${expectedRange(TOTAL_LINES, TOTAL_LINES)[0]} ${'x'.repeat(LINE_PADDING)}`);
+    // Every line is either received, in order, or counted by the dropped marker right where it is missing.
+    const updates = client.logUpdates(id);
+    const markers = updates.filter((u) => u.gap);
+    expect(markers.length).toBeGreaterThanOrEqual(1);
+    let expected = 1;
+    let received = 0;
+    for (const update of updates) {
+      if (update.gap) {
+        expect(update.gap.reason).toBe('dropped');
+        expect(update.gap.resume_after).toBe(`${expected - 1}-0`);
+        expect(update.gap.lost).toBeGreaterThan(0);
+        expect(update.log).toMatch(/skipped/);
+        expected += update.gap.lost!;
+        continue;
+      }
+      for (const line of update.log.split('\n').slice(0, -1)) {
+        expect(line).toBe(`${lineText(expected)} ${'x'.repeat(LINE_PADDING)}`);
+        expected++;
+        received++;
+      }
+    }
+    expect(expected).toBe(TOTAL_LINES + 2);
+    console.log(`slow client: received ${received} lines, ${markers.length} dropped marker(s) for the other ${TOTAL_LINES - received}`);
+
+    // The client repairs from the first marker: restart after resume_after and drop what it held after it.
+    const resumeAfter = markers[0].gap!.resume_after!;
+    const kept = Number(resumeAfter.split('-')[0]);
+    const repairedFrom = client.received.length;
+    await client.request('start_log_stream', { container_id: id, after: resumeAfter });
+    const repaired = () =>
+      client.received
+        .slice(repairedFrom)
+        .filter((r) => r.event === 'log_update')
+        .flatMap((r) => (r.payload as { log: string }).log.split('\n').slice(0, -1));
+    await waitFor(() => repaired().length >= TOTAL_LINES + 1 - kept, { timeoutMs: 60_000, message: 'the repair' });
+    const lines = repaired();
+    expect(lines).toHaveLength(TOTAL_LINES + 1 - kept);
+    expect(lines[0]).toBe(`${lineText(kept + 1)} ${'x'.repeat(LINE_PADDING)}`);
+    expect(lines[lines.length - 1]).toBe(`${lineText(TOTAL_LINES + 1)} ${'x'.repeat(LINE_PADDING)}`);
   });
 });

@@ -24,6 +24,7 @@ async function run(): Promise<void> {
         case 'memory': {
           const gc = (globalThis as { gc?: () => void }).gc;
           gc?.();
+          gc?.();
           send({ id: request.id, value: process.memoryUsage() });
           break;
         }
@@ -38,6 +39,7 @@ async function run(): Promise<void> {
   process.on('disconnect', () => {
     void gateway.close().then(() => process.exit(0));
   });
+  (globalThis as { __releaseTsHook?: () => void }).__releaseTsHook?.();
   send({ ready: { url: gateway.url, port: gateway.port, replicaId: gateway.replicaId } });
 }
 

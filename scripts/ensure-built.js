@@ -52,19 +52,26 @@ function buildReason() {
   return sources > Math.min(...built) ? 'sources changed since the last build' : null;
 }
 
-/** Runs `npm run build` if needed; exits the process with the build's status when it fails. */
+/** Runs `npm run build` if needed; throws when the build fails (its output says why). */
 function ensureBuilt() {
   const reason = buildReason();
   if (!reason) return;
   process.stderr.write(`flotilla: building (${reason}): npm run build\n`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const build = spawnSync(npm, ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (build.status !== 0) {
-    process.stderr.write('flotilla: the build failed; see above\n');
-    process.exit(build.status ?? 1);
+  if (build.status !== 0) throw new Error(`the build failed (npm run build exited with ${build.status ?? build.signal}); see its output above`);
+}
+
+/** For the command-line entries: builds if needed, or exits 1 with one line when that fails. */
+function ensureBuiltOrExit() {
+  try {
+    ensureBuilt();
+  } catch (error) {
+    process.stderr.write(`flotilla: ${error.message}\n`);
+    process.exit(1);
   }
 }
 
-module.exports = { ensureBuilt, buildReason, GATEWAY_MAIN, GATEWAY_DIST, root };
+module.exports = { ensureBuilt, ensureBuiltOrExit, buildReason, GATEWAY_MAIN, GATEWAY_DIST, root };
 
-if (require.main === module) ensureBuilt();
+if (require.main === module) ensureBuiltOrExit();

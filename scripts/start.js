@@ -6,9 +6,9 @@
  * Arguments are passed on: `npm start -- --help`.
  */
 const fs = require('node:fs');
-const { ensureBuilt, GATEWAY_MAIN, root } = require('./ensure-built');
+const { ensureBuiltOrExit, GATEWAY_MAIN, root } = require('./ensure-built');
 
 const helpOnly = process.argv.includes('--help') || process.argv.includes('-h');
-if (!(helpOnly && fs.existsSync(GATEWAY_MAIN))) ensureBuilt();
+if (!(helpOnly && fs.existsSync(GATEWAY_MAIN))) ensureBuiltOrExit();
 process.chdir(root);
 require(GATEWAY_MAIN);

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Bus } from '@flotilla/bus';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthStore } from './auth/auth-store.service';
 import { PrincipalResolver } from './auth/principal-resolver.service';
@@ -46,7 +48,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [AuthController, HostsController, ContainersController, HealthController, MetricsController],
+      controllers: [AuthController, AuditController, HostsController, ContainersController, HealthController, MetricsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: options.config },
         { provide: GATEWAY_TUNING, useValue: options.tuning },
@@ -55,6 +57,7 @@ export class AppModule {
         GatewayMetrics,
         ErrorReporter,
         AuthStore,
+        AuditService,
         UserDirectory,
         PrincipalResolver,
         SocketAuthenticator,

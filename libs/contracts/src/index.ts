@@ -8,6 +8,7 @@ export * from './commands';
 export * from './fleet-events';
 export * from './client-payloads';
 export * from './errors';
+export * from './audit';
 export * from './socket-events';
 export * from './redis-keys';
 export * from './validate';

@@ -1,3 +1,4 @@
+import type { AuditEvent } from './audit';
 import type { Container } from './container';
 import type { ContainerActionPayload, ContainerAction } from './commands';
 import type {
@@ -57,6 +58,8 @@ export interface ServerToClientEvents {
   stats_update: (payload: StatsSample) => void;
   stats_stream_stopped: (payload: StatsStoppedPayload) => void;
   container_action: (payload: ContainerActionPayload) => void;
+  /** Admins only: each audit record as it is written. */
+  audit_event: (payload: AuditEvent) => void;
   error: (payload: ErrorPayload) => void;
 }
 

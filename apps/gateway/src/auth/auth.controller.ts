@@ -12,6 +12,7 @@ import { SESSION_COOKIE, SessionTokens } from './session-token';
 import { UserDirectory } from './user-directory.service';
 import { sessionRoom } from './socket-authenticator.service';
 import { readJsonBody } from './json-body';
+import { AuditService } from '../audit/audit.service';
 
 /** Compared against when the user does not exist, so both answers take as long. */
 const DUMMY_HASH = '$2b$10$7m8CkbAioY9hjUmyqJGCveYE3oMr8MJj2SsKN1qlcJzguMJKh5hBi';
@@ -30,6 +31,7 @@ export class AuthController {
     private readonly store: AuthStore,
     private readonly users: UserDirectory,
     private readonly io: IoServerRef,
+    private readonly audit: AuditService,
   ) {
     if (config.authMode === 'users') this.tokens = new SessionTokens(config.sessionSecret ?? '');
   }
@@ -55,11 +57,13 @@ export class AuthController {
     const record = this.users.get(user);
     const ok = await compare(password, record?.hash ?? DUMMY_HASH);
     if (!record || !ok) {
+      await this.audit.record({ kind: 'login_failed', user: user.slice(0, 64), ok: false, error: 'wrong user or password', ip });
       res.status(401);
       return { error: 'wrong user or password', code: 'unauthenticated' };
     }
     const ttlMs = this.config.sessionTtlMs ?? 3_600_000;
     const { token, claims } = this.tokens.issue(record.user, ttlMs);
+    await this.audit.record({ kind: 'login', user: record.user, ok: true, error: null, ip });
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',
@@ -72,12 +76,17 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(200)
-  async logout(@CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response): Promise<unknown> {
+  async logout(
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
     const session = principal.session;
     if (session) {
       await this.store.revoke(session.id, session.expiresAt - Date.now());
       this.io.get()?.in(sessionRoom(session.id)).disconnectSockets(true);
     }
+    await this.audit.record({ kind: 'logout', user: principal.user, ok: true, error: null, ip: normalizeAddress(req.socket.remoteAddress ?? '') });
     res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
     return { status: 'ok' };
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FleetSocket } from '../socket/socket-types';
+import { ADMIN_ROOM } from '../audit/audit.service';
 import { PrincipalResolver } from './principal-resolver.service';
 
 /** Room every socket of a session joins, so logging out ends them on every replica. */
@@ -23,6 +24,7 @@ export class SocketAuthenticator {
             return;
           }
           socket.data.principal = principal;
+          if (principal.roles.includes('admin')) void socket.join(ADMIN_ROOM);
           const session = principal.session;
           if (session) {
             void socket.join(sessionRoom(session.id));

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ContainerAction, ContainerActionPayload, CommandRequest } from '@flotilla/contracts';
 import type { Bus } from '@flotilla/bus';
+import { AuditService } from '../audit/audit.service';
 import { canDo } from '../auth/access-policy';
 import type { Principal } from '../auth/principal';
 import { GatewayError } from '../core/gateway-error';
@@ -30,10 +31,9 @@ export interface ActionResult {
  */
 @Injectable()
 export class CommandService {
-  private readonly logger = new Logger('Audit');
-
   constructor(
     @Inject(BUS) private readonly bus: Bus,
+    private readonly audit: AuditService,
     private readonly resolver: ContainerResolver,
     private readonly feed: ActionFeed,
     @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
@@ -42,6 +42,8 @@ export class CommandService {
   async run(principal: Principal, request: ActionRequest): Promise<ActionResult> {
     const container = await this.resolver.resolve(principal, request.container_id, request.host_id);
     if (!canDo(principal, request.action, container)) {
+      const { host_id, container_id } = container;
+      await this.audit.record({ kind: request.action, user: principal.user, ok: false, error: 'forbidden', host_id, container_id });
       throw new GatewayError('forbidden', `you may not ${request.action} containers`, container.container_id);
     }
     const host = await this.bus.hosts.get(container.host_id);
@@ -74,10 +76,9 @@ export class CommandService {
       ok: error === null,
       error,
     };
-    this.logger.log(
-      `${record.user} ${record.action} ${record.host_id}/${record.container_id.slice(0, 12)}: ${error ?? 'ok'}`,
-    );
     this.feed.publish(record);
+    const { host_id, container_id } = record;
+    await this.audit.record({ kind: record.action, user: record.user, ok: record.ok, error, host_id, container_id });
     if (error !== null) {
       const code = reply?.code === 'not_found' ? 'unknown_container' : 'command_failed';
       throw new GatewayError(code, `${request.action} failed: ${error}`, command.container_id);

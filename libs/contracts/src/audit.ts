@@ -1,0 +1,24 @@
+/** What the audit trail records. */
+export const AUDIT_KINDS = ['login', 'login_failed', 'logout', 'start', 'stop', 'restart', 'remove'] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+/**
+ * One audit record: who did what, when, and the result. Appended to the capped audit stream
+ * (`RedisKeys.audit`), pushed live to admins as `audit_event`, listed by `GET /api/audit`.
+ */
+export interface AuditEvent {
+  /** Stream entry id (absent before it is stored). */
+  id?: string;
+  kind: AuditKind;
+  /** The user (as claimed, for a failed login). */
+  user: string;
+  /** ISO time. */
+  at: string;
+  ok: boolean;
+  /** `forbidden`, `wrong password`, the agent's error, … */
+  error: string | null;
+  host_id?: string;
+  container_id?: string;
+  /** The client address (login, logout). */
+  ip?: string;
+}

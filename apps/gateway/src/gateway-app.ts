@@ -77,7 +77,12 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     app.disable('x-powered-by');
     app.use(securityHeaders);
     if (config.cors.kind !== 'same-origin') {
-      app.enableCors({ origin: config.cors.kind === 'any' ? true : config.cors.origins, credentials: false });
+      const allowed = config.cors.kind === 'any' ? true : new Set(config.cors.origins);
+      // A function, not the list: an origin off the list then gets no CORS header at all.
+      app.enableCors({
+        origin: (origin, callback) => callback(null, allowed === true || (origin !== undefined && allowed.has(origin))),
+        credentials: false,
+      });
     }
     app.use('/api', apiGuards(config, app.get(PrincipalResolver)));
     app.useGlobalFilters(new HttpExceptionFilter(app.get(ErrorReporter)));

@@ -41,7 +41,8 @@ export function securityHeaders(_req: Request, res: Response, next: NextFunction
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
   res.setHeader(
     'Content-Security-Policy',
-    "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    // Everything but the app's page (which gets its own, with a nonce): JSON, metrics, assets.
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   );
   next();
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FleetSocket } from '../socket/socket-types';
 import { ADMIN_ROOM } from '../audit/audit.service';
 import { PrincipalResolver } from './principal-resolver.service';
+import { answerUnknownEvents } from './unknown-events';
 
 /** Room every socket of a session joins, so logging out ends them on every replica. */
 export const sessionRoom = (sid: string): string => `session:${sid}`;
@@ -32,6 +33,7 @@ export class SocketAuthenticator {
             timer.unref();
             socket.once('disconnect', () => clearTimeout(timer));
           }
+          answerUnknownEvents(socket);
           next();
         },
         () => next(new Error('unauthenticated')),

@@ -58,7 +58,7 @@ export async function startFleet(replicas: number, options: { agent?: boolean } 
 function startAgentChild(redisUrl: string, hostId: string): ChildProcess {
   return fork(join(ROOT, 'apps/docker-agent/src/main.ts'), [], {
     execArgv: ['-r', TS_HOOK],
-    env: { PATH: process.env.PATH ?? '', REDIS_URL: redisUrl, HOST_ID: hostId, LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH ?? '', REDIS_URL: redisUrl, HOST_ID: hostId, LOG_LEVEL: 'error' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }

@@ -12,13 +12,12 @@ const Module = require('node:module');
 let ts = require('typescript');
 
 const root = path.resolve(__dirname, '../../../..');
-const aliases = {
-  '@flotilla/contracts': path.join(root, 'libs/contracts/src/index.ts'),
-  '@flotilla/bus': path.join(root, 'libs/bus/src/index.ts'),
-  '@flotilla/testing': path.join(root, 'libs/testing/src/index.ts'),
-};
 
 const base = ts.readConfigFile(path.join(root, 'tsconfig.base.json'), ts.sys.readFile).config;
+/** `@flotilla/*` → the library's source, from the paths of tsconfig.base.json. */
+const aliases = Object.fromEntries(
+  Object.entries(base.compilerOptions.paths ?? {}).map(([name, [target]]) => [name, path.join(root, target)]),
+);
 const { options } = ts.convertCompilerOptionsFromJson(base.compilerOptions, root);
 const compilerOptions = {
   ...options,

@@ -72,7 +72,10 @@ async function main(): Promise<void> {
       .close()
       .then(() => agent?.stop())
       .then(
-        () => process.exit(0),
+        () => {
+          logger.log('stopped');
+          process.exit(0);
+        },
         (error: unknown) => {
           logger.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
           process.exit(1);

@@ -27,6 +27,7 @@ import { MetricsController } from './http/metrics.controller';
 import { LogStreamService } from './logs/log-stream.service';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { ClientOutbox } from './socket/client-outbox.service';
+import { FleetCensus } from './socket/fleet-census.service';
 import { FleetGateway } from './socket/fleet.gateway';
 import { IoServerRef } from './socket/io-server.ref';
 import { SessionRegistry } from './socket/session-registry.service';
@@ -75,6 +76,7 @@ export class AppModule {
         CommandService,
         SessionService,
         SocketEdge,
+        FleetCensus,
         FleetGateway,
         GatewayInspector,
       ],

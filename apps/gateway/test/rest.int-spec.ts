@@ -144,7 +144,13 @@ describe('gateway REST, commands, health and metrics (two replicas, real Redis)'
     ]) {
       expect(text).toContain(name);
     }
-    expect(Number(/flotilla_gateway_connected_clients (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+    const local = Number(/flotilla_gateway_connected_clients (\d+)/.exec(text)?.[1]);
+    expect(local).toBeGreaterThanOrEqual(1);
+    // The census asks the other replica too: together they serve every client of this suite.
+    const fleet = Number(/flotilla_gateway_fleet_connected_clients (\d+)/.exec(text)?.[1]);
+    const connected = h.clients.filter((c) => c.socket.connected).length;
+    expect(fleet).toBe(connected);
+    expect(fleet).toBeGreaterThan(local);
   });
 
   it('serves the web app from WEB_DIST with a fallback to index.html', async () => {

@@ -37,6 +37,7 @@ export class GatewayMetrics {
   });
 
   private newestEventAt: number | undefined;
+  private fleetClients: () => Promise<number> = () => Promise.resolve(0);
   private counters: { clients: () => number; logStreams: () => number; statsStreams: () => number } = {
     clients: () => 0,
     logStreams: () => 0,
@@ -53,6 +54,15 @@ export class GatewayMetrics {
       help: 'Sockets connected to this replica',
       registers: [this.registry],
       collect: read(() => this.counters.clients()),
+    });
+    const fleet = (): Promise<number> => this.fleetClients();
+    new Gauge({
+      name: 'flotilla_gateway_fleet_connected_clients',
+      help: 'Sockets connected to every replica that answered the census within 1 s',
+      registers: [this.registry],
+      async collect(this: Gauge) {
+        this.set(await fleet());
+      },
     });
     new Gauge({
       name: 'flotilla_gateway_active_log_streams',
@@ -72,6 +82,11 @@ export class GatewayMetrics {
       registers: [this.registry],
       collect: read(() => (this.newestEventAt === undefined ? 0 : Math.max(0, Date.now() - this.newestEventAt) / 1000)),
     });
+  }
+
+  /** The fleet-wide client count, read at scrape time (asks every replica). */
+  observeFleetClients(count: () => Promise<number>): void {
+    this.fleetClients = count;
   }
 
   /** Adds the Node process metrics (CPU, memory, event loop) to this registry. */

@@ -26,6 +26,7 @@ import { ActionFeed } from '../commands/action-feed.service';
 import { CommandService } from '../commands/command.service';
 import { LogStreamService } from '../logs/log-stream.service';
 import { StatsStreamService } from '../stats/stats-stream.service';
+import { FleetCensus } from './fleet-census.service';
 import { IoServerRef } from './io-server.ref';
 import { SessionService } from './session.service';
 import { SocketEdge } from './socket-edge.service';
@@ -49,12 +50,14 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     private readonly feed: ActionFeed,
     private readonly authenticator: SocketAuthenticator,
     private readonly io: IoServerRef,
+    private readonly census: FleetCensus,
   ) {}
 
   afterInit(server: FleetServer): void {
     this.io.attach(server);
     server.use(this.authenticator.middleware());
     server.on('container_action', (record) => this.feed.receive(record));
+    this.census.attach(server);
   }
 
   handleConnection(socket: FleetSocket): void {

@@ -9,6 +9,8 @@ import type { Principal } from '../auth/principal';
 /** Messages replicas send each other through the adapter. */
 export interface InterServerEvents {
   container_action: (record: ContainerActionPayload) => void;
+  /** A census: each replica answers with its number of connected sockets. */
+  client_count: (reply: (count: number) => void) => void;
 }
 
 export interface SocketData {

@@ -8,6 +8,7 @@ import {
 } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
+import { LoginService } from './auth/login.service';
 import { AppErrorHandler } from './core/app-error-handler';
 import { provideFlotillaSocket } from './core/socket/socket.provider';
 import { ContainerActionsService } from './fleet/container-actions.service';
@@ -23,6 +24,7 @@ export const appConfig: ApplicationConfig = {
     // Listen from the first moment: `initial_state` follows the connection at once, and other
     // people's actions are news on every page.
     provideAppInitializer(() => {
+      inject(LoginService).watch();
       inject(FleetStore);
       inject(ContainerActionsService);
     }),

@@ -18,5 +18,10 @@ export const routes: Routes = [
     title: 'Logs · Flotilla',
     loadComponent: () => import('./logs/logs-page.component').then((m) => m.LogsPageComponent),
   },
+  {
+    path: 'login',
+    title: 'Sign in · Flotilla',
+    loadComponent: () => import('./auth/login-page.component').then((m) => m.LoginPageComponent),
+  },
   { path: '**', redirectTo: '' },
 ];

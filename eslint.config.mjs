@@ -20,6 +20,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['libs/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**'] }] },
+  },
+  {
     // The wire contract is plain TypeScript: it must run in the browser and in Node alike.
     files: ['libs/contracts/**/*.ts'],
     rules: {
@@ -28,10 +32,6 @@ export default tseslint.config(
         { patterns: ['node:*', '@nestjs/*', '@angular/*', 'ioredis', 'dockerode', '../../apps/*'] },
       ],
     },
-  },
-  {
-    files: ['libs/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**'] }] },
   },
   {
     // The dashboard runs in the browser: no Node modules, and only types from the contract (its

@@ -132,6 +132,23 @@ describe('gateway connection and state fan-out (two replicas, real Redis)', () =
     expect(changes.map((s) => s.online)).toEqual([true, false]);
   });
 
+  it('tells connected clients when an online host loses and regains its Docker engine', async () => {
+    const client = await h.connect(1);
+    const host = uniqueHostId('engine');
+    await announceHost(h.bus, host, []);
+    await client.waitFor('host_state_change', (s) => s.host_id === host && s.online);
+
+    const down = { ...hostInfo(host), engine: { reachable: false, version: null, address: 'unix:///nowhere.sock', error: 'connect ENOENT /nowhere.sock' } };
+    await h.bus.hosts.announce(down);
+    const lost = await client.waitFor('host_state_change', (s) => s.host_id === host && !s.engine.reachable);
+    expect(lost.online).toBe(true);
+    expect(lost.engine.error).toContain('ENOENT');
+
+    await h.bus.hosts.announce(hostInfo(host));
+    const back = await client.waitFor('host_state_change', (s) => s.host_id === host && s.engine.reachable && s !== lost);
+    expect(back.engine.error).toBeNull();
+  });
+
   it('closing one replica ends only its own sockets', async () => {
     const extra = await h.startReplica();
     const staying = await h.connect(0);

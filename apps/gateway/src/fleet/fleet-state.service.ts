@@ -126,9 +126,13 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
         this.hosts.set(status.host_id, { status, delivered: undefined, eventChangedAt: 0 });
         discoveries.push(this.discover(status.host_id));
       } else if (known.eventChangedAt <= issuedAt) {
-        const flipped = known.status.online !== status.online;
+        // A host's engine can come and go while its agent stays online; pages must see that too.
+        const changed =
+          known.status.online !== status.online ||
+          JSON.stringify(known.status.engine) !== JSON.stringify(status.engine) ||
+          JSON.stringify(known.status.labels) !== JSON.stringify(status.labels);
         known.status = status;
-        if (flipped) this.broadcastHost(status);
+        if (changed) this.broadcastHost(status);
       }
     }
     await Promise.all(discoveries);

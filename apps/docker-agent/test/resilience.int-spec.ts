@@ -117,7 +117,8 @@ describe('agent fleet and self-healing (two dockerd engines, real Redis)', () =>
     const stored = await storedEqualsDocker(hostId, c);
     expect(stored.entries[stored.entries.length - 1].seq).toBe(stored.lines.length);
     expect((await bus.snapshots.get(hostId, c.id))?.state).toBe('exited');
-    expect(agent.openLogStreams()).toBe(0);
+    // The Docker stream ends on its own once the container has stopped; that takes a moment.
+    await waitFor(() => agent.openLogStreams() === 0, { timeoutMs: 10_000, message: 'the log stream of the stopped container closes' });
   });
 
   it('survives Redis killed and restarted mid-stream: logs continue with no duplicate and no gap, host and snapshot rewritten', async () => {

@@ -1,4 +1,4 @@
-import { canDo, canSee, canSeeHost } from './access-policy';
+import { canDo, canSee, canSeeHost, globToRegExp } from './access-policy';
 import { ANONYMOUS_ADMIN, type Principal } from './principal';
 
 const onA = { host_id: 'host-a', container_id: 'a'.repeat(64) };
@@ -19,6 +19,36 @@ describe('canSee', () => {
     expect(canSee(p, onB)).toBe(false);
     expect(canSeeHost(p, 'host-b')).toBe(false);
     expect(canSee(principal(['admin'], []), onA)).toBe(false);
+  });
+});
+
+describe('canSee with a container scope', () => {
+  const scoped: Principal = {
+    user: 'u',
+    roles: ['operator'],
+    scopes: ['host:host-a'],
+    containers: { names: ['web-*', 'db?'], labels: { team: 'shop' } },
+  };
+  const web = { ...onA, name: 'web-1', labels: {} };
+
+  it('admits containers whose name matches a glob', () => {
+    expect(canSee(scoped, web)).toBe(true);
+    expect(canSee(scoped, { ...web, name: 'db1' })).toBe(true);
+    expect(canSee(scoped, { ...web, name: 'db12' })).toBe(false);
+    expect(canSee(scoped, { ...web, name: 'my-web-1' })).toBe(false);
+  });
+
+  it('admits containers carrying every scoped label, and takes glob characters literally otherwise', () => {
+    expect(canSee(scoped, { ...web, name: 'cache', labels: { team: 'shop', tier: 'x' } })).toBe(true);
+    expect(canSee(scoped, { ...web, name: 'cache', labels: { team: 'ops' } })).toBe(false);
+    expect(globToRegExp('a.b').test('axb')).toBe(false);
+  });
+
+  it('still confines by host, and fails closed when name and labels are unknown', () => {
+    expect(canSee(scoped, { ...web, host_id: 'host-b' })).toBe(false);
+    expect(canSee(scoped, onA)).toBe(false);
+    expect(canDo(scoped, 'restart', web)).toBe(true);
+    expect(canDo(scoped, 'restart', { ...web, name: 'other' })).toBe(false);
   });
 });
 

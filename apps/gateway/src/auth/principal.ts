@@ -13,8 +13,18 @@ export interface Principal {
   user: string;
   roles: Role[];
   scopes: string[];
+  /**
+   * Within those hosts, only these containers when set: a container is in scope when its name
+   * matches one of `names` (globs with `*` and `?`) or its labels hold every pair of `labels`.
+   */
+  containers?: ContainerScope;
   /** The signed session the principal came with (users mode): its id and expiry (epoch ms). */
   session?: { id: string; expiresAt: number };
+}
+
+export interface ContainerScope {
+  names: string[];
+  labels: Record<string, string>;
 }
 
 /** `AUTH_MODE=none` (loopback only): everyone is an anonymous admin of everything. */

@@ -19,6 +19,15 @@ describe('npm run users', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   }, 20_000);
 
+  it('writes container name globs and labels as the user\'s container scope', async () => {
+    const args = ['add', 'carol', '--role', 'viewer', '--containers', 'web-*', '--labels', 'team=shop', '--file', file];
+    await runUsersCli(args, {}, password('carols-pass'));
+    const carol = readUsersFile(file).find((u) => u.user === 'carol');
+    expect(carol?.scopes).toEqual({ containers: ['web-*'], labels: { team: 'shop' } });
+    await expect(runUsersCli(['add', 'dan', '--role', 'viewer', '--labels', 'oops', '--file', file], {}, password('dans-pass-1'))).rejects.toThrow(/usage/);
+    await runUsersCli(['remove', 'carol', '--file', file], {});
+  }, 20_000);
+
   it('replaces and removes users, and refuses bad roles and short passwords', async () => {
     await runUsersCli(['add', 'alice', '--role', 'viewer'], { USERS_FILE: file }, password('another-pass'));
     expect(readUsersFile(file).map((u) => [u.user, u.role])).toEqual([['alice', 'viewer']]);

@@ -1,12 +1,15 @@
-/* Flotilla users file editor: npm run users -- add <user> --role operator [--hosts a,b] [--file users.json] */
+/* Flotilla users file editor: npm run users -- add <user> --role operator [--hosts a,b] [--containers 'web-*'] [--labels k=v] */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hash } from 'bcryptjs';
 import { ROLES, type Role } from './principal';
 import { userRecordSchema, usersFileSchema, type UserRecord } from './users-file';
 
-const USAGE = `usage: npm run users -- add <user> --role viewer|operator|admin [--hosts a,b] [--file USERS_FILE]
+const USAGE = `usage: npm run users -- add <user> --role viewer|operator|admin [--hosts a,b]
+           [--containers 'web-*,api-?'] [--labels team=shop,env=prod] [--file USERS_FILE]
        npm run users -- remove <user> [--file USERS_FILE]
-The password is read from stdin (one line). The file defaults to $USERS_FILE, else users.json.`;
+With --containers or --labels the user sees only containers whose name matches a glob or that
+carry every label. The password is read from stdin (one line). The file defaults to $USERS_FILE,
+else users.json.`;
 
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -32,12 +35,18 @@ export async function runUsersCli(args: string[], env: Record<string, string | u
     if (!role || !ROLES.includes(role)) throw new Error(USAGE);
     const secret = await (password ?? readStdin)();
     if (secret.length < 8) throw new Error('the password (read from stdin) must be at least 8 characters');
-    const hosts = option(args, '--hosts')?.split(',').map((h) => h.trim()).filter(Boolean);
+    const list = (name: string) => option(args, name)?.split(',').map((h) => h.trim()).filter(Boolean);
+    const hosts = list('--hosts');
+    const containers = list('--containers');
+    const labelPairs = list('--labels')?.map((pair): string[] => pair.split('='));
+    if (labelPairs?.some((p) => p.length !== 2 || !p[0])) throw new Error(USAGE);
+    const labels = labelPairs ? Object.fromEntries(labelPairs.map(([k, v]) => [k, v] as [string, string])) : undefined;
+    const scopes = { ...(hosts ? { hosts } : {}), ...(containers ? { containers } : {}), ...(labels ? { labels } : {}) };
     const record = userRecordSchema.parse({
       user,
       hash: await hash(secret, 12),
       role,
-      ...(hosts ? { scopes: { hosts } } : {}),
+      ...(Object.keys(scopes).length > 0 ? { scopes } : {}),
     });
     const next = [...users.filter((u) => u.user !== user), record];
     write(file, next);

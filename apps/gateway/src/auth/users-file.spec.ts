@@ -12,12 +12,22 @@ describe('users file', () => {
     expect(principalOf(b)).toEqual({ user: 'b', roles: ['admin'], scopes: ['host:*'] });
   });
 
-  it('refuses unknown roles, plain-text passwords, duplicates and scopes it cannot enforce', () => {
+  it('refuses unknown roles, plain-text passwords and duplicates', () => {
     expect(usersFileSchema.safeParse([{ user: 'a', hash, role: 'root' }]).success).toBe(false);
     expect(usersFileSchema.safeParse([{ user: 'a', hash: 'hunter2', role: 'viewer' }]).success).toBe(false);
     expect(usersFileSchema.safeParse([{ user: 'a', hash, role: 'viewer' }, { user: 'a', hash, role: 'admin' }]).success).toBe(false);
-    const globs = usersFileSchema.safeParse([{ user: 'a', hash, role: 'viewer', scopes: { containers: ['web-*'] } }]);
-    expect(globs.success).toBe(false);
-    expect(globs.error?.issues[0]?.message).toMatch(/not enforced/);
+    expect(usersFileSchema.safeParse([{ user: 'a', hash, role: 'viewer', scopes: { images: ['x'] } }]).success).toBe(false);
+  });
+
+  it('turns container name globs and labels into a container scope', () => {
+    const parsed = usersFileSchema.parse([
+      { user: 'a', hash, role: 'viewer', scopes: { hosts: ['h1'], containers: ['web-*'], labels: { team: 'shop' } } },
+    ]);
+    expect(principalOf(parsed[0])).toEqual({
+      user: 'a',
+      roles: ['viewer'],
+      scopes: ['host:h1'],
+      containers: { names: ['web-*'], labels: { team: 'shop' } },
+    });
   });
 });

@@ -23,10 +23,6 @@ export type UserRecord = z.infer<typeof userRecordSchema>;
 export const usersFileSchema = z.array(userRecordSchema).superRefine((users, ctx) => {
   const seen = new Set<string>();
   for (const u of users) {
-    // Refused rather than ignored: a scope that looks confining but is not would be worse.
-    if (u.scopes?.containers !== undefined || u.scopes?.labels !== undefined) {
-      ctx.addIssue({ code: 'custom', message: `user "${u.user}": container and label scopes are not enforced yet; confine by hosts` });
-    }
     if (seen.has(u.user)) ctx.addIssue({ code: 'custom', message: `user "${u.user}" appears twice` });
     seen.add(u.user);
   }
@@ -54,13 +50,18 @@ export function readUsersFile(path: string): UserRecord[] {
   return parsed.data;
 }
 
-/** The principal a user record speaks for: its role and its host scope (every host when unset). */
+/**
+ * The principal a user record speaks for: its role, its host scope (every host when unset) and,
+ * when `containers` (name globs) or `labels` are set, only the containers they match.
+ */
 export function principalOf(record: UserRecord, session?: Principal['session']): Principal {
-  const hosts = record.scopes?.hosts;
+  const { hosts, containers, labels } = record.scopes ?? {};
+  const confined = containers !== undefined || labels !== undefined;
   return {
     user: record.user,
     roles: [record.role],
     scopes: hosts === undefined ? ['host:*'] : hosts.map((h) => `host:${h}`),
+    ...(confined ? { containers: { names: containers ?? [], labels: labels ?? {} } } : {}),
     ...(session ? { session } : {}),
   };
 }

@@ -1,6 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Bus } from '@flotilla/bus';
 import type { ContainerActionPayload } from '@flotilla/contracts';
-import { canSee } from '../auth/access-policy';
+import { canSee, type ContainerRef } from '../auth/access-policy';
+import { BUS } from '../core/tokens';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import { IoServerRef } from '../socket/io-server.ref';
 import { SessionRegistry } from '../socket/session-registry.service';
@@ -18,6 +20,7 @@ export class ActionFeed {
     private readonly io: IoServerRef,
     private readonly registry: SessionRegistry,
     private readonly outbox: ClientOutbox,
+    @Inject(BUS) private readonly bus: Bus,
   ) {}
 
   publish(record: ContainerActionPayload): void {
@@ -31,8 +34,21 @@ export class ActionFeed {
 
   /** A record from this or another replica: to the local sockets that may see it. */
   receive(record: ContainerActionPayload): void {
+    // Container scopes match names and labels, which the record does not carry: look them up.
+    const scoped = [...this.registry.all()].some((s) => s.ready && s.principal.containers !== undefined);
+    if (!scoped) return this.deliver(record, record);
+    this.bus.snapshots.get(record.host_id, record.container_id).then(
+      (container) => this.deliver(record, container ?? record),
+      (error: unknown) => {
+        this.logger.warn(`reading container ${record.container_id} for an action record failed: ${String(error)}`);
+        this.deliver(record, record);
+      },
+    );
+  }
+
+  private deliver(record: ContainerActionPayload, ref: ContainerRef): void {
     for (const session of this.registry.all()) {
-      if (!session.ready || !canSee(session.principal, record)) continue;
+      if (!session.ready || !canSee(session.principal, ref)) continue;
       if (!session.filter.passesContainer(record.host_id, record.container_id)) continue;
       this.outbox.send(session, 'container_action', record);
     }

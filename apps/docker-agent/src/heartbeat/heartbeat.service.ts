@@ -28,6 +28,8 @@ export class HeartbeatService {
   private readonly startedAt = new Date().toISOString();
   private engine: EngineState = { reachable: false, version: null, error: 'not connected yet' };
   private announced = false;
+  /** Bumped by every engine change, so a change during an announce is announced again. */
+  private generation = 0;
   private readonly sleeper = new Sleeper();
   private loop: Promise<void> | null = null;
   private stopped = false;
@@ -68,6 +70,7 @@ export class HeartbeatService {
     if (engine.reachable) this.unreachableReported = false;
     this.engine = engine;
     if (changed) {
+      this.generation++;
       this.announced = false;
       this.sleeper.wake();
     }
@@ -130,8 +133,9 @@ export class HeartbeatService {
       const held = await this.bus.hosts.get(this.options.hostId);
       const lost = this.busHealth.take() || this.failing || (this.announced && held === null);
       if (!this.announced || lost || held === null) {
+        const generation = this.generation;
         await this.bus.hosts.announce(this.info());
-        this.announced = true;
+        this.announced = generation === this.generation;
       }
       await this.bus.hosts.beat(this.options.hostId);
       this.metrics.counters.heartbeats++;

@@ -1,28 +1,11 @@
 import Redis from 'ioredis';
-import { RedisKeys, type StatsSample } from '@flotilla/contracts';
+import { RedisKeys } from '@flotilla/contracts';
 import { waitFor } from '@flotilla/testing';
-import { announceHost, changed, makeContainer, publishChange, uniqueHostId } from './support/fleet-fixtures';
+import { announceHost, changed, makeContainer, publishChange, statsSample, uniqueHostId } from './support/fleet-fixtures';
 import { startHarness, type Harness } from './support/gateway-harness';
 
 jest.setTimeout(30_000);
 
-function sample(hostId: string, containerId: string, cpu: number): StatsSample {
-  return {
-    container_id: containerId,
-    host_id: hostId,
-    read: new Date().toISOString(),
-    cpu_percent: cpu,
-    online_cpus: 2,
-    memory_usage: 1_000_000,
-    memory_limit: 8_000_000,
-    memory_percent: 12.5,
-    net_rx: 0,
-    net_tx: 0,
-    block_read: 0,
-    block_write: 0,
-    pids: 1,
-  };
-}
 
 describe('gateway stats streams (two replicas, real Redis)', () => {
   let h: Harness;
@@ -43,7 +26,7 @@ describe('gateway stats streams (two replicas, real Redis)', () => {
     const container = makeContainer(host);
     const id = container.container_id;
     await announceHost(h.bus, host, [container]);
-    await h.bus.stats.append(sample(host, id, 1));
+    await h.bus.stats.append(statsSample(host, id, 1));
     const a = await h.connect(0);
     const b = await h.connect(1);
     expect(await a.request('subscribe_stats', { container_id: id })).toEqual({ status: 'ok' });
@@ -51,8 +34,8 @@ describe('gateway stats streams (two replicas, real Redis)', () => {
     for (const client of [a, b]) await client.waitFor('stats_update', (s) => s.cpu_percent === 1);
     await waitFor(async () => (await redis.zrangebyscore(RedisKeys.statsLeases(host), Date.now(), '+inf')).length === 2);
 
-    await h.bus.stats.append(sample(host, id, 2));
-    await h.bus.stats.append(sample(host, id, 3));
+    await h.bus.stats.append(statsSample(host, id, 2));
+    await h.bus.stats.append(statsSample(host, id, 3));
     for (const client of [a, b]) {
       await client.waitFor('stats_update', (s) => s.cpu_percent === 3);
       expect(client.all('stats_update').map((s) => s.cpu_percent)).toEqual([1, 2, 3]);
@@ -60,7 +43,7 @@ describe('gateway stats streams (two replicas, real Redis)', () => {
 
     expect(await a.request('unsubscribe_stats', { container_id: id.slice(0, 12) })).toEqual({ status: 'ok' });
     await waitFor(async () => (await redis.zrangebyscore(RedisKeys.statsLeases(host), Date.now(), '+inf')).length === 1);
-    await h.bus.stats.append(sample(host, id, 4));
+    await h.bus.stats.append(statsSample(host, id, 4));
     await b.waitFor('stats_update', (s) => s.cpu_percent === 4);
     expect(a.all('stats_update').map((s) => s.cpu_percent)).toEqual([1, 2, 3]);
 

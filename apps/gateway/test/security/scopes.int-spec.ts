@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
-import { RedisKeys, type StatsSample } from '@flotilla/contracts';
-import { announceHost, changed, makeContainer, publishChange, uniqueHostId, writeLines } from '../support/fleet-fixtures';
+import { RedisKeys } from '@flotilla/contracts';
+import { announceHost, changed, makeContainer, publishChange, statsSample, uniqueHostId, writeLines } from '../support/fleet-fixtures';
 import { fakeCommandLoop } from '../support/fake-agent';
 import { startHarness, type Harness } from '../support/gateway-harness';
 import type { TestClient } from '../support/test-client';
@@ -8,23 +8,6 @@ import { bearer, connectAs, SECRET, token, writeUsers } from './security-fixture
 
 jest.setTimeout(60_000);
 
-function sample(hostId: string, containerId: string, cpu: number): StatsSample {
-  return {
-    container_id: containerId,
-    host_id: hostId,
-    read: new Date().toISOString(),
-    cpu_percent: cpu,
-    online_cpus: 2,
-    memory_usage: 1_000_000,
-    memory_limit: 8_000_000,
-    memory_percent: 12.5,
-    net_rx: 0,
-    net_tx: 0,
-    block_read: 0,
-    block_write: 0,
-    pids: 1,
-  };
-}
 
 /**
  * Two users confined to different hosts, on different replicas: alice (viewer, host A) on
@@ -124,7 +107,7 @@ describe('roles and host scopes on every channel (two replicas, real Redis)', ()
     const refused = await alice.request('subscribe_stats', { container_id: onB.container_id });
     expect(refused).toMatchObject({ status: 'error', code: 'unknown_container' });
     expect(await bob.request('subscribe_stats', { container_id: onB.container_id })).toMatchObject({ status: 'ok' });
-    await h.bus.stats.append(sample(hostB, onB.container_id, 42));
+    await h.bus.stats.append(statsSample(hostB, onB.container_id, 42));
     await bob.waitFor('stats_update', (s) => s.container_id === onB.container_id, 10_000);
     expect(alice.all('stats_update')).toEqual([]);
   });

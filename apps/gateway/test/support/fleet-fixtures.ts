@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Bus } from '@flotilla/bus';
-import type { Container, HostInfo } from '@flotilla/contracts';
+import type { Container, HostInfo, StatsSample } from '@flotilla/contracts';
 
 let revision = 1;
 
@@ -102,4 +102,23 @@ export function lineText(n: number, prefix = 'line'): string {
 
 export function expectedRange(from: number, to: number, prefix = 'line'): string[] {
   return Array.from({ length: to - from + 1 }, (_, i) => lineText(from + i, prefix));
+}
+
+/** A stats sample as an agent would append it. */
+export function statsSample(hostId: string, containerId: string, cpu: number): StatsSample {
+  return {
+    container_id: containerId,
+    host_id: hostId,
+    read: new Date().toISOString(),
+    cpu_percent: cpu,
+    online_cpus: 2,
+    memory_usage: 1_000_000,
+    memory_limit: 8_000_000,
+    memory_percent: 12.5,
+    net_rx: 0,
+    net_tx: 0,
+    block_read: 0,
+    block_write: 0,
+    pids: 1,
+  };
 }

@@ -65,7 +65,7 @@ export interface AgentHandle {
  * containers. Resolves once started; Docker or the bus being unreachable is not an error (the
  * agent retries and reports it in the host's info).
  */
-export function startAgent(config: AgentConfig, options: StartAgentOptions = {}): Promise<AgentHandle> {
+export async function startAgent(config: AgentConfig, options: StartAgentOptions = {}): Promise<AgentHandle> {
   const logger = options.logger ?? createAgentLogger('DockerAgent', config.logLevel);
   const ownBus = options.bus === undefined;
   const bus =
@@ -126,11 +126,13 @@ export function startAgent(config: AgentConfig, options: StartAgentOptions = {})
   heartbeat.start();
   events.start();
   leases.start();
-  try {
-    commands.start();
-  } catch (error: unknown) {
-    logger.warn(`command stream not followed: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  // Take commands from the moment the agent is up; with the bus down, start() keeps retrying.
+  await within(
+    5_000,
+    commands.start().catch((error: unknown) => {
+      logger.warn(`command stream not followed: ${error instanceof Error ? error.message : String(error)}`);
+    }),
+  );
   logger.log(`agent for host ${hostId} started (engine ${config.docker.display})`);
 
   let stopping: Promise<void> | null = null;
@@ -144,7 +146,7 @@ export function startAgent(config: AgentConfig, options: StartAgentOptions = {})
     logger.log(`agent for host ${hostId} stopped`);
   };
 
-  return Promise.resolve({
+  return {
     hostId,
     bus,
     metrics,
@@ -155,5 +157,5 @@ export function startAgent(config: AgentConfig, options: StartAgentOptions = {})
     followedStats: () => stats.followed(),
     hostInfo: () => heartbeat.info(),
     stop: (opts) => (stopping ??= stop(opts)),
-  });
+  };
 }

@@ -120,6 +120,11 @@ export interface CommandRepository {
     after?: string,
   ): Promise<CommandReply | null>;
   reply(reply: CommandReply): Promise<void>;
+  /**
+   * The newest id of the host's command stream (`'0-0'` when empty): where an agent starts
+   * following, so it acts only on what is sent after it started, whatever its own clock says.
+   */
+  newestCommand(hostId: string): Promise<string>;
 }
 
 /**

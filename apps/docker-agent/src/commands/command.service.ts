@@ -13,6 +13,7 @@ import type { ActionOutcome, ContainerClient } from '../docker/container-client'
 import { DockerCallError } from '../docker/container-client';
 import { describeError } from '../docker/docker-errors';
 import type { AgentLogger } from '../shared/agent-logger';
+import { Sleeper } from '../shared/backoff';
 
 export interface CommandServiceOptions {
   hostId: string;
@@ -27,6 +28,7 @@ export interface CommandServiceOptions {
  */
 export class CommandService {
   private follower: StreamFollower | null = null;
+  private readonly sleeper = new Sleeper();
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -38,21 +40,29 @@ export class CommandService {
     private readonly logger: AgentLogger,
   ) {}
 
-  start(): void {
-    if (this.follower) return;
-    this.follower = this.bus.follower((_key, entries) => this.receive(entries));
-    const key = RedisKeys.commands(this.options.hostId);
-    try {
-      this.follower.follow(key, '$');
-    } catch {
-      // A bus that takes only explicit ids: entries are stamped with the (Redis) clock, so
-      // starting from now skips what was queued before this agent started.
-      this.follower.follow(key, `${Date.now()}-0`);
+  /**
+   * Follows the host's command stream from its newest entry (what was queued before is stale),
+   * read from the bus rather than taken from this host's clock; retried until the bus answers.
+   */
+  async start(): Promise<void> {
+    const { hostId } = this.options;
+    let position: string | undefined;
+    for (let delay = 250; position === undefined && !this.stopped; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        position = await this.bus.commands.newestCommand(hostId);
+      } catch (error: unknown) {
+        this.logger.warn(`command stream position unreadable, retrying: ${describeError(error)}`);
+        await this.sleeper.sleep(delay);
+      }
     }
+    if (position === undefined || this.stopped || this.follower) return;
+    this.follower = this.bus.follower((_key, entries) => this.receive(entries));
+    this.follower.follow(RedisKeys.commands(hostId), position);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.sleeper.wake();
     await this.follower?.close();
     await this.queue;
   }

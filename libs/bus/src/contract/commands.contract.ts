@@ -1,5 +1,6 @@
 /// <reference types="jest" />
 import { RedisKeys } from '@flotilla/contracts';
+import { waitFor } from '@flotilla/testing';
 import { decodeCommandRequest } from '../codecs';
 import type { ContractContext } from './contract-context';
 import { replyTo, sampleRequest } from '../test-support/samples';
@@ -31,6 +32,26 @@ export function commandsContract(ctx: ContractContext): void {
       expect(await ctx.bus.commands.awaitReply(host, request.request_id, 3_000, position)).toEqual(
         answer,
       );
+    });
+
+    it('tells an agent where the command stream ends, so it acts only on what comes next', async () => {
+      const host = ctx.newHost();
+      expect(await ctx.bus.commands.newestCommand(host)).toBe('0-0');
+      await ctx.bus.commands.send(sampleRequest(host));
+      const newest = await ctx.bus.commands.newestCommand(host);
+      expect(newest).not.toBe('0-0');
+      const later = sampleRequest(host);
+      const seen: string[] = [];
+      const follower = ctx.follow((_key, entries) => {
+        for (const entry of entries) {
+          const request = decodeCommandRequest(entry.value);
+          if (request.ok) seen.push(request.value.request_id);
+        }
+      });
+      follower.follow(RedisKeys.commands(host), newest);
+      await ctx.bus.commands.send(later);
+      await waitFor(() => seen.length > 0, { timeoutMs: 3_000, message: 'the later command' });
+      expect(seen).toEqual([later.request_id]);
     });
 
     it('returns null when no reply comes in time', async () => {

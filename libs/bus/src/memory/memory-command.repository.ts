@@ -35,6 +35,10 @@ export class MemoryCommandRepository implements CommandRepository {
     return this.waiter.wait(hostId, requestId, timeoutMs, after);
   }
 
+  newestCommand(hostId: string): Promise<string> {
+    return settle(() => this.store.stream(RedisKeys.commands(hostId))?.last()?.id ?? ZERO_ID);
+  }
+
   reply(reply: CommandReply): Promise<void> {
     return settle(() => {
       const key = RedisKeys.replies(reply.host_id);

@@ -43,6 +43,11 @@ export class RedisCommandRepository implements CommandRepository {
     return this.waiter.wait(hostId, requestId, timeoutMs, after);
   }
 
+  async newestCommand(hostId: string): Promise<string> {
+    const [newest] = (await this.redis.xrevrange(RedisKeys.commands(hostId), '+', '-', 'COUNT', 1)) as RedisStreamEntry[];
+    return newest?.[0] ?? ZERO_ID;
+  }
+
   async reply(reply: CommandReply): Promise<void> {
     const key = RedisKeys.replies(reply.host_id);
     await this.redis.xadd(

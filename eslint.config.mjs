@@ -39,7 +39,10 @@ export default tseslint.config(
     files: ['apps/web/src/**/*.ts'],
     ignores: ['apps/web/src/**/*.spec.ts', 'apps/web/src/testing/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', '@nestjs/*', 'ioredis', 'dockerode', 'zod'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['node:*', '@nestjs/*', 'ioredis', 'dockerode', 'zod'] },
+      ],
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
@@ -47,7 +50,8 @@ export default tseslint.config(
             {
               name: '@flotilla/contracts',
               allowTypeImports: true,
-              message: 'Import only types from the contract in apps/web (core/contract-runtime.ts has its values).',
+              message:
+                'Import only types from the contract in apps/web (core/contract-runtime.ts has its values).',
             },
           ],
         },
@@ -60,7 +64,14 @@ export default tseslint.config(
     rules: { '@typescript-eslint/explicit-module-boundary-types': 'off' },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      'libs/testing/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.ts',
+    ],
     rules: {
       'no-console': 'off',
       '@typescript-eslint/explicit-module-boundary-types': 'off',

@@ -6,12 +6,13 @@ module.exports = function nodeProject(dir, displayName, extra = {}) {
     displayName,
     rootDir: dir,
     testEnvironment: 'node',
-    testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.int-spec.ts', '<rootDir>/**/*.e2e-spec.ts'],
+    testMatch: [
+      '<rootDir>/**/*.spec.ts',
+      '<rootDir>/**/*.int-spec.ts',
+      '<rootDir>/**/*.e2e-spec.ts',
+    ],
     transform: {
-      '^.+\\.ts$': [
-        'ts-jest',
-        { tsconfig: path.join(__dirname, 'tsconfig.jest.json') },
-      ],
+      '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.jest.json') }],
     },
     moduleNameMapper: {
       '^@flotilla/contracts$': path.join(__dirname, 'libs/contracts/src/index.ts'),

@@ -39,8 +39,17 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * Reads a container's log through dockerode (following: a stopped container's stream ends after
  * its last line), demultiplexed, counting whole lines.
  */
-async function directRead(container: Docker.Container, until: number, t0 = performance.now()): Promise<number> {
-  const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+async function directRead(
+  container: Docker.Container,
+  until: number,
+  t0 = performance.now(),
+): Promise<number> {
+  const stream = (await container.logs({
+    follow: true,
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+  })) as unknown as NodeJS.ReadableStream & { destroy(): void };
   let lines = 0;
   let done: () => void = () => undefined;
   const finished = new Promise<void>((r) => (done = r));
@@ -60,8 +69,18 @@ async function directRead(container: Docker.Container, until: number, t0 = perfo
 }
 
 /** Waits until the container's stored log reaches line `seq`; returns the time it took. */
-async function storedUpTo(bus: Bus, hostId: string, id: string, seq: number, t0: number): Promise<number> {
-  await waitFor(async () => ((await bus.logs.last(hostId, id))?.seq ?? 0) >= seq, { timeoutMs: 120_000, intervalMs: 5, message: `${seq} stored lines` });
+async function storedUpTo(
+  bus: Bus,
+  hostId: string,
+  id: string,
+  seq: number,
+  t0: number,
+): Promise<number> {
+  await waitFor(async () => ((await bus.logs.last(hostId, id))?.seq ?? 0) >= seq, {
+    timeoutMs: 120_000,
+    intervalMs: 5,
+    message: `${seq} stored lines`,
+  });
   return performance.now() - t0;
 }
 
@@ -86,7 +105,10 @@ function rssMiB(pid: number): number {
 
 /** Keeps a logs lease on each container, as a gateway would. */
 function holdLeases(bus: Bus, hostId: string, ids: string[]): () => void {
-  const renew = () => Promise.all(ids.map((id) => bus.leases.acquire('logs', hostId, id, 'bench', TIMINGS.leaseTtlMs)));
+  const renew = () =>
+    Promise.all(
+      ids.map((id) => bus.leases.acquire('logs', hostId, id, 'bench', TIMINGS.leaseTtlMs)),
+    );
   void renew();
   const timer = setInterval(() => void renew().catch(() => undefined), TIMINGS.leaseRenewMs);
   return () => clearInterval(timer);
@@ -102,10 +124,16 @@ async function main(): Promise<void> {
   process.on('exit', () => agent.kill('SIGKILL'));
   const stops: (() => void)[] = [];
   try {
-    await waitFor(async () => (await bus.hosts.get(hostId))?.online === true, { timeoutMs: 20_000, message: 'agent online' });
+    await waitFor(async () => (await bus.hosts.get(hostId))?.online === true, {
+      timeoutMs: 20_000,
+      message: 'agent online',
+    });
     const idleRss = rssMiB(agent.pid!);
-    const known = (id: string) => waitFor(async () => (await bus.snapshots.get(hostId, id)) !== null, { timeoutMs: 20_000 });
-    console.log(`# Agent benchmark: ${LINES} lines, ${TRIALS} trials each (median), dockerd ${(await docker.version()).Version}`);
+    const known = (id: string) =>
+      waitFor(async () => (await bus.snapshots.get(hostId, id)) !== null, { timeoutMs: 20_000 });
+    console.log(
+      `# Agent benchmark: ${LINES} lines, ${TRIALS} trials each (median), dockerd ${(await docker.version()).Version}`,
+    );
     console.log(`idle: agent RSS ${idleRss.toFixed(1)} MiB once online, following nothing`);
 
     // 1a. Catch-up: the whole log is there; both read it from its first line.
@@ -117,7 +145,11 @@ async function main(): Promise<void> {
       catchUp.direct.push(await directRead(c, LINES));
       // Plant an entry older than the container: the agent resumes right after it, at line 1.
       const created = (await c.inspect()).Created;
-      await bus.logs.append(hostId, c.id, 1, { lines: [`${created} (bench start)`], stderr: [], lastTimestamp: created });
+      await bus.logs.append(hostId, c.id, 1, {
+        lines: [`${created} (bench start)`],
+        stderr: [],
+        lastTimestamp: created,
+      });
       const t0 = performance.now();
       const stop = holdLeases(bus, hostId, [c.id]);
       catchUp.agent.push(await storedUpTo(bus, hostId, c.id, LINES + 1, t0));
@@ -136,25 +168,37 @@ async function main(): Promise<void> {
       await c.start();
       // Docker follows a running container only: the direct read starts right after the start
       // (from the log's first line), both timed from just before it.
-      const [directMs, agentMs] = await Promise.all([directRead(c, LINES, t0), storedUpTo(bus, hostId, c.id, LINES, t0)]);
+      const [directMs, agentMs] = await Promise.all([
+        directRead(c, LINES, t0),
+        storedUpTo(bus, hostId, c.id, LINES, t0),
+      ]);
       live.direct.push(directMs);
       live.agent.push(agentMs);
       stop();
       await containers.remove(c.id);
     }
     const rate = (ms: number) => Math.round(LINES / (ms / 1000));
-    for (const [name, r] of [['catch-up', catchUp], ['live', live]] as const) {
+    for (const [name, r] of [
+      ['catch-up', catchUp],
+      ['live', live],
+    ] as const) {
       const d = rate(median(r.direct));
       const a = rate(median(r.agent));
-      console.log(`${name}: dockerode direct ${d} lines/s, agent into Redis ${a} lines/s, ratio ${(a / d).toFixed(2)}`);
+      console.log(
+        `${name}: dockerode direct ${d} lines/s, agent into Redis ${a} lines/s, ratio ${(a / d).toFixed(2)}`,
+      );
     }
 
     // 2. Footprint while following N tickers.
     const tickers: string[] = [];
-    for (let i = 0; i < CONTAINERS; i++) tickers.push((await containers.create(ticker('t', 0.1))).id);
+    for (let i = 0; i < CONTAINERS; i++)
+      tickers.push((await containers.create(ticker('t', 0.1))).id);
     await Promise.all(tickers.map(known));
     stops.push(holdLeases(bus, hostId, tickers));
-    const total = async () => (await Promise.all(tickers.map(async (id) => (await bus.logs.last(hostId, id))?.seq ?? 0))).reduce((a, b) => a + b, 0);
+    const total = async () =>
+      (
+        await Promise.all(tickers.map(async (id) => (await bus.logs.last(hostId, id))?.seq ?? 0))
+      ).reduce((a, b) => a + b, 0);
     await sleep(5_000); // warm-up
     const pid = agent.pid!;
     const cpu0 = cpuSeconds(pid);

@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { createRedisBus, type Bus } from '@flotilla/bus';
-import { startRedis, testContainers, waitFor, type RedisHandle, type TestContainers } from '@flotilla/testing';
+import {
+  startRedis,
+  testContainers,
+  waitFor,
+  type RedisHandle,
+  type TestContainers,
+} from '@flotilla/testing';
 import { startReplicaChild, type ReplicaChild } from '../apps/gateway/test/support/replica-child';
 import { TestClient } from '../apps/gateway/test/support/test-client';
 
@@ -28,16 +34,28 @@ export interface Fleet {
 }
 
 /** redis-server, one agent (child process) for the local dockerd, and `replicas` gateway replicas. */
-export async function startFleet(replicas: number, options: { agent?: boolean } = {}): Promise<Fleet> {
+export async function startFleet(
+  replicas: number,
+  options: { agent?: boolean } = {},
+): Promise<Fleet> {
   const redis = await startRedis();
   const bus = createRedisBus({ url: redis.url, name: 'bench' });
   const hostId = `bench-${process.pid}`;
   const agent = options.agent === false ? undefined : startAgentChild(redis.url, hostId);
   const started: ReplicaChild[] = [];
   for (let i = 0; i < replicas; i++) {
-    started.push(await startReplicaChild({ REDIS_URL: redis.url, PORT: '0', LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent' }, { exposeGc: true }));
+    started.push(
+      await startReplicaChild(
+        { REDIS_URL: redis.url, PORT: '0', LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent' },
+        { exposeGc: true },
+      ),
+    );
   }
-  if (agent) await waitFor(async () => (await bus.hosts.get(hostId))?.online === true, { timeoutMs: 20_000, message: 'agent online' });
+  if (agent)
+    await waitFor(async () => (await bus.hosts.get(hostId))?.online === true, {
+      timeoutMs: 20_000,
+      message: 'agent online',
+    });
   const containers = testContainers();
   return {
     redis,
@@ -64,7 +82,11 @@ function startAgentChild(redisUrl: string, hostId: string): ChildProcess {
 }
 
 /** Starts any TypeScript entry of the repository in a child process. */
-export function startTsChild(entry: string, env: Record<string, string>, options: { exposeGc?: boolean } = {}): ChildProcess {
+export function startTsChild(
+  entry: string,
+  env: Record<string, string>,
+  options: { exposeGc?: boolean } = {},
+): ChildProcess {
   return fork(join(ROOT, entry), [], {
     execArgv: ['-r', TS_HOOK, ...(options.exposeGc ? ['--expose-gc'] : [])],
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -92,8 +114,13 @@ export function floodAfterGo(containers: TestContainers, lines: number): Promise
 }
 
 export async function touch(container: Docker.Container, path: string): Promise<void> {
-  const exec = await container.exec({ Cmd: ['touch', path], AttachStdout: false, AttachStderr: false });
-  const stream = (await exec.start({ Detach: true })) as unknown as { destroy?: () => void } | undefined;
+  const exec = await container.exec({
+    Cmd: ['touch', path],
+    AttachStdout: false,
+    AttachStderr: false,
+  });
+  const stream = (await exec.start({ Detach: true })) as unknown as
+    { destroy?: () => void } | undefined;
   stream?.destroy?.();
 }
 
@@ -103,7 +130,13 @@ export async function directFollow(
   container: Docker.Container,
   lines: number,
 ): Promise<{ ready: Promise<void>; done: Promise<void>; close(): void }> {
-  const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, tail: 10 })) as unknown as NodeJS.ReadableStream & {
+  const stream = (await container.logs({
+    follow: true,
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+    tail: 10,
+  })) as unknown as NodeJS.ReadableStream & {
     destroy(): void;
   };
   const out = new PassThrough();
@@ -139,11 +172,19 @@ export function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-export async function connectMany(urls: string[], count: number, batch = 50): Promise<TestClient[]> {
+export async function connectMany(
+  urls: string[],
+  count: number,
+  batch = 50,
+): Promise<TestClient[]> {
   const clients: TestClient[] = [];
   for (let i = 0; i < count; i += batch) {
     const n = Math.min(batch, count - i);
-    clients.push(...(await Promise.all(Array.from({ length: n }, (_, j) => TestClient.connect(urls[(i + j) % urls.length])))));
+    clients.push(
+      ...(await Promise.all(
+        Array.from({ length: n }, (_, j) => TestClient.connect(urls[(i + j) % urls.length])),
+      )),
+    );
   }
   return clients;
 }
@@ -163,7 +204,8 @@ export class CountingClient {
     socket.on('log_update', (update: { log: string; entries?: { n: number }[] }) => {
       let n = 0;
       if (update.entries) for (const ref of update.entries) n += ref.n;
-      else for (let i = update.log.indexOf('\n'); i !== -1; i = update.log.indexOf('\n', i + 1)) n++;
+      else
+        for (let i = update.log.indexOf('\n'); i !== -1; i = update.log.indexOf('\n', i + 1)) n++;
       if (!this.readyLine && n > 0) {
         this.readyLine = true;
         this.onReady?.();
@@ -191,11 +233,15 @@ export class CountingClient {
   /** Resolves once `lines` lines in total arrived. */
   reach(lines: number): Promise<void> {
     this.target = lines;
-    return this.lines >= lines ? Promise.resolve() : new Promise((resolve) => (this.onTarget = resolve));
+    return this.lines >= lines
+      ? Promise.resolve()
+      : new Promise((resolve) => (this.onTarget = resolve));
   }
 
   start(containerId: string): Promise<unknown> {
-    return this.socket.timeout(10_000).emitWithAck('start_log_stream', { container_id: containerId, tail: 10 });
+    return this.socket
+      .timeout(10_000)
+      .emitWithAck('start_log_stream', { container_id: containerId, tail: 10 });
   }
 
   close(): void {

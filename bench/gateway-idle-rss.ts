@@ -28,7 +28,11 @@ async function baseline(): Promise<void> {
         sockets.push(
           ...(await Promise.all(
             Array.from({ length: Math.min(50, count - i) }, () => {
-              const socket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+              const socket = io(`http://127.0.0.1:${port}`, {
+                transports: ['websocket'],
+                reconnection: false,
+                forceNew: true,
+              });
               return new Promise<Socket>((resolve, reject) => {
                 socket.once('connect', () => resolve(socket));
                 socket.once('connect_error', reject);
@@ -44,9 +48,13 @@ async function baseline(): Promise<void> {
     const m1 = await connect(CLIENTS);
     const m2 = await connect(CLIENTS);
     const per = (a: number, b: number) => `${((b - a) / CLIENTS / 1024).toFixed(1)} KiB`;
-    console.log(`\n## Baseline: plain Socket.IO server, ${CLIENTS} then ${2 * CLIENTS} idle connections (after full GC)`);
+    console.log(
+      `\n## Baseline: plain Socket.IO server, ${CLIENTS} then ${2 * CLIENTS} idle connections (after full GC)`,
+    );
     console.log(`RSS      ${per(m0.rss, m1.rss)}, then ${per(m1.rss, m2.rss)} per connection`);
-    console.log(`heapUsed ${per(m0.heapUsed, m1.heapUsed)}, then ${per(m1.heapUsed, m2.heapUsed)} per connection`);
+    console.log(
+      `heapUsed ${per(m0.heapUsed, m1.heapUsed)}, then ${per(m1.heapUsed, m2.heapUsed)} per connection`,
+    );
   } finally {
     for (const s of sockets) s.disconnect();
     await stopChild(server);
@@ -60,7 +68,11 @@ async function main(): Promise<void> {
   const sockets: Socket[] = [];
   try {
     // Warm up (first connection loads code paths), then measure.
-    const warm = io(replica.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const warm = io(replica.url, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     await new Promise((resolve) => warm.once('initial_state', resolve));
     warm.disconnect();
     await waitFor(async () => (await replica.inspect()).sessions === 0);
@@ -68,7 +80,11 @@ async function main(): Promise<void> {
       for (let i = 0; i < count; i += 50) {
         const batch = await Promise.all(
           Array.from({ length: Math.min(50, count - i) }, () => {
-            const socket = io(replica.url, { transports: ['websocket'], reconnection: false, forceNew: true });
+            const socket = io(replica.url, {
+              transports: ['websocket'],
+              reconnection: false,
+              forceNew: true,
+            });
             return new Promise<Socket>((resolve, reject) => {
               socket.once('initial_state', () => resolve(socket));
               socket.once('connect_error', reject);
@@ -84,10 +100,18 @@ async function main(): Promise<void> {
     const m1 = await connect(CLIENTS);
     const m2 = await connect(CLIENTS);
     const per = (a: number, b: number) => `${((b - a) / CLIENTS / 1024).toFixed(1)} KiB`;
-    console.log(`\n## Idle connections on one replica (after full GC), ${CLIENTS} then ${2 * CLIENTS}`);
-    console.log(`RSS             ${mib(m0.rss)} -> ${mib(m1.rss)} -> ${mib(m2.rss)}: ${per(m0.rss, m1.rss)}, then ${per(m1.rss, m2.rss)} per connection`);
-    console.log(`heapUsed        ${mib(m0.heapUsed)} -> ${mib(m1.heapUsed)} -> ${mib(m2.heapUsed)}: ${per(m0.heapUsed, m1.heapUsed)}, then ${per(m1.heapUsed, m2.heapUsed)} per connection`);
-    console.log(`external+arrays ${mib(m0.external)} -> ${mib(m2.external)}: ${per(m0.external, m2.external).replace(' KiB', '')} KiB per 2 connections`);
+    console.log(
+      `\n## Idle connections on one replica (after full GC), ${CLIENTS} then ${2 * CLIENTS}`,
+    );
+    console.log(
+      `RSS             ${mib(m0.rss)} -> ${mib(m1.rss)} -> ${mib(m2.rss)}: ${per(m0.rss, m1.rss)}, then ${per(m1.rss, m2.rss)} per connection`,
+    );
+    console.log(
+      `heapUsed        ${mib(m0.heapUsed)} -> ${mib(m1.heapUsed)} -> ${mib(m2.heapUsed)}: ${per(m0.heapUsed, m1.heapUsed)}, then ${per(m1.heapUsed, m2.heapUsed)} per connection`,
+    );
+    console.log(
+      `external+arrays ${mib(m0.external)} -> ${mib(m2.external)}: ${per(m0.external, m2.external).replace(' KiB', '')} KiB per 2 connections`,
+    );
   } finally {
     for (const s of sockets) s.disconnect();
     await fleet.close();

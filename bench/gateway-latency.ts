@@ -53,7 +53,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < CLIENTS; i += 50) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(50, CLIENTS - i) }, (_, j) => {
-          const socket = io(fleet.replicas[(i + j) % 2].url, { transports: ['websocket'], reconnection: false, forceNew: true });
+          const socket = io(fleet.replicas[(i + j) % 2].url, {
+            transports: ['websocket'],
+            reconnection: false,
+            forceNew: true,
+          });
           socket.on('container_state_change', (c: Container) => {
             const sentAt = Number(c.status.slice(5));
             if (sentAt > 0) latencies.push(performance.timeOrigin + performance.now() - sentAt);
@@ -78,9 +82,14 @@ async function main(): Promise<void> {
       await fleet.bus.events.append(hostId, { v: 1, type: 'container', container: c });
       await new Promise((resolve) => setTimeout(resolve, 1000 / PER_SECOND));
     }
-    await waitFor(() => latencies.length >= CLIENTS * CHANGES, { timeoutMs: 30_000, message: 'every change at every client' });
+    await waitFor(() => latencies.length >= CLIENTS * CHANGES, {
+      timeoutMs: 30_000,
+      message: 'every change at every client',
+    });
     latencies.sort((a, b) => a - b);
-    console.log(`\n## State-change latency, ${CLIENTS} clients on 2 replicas, ${CHANGES} changes at ${PER_SECOND}/s`);
+    console.log(
+      `\n## State-change latency, ${CLIENTS} clients on 2 replicas, ${CHANGES} changes at ${PER_SECOND}/s`,
+    );
     console.log(`connect + initial_state for all clients: ${connectSeconds.toFixed(1)} s`);
     console.log(`deliveries: ${latencies.length} (expected ${CLIENTS * CHANGES})`);
     console.log(

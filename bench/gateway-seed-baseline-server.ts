@@ -15,27 +15,37 @@ const io = new Server(http, { transports: ['websocket'], cors: { origin: '*' } }
 let streams = 0;
 
 io.on('connection', (socket) => {
-  socket.on('start_log_stream', async (data: { container_id: string }, ack?: (r: unknown) => void) => {
-    const container = docker.getContainer(data.container_id);
-    const raw = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, tail: 100 })) as unknown as NodeJS.ReadableStream & {
-      destroy(): void;
-    };
-    streams++;
-    const out = new PassThrough();
-    docker.modem.demuxStream(raw, out, out);
-    let rest = '';
-    out.on('data', (chunk: Buffer) => {
-      const text = rest + chunk.toString('utf8');
-      const lines = text.split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) socket.emit('log_update', { container_id: data.container_id, log: `${line}\n` });
-    });
-    socket.once('disconnect', () => {
-      raw.destroy();
-      streams--;
-    });
-    ack?.({ status: 'stream_started' });
-  });
+  socket.on(
+    'start_log_stream',
+    async (data: { container_id: string }, ack?: (r: unknown) => void) => {
+      const container = docker.getContainer(data.container_id);
+      const raw = (await container.logs({
+        follow: true,
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        tail: 100,
+      })) as unknown as NodeJS.ReadableStream & {
+        destroy(): void;
+      };
+      streams++;
+      const out = new PassThrough();
+      docker.modem.demuxStream(raw, out, out);
+      let rest = '';
+      out.on('data', (chunk: Buffer) => {
+        const text = rest + chunk.toString('utf8');
+        const lines = text.split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines)
+          socket.emit('log_update', { container_id: data.container_id, log: `${line}\n` });
+      });
+      socket.once('disconnect', () => {
+        raw.destroy();
+        streams--;
+      });
+      ack?.({ status: 'stream_started' });
+    },
+  );
 });
 
 http.listen(0, '127.0.0.1', () => {

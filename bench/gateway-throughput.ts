@@ -33,15 +33,30 @@ interface Run {
 }
 
 async function known(fleet: Fleet, id: string): Promise<void> {
-  await waitFor(async () => (await fleet.bus.snapshots.get(fleet.hostId, id)) !== null, { timeoutMs: 20_000, message: 'container known' });
+  await waitFor(async () => (await fleet.bus.snapshots.get(fleet.hostId, id)) !== null, {
+    timeoutMs: 20_000,
+    message: 'container known',
+  });
 }
 
-async function measure(clients: CountingClient[], container: Docker.Container, lines: number): Promise<Run> {
-  await withTimeout(Promise.all(clients.map((c) => c.ready())), 30_000, 'every viewer got the ready line');
+async function measure(
+  clients: CountingClient[],
+  container: Docker.Container,
+  lines: number,
+): Promise<Run> {
+  await withTimeout(
+    Promise.all(clients.map((c) => c.ready())),
+    30_000,
+    'every viewer got the ready line',
+  );
   const base = clients.map((c) => c.lines);
   const started = process.hrtime.bigint();
   await touch(container, '/tmp/go');
-  await withTimeout(Promise.all(clients.map((c, i) => c.reach(base[i] + lines))), 300_000, 'every viewer got every line');
+  await withTimeout(
+    Promise.all(clients.map((c, i) => c.reach(base[i] + lines))),
+    300_000,
+    'every viewer got every line',
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { seconds, perViewer: lines / seconds, aggregate: (lines * clients.length) / seconds };
 }
@@ -50,7 +65,8 @@ async function flotilla(fleet: Fleet, viewers: number, lines: number): Promise<R
   const container = await floodAfterGo(fleet.containers, lines);
   await known(fleet, container.id);
   const clients: CountingClient[] = [];
-  for (let i = 0; i < viewers; i++) clients.push(await CountingClient.connect(fleet.replicas[i % fleet.replicas.length].url));
+  for (let i = 0; i < viewers; i++)
+    clients.push(await CountingClient.connect(fleet.replicas[i % fleet.replicas.length].url));
   try {
     await Promise.all(clients.map((c) => c.start(container.id)));
     return await measure(clients, container, lines);
@@ -77,7 +93,11 @@ async function direct(fleet: Fleet, lines: number): Promise<Run> {
   }
 }
 
-async function seedStyle(fleet: Fleet, viewers: number, lines: number): Promise<Run & { dockerStreams: number }> {
+async function seedStyle(
+  fleet: Fleet,
+  viewers: number,
+  lines: number,
+): Promise<Run & { dockerStreams: number }> {
   const server = startTsChild('bench/gateway-seed-baseline-server.ts', {});
   const port = await new Promise<number>((resolve) =>
     server.on('message', (m: { port?: number }) => {
@@ -87,7 +107,8 @@ async function seedStyle(fleet: Fleet, viewers: number, lines: number): Promise<
   const container = await floodAfterGo(fleet.containers, lines);
   const clients: CountingClient[] = [];
   try {
-    for (let i = 0; i < viewers; i++) clients.push(await CountingClient.connect(`http://127.0.0.1:${port}`));
+    for (let i = 0; i < viewers; i++)
+      clients.push(await CountingClient.connect(`http://127.0.0.1:${port}`));
     await Promise.all(clients.map((c) => c.start(container.id)));
     const streams = new Promise<number>((resolve) =>
       server.on('message', (m: { streams?: number }) => {
@@ -113,10 +134,14 @@ async function main(): Promise<void> {
     const f = await flotilla(fleet, 1, SOLO_LINES);
     console.log(`\n## One flooding container, one viewer, ${fmt(SOLO_LINES)} lines`);
     console.log(`dockerode direct : ${d.seconds.toFixed(2)} s  ${fmt(d.perViewer)} lines/s`);
-    console.log(`Flotilla         : ${f.seconds.toFixed(2)} s  ${fmt(f.perViewer)} lines/s  (ratio ${(f.perViewer / d.perViewer).toFixed(2)})`);
+    console.log(
+      `Flotilla         : ${f.seconds.toFixed(2)} s  ${fmt(f.perViewer)} lines/s  (ratio ${(f.perViewer / d.perViewer).toFixed(2)})`,
+    );
 
     console.log(`\n## Viewers of one flooding container, ${fmt(SHARED_LINES)} lines`);
-    console.log('| viewers | Flotilla (2 replicas) s | per viewer lines/s | aggregate lines/s | seed-style s | per viewer lines/s | aggregate lines/s | seed Docker streams |');
+    console.log(
+      '| viewers | Flotilla (2 replicas) s | per viewer lines/s | aggregate lines/s | seed-style s | per viewer lines/s | aggregate lines/s | seed Docker streams |',
+    );
     console.log('|---|---|---|---|---|---|---|---|');
     for (const viewers of VIEWERS) {
       const fl = await flotilla(fleet, viewers, SHARED_LINES);

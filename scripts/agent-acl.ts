@@ -14,7 +14,10 @@ if (!hostId || hostId.startsWith('-')) {
 const password = process.env.AGENT_REDIS_PASSWORD ?? randomBytes(24).toString('hex');
 try {
   process.stdout.write(`${agentAclLine(hostId, password)}\n`);
-  if (!process.env.AGENT_REDIS_PASSWORD) process.stderr.write(`# agent REDIS_URL: redis://agent-${hostId}:${password}@<redis host>:6379\n`);
+  if (!process.env.AGENT_REDIS_PASSWORD)
+    process.stderr.write(
+      `# agent REDIS_URL: redis://agent-${hostId}:${password}@<redis host>:6379\n`,
+    );
 } catch (error: unknown) {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(2);

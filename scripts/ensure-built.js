@@ -58,8 +58,14 @@ function ensureBuilt() {
   if (!reason) return;
   process.stderr.write(`flotilla: building (${reason}): npm run build\n`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const build = spawnSync(npm, ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (build.status !== 0) throw new Error(`the build failed (npm run build exited with ${build.status ?? build.signal}); see its output above`);
+  const build = spawnSync(npm, ['run', 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (build.status !== 0)
+    throw new Error(
+      `the build failed (npm run build exited with ${build.status ?? build.signal}); see its output above`,
+    );
 }
 
 /** For the command-line entries: builds if needed, or exits 1 with one line when that fails. */

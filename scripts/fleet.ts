@@ -12,14 +12,24 @@
  * built web app (`npm run build:web`) for the page. `startFleet()` is importable for tests.
  */
 import { Logger } from '@nestjs/common';
-import { startLoadBalancer, startRedis, startSecondDockerd, type LoadBalancer, type RedisHandle, type SecondDockerd } from '@flotilla/testing';
+import {
+  startLoadBalancer,
+  startRedis,
+  startSecondDockerd,
+  type LoadBalancer,
+  type RedisHandle,
+  type SecondDockerd,
+} from '@flotilla/testing';
 import { FlotillaLogger } from '@flotilla/logging';
 import { existsSync } from 'node:fs';
 import type { AgentHandle } from '../apps/docker-agent/src/agent';
 import type { GatewayTuning } from '../apps/gateway/src/core/gateway-tuning';
 import type { RunningGateway } from '../apps/gateway/src/gateway-app';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureBuilt, GATEWAY_DIST } = require('./ensure-built') as { ensureBuilt(): void; GATEWAY_DIST: string };
+const { ensureBuilt, GATEWAY_DIST } = require('./ensure-built') as {
+  ensureBuilt(): void;
+  GATEWAY_DIST: string;
+};
 
 /**
  * The apps as built (`npm run build`, done here when needed): Nest's injection needs the
@@ -30,10 +40,18 @@ function loadApps() {
   ensureBuilt();
   /* eslint-disable @typescript-eslint/no-require-imports */
   return {
-    ...(require(`${GATEWAY_DIST}/docker-agent/src/agent`) as typeof import('../apps/docker-agent/src/agent')),
-    ...(require(`${GATEWAY_DIST}/docker-agent/src/config/agent-config`) as typeof import('../apps/docker-agent/src/config/agent-config')),
-    ...(require(`${GATEWAY_DIST}/gateway/src/config/gateway.config`) as typeof import('../apps/gateway/src/config/gateway.config')),
-    ...(require(`${GATEWAY_DIST}/gateway/src/gateway-app`) as typeof import('../apps/gateway/src/gateway-app')),
+    ...(require(
+      `${GATEWAY_DIST}/docker-agent/src/agent`,
+    ) as typeof import('../apps/docker-agent/src/agent')),
+    ...(require(
+      `${GATEWAY_DIST}/docker-agent/src/config/agent-config`,
+    ) as typeof import('../apps/docker-agent/src/config/agent-config')),
+    ...(require(
+      `${GATEWAY_DIST}/gateway/src/config/gateway.config`,
+    ) as typeof import('../apps/gateway/src/config/gateway.config')),
+    ...(require(
+      `${GATEWAY_DIST}/gateway/src/gateway-app`,
+    ) as typeof import('../apps/gateway/src/gateway-app')),
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
@@ -78,7 +96,9 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const closeAll = async (): Promise<void> => {
     for (const cleanup of cleanups.splice(0).reverse()) {
-      await cleanup().catch((error: unknown) => logger.warn(`teardown: ${error instanceof Error ? error.message : String(error)}`));
+      await cleanup().catch((error: unknown) =>
+        logger.warn(`teardown: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }
   };
   try {
@@ -96,7 +116,12 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       [hostB, `unix://${secondEngine.socketPath}`],
     ];
     for (const [hostId, dockerHost] of engines) {
-      const config = loadAgentConfig({ REDIS_URL: redis.url, HOST_ID: hostId, DOCKER_HOST: dockerHost, LOG_LEVEL: logLevel });
+      const config = loadAgentConfig({
+        REDIS_URL: redis.url,
+        HOST_ID: hostId,
+        DOCKER_HOST: dockerHost,
+        LOG_LEVEL: logLevel,
+      });
       const agent = await startAgent(config);
       cleanups.push(() => agent.stop());
       agents.push(agent);
@@ -142,7 +167,8 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    process.stdout.write(`Flotilla fleet on one machine: redis-server, a second dockerd, agents fleet-a and fleet-b,
+    process.stdout
+      .write(`Flotilla fleet on one machine: redis-server, a second dockerd, agents fleet-a and fleet-b,
 two gateway replicas on 8081 and 8082, a round-robin load balancer on 8080.
 
 Usage: npm run fleet   (as root, for dockerd; npm run build:web first for the page)
@@ -169,7 +195,9 @@ Environment:
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  const web = existsSync('dist/apps/web/browser/index.html') ? '' : '\n  (no web build: run npm run build:web for the page)';
+  const web = existsSync('dist/apps/web/browser/index.html')
+    ? ''
+    : '\n  (no web build: run npm run build:web for the page)';
   process.stdout.write(
     `\nFlotilla fleet running; Ctrl-C stops it.\n  dashboard  ${fleet.url}\n  replicas   ${fleet.replicaUrls.join('  ')}\n  redis      ${fleet.redis.url}\n  fleet-b    DOCKER_HOST=unix://${fleet.secondEngine.socketPath}${web}\n\n`,
   );
@@ -177,7 +205,9 @@ Environment:
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stderr.write(`flotilla fleet: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `flotilla fleet: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

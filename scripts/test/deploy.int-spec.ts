@@ -73,7 +73,9 @@ describe('deployment files', () => {
   it('docker-compose.yml is valid for docker-compose', () => {
     const version = spawnSync('docker-compose', ['version', '--short'], { encoding: 'utf8' });
     if (version.error) {
-      throw new Error('docker-compose is not installed (scripts/ci/install-packages.sh installs Debian\'s docker-compose)');
+      throw new Error(
+        "docker-compose is not installed (scripts/ci/install-packages.sh installs Debian's docker-compose)",
+      );
     }
     const check = spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], {
       cwd: root,
@@ -82,12 +84,22 @@ describe('deployment files', () => {
     });
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
-    const services = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '--services'], {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, FLOTILLA_SESSION_SECRET: 'a'.repeat(64) },
-    });
-    expect(services.trim().split('\n').sort()).toEqual(['agent', 'gateway-1', 'gateway-2', 'load-balancer', 'redis']);
+    const services = execFileSync(
+      'docker-compose',
+      ['-f', 'docker-compose.yml', 'config', '--services'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, FLOTILLA_SESSION_SECRET: 'a'.repeat(64) },
+      },
+    );
+    expect(services.trim().split('\n').sort()).toEqual([
+      'agent',
+      'gateway-1',
+      'gateway-2',
+      'load-balancer',
+      'redis',
+    ]);
   });
 
   it('sets only variables the apps read', () => {
@@ -96,13 +108,16 @@ describe('deployment files', () => {
     const agent = documentedVariables(AGENT_HELP);
     expect(env.get('gateway-1')?.length).toBeGreaterThan(0);
     expect(env.get('agent')?.length).toBeGreaterThan(0);
-    for (const name of env.get('gateway-1') ?? []) expect({ name, known: gateway.has(name) }).toEqual({ name, known: true });
-    for (const name of env.get('agent') ?? []) expect({ name, known: agent.has(name) }).toEqual({ name, known: true });
+    for (const name of env.get('gateway-1') ?? [])
+      expect({ name, known: gateway.has(name) }).toEqual({ name, known: true });
+    for (const name of env.get('agent') ?? [])
+      expect({ name, known: agent.has(name) }).toEqual({ name, known: true });
   });
 
   it('mounts files that exist', () => {
     const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
-    for (const [, source] of text.matchAll(/^\s+- (\.\/deploy\/[^:]+):/gm)) expect(existsSync(join(root, source))).toBe(true);
+    for (const [, source] of text.matchAll(/^\s+- (\.\/deploy\/[^:]+):/gm))
+      expect(existsSync(join(root, source))).toBe(true);
   });
 
   describe.each([
@@ -130,16 +145,25 @@ describe('deployment files', () => {
           for (const source of sources) {
             // From the build stage, /src/x is the repository's x after `npm ci` and the build.
             const relative = fromBuild ? source.replace(new RegExp(`^${workdir}/?`), '') : source;
-            expect({ file, source, exists: existsSync(join(root, relative)) }).toEqual({ file, source, exists: true });
+            expect({ file, source, exists: existsSync(join(root, relative)) }).toEqual({
+              file,
+              source,
+              exists: true,
+            });
           }
         }
       }
     });
 
     it('builds with npm scripts that exist and runs the entry point the build writes', () => {
-      const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+      const scripts = (
+        JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+          scripts: Record<string, string>;
+        }
+      ).scripts;
       for (const run of all.flatMap((s) => s.instructions.filter((i) => i.op === 'RUN'))) {
-        for (const [, name] of run.args.matchAll(/npm run ([\w:-]+)/g)) expect({ name, exists: name in scripts }).toEqual({ name, exists: true });
+        for (const [, name] of run.args.matchAll(/npm run ([\w:-]+)/g))
+          expect({ name, exists: name in scripts }).toEqual({ name, exists: true });
       }
       const cmd = execForm(final.instructions.find((i) => i.op === 'CMD')?.args ?? '[]');
       expect(cmd[0]).toBe('node');
@@ -149,13 +173,18 @@ describe('deployment files', () => {
       const expected = `dist/apps/${project}/${nest.projects[project].entryFile}.js`;
       expect(cmd[1]).toBe(expected);
       expect(existsSync(join(root, expected))).toBe(true);
-      expect(scripts[`start:${project === 'docker-agent' ? 'agent' : 'gateway'}`]).toBe(`node ${expected}`);
+      expect(scripts[`start:${project === 'docker-agent' ? 'agent' : 'gateway'}`]).toBe(
+        `node ${expected}`,
+      );
     });
   });
 
   it('the gateway image serves the web app from where the build puts it', () => {
     const final = stages('deploy/gateway.Dockerfile').at(-1)!;
-    const env = final.instructions.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ');
+    const env = final.instructions
+      .filter((i) => i.op === 'ENV')
+      .map((i) => i.args)
+      .join(' ');
     const webDist = /WEB_DIST=(\S+)/.exec(env)?.[1];
     expect(webDist).toBe('/app/dist/apps/web/browser');
     expect(existsSync(join(root, 'dist/apps/web/browser/index.html'))).toBe(true);

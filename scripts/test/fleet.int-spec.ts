@@ -52,21 +52,33 @@ describe('npm run fleet', () => {
       const client = await TestClient.connect(f.url, { waitInitial: false });
       clients.push(client);
     }
-    await waitFor(async () => {
-      const probe = await TestClient.connect(f.url);
-      const hosts = probe.all('initial_state')[0].hosts;
-      probe.close();
-      return hosts.some((h) => h.host_id === hostA && h.online) && hosts.some((h) => h.host_id === hostB && h.online);
-    }, { timeoutMs: 30_000, message: 'both hosts online in initial_state' });
+    await waitFor(
+      async () => {
+        const probe = await TestClient.connect(f.url);
+        const hosts = probe.all('initial_state')[0].hosts;
+        probe.close();
+        return (
+          hosts.some((h) => h.host_id === hostA && h.online) &&
+          hosts.some((h) => h.host_id === hostB && h.online)
+        );
+      },
+      { timeoutMs: 30_000, message: 'both hosts online in initial_state' },
+    );
     const client = await TestClient.connect(f.url);
     clients.push(client);
     const initial = client.all('initial_state')[0];
     expect(initial.hosts.map((h) => h.host_id)).toEqual(expect.arrayContaining([hostA, hostB]));
 
-    const container = await containers!.create('for i in 1 2 3; do echo fleet-line-$i; done; while true; do sleep 3600; done');
+    const container = await containers!.create(
+      'for i in 1 2 3; do echo fleet-line-$i; done; while true; do sleep 3600; done',
+    );
     const id = container.id;
     const matches = (cid: string): boolean => cid === id || id.startsWith(cid);
-    const change = await client.waitFor('container_state_change', (c) => matches(c.container_id) && c.state === 'running', 30_000);
+    const change = await client.waitFor(
+      'container_state_change',
+      (c) => matches(c.container_id) && c.state === 'running',
+      30_000,
+    );
     expect(change.host_id).toBe(hostB);
     for (const other of clients.slice(0, 2)) {
       await other.waitFor('container_state_change', (c) => matches(c.container_id), 30_000);
@@ -76,6 +88,10 @@ describe('npm run fleet', () => {
     expect(ack).toMatchObject({ status: 'stream_started' });
     const lines = await client.waitForLines(change.container_id, 3, 30_000);
     // Each line as the seed shows it: Docker's timestamp, a space, the text.
-    expect(lines.slice(0, 3).map((l) => l.replace(/^\S+Z /, ''))).toEqual(['fleet-line-1', 'fleet-line-2', 'fleet-line-3']);
+    expect(lines.slice(0, 3).map((l) => l.replace(/^\S+Z /, ''))).toEqual([
+      'fleet-line-1',
+      'fleet-line-2',
+      'fleet-line-3',
+    ]);
   });
 });

@@ -16,12 +16,16 @@ const root = join(__dirname, '../..');
 const { ensureBuilt } = require('../ensure-built') as { ensureBuilt(): void };
 const GATEWAY = join(root, 'dist/apps/gateway/apps/gateway/src/main.js');
 const AGENT = join(root, 'dist/apps/docker-agent/apps/docker-agent/src/main.js');
-const DOCKER_SOCKET = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '');
+const DOCKER_SOCKET = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(
+  /^unix:\/\//,
+  '',
+);
 
 /** The environment without anything that would pick a mode or a fleet for the apps. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const name of ['REDIS_URL', 'WEB_DIST', 'NODE_OPTIONS', 'FLOTILLA_STANDALONE']) if (!(name in extra)) delete env[name];
+  for (const name of ['REDIS_URL', 'WEB_DIST', 'NODE_OPTIONS', 'FLOTILLA_STANDALONE'])
+    if (!(name in extra)) delete env[name];
   return env;
 }
 
@@ -39,17 +43,36 @@ function exitOf(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 beforeAll(() => ensureBuilt(), 900_000);
 
 describe.each([
-  ['gateway', GATEWAY, ['PORT', 'HOST', 'REDIS_URL', 'DOCKER_HOST', 'HOST_ID', 'AUTH_MODE', 'LOG_LEVEL', 'WEB_DIST'], { PORT: 'abc' }, /^flotilla gateway: PORT must be a number/],
-  ['agent', AGENT, ['REDIS_URL', 'DOCKER_HOST', 'HOST_ID', 'HOST_LABELS', 'LOG_LEVEL'], { LOG_LEVEL: 'loud' }, /^flotilla agent: .*LOG_LEVEL/],
+  [
+    'gateway',
+    GATEWAY,
+    ['PORT', 'HOST', 'REDIS_URL', 'DOCKER_HOST', 'HOST_ID', 'AUTH_MODE', 'LOG_LEVEL', 'WEB_DIST'],
+    { PORT: 'abc' },
+    /^flotilla gateway: PORT must be a number/,
+  ],
+  [
+    'agent',
+    AGENT,
+    ['REDIS_URL', 'DOCKER_HOST', 'HOST_ID', 'HOST_LABELS', 'LOG_LEVEL'],
+    { LOG_LEVEL: 'loud' },
+    /^flotilla agent: .*LOG_LEVEL/,
+  ],
 ])('the %s process', (_name, main, variables, badEnv, firstLine) => {
   it('lists its environment variables on --help', () => {
-    const help = spawnSync(process.execPath, [main, '--help'], { encoding: 'utf8', env: cleanEnv({}) });
+    const help = spawnSync(process.execPath, [main, '--help'], {
+      encoding: 'utf8',
+      env: cleanEnv({}),
+    });
     expect(help.status).toBe(0);
     for (const name of variables) expect(help.stdout).toMatch(new RegExp(`^ {2}${name}\\s`, 'm'));
   });
 
   it('reports a configuration error in one line and exits 2', () => {
-    const run = spawnSync(process.execPath, [main], { encoding: 'utf8', env: cleanEnv({ ...badEnv, REDIS_URL: 'redis://127.0.0.1:1' }), timeout: 20_000 });
+    const run = spawnSync(process.execPath, [main], {
+      encoding: 'utf8',
+      env: cleanEnv({ ...badEnv, REDIS_URL: 'redis://127.0.0.1:1' }),
+      timeout: 20_000,
+    });
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(firstLine);
@@ -85,22 +108,36 @@ describe('standalone without a Docker engine', () => {
     server.stdout?.on('data', (c: Buffer) => (output += c.toString()));
     server.stderr?.on('data', (c: Buffer) => (output += c.toString()));
     const url = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${url}/healthz`)).ok, { timeoutMs: 30_000, message: 'the gateway to listen' });
+    await waitFor(async () => (await fetch(`${url}/healthz`)).ok, {
+      timeoutMs: 30_000,
+      message: 'the gateway to listen',
+    });
 
     // JSON lines (stdout is a pipe), one of which names the engine it cannot reach.
-    const lines = await waitFor(() => {
-      const parsed = output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: string; msg: string });
-      return parsed.some((l) => l.msg.includes(socketPath) && /unreachable/i.test(l.msg)) ? parsed : undefined;
-    }, { timeoutMs: 20_000, message: 'a log line naming the unreachable engine' });
+    const lines = await waitFor(
+      () => {
+        const parsed = output
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { level: string; msg: string });
+        return parsed.some((l) => l.msg.includes(socketPath) && /unreachable/i.test(l.msg))
+          ? parsed
+          : undefined;
+      },
+      { timeoutMs: 20_000, message: 'a log line naming the unreachable engine' },
+    );
     expect(lines.every((l) => typeof l.level === 'string' && typeof l.msg === 'string')).toBe(true);
 
     client = await TestClient.connect(url);
-    const host = await waitFor(async () => {
-      const probe = await TestClient.connect(url);
-      const found = probe.all('initial_state')[0].hosts.find((h) => h.host_id === hostId);
-      probe.close();
-      return found && !found.engine.reachable ? found : undefined;
-    }, { timeoutMs: 20_000, message: 'the host with engine.reachable=false' });
+    const host = await waitFor(
+      async () => {
+        const probe = await TestClient.connect(url);
+        const found = probe.all('initial_state')[0].hosts.find((h) => h.host_id === hostId);
+        probe.close();
+        return found && !found.engine.reachable ? found : undefined;
+      },
+      { timeoutMs: 20_000, message: 'the host with engine.reachable=false' },
+    );
     expect(host.online).toBe(true);
     expect(host.engine.error).toBeTruthy();
 
@@ -118,13 +155,23 @@ describe('standalone without a Docker engine', () => {
     });
     await new Promise<void>((resolve) => proxy!.listen(socketPath, resolve));
     // A client connecting now sees the engine reachable and its containers.
-    await waitFor(async () => {
-      const probe = await TestClient.connect(url);
-      const state = probe.all('initial_state')[0];
-      probe.close();
-      const found = state.hosts.find((h) => h.host_id === hostId);
-      return found?.engine.reachable && state.containers.some((c) => container.id.startsWith(c.container_id));
-    }, { timeoutMs: 60_000, intervalMs: 500, message: 'the engine reachable and its container listed' });
+    await waitFor(
+      async () => {
+        const probe = await TestClient.connect(url);
+        const state = probe.all('initial_state')[0];
+        probe.close();
+        const found = state.hosts.find((h) => h.host_id === hostId);
+        return (
+          found?.engine.reachable &&
+          state.containers.some((c) => container.id.startsWith(c.container_id))
+        );
+      },
+      {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+        message: 'the engine reachable and its container listed',
+      },
+    );
 
     server.kill('SIGTERM');
     expect(await exitOf(server, 20_000)).toBe(true);

@@ -20,7 +20,10 @@ import { StatsService } from './stats/stats.service';
 /** Waits for `work` at most `ms` (its failure is ignored: shutdown goes on). */
 async function within(ms: number, work: Promise<unknown>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  await Promise.race([
+    work.catch(() => undefined),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
   clearTimeout(timer);
 }
 
@@ -65,13 +68,20 @@ export interface AgentHandle {
  * containers. Resolves once started; Docker or the bus being unreachable is not an error (the
  * agent retries and reports it in the host's info).
  */
-export async function startAgent(config: AgentConfig, options: StartAgentOptions = {}): Promise<AgentHandle> {
+export async function startAgent(
+  config: AgentConfig,
+  options: StartAgentOptions = {},
+): Promise<AgentHandle> {
   const logger = options.logger ?? createAgentLogger('DockerAgent', config.logLevel);
   const ownBus = options.bus === undefined;
   const bus =
     options.bus ??
     (config.redisUrl
-      ? createRedisBus({ url: config.redisUrl, name: `flotilla-agent-${config.hostId}`, logger: logger.child('Bus') })
+      ? createRedisBus({
+          url: config.redisUrl,
+          name: `flotilla-agent-${config.hostId}`,
+          logger: logger.child('Bus'),
+        })
       : createMemoryBus({ logger: logger.child('Bus') }));
   const hostId = config.hostId;
   const metrics = new AgentMetrics();
@@ -103,13 +113,33 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     () => inventory.requestResync('bus recovery'),
     logger.child('Heartbeat'),
   );
-  const events = new DockerEventsService(docker, inventory, metrics, (e) => heartbeat.setEngine(e), logger.child('DockerEvents'));
+  const events = new DockerEventsService(
+    docker,
+    inventory,
+    metrics,
+    (e) => heartbeat.setEngine(e),
+    logger.child('DockerEvents'),
+  );
   const logs = new LogsService(
     registry,
-    { hostId, docker, bus, metrics, busHealth, logger: logger.child('Logs'), batching: options.batching },
+    {
+      hostId,
+      docker,
+      bus,
+      metrics,
+      busHealth,
+      logger: logger.child('Logs'),
+      batching: options.batching,
+    },
     logger.child('Logs'),
   );
-  const stats = new StatsService(registry, { hostId, docker, bus, metrics, logger: logger.child('Stats') });
+  const stats = new StatsService(registry, {
+    hostId,
+    docker,
+    bus,
+    metrics,
+    logger: logger.child('Stats'),
+  });
   const unlisten = registry.onChange((c) => {
     logs.containerChanged(c);
     stats.containerChanged(c);
@@ -121,7 +151,13 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     logger.child('Leases'),
     options.leasePollMs ?? LEASE_POLL_MS,
   );
-  const commands = new CommandService(bus, docker, metrics, { hostId, allowRemove: config.allowRemove }, logger.child('Commands'));
+  const commands = new CommandService(
+    bus,
+    docker,
+    metrics,
+    { hostId, allowRemove: config.allowRemove },
+    logger.child('Commands'),
+  );
 
   heartbeat.start();
   events.start();
@@ -130,7 +166,9 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
   await within(
     5_000,
     commands.start().catch((error: unknown) => {
-      logger.warn(`command stream not followed: ${error instanceof Error ? error.message : String(error)}`);
+      logger.warn(
+        `command stream not followed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }),
   );
   logger.log(`agent for host ${hostId} started (engine ${config.docker.display})`);
@@ -138,7 +176,10 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
   let stopping: Promise<void> | null = null;
   const stop = async ({ markOffline = true }: { markOffline?: boolean } = {}): Promise<void> => {
     // Every step is bounded: a bus or engine that does not answer must not hold the shutdown.
-    await within(2_000, Promise.all([leases.stop(), logs.stop(), stats.stop(), events.stop(), commands.stop()]));
+    await within(
+      2_000,
+      Promise.all([leases.stop(), logs.stop(), stats.stop(), events.stop(), commands.stop()]),
+    );
     inventory.stop();
     unlisten();
     await within(2_000, heartbeat.stop(markOffline));

@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   Logger.overrideLogger(new FlotillaLogger({ level: config.logLevel, app: 'docker-agent' }));
   const logger = new Logger('Main');
   process.on('unhandledRejection', (reason) => {
-    logger.error(`unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`);
+    logger.error(
+      `unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`,
+    );
   });
 
   const agent = await startAgent(config);
@@ -49,6 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`flotilla agent: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `flotilla agent: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -11,7 +11,11 @@ export function uniqueHostId(prefix = 'it'): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
-export function agentConfig(redisUrl: string, hostId: string, env: Record<string, string> = {}): AgentConfig {
+export function agentConfig(
+  redisUrl: string,
+  hostId: string,
+  env: Record<string, string> = {},
+): AgentConfig {
   return loadAgentConfig({ REDIS_URL: redisUrl, HOST_ID: hostId, LOG_LEVEL: 'error', ...env });
 }
 
@@ -45,7 +49,11 @@ export class Resources {
 }
 
 /** Every container event of the host's event stream, oldest first. */
-export async function containerEvents(bus: Bus, hostId: string, containerId?: string): Promise<Container[]> {
+export async function containerEvents(
+  bus: Bus,
+  hostId: string,
+  containerId?: string,
+): Promise<Container[]> {
   const out: Container[] = [];
   let after = '0-0';
   for (;;) {
@@ -53,7 +61,10 @@ export async function containerEvents(bus: Bus, hostId: string, containerId?: st
     if (page.length === 0) return out;
     for (const entry of page) {
       const event: FleetEvent = entry.value;
-      if (event.type === 'container' && (!containerId || event.container.container_id === containerId)) {
+      if (
+        event.type === 'container' &&
+        (!containerId || event.container.container_id === containerId)
+      ) {
         out.push(event.container);
       }
     }
@@ -62,7 +73,11 @@ export async function containerEvents(bus: Bus, hostId: string, containerId?: st
 }
 
 /** Every stored log line of a container (`<ts> <text>`), oldest first, with the entries read. */
-export async function storedLogs(bus: Bus, hostId: string, containerId: string): Promise<{ lines: string[]; entries: LogEntry[] }> {
+export async function storedLogs(
+  bus: Bus,
+  hostId: string,
+  containerId: string,
+): Promise<{ lines: string[]; entries: LogEntry[] }> {
   const lines: string[] = [];
   const entries: LogEntry[] = [];
   let after = '0-0';
@@ -84,7 +99,13 @@ export function texts(lines: string[]): string[] {
 }
 
 /** Waits until the container's stored log holds `count` lines; returns them. */
-export async function waitForLines(bus: Bus, hostId: string, containerId: string, count: number, timeoutMs = 20_000): Promise<string[]> {
+export async function waitForLines(
+  bus: Bus,
+  hostId: string,
+  containerId: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<string[]> {
   let last: string[] = [];
   try {
     return await waitFor(
@@ -92,10 +113,16 @@ export async function waitForLines(bus: Bus, hostId: string, containerId: string
         last = (await storedLogs(bus, hostId, containerId)).lines;
         return last.length >= count ? last : null;
       },
-      { timeoutMs, intervalMs: 100, message: `${count} stored log lines of ${containerId.slice(0, 12)}` },
+      {
+        timeoutMs,
+        intervalMs: 100,
+        message: `${count} stored log lines of ${containerId.slice(0, 12)}`,
+      },
     );
   } catch (error: unknown) {
-    throw new Error(`${(error as Error).message} (have ${last.length}; last: ${JSON.stringify(last.slice(-3))})`);
+    throw new Error(
+      `${(error as Error).message} (have ${last.length}; last: ${JSON.stringify(last.slice(-3))})`,
+    );
   }
 }
 
@@ -109,7 +136,9 @@ export async function holdLease(
 ): Promise<() => Promise<void>> {
   await bus.leases.acquire(kind, hostId, containerId, holder, TIMINGS.leaseTtlMs);
   const timer = setInterval(() => {
-    bus.leases.acquire(kind, hostId, containerId, holder, TIMINGS.leaseTtlMs).catch(() => undefined);
+    bus.leases
+      .acquire(kind, hostId, containerId, holder, TIMINGS.leaseTtlMs)
+      .catch(() => undefined);
   }, TIMINGS.leaseRenewMs);
   return async () => {
     clearInterval(timer);
@@ -134,7 +163,7 @@ export async function dockerLogLines(container: import('dockerode').Container): 
   if (info.Config.Tty) {
     parts.push(raw);
   } else {
-    for (let offset = 0; offset + 8 <= raw.length; ) {
+    for (let offset = 0; offset + 8 <= raw.length;) {
       const length = raw.readUInt32BE(offset + 4);
       parts.push(raw.subarray(offset + 8, offset + 8 + length));
       offset += 8 + length;
@@ -147,12 +176,19 @@ export async function dockerLogLines(container: import('dockerode').Container): 
 }
 
 /** Runs a command inside a running container and waits for it to finish. */
-export async function execIn(container: import('dockerode').Container, cmd: string[]): Promise<void> {
+export async function execIn(
+  container: import('dockerode').Container,
+  cmd: string[],
+): Promise<void> {
   const exec = await container.exec({ Cmd: cmd, AttachStdout: false, AttachStderr: false });
   // Even detached, dockerode hands back the hijacked connection: close it once the command ran.
-  const stream = (await exec.start({ Detach: true })) as unknown as import('node:stream').Duplex | undefined;
+  const stream = (await exec.start({ Detach: true })) as unknown as
+    import('node:stream').Duplex | undefined;
   try {
-    await waitFor(async () => !(await exec.inspect()).Running, { timeoutMs: 5_000, message: `exec ${cmd.join(' ')}` });
+    await waitFor(async () => !(await exec.inspect()).Running, {
+      timeoutMs: 5_000,
+      message: `exec ${cmd.join(' ')}`,
+    });
   } finally {
     stream?.destroy();
   }

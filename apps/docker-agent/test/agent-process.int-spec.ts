@@ -28,7 +28,8 @@ describe('agent process (npm run start:agent)', () => {
     bus = res.bus(redis.url);
   });
   afterEach(() => {
-    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children.splice(0))
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   afterAll(async () => {
     await res.closeAll();
@@ -37,7 +38,11 @@ describe('agent process (npm run start:agent)', () => {
 
   /** Runs the agent's entry point with exactly these variables (plus PATH). */
   function run(env: Record<string, string>, args: string[] = []): Run {
-    const child = spawn(TSX, [MAIN, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, [MAIN, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let out = '';
     let err = '';
@@ -50,12 +55,25 @@ describe('agent process (npm run start:agent)', () => {
   }
 
   const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
-    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref())]);
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref(),
+      ),
+    ]);
 
   it('--help lists every variable it reads', async () => {
     const r = run({}, ['--help']);
     expect(await within(r.exited, 20_000, 'exit')).toEqual({ code: 0, signal: null });
-    for (const name of ['REDIS_URL', 'DOCKER_HOST', 'HOST_ID', 'HOST_LABELS', 'AGENT_ALLOW_REMOVE', 'LOG_LEVEL', 'FLOTILLA_STANDALONE']) {
+    for (const name of [
+      'REDIS_URL',
+      'DOCKER_HOST',
+      'HOST_ID',
+      'HOST_LABELS',
+      'AGENT_ALLOW_REMOVE',
+      'LOG_LEVEL',
+      'FLOTILLA_STANDALONE',
+    ]) {
       expect(r.stdout()).toContain(name);
     }
   });
@@ -63,23 +81,34 @@ describe('agent process (npm run start:agent)', () => {
   it('refuses an invalid configuration with one line on stderr and exit code 2', async () => {
     const r = run({ REDIS_URL: redis.url, HOST_ID: 'not a host id' });
     expect(await within(r.exited, 20_000, 'exit')).toEqual({ code: 2, signal: null });
-    expect(r.stderr().trim().split('\n')).toEqual([expect.stringMatching(/^flotilla agent: invalid configuration: HOST_ID /) as string]);
+    expect(r.stderr().trim().split('\n')).toEqual([
+      expect.stringMatching(/^flotilla agent: invalid configuration: HOST_ID /) as string,
+    ]);
     expect(r.stderr()).not.toMatch(/\bat .*\.ts:\d+/);
     const missing = run({ HOST_ID: 'x' });
     expect((await within(missing.exited, 20_000, 'exit')).code).toBe(2);
     expect(missing.stderr()).toContain('REDIS_URL is required');
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('on %s marks the host offline at once and exits 0', async (sig) => {
-    const hostId = uniqueHostId('proc');
-    const r = run({ REDIS_URL: redis.url, HOST_ID: hostId, LOG_LEVEL: 'warn' });
-    await waitFor(async () => (await bus.hosts.get(hostId))?.online === true, { timeoutMs: 20_000, message: `host online (${r.stderr()})` });
-    r.child.kill(sig);
-    expect(await within(r.exited, 10_000, 'exit after the signal')).toEqual({ code: 0, signal: null });
-    expect((await bus.hosts.get(hostId))?.online).toBe(false);
-    const events = await bus.events.range(hostId, '0-0', 1_000);
-    const last = events[events.length - 1]?.value;
-    expect(last).toMatchObject({ type: 'host', online: false, host: { host_id: hostId } });
-    expect(r.stderr()).not.toMatch(/unhandled|Error:/i);
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'on %s marks the host offline at once and exits 0',
+    async (sig) => {
+      const hostId = uniqueHostId('proc');
+      const r = run({ REDIS_URL: redis.url, HOST_ID: hostId, LOG_LEVEL: 'warn' });
+      await waitFor(async () => (await bus.hosts.get(hostId))?.online === true, {
+        timeoutMs: 20_000,
+        message: `host online (${r.stderr()})`,
+      });
+      r.child.kill(sig);
+      expect(await within(r.exited, 10_000, 'exit after the signal')).toEqual({
+        code: 0,
+        signal: null,
+      });
+      expect((await bus.hosts.get(hostId))?.online).toBe(false);
+      const events = await bus.events.range(hostId, '0-0', 1_000);
+      const last = events[events.length - 1]?.value;
+      expect(last).toMatchObject({ type: 'host', online: false, host: { host_id: hostId } });
+      expect(r.stderr()).not.toMatch(/unhandled|Error:/i);
+    },
+  );
 });

@@ -1,8 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { Bus } from '@flotilla/bus';
-import { RedisKeys, type CommandReply, type CommandRequest, type ContainerAction } from '@flotilla/contracts';
-import { SLEEP_FOREVER, startRedis, useTestContainers, waitFor, type RedisHandle } from '@flotilla/testing';
+import {
+  RedisKeys,
+  type CommandReply,
+  type CommandRequest,
+  type ContainerAction,
+} from '@flotilla/contracts';
+import {
+  SLEEP_FOREVER,
+  startRedis,
+  useTestContainers,
+  waitFor,
+  type RedisHandle,
+} from '@flotilla/testing';
 import type { AgentHandle } from '../src/agent';
 import { agentConfig, Resources, uniqueHostId } from './agent-harness';
 
@@ -21,14 +32,21 @@ describe('agent commands (real dockerd, real Redis)', () => {
     bus = res.bus(redis.url);
     hostId = uniqueHostId('cmd');
     agent = await res.agent(agentConfig(redis.url, hostId));
-    await waitFor(() => agent.counters().resyncs >= 1, { timeoutMs: 10_000, message: 'first resync' });
+    await waitFor(() => agent.counters().resyncs >= 1, {
+      timeoutMs: 10_000,
+      message: 'first resync',
+    });
   });
   afterAll(async () => {
     await res.closeAll();
     await redis?.close();
   });
 
-  const request = (action: ContainerAction, containerId: string, patch: Partial<CommandRequest> = {}): CommandRequest => ({
+  const request = (
+    action: ContainerAction,
+    containerId: string,
+    patch: Partial<CommandRequest> = {},
+  ): CommandRequest => ({
     v: 1,
     request_id: randomUUID(),
     host_id: hostId,
@@ -44,12 +62,20 @@ describe('agent commands (real dockerd, real Redis)', () => {
     if (!reply) throw new Error(`no reply to ${req.action}`);
     return reply;
   };
-  const state = async (id: string): Promise<string> => (await containers.docker.getContainer(id).inspect()).State.Status;
+  const state = async (id: string): Promise<string> =>
+    (await containers.docker.getContainer(id).inspect()).State.Status;
 
   it('starts, stops and restarts idempotently (already so is success with unchanged)', async () => {
     const c = await containers.create(SLEEP_FOREVER, { autoStart: false });
     const started = await run(request('start', c.id));
-    expect(started).toMatchObject({ ok: true, unchanged: false, code: null, error: null, action: 'start', container_id: c.id });
+    expect(started).toMatchObject({
+      ok: true,
+      unchanged: false,
+      code: null,
+      error: null,
+      action: 'start',
+      container_id: c.id,
+    });
     expect(await state(c.id)).toBe('running');
     expect(await run(request('start', c.id))).toMatchObject({ ok: true, unchanged: true });
 
@@ -68,19 +94,31 @@ describe('agent commands (real dockerd, real Redis)', () => {
     expect(await run(request('remove', c.id))).toMatchObject({ ok: false, code: 'disabled' });
     expect(await state(c.id)).toBe('running');
     const unknown = randomBytes(32).toString('hex');
-    expect(await run(request('stop', unknown))).toMatchObject({ ok: false, code: 'not_found', container_id: unknown });
+    expect(await run(request('stop', unknown))).toMatchObject({
+      ok: false,
+      code: 'not_found',
+      container_id: unknown,
+    });
   });
 
   it('refuses an expired command without acting', async () => {
     const c = await containers.create(SLEEP_FOREVER, { autoStart: false });
-    expect(await run(request('start', c.id, { expires_at: Date.now() - 1 }))).toMatchObject({ ok: false, code: 'expired' });
+    expect(await run(request('start', c.id, { expires_at: Date.now() - 1 }))).toMatchObject({
+      ok: false,
+      code: 'expired',
+    });
     expect(await state(c.id)).toBe('created');
   });
 
   it('ignores an invalid command and carries on', async () => {
     const raw = new Redis(redis.url);
     try {
-      await raw.xadd(RedisKeys.commands(hostId), '*', 'd', JSON.stringify({ v: 1, action: 'format-disk' }));
+      await raw.xadd(
+        RedisKeys.commands(hostId),
+        '*',
+        'd',
+        JSON.stringify({ v: 1, action: 'format-disk' }),
+      );
       await raw.xadd(RedisKeys.commands(hostId), '*', 'd', 'not json');
     } finally {
       raw.disconnect();
@@ -93,10 +131,18 @@ describe('agent commands (real dockerd, real Redis)', () => {
 
   it('removes when the host allows it', async () => {
     const otherHost = uniqueHostId('rm');
-    const remover = await res.agent(agentConfig(redis.url, otherHost, { AGENT_ALLOW_REMOVE: 'true' }));
-    await waitFor(() => remover.counters().resyncs >= 1, { timeoutMs: 10_000, message: 'resync of the second agent' });
+    const remover = await res.agent(
+      agentConfig(redis.url, otherHost, { AGENT_ALLOW_REMOVE: 'true' }),
+    );
+    await waitFor(() => remover.counters().resyncs >= 1, {
+      timeoutMs: 10_000,
+      message: 'resync of the second agent',
+    });
     const c = await containers.create(SLEEP_FOREVER);
-    expect(await run(request('remove', c.id, { host_id: otherHost }))).toMatchObject({ ok: true, host_id: otherHost });
+    expect(await run(request('remove', c.id, { host_id: otherHost }))).toMatchObject({
+      ok: true,
+      host_id: otherHost,
+    });
     await expect(c.inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 });

@@ -1,6 +1,14 @@
 import type { Bus } from '@flotilla/bus';
 import type { Container } from '@flotilla/contracts';
-import { printLinesThenExit, SLEEP_FOREVER, startRedis, useTestContainers, waitFor, waitForContainerExit, type RedisHandle } from '@flotilla/testing';
+import {
+  printLinesThenExit,
+  SLEEP_FOREVER,
+  startRedis,
+  useTestContainers,
+  waitFor,
+  waitForContainerExit,
+  type RedisHandle,
+} from '@flotilla/testing';
 import { agentConfig, containerEvents, Resources, uniqueHostId } from './agent-harness';
 
 jest.setTimeout(60_000);
@@ -51,13 +59,20 @@ describe('agent inventory and state changes (real dockerd, real Redis)', () => {
     expect(snap.get(running.id)!.labels.role).toBe('web');
     expect(snap.get(running.id)!.status).toMatch(/^Up /);
     expect(snap.get(running.id)!.name).not.toMatch(/^\//);
-    expect(snap.get(created.id)).toMatchObject({ state: 'created', status: 'Created', started_at: null, tty: true });
+    expect(snap.get(created.id)).toMatchObject({
+      state: 'created',
+      status: 'Created',
+      started_at: null,
+      tty: true,
+    });
     expect(snap.get(exited.id)).toMatchObject({ state: 'exited', exit_code: 3 });
     expect(snap.get(exited.id)!.status).toMatch(/^Exited \(3\) /);
 
     // The first sight of each container is an event too (viewers learn what changed while away).
     const events = await containerEvents(bus, hostId);
-    expect(events.map((c) => c.container_id)).toEqual(expect.arrayContaining([running.id, created.id, exited.id]));
+    expect(events.map((c) => c.container_id)).toEqual(
+      expect.arrayContaining([running.id, created.id, exited.id]),
+    );
 
     const host = await waitFor(
       async () => {
@@ -66,16 +81,26 @@ describe('agent inventory and state changes (real dockerd, real Redis)', () => {
       },
       { message: 'host online with its engine' },
     );
-    expect(host).toMatchObject({ online: true, labels: { dc: 'test', rack: '7' }, engine: { reachable: true, error: null } });
+    expect(host).toMatchObject({
+      online: true,
+      labels: { dc: 'test', rack: '7' },
+      engine: { reachable: true, error: null },
+    });
     expect(host.engine.version).toMatch(/^\d+\./);
     const firstBeat = host.last_seen;
-    await waitFor(async () => (await bus.hosts.get(hostId))?.last_seen !== firstBeat, { timeoutMs: 6_000, message: 'a second heartbeat' });
+    await waitFor(async () => (await bus.hosts.get(hostId))?.last_seen !== firstBeat, {
+      timeoutMs: 6_000,
+      message: 'a second heartbeat',
+    });
   });
 
   it('publishes create, start, pause, unpause, rename, stop and destroy with growing revisions', async () => {
     const hostId = uniqueHostId('chg');
     const agent = await res.agent(agentConfig(redis.url, hostId));
-    await waitFor(() => agent.counters().resyncs >= 1, { timeoutMs: 10_000, message: 'first resync' });
+    await waitFor(() => agent.counters().resyncs >= 1, {
+      timeoutMs: 10_000,
+      message: 'first resync',
+    });
 
     const c = await containers.create(SLEEP_FOREVER, { autoStart: false });
     const until = async (what: string, ok: (x: Container) => boolean): Promise<Container> =>
@@ -108,7 +133,8 @@ describe('agent inventory and state changes (real dockerd, real Redis)', () => {
     expect(seen[6]).toMatchObject({ name: newName, image: seen[5].image });
 
     const all = await containerEvents(bus, hostId, c.id);
-    for (let i = 1; i < all.length; i++) expect(all[i].revision).toBeGreaterThan(all[i - 1].revision);
+    for (let i = 1; i < all.length; i++)
+      expect(all[i].revision).toBeGreaterThan(all[i - 1].revision);
     expect(await snapshotOf(hostId, c.id)).toMatchObject({ state: 'removed' });
   });
 
@@ -118,7 +144,10 @@ describe('agent inventory and state changes (real dockerd, real Redis)', () => {
     const stopLater = await containers.create(SLEEP_FOREVER);
     const removeLater = await containers.create(SLEEP_FOREVER);
     const first = await res.agent(agentConfig(redis.url, hostId));
-    await waitFor(async () => (await bus.snapshots.list(hostId)).some((c) => c.container_id === removeLater.id), { timeoutMs: 10_000 });
+    await waitFor(
+      async () => (await bus.snapshots.list(hostId)).some((c) => c.container_id === removeLater.id),
+      { timeoutMs: 10_000 },
+    );
     await first.stop();
     const before = new Map((await bus.snapshots.list(hostId)).map((c) => [c.container_id, c]));
     const eventsBefore = (await containerEvents(bus, hostId)).length;
@@ -128,7 +157,10 @@ describe('agent inventory and state changes (real dockerd, real Redis)', () => {
     const born = await containers.create(SLEEP_FOREVER, { autoStart: false });
 
     const second = await res.agent(agentConfig(redis.url, hostId));
-    await waitFor(() => second.counters().resyncs >= 1, { timeoutMs: 10_000, message: 'resync of the second agent' });
+    await waitFor(() => second.counters().resyncs >= 1, {
+      timeoutMs: 10_000,
+      message: 'resync of the second agent',
+    });
     const since = (await containerEvents(bus, hostId)).slice(eventsBefore);
     const byId = new Map(since.map((c) => [c.container_id, c]));
     expect(byId.get(stopLater.id)).toMatchObject({ state: 'exited' });
@@ -143,12 +175,20 @@ describe('agent inventory and state changes (real dockerd, real Redis)', () => {
 
   it('keeps running and says so when the engine is unreachable', async () => {
     const hostId = uniqueHostId('noengine');
-    const agent = await res.agent(agentConfig(redis.url, hostId, { DOCKER_HOST: 'unix:///tmp/flotilla-no-such-engine.sock' }));
-    const host = await waitFor(async () => {
-      const h = await bus.hosts.get(hostId);
-      return h?.online && h.engine.error ? h : null;
-    }, { timeoutMs: 10_000, message: 'host announced with an engine error' });
-    expect(host.engine).toMatchObject({ reachable: false, address: 'unix:///tmp/flotilla-no-such-engine.sock' });
+    const agent = await res.agent(
+      agentConfig(redis.url, hostId, { DOCKER_HOST: 'unix:///tmp/flotilla-no-such-engine.sock' }),
+    );
+    const host = await waitFor(
+      async () => {
+        const h = await bus.hosts.get(hostId);
+        return h?.online && h.engine.error ? h : null;
+      },
+      { timeoutMs: 10_000, message: 'host announced with an engine error' },
+    );
+    expect(host.engine).toMatchObject({
+      reachable: false,
+      address: 'unix:///tmp/flotilla-no-such-engine.sock',
+    });
     expect(host.engine.error).toMatch(/ENOENT|connect/);
     expect(agent.counters().resyncs).toBe(0);
   });

@@ -44,7 +44,10 @@ describe('agent logs and stats on demand (real dockerd, real Redis)', () => {
     bus = res.bus(redis.url);
     hostId = uniqueHostId('logs');
     agent = await res.agent(agentConfig(redis.url, hostId));
-    await waitFor(() => agent.counters().resyncs >= 1, { timeoutMs: 10_000, message: 'first resync' });
+    await waitFor(() => agent.counters().resyncs >= 1, {
+      timeoutMs: 10_000,
+      message: 'first resync',
+    });
   });
   afterEach(async () => {
     await Promise.allSettled(releases.splice(0).map((r) => r()));
@@ -59,19 +62,28 @@ describe('agent logs and stats on demand (real dockerd, real Redis)', () => {
     await redis?.close();
   });
 
-  const lease = async (kind: 'logs' | 'stats', id: string, holder?: string): Promise<() => Promise<void>> => {
+  const lease = async (
+    kind: 'logs' | 'stats',
+    id: string,
+    holder?: string,
+  ): Promise<() => Promise<void>> => {
     const release = await holdLease(bus, kind, hostId, id, holder);
     releases.push(release);
     return release;
   };
   /** Waits until the agent knows the container (its create/start event was handled). */
   const known = (id: string): Promise<unknown> =>
-    waitFor(async () => (await bus.snapshots.get(hostId, id)) !== null, { timeoutMs: 10_000, message: 'container in the snapshot' });
+    waitFor(async () => (await bus.snapshots.get(hostId, id)) !== null, {
+      timeoutMs: 10_000,
+      message: 'container in the snapshot',
+    });
 
   it('backfills the last 100 lines, follows live, and after stop and start adds each line once', async () => {
     const script = `${printLines(150, 'old')}; while [ ! -f /tmp/go ]; do sleep 0.05; done; ${printLines(20, 'new')}; ${SLEEP_FOREVER}`;
     const c = await containers.create(script);
-    await waitFor(async () => (await readContainerLines(c)).length === 150, { message: 'the container printed 150 lines' });
+    await waitFor(async () => (await readContainerLines(c)).length === 150, {
+      message: 'the container printed 150 lines',
+    });
     await known(c.id);
     await lease('logs', c.id);
 
@@ -100,7 +112,10 @@ describe('agent logs and stats on demand (real dockerd, real Redis)', () => {
   });
 
   it('passes TTY output raw, without carriage returns', async () => {
-    const c = await containers.create(`printf 'one\\ntwo\\tcols\\n\\n'; printf 'héllo wörld 😀\\n'; ${SLEEP_FOREVER}`, { tty: true });
+    const c = await containers.create(
+      `printf 'one\\ntwo\\tcols\\n\\n'; printf 'héllo wörld 😀\\n'; ${SLEEP_FOREVER}`,
+      { tty: true },
+    );
     await known(c.id);
     await lease('logs', c.id);
     const lines = await waitForLines(bus, hostId, c.id, 4);
@@ -142,13 +157,16 @@ describe('agent logs and stats on demand (real dockerd, real Redis)', () => {
     const c = await containers.create(floodLines(n, 'n'), { autoStart: false });
     await known(c.id);
     await lease('logs', c.id);
-    await waitFor(() => agent.followedLogs().includes(c.id), { message: 'the agent follows the container' });
+    await waitFor(() => agent.followedLogs().includes(c.id), {
+      message: 'the agent follows the container',
+    });
     await c.start();
     const lines = await waitForLines(bus, hostId, c.id, n, 45_000);
     expect(checkNumbered(texts(lines), 'n', n)).toBeNull();
     const { entries } = await storedLogs(bus, hostId, c.id);
     expect(entries[entries.length - 1].seq).toBe(n);
-    for (let i = 1; i < entries.length; i++) expect(entries[i].seq - entries[i - 1].seq).toBe(entries[i].n);
+    for (let i = 1; i < entries.length; i++)
+      expect(entries[i].seq - entries[i - 1].seq).toBe(entries[i].n);
   }, 90_000);
 
   it('lets go of a container removed while followed', async () => {
@@ -162,7 +180,9 @@ describe('agent logs and stats on demand (real dockerd, real Redis)', () => {
       timeoutMs: 10_000,
       message: 'the follower of the removed container ended',
     });
-    await waitFor(async () => (await bus.snapshots.get(hostId, c.id))?.state === 'removed', { message: 'removed in the snapshot' });
+    await waitFor(async () => (await bus.snapshots.get(hostId, c.id))?.state === 'removed', {
+      message: 'removed in the snapshot',
+    });
     expect((await storedLogs(bus, hostId, c.id)).lines.length).toBeGreaterThanOrEqual(5);
     expect(agent.counters().linesPublished).toBeGreaterThanOrEqual(before.linesPublished);
   });
@@ -192,10 +212,13 @@ describe('agent logs and stats on demand (real dockerd, real Redis)', () => {
     const c = await containers.create(`while true; do :; done`);
     await known(c.id);
     await lease('stats', c.id);
-    const samples = await waitFor(async () => {
-      const latest = await bus.stats.latest(hostId, c.id, 10);
-      return latest.length >= 2 ? latest : null;
-    }, { timeoutMs: 10_000, message: 'two stats samples' });
+    const samples = await waitFor(
+      async () => {
+        const latest = await bus.stats.latest(hostId, c.id, 10);
+        return latest.length >= 2 ? latest : null;
+      },
+      { timeoutMs: 10_000, message: 'two stats samples' },
+    );
     expect(agent.openStatsStreams()).toBe(1);
     const last = samples[samples.length - 1].value;
     expect(statsSampleSchema.safeParse(last).success).toBe(true);
@@ -203,6 +226,8 @@ describe('agent logs and stats on demand (real dockerd, real Redis)', () => {
     expect(last.cpu_percent).toBeGreaterThan(20);
     expect(last.memory_usage).toBeGreaterThan(0);
     expect(last.pids).toBeGreaterThanOrEqual(1);
-    expect(Date.parse(samples[1].value.read) - Date.parse(samples[0].value.read)).toBeGreaterThan(500);
+    expect(Date.parse(samples[1].value.read) - Date.parse(samples[0].value.read)).toBeGreaterThan(
+      500,
+    );
   });
 });

@@ -12,7 +12,15 @@ import {
   type SecondDockerd,
 } from '@flotilla/testing';
 import type { AgentEvent } from '../src/agent-metrics';
-import { agentConfig, dockerLogLines, holdLease, Resources, storedLogs, uniqueHostId, waitForLines } from './agent-harness';
+import {
+  agentConfig,
+  dockerLogLines,
+  holdLease,
+  Resources,
+  storedLogs,
+  uniqueHostId,
+  waitForLines,
+} from './agent-harness';
 
 jest.setTimeout(90_000);
 
@@ -47,18 +55,32 @@ describe('agent fleet and self-healing (two dockerd engines, real Redis)', () =>
     await Promise.allSettled([redis?.close(), second?.close()]);
   }, 60_000);
 
-  const secondConfig = (hostId: string) => agentConfig(redis.url, hostId, { DOCKER_HOST: `unix://${second.socketPath}` });
+  const secondConfig = (hostId: string) =>
+    agentConfig(redis.url, hostId, { DOCKER_HOST: `unix://${second.socketPath}` });
 
   /** Until the stored log holds exactly Docker's own log of the container; returns the lines. */
-  const storedEqualsDocker = (hostId: string, c: import('dockerode').Container, timeoutMs = 20_000) =>
+  const storedEqualsDocker = (
+    hostId: string,
+    c: import('dockerode').Container,
+    timeoutMs = 20_000,
+  ) =>
     waitFor(
       async () => {
-        const [stored, docker] = await Promise.all([storedLogs(bus, hostId, c.id), dockerLogLines(c)]);
-        return stored.lines.length === docker.length && stored.lines.every((l, i) => l === docker[i]) ? stored : null;
+        const [stored, docker] = await Promise.all([
+          storedLogs(bus, hostId, c.id),
+          dockerLogLines(c),
+        ]);
+        return stored.lines.length === docker.length &&
+          stored.lines.every((l, i) => l === docker[i])
+          ? stored
+          : null;
       },
       { timeoutMs, intervalMs: 200, message: 'the stored log to equal Docker’s own log' },
     ).catch(async (error: unknown) => {
-      const [stored, docker] = await Promise.all([storedLogs(bus, hostId, c.id), dockerLogLines(c)]);
+      const [stored, docker] = await Promise.all([
+        storedLogs(bus, hostId, c.id),
+        dockerLogLines(c),
+      ]);
       const firstDiff = stored.lines.findIndex((l, i) => l !== docker[i]);
       throw new Error(
         `${(error as Error).message}: stored ${stored.lines.length}, docker ${docker.length}, first difference at ${firstDiff}: ` +
@@ -73,7 +95,8 @@ describe('agent fleet and self-healing (two dockerd engines, real Redis)', () =>
     await res.agent(secondConfig(hostB));
     const onA = await mainContainers.create(SLEEP_FOREVER);
     const onB = await secondContainers.create(SLEEP_FOREVER);
-    const ids = async (host: string) => new Set((await bus.snapshots.list(host)).map((c) => c.container_id));
+    const ids = async (host: string) =>
+      new Set((await bus.snapshots.list(host)).map((c) => c.container_id));
     await waitFor(async () => (await ids(hostA)).has(onA.id) && (await ids(hostB)).has(onB.id), {
       timeoutMs: 15_000,
       message: 'each container in its host snapshot',
@@ -81,11 +104,18 @@ describe('agent fleet and self-healing (two dockerd engines, real Redis)', () =>
     expect((await ids(hostA)).has(onB.id)).toBe(false);
     expect((await ids(hostB)).has(onA.id)).toBe(false);
     expect((await bus.snapshots.get(hostB, onB.id))?.host_id).toBe(hostB);
-    const hosts = await waitFor(async () => {
-      const list = (await bus.hosts.list()).filter((h) => h.host_id === hostA || h.host_id === hostB);
-      return list.length === 2 && list.every((h) => h.online) ? list : null;
-    }, { timeoutMs: 10_000, message: 'both hosts online' });
-    expect(hosts.find((h) => h.host_id === hostB)!.engine.address).toBe(`unix://${second.socketPath}`);
+    const hosts = await waitFor(
+      async () => {
+        const list = (await bus.hosts.list()).filter(
+          (h) => h.host_id === hostA || h.host_id === hostB,
+        );
+        return list.length === 2 && list.every((h) => h.online) ? list : null;
+      },
+      { timeoutMs: 10_000, message: 'both hosts online' },
+    );
+    expect(hosts.find((h) => h.host_id === hostB)!.engine.address).toBe(
+      `unix://${second.socketPath}`,
+    );
   });
 
   it('survives dockerd killed and restarted mid-stream: resyncs and re-follows with no duplicate and no gap', async () => {
@@ -93,19 +123,32 @@ describe('agent fleet and self-healing (two dockerd engines, real Redis)', () =>
     const agent = await res.agent(secondConfig(hostId));
     const events: AgentEvent[] = [];
     agent.metrics.on('agent', (e: AgentEvent) => events.push(e));
-    await waitFor(() => agent.counters().resyncs >= 1, { timeoutMs: 10_000, message: 'first resync' });
+    await waitFor(() => agent.counters().resyncs >= 1, {
+      timeoutMs: 10_000,
+      message: 'first resync',
+    });
     const c = await secondContainers.create(ticker('t', 0.01), { autoStart: false });
-    await waitFor(async () => (await bus.snapshots.get(hostId, c.id)) !== null, { timeoutMs: 10_000 });
+    await waitFor(async () => (await bus.snapshots.get(hostId, c.id)) !== null, {
+      timeoutMs: 10_000,
+    });
     releases.push(await holdLease(bus, 'logs', hostId, c.id));
-    await waitFor(() => agent.followedLogs().includes(c.id), { message: 'the agent follows the container' });
+    await waitFor(() => agent.followedLogs().includes(c.id), {
+      message: 'the agent follows the container',
+    });
     await c.start();
     await waitForLines(bus, hostId, c.id, 100);
 
     await second.kill();
-    await waitFor(() => events.some((e) => e.type === 'docker-lost'), { timeoutMs: 10_000, message: 'the agent saw dockerd go' });
+    await waitFor(() => events.some((e) => e.type === 'docker-lost'), {
+      timeoutMs: 10_000,
+      message: 'the agent saw dockerd go',
+    });
     await second.restart();
     // Without live-restore the container does not outlive its engine: start it again.
-    const after = await waitFor(async () => (await c.inspect()).State, { timeoutMs: 20_000, message: 'the container known again' });
+    const after = await waitFor(async () => (await c.inspect()).State, {
+      timeoutMs: 20_000,
+      message: 'the container known again',
+    });
     if (!after.Running) await c.start();
     await waitFor(() => agent.counters().dockerConnects >= 2 && agent.counters().resyncs >= 2, {
       timeoutMs: 20_000,
@@ -118,17 +161,27 @@ describe('agent fleet and self-healing (two dockerd engines, real Redis)', () =>
     expect(stored.entries[stored.entries.length - 1].seq).toBe(stored.lines.length);
     expect((await bus.snapshots.get(hostId, c.id))?.state).toBe('exited');
     // The Docker stream ends on its own once the container has stopped; that takes a moment.
-    await waitFor(() => agent.openLogStreams() === 0, { timeoutMs: 10_000, message: 'the log stream of the stopped container closes' });
+    await waitFor(() => agent.openLogStreams() === 0, {
+      timeoutMs: 10_000,
+      message: 'the log stream of the stopped container closes',
+    });
   });
 
   it('survives Redis killed and restarted mid-stream: logs continue with no duplicate and no gap, host and snapshot rewritten', async () => {
     const hostId = uniqueHostId('redis');
     const agent = await res.agent(agentConfig(redis.url, hostId));
-    await waitFor(() => agent.counters().resyncs >= 1, { timeoutMs: 10_000, message: 'first resync' });
+    await waitFor(() => agent.counters().resyncs >= 1, {
+      timeoutMs: 10_000,
+      message: 'first resync',
+    });
     const c = await mainContainers.create(ticker('r', 0.01), { autoStart: false });
-    await waitFor(async () => (await bus.snapshots.get(hostId, c.id)) !== null, { timeoutMs: 10_000 });
+    await waitFor(async () => (await bus.snapshots.get(hostId, c.id)) !== null, {
+      timeoutMs: 10_000,
+    });
     releases.push(await holdLease(bus, 'logs', hostId, c.id));
-    await waitFor(() => agent.followedLogs().includes(c.id), { message: 'the agent follows the container' });
+    await waitFor(() => agent.followedLogs().includes(c.id), {
+      message: 'the agent follows the container',
+    });
     await c.start();
     await waitForLines(bus, hostId, c.id, 100);
     const recoveries = agent.counters().busRecoveries;
@@ -136,16 +189,26 @@ describe('agent fleet and self-healing (two dockerd engines, real Redis)', () =>
     await redis.kill();
     // The container goes on printing while Redis is away.
     const printed = (await readContainerLines(c)).length;
-    await waitFor(async () => (await readContainerLines(c)).length > printed + 100, { timeoutMs: 10_000 });
-    await waitFor(() => agent.counters().busOutages > 0, { timeoutMs: 10_000, message: 'the agent saw Redis go' });
+    await waitFor(async () => (await readContainerLines(c)).length > printed + 100, {
+      timeoutMs: 10_000,
+    });
+    await waitFor(() => agent.counters().busOutages > 0, {
+      timeoutMs: 10_000,
+      message: 'the agent saw Redis go',
+    });
     await redis.start();
 
-    await waitFor(() => agent.counters().busRecoveries > recoveries, { timeoutMs: 20_000, message: 'the agent saw the bus come back' });
+    await waitFor(() => agent.counters().busRecoveries > recoveries, {
+      timeoutMs: 20_000,
+      message: 'the agent saw the bus come back',
+    });
     await c.stop({ t: 0 });
     const stored = await storedEqualsDocker(hostId, c, 30_000);
     expect(stored.entries[stored.entries.length - 1].seq).toBe(stored.lines.length);
     expect((await bus.hosts.get(hostId))?.online).toBe(true);
-    await waitFor(async () => (await bus.snapshots.get(hostId, c.id))?.state === 'exited', { timeoutMs: 10_000 });
+    await waitFor(async () => (await bus.snapshots.get(hostId, c.id))?.state === 'exited', {
+      timeoutMs: 10_000,
+    });
   });
 
   it('rewrites host info and snapshot into a wiped Redis', async () => {
@@ -153,9 +216,13 @@ describe('agent fleet and self-healing (two dockerd engines, real Redis)', () =>
     // Created before the agent starts: only a resync (no Docker event) can bring it back.
     const c = await mainContainers.create(SLEEP_FOREVER);
     const agent = await res.agent(agentConfig(redis.url, hostId));
-    await waitFor(async () => (await bus.snapshots.get(hostId, c.id)) !== null && (await bus.hosts.get(hostId))?.online, {
-      timeoutMs: 10_000,
-    });
+    await waitFor(
+      async () =>
+        (await bus.snapshots.get(hostId, c.id)) !== null && (await bus.hosts.get(hostId))?.online,
+      {
+        timeoutMs: 10_000,
+      },
+    );
     const resyncs = agent.counters().resyncs;
     const raw = new Redis(redis.url);
     try {
@@ -174,6 +241,8 @@ describe('agent fleet and self-healing (two dockerd engines, real Redis)', () =>
     expect(agent.counters().busRecoveries).toBeGreaterThan(0);
     // The first sight after the wipe is published as an event again.
     const events = await bus.events.range(hostId, '0-0', 100);
-    expect(events.some((e) => e.value.type === 'container' && e.value.container.container_id === c.id)).toBe(true);
+    expect(
+      events.some((e) => e.value.type === 'container' && e.value.container.container_id === c.id),
+    ).toBe(true);
   });
 });

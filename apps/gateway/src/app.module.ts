@@ -49,7 +49,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [AuthController, AuditController, HostsController, ContainersController, HealthController, MetricsController],
+      controllers: [
+        AuthController,
+        AuditController,
+        HostsController,
+        ContainersController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: options.config },
         { provide: GATEWAY_TUNING, useValue: options.tuning },

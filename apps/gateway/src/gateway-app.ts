@@ -6,7 +6,13 @@ import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { hostname } from 'node:os';
-import { createMemoryBus, createRedisBus, createSocketIoRedisAdapter, type Bus, type SocketIoRedisAdapter } from '@flotilla/bus';
+import {
+  createMemoryBus,
+  createRedisBus,
+  createSocketIoRedisAdapter,
+  type Bus,
+  type SocketIoRedisAdapter,
+} from '@flotilla/bus';
 import { AppModule } from './app.module';
 import { PrincipalResolver } from './auth/principal-resolver.service';
 import { LeaseKeeper } from './bus/lease-keeper.service';
@@ -53,14 +59,20 @@ export interface RunningGateway {
 }
 
 /** Starts one gateway replica inside this process. */
-export async function startGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
-  const replicaId = options.replicaId ?? `gw-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+export async function startGateway(
+  config: GatewayConfig,
+  options: GatewayOptions = {},
+): Promise<RunningGateway> {
+  const replicaId =
+    options.replicaId ?? `gw-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const tuning: GatewayTuning = { ...DEFAULT_TUNING, ...options.tuning };
   const busLogger = new Logger('Bus');
   const redisUrl = config.redisUrl;
   const bus =
     options.bus ??
-    (redisUrl ? createRedisBus({ url: redisUrl, logger: busLogger, name: replicaId }) : createMemoryBus({ logger: busLogger }));
+    (redisUrl
+      ? createRedisBus({ url: redisUrl, logger: busLogger, name: replicaId })
+      : createMemoryBus({ logger: busLogger }));
   const ownsBus = options.bus === undefined;
   let ioAdapter: SocketIoRedisAdapter | undefined;
   let app: NestExpressApplication | undefined;
@@ -69,18 +81,22 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
       if (!redisUrl) throw new Error('the Socket.IO Redis adapter needs REDIS_URL');
       ioAdapter = createSocketIoRedisAdapter(redisUrl, { logger: busLogger, name: replicaId });
     }
-    app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, tuning, bus, replicaId }), {
-      logger: enabledLogLevels(config.logLevel),
-      abortOnError: false,
-      bodyParser: false,
-    });
+    app = await NestFactory.create<NestExpressApplication>(
+      AppModule.register({ config, tuning, bus, replicaId }),
+      {
+        logger: enabledLogLevels(config.logLevel),
+        abortOnError: false,
+        bodyParser: false,
+      },
+    );
     app.disable('x-powered-by');
     app.use(securityHeaders);
     if (config.cors.kind !== 'same-origin') {
       const allowed = config.cors.kind === 'any' ? true : new Set(config.cors.origins);
       // A function, not the list: an origin off the list then gets no CORS header at all.
       app.enableCors({
-        origin: (origin, callback) => callback(null, allowed === true || (origin !== undefined && allowed.has(origin))),
+        origin: (origin, callback) =>
+          callback(null, allowed === true || (origin !== undefined && allowed.has(origin))),
         credentials: false,
       });
     }

@@ -33,7 +33,8 @@ export class GatewayInspector {
 
   inspect(): GatewayInspection {
     const bufferedBytes: Record<string, number> = {};
-    for (const session of this.registry.all()) bufferedBytes[session.id] = this.outbox.bufferedBytes(session);
+    for (const session of this.registry.all())
+      bufferedBytes[session.id] = this.outbox.bufferedBytes(session);
     return {
       sessions: this.registry.size,
       logChannels: this.logs.channelSummary(),

@@ -3,8 +3,16 @@ import { Logger } from '@nestjs/common';
 import { createMemoryBus } from '@flotilla/bus';
 import { FlotillaLogger } from '@flotilla/logging';
 import { startAgent, type AgentHandle } from '../../docker-agent/src/agent';
-import { ConfigError as AgentConfigError, loadAgentConfig } from '../../docker-agent/src/config/agent-config';
-import { ConfigError, CONFIG_HELP, loadGatewayConfig, type GatewayConfig } from './config/gateway.config';
+import {
+  ConfigError as AgentConfigError,
+  loadAgentConfig,
+} from '../../docker-agent/src/config/agent-config';
+import {
+  ConfigError,
+  CONFIG_HELP,
+  loadGatewayConfig,
+  type GatewayConfig,
+} from './config/gateway.config';
 import { startGateway, type RunningGateway } from './gateway-app';
 
 /** Bounded wait for the orderly stop; past it the process exits anyway. */
@@ -40,13 +48,19 @@ async function main(): Promise<void> {
   if (config.redisUrl === null) {
     let agentConfig;
     try {
-      agentConfig = loadAgentConfig({ ...process.env, REDIS_URL: undefined, FLOTILLA_STANDALONE: '1' });
+      agentConfig = loadAgentConfig({
+        ...process.env,
+        REDIS_URL: undefined,
+        FLOTILLA_STANDALONE: '1',
+      });
     } catch (error: unknown) {
       if (error instanceof AgentConfigError) fail(error.message);
       throw error;
     }
     const bus = createMemoryBus({ logger: new Logger('Bus') });
-    logger.log(`standalone: no REDIS_URL, serving the Docker engine ${agentConfig.docker.display} as host ${agentConfig.hostId}`);
+    logger.log(
+      `standalone: no REDIS_URL, serving the Docker engine ${agentConfig.docker.display} as host ${agentConfig.hostId}`,
+    );
     agent = await startAgent(agentConfig, { bus });
     try {
       gateway = await startGateway(config, { bus, socketAdapter: 'local' });
@@ -77,7 +91,9 @@ async function main(): Promise<void> {
           process.exit(0);
         },
         (error: unknown) => {
-          logger.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+          logger.error(
+            `shutdown failed: ${error instanceof Error ? error.message : String(error)}`,
+          );
           process.exit(1);
         },
       );
@@ -87,6 +103,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`flotilla gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `flotilla gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

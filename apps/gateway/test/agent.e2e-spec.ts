@@ -1,5 +1,12 @@
 import type Docker from 'dockerode';
-import { expectedLines, floodLines, ticker, useTestContainers, waitFor, SLEEP_FOREVER } from '@flotilla/testing';
+import {
+  expectedLines,
+  floodLines,
+  ticker,
+  useTestContainers,
+  waitFor,
+  SLEEP_FOREVER,
+} from '@flotilla/testing';
 import { startAgent, type AgentHandle } from '../../docker-agent/src/agent';
 import { loadAgentConfig } from '../../docker-agent/src/config/agent-config';
 import { silentLogger } from '../../docker-agent/src/shared/agent-logger';
@@ -12,11 +19,19 @@ jest.setTimeout(90_000);
 
 /** Runs `touch path` in the container (a go signal to its script). */
 async function touch(container: Docker.Container, path: string): Promise<void> {
-  const exec = await container.exec({ Cmd: ['touch', path], AttachStdout: false, AttachStderr: false });
+  const exec = await container.exec({
+    Cmd: ['touch', path],
+    AttachStdout: false,
+    AttachStderr: false,
+  });
   // The detached start still answers with a stream; left open it keeps the process alive.
-  const stream = (await exec.start({ Detach: true })) as unknown as { destroy?: () => void } | undefined;
+  const stream = (await exec.start({ Detach: true })) as unknown as
+    { destroy?: () => void } | undefined;
   stream?.destroy?.();
-  await waitFor(async () => !(await exec.inspect()).Running, { timeoutMs: 5_000, message: `touch ${path}` });
+  await waitFor(async () => !(await exec.inspect()).Running, {
+    timeoutMs: 5_000,
+    message: `touch ${path}`,
+  });
 }
 
 /** The text of a line as Docker gave it, without its timestamp. */
@@ -31,10 +46,16 @@ describe('gateway with a real agent and real containers (end to end)', () => {
   beforeAll(async () => {
     h = await startHarness({ replicas: 2 });
     hostId = uniqueHostId('e2e');
-    agent = await startAgent(loadAgentConfig({ REDIS_URL: h.redis.url, HOST_ID: hostId, LOG_LEVEL: 'error' }), {
-      logger: silentLogger,
+    agent = await startAgent(
+      loadAgentConfig({ REDIS_URL: h.redis.url, HOST_ID: hostId, LOG_LEVEL: 'error' }),
+      {
+        logger: silentLogger,
+      },
+    );
+    await waitFor(async () => (await h.bus.hosts.get(hostId))?.online === true, {
+      timeoutMs: 10_000,
+      message: 'agent online',
     });
-    await waitFor(async () => (await h.bus.hosts.get(hostId))?.online === true, { timeoutMs: 10_000, message: 'agent online' });
   });
 
   afterAll(async () => {
@@ -44,14 +65,24 @@ describe('gateway with a real agent and real containers (end to end)', () => {
 
   /** Waits until the agent's snapshot (and so the gateway) knows the container. */
   const known = (id: string) =>
-    waitFor(async () => (await h.bus.snapshots.get(hostId, id)) !== null, { timeoutMs: 10_000, message: 'container known' });
+    waitFor(async () => (await h.bus.snapshots.get(hostId, id)) !== null, {
+      timeoutMs: 10_000,
+      message: 'container known',
+    });
 
   it('twenty clients on two replicas watching one container share one Docker log stream', async () => {
-    const c = await containers.create(`while [ ! -f /tmp/go ]; do sleep 0.05; done; ${floodLines(3_000, 'line')}; ${SLEEP_FOREVER}`);
+    const c = await containers.create(
+      `while [ ! -f /tmp/go ]; do sleep 0.05; done; ${floodLines(3_000, 'line')}; ${SLEEP_FOREVER}`,
+    );
     await known(c.id);
     const clients = await Promise.all(Array.from({ length: 20 }, (_, i) => h.connect(i % 2)));
-    await Promise.all(clients.map((client) => client.request('start_log_stream', { container_id: c.id })));
-    await waitFor(() => agent.followedLogs().includes(c.id), { timeoutMs: 10_000, message: 'the agent follows the log' });
+    await Promise.all(
+      clients.map((client) => client.request('start_log_stream', { container_id: c.id })),
+    );
+    await waitFor(() => agent.followedLogs().includes(c.id), {
+      timeoutMs: 10_000,
+      message: 'the agent follows the log',
+    });
     await touch(c, '/tmp/go');
     for (const client of clients) {
       const lines = await client.waitForLines(c.id, 3_000, 20_000);
@@ -59,10 +90,15 @@ describe('gateway with a real agent and real containers (end to end)', () => {
     }
     expect(agent.openLogStreams()).toBe(1);
     expect(agent.followedLogs()).toEqual([c.id]);
-    expect(h.gateways.map((g) => g.inspect().logChannels.find((ch) => ch.key.endsWith(c.id))?.viewers)).toEqual([10, 10]);
+    expect(
+      h.gateways.map((g) => g.inspect().logChannels.find((ch) => ch.key.endsWith(c.id))?.viewers),
+    ).toEqual([10, 10]);
 
     for (const client of clients) client.close();
-    await waitFor(() => agent.openLogStreams() === 0, { timeoutMs: 10_000, message: 'the agent let go of the stream' });
+    await waitFor(() => agent.openLogStreams() === 0, {
+      timeoutMs: 10_000,
+      message: 'the agent let go of the stream',
+    });
   });
 
   it('a client whose replica is killed mid-stream resumes on another with every line exactly once', async () => {

@@ -1,6 +1,13 @@
 import { PROTOCOL_VERSION } from '@flotilla/contracts';
 import { waitFor } from '@flotilla/testing';
-import { announceHost, changed, hostInfo, makeContainer, publishChange, uniqueHostId } from './support/fleet-fixtures';
+import {
+  announceHost,
+  changed,
+  hostInfo,
+  makeContainer,
+  publishChange,
+  uniqueHostId,
+} from './support/fleet-fixtures';
 import { startHarness, type Harness } from './support/gateway-harness';
 
 jest.setTimeout(30_000);
@@ -37,8 +44,12 @@ describe('gateway connection and state fan-out (two replicas, real Redis)', () =
     const initial = client.all('initial_state')[0];
     expect(initial.hosts.find((x) => x.host_id === online)?.online).toBe(true);
     expect(initial.hosts.find((x) => x.host_id === offline)?.online).toBe(false);
-    expect(initial.containers.find((c) => c.container_id === running.container_id)?.status).toBe('Up 2 seconds');
-    expect(initial.containers.find((c) => c.container_id === greyed.container_id)?.host_id).toBe(offline);
+    expect(initial.containers.find((c) => c.container_id === running.container_id)?.status).toBe(
+      'Up 2 seconds',
+    );
+    expect(initial.containers.find((c) => c.container_id === greyed.container_id)?.host_id).toBe(
+      offline,
+    );
     expect(initial.position[online]).toBe(position);
     expect(initial.position[offline]).toBe('0-0');
   });
@@ -57,7 +68,9 @@ describe('gateway connection and state fan-out (two replicas, real Redis)', () =
     await publishChange(h.bus, started);
     for (const client of [a, b]) {
       await client.waitFor('container_state_change', (c) => c.revision === started.revision);
-      const mine = client.all('container_state_change').filter((c) => c.container_id === container.container_id);
+      const mine = client
+        .all('container_state_change')
+        .filter((c) => c.container_id === container.container_id);
       expect(mine.map((c) => c.revision)).toEqual([stopped.revision, started.revision]);
     }
   });
@@ -66,7 +79,9 @@ describe('gateway connection and state fan-out (two replicas, real Redis)', () =
     const host = uniqueHostId();
     let container = makeContainer(host);
     await announceHost(h.bus, host, [container]);
-    await waitFor(() => h.gateways.every((g) => g.inspect().followedKeys.some((k) => k.includes(host))));
+    await waitFor(() =>
+      h.gateways.every((g) => g.inspect().followedKeys.some((k) => k.includes(host))),
+    );
     const revisions: number[] = [];
     let writing = true;
     const writer = (async () => {
@@ -81,9 +96,13 @@ describe('gateway connection and state fan-out (two replicas, real Redis)', () =
     await writer;
     const last = revisions[revisions.length - 1];
     for (const client of clients) {
-      const initial = client.all('initial_state')[0].containers.find((c) => c.container_id === container.container_id);
+      const initial = client
+        .all('initial_state')[0]
+        .containers.find((c) => c.container_id === container.container_id);
       await client.waitFor('container_state_change', (c) => c.revision === last);
-      const seen = client.all('container_state_change').filter((c) => c.container_id === container.container_id);
+      const seen = client
+        .all('container_state_change')
+        .filter((c) => c.container_id === container.container_id);
       const expected = revisions.filter((r) => r > (initial?.revision ?? 0));
       expect(seen.map((c) => c.revision)).toEqual(expected);
     }
@@ -98,7 +117,12 @@ describe('gateway connection and state fan-out (two replicas, real Redis)', () =
     await announceHost(h.bus, hostA, [onA]);
     await announceHost(h.bus, hostB, [onB, alsoOnB]);
     const client = await h.connect(1);
-    expect(await client.request('subscribe', { hosts: [hostA], containers: [alsoOnB.container_id.slice(0, 12)] })).toEqual({
+    expect(
+      await client.request('subscribe', {
+        hosts: [hostA],
+        containers: [alsoOnB.container_id.slice(0, 12)],
+      }),
+    ).toEqual({
       status: 'ok',
     });
     await publishChange(h.bus, changed(onB, { status: 'filtered out' }));
@@ -107,7 +131,9 @@ describe('gateway connection and state fan-out (two replicas, real Redis)', () =
     const passB = changed(alsoOnB, { status: 'container listed' });
     await publishChange(h.bus, passB);
     await client.waitFor('container_state_change', (c) => c.revision === passB.revision);
-    const seen = client.all('container_state_change').filter((c) => [hostA, hostB].includes(c.host_id));
+    const seen = client
+      .all('container_state_change')
+      .filter((c) => [hostA, hostB].includes(c.host_id));
     expect(seen.map((c) => c.status)).toEqual(['host listed', 'container listed']);
 
     expect(await client.request('subscribe', {})).toEqual({ status: 'ok' });
@@ -123,7 +149,10 @@ describe('gateway connection and state fan-out (two replicas, real Redis)', () =
     await announceHost(h.bus, host, [container]);
     const status = await client.waitFor('host_state_change', (s) => s.host_id === host);
     expect(status.online).toBe(true);
-    await client.waitFor('container_state_change', (c) => c.container_id === container.container_id);
+    await client.waitFor(
+      'container_state_change',
+      (c) => c.container_id === container.container_id,
+    );
 
     await h.bus.hosts.markOffline(hostInfo(host));
     const gone = await client.waitFor('host_state_change', (s) => s.host_id === host && !s.online);
@@ -138,14 +167,28 @@ describe('gateway connection and state fan-out (two replicas, real Redis)', () =
     await announceHost(h.bus, host, []);
     await client.waitFor('host_state_change', (s) => s.host_id === host && s.online);
 
-    const down = { ...hostInfo(host), engine: { reachable: false, version: null, address: 'unix:///nowhere.sock', error: 'connect ENOENT /nowhere.sock' } };
+    const down = {
+      ...hostInfo(host),
+      engine: {
+        reachable: false,
+        version: null,
+        address: 'unix:///nowhere.sock',
+        error: 'connect ENOENT /nowhere.sock',
+      },
+    };
     await h.bus.hosts.announce(down);
-    const lost = await client.waitFor('host_state_change', (s) => s.host_id === host && !s.engine.reachable);
+    const lost = await client.waitFor(
+      'host_state_change',
+      (s) => s.host_id === host && !s.engine.reachable,
+    );
     expect(lost.online).toBe(true);
     expect(lost.engine.error).toContain('ENOENT');
 
     await h.bus.hosts.announce(hostInfo(host));
-    const back = await client.waitFor('host_state_change', (s) => s.host_id === host && s.engine.reachable && s !== lost);
+    const back = await client.waitFor(
+      'host_state_change',
+      (s) => s.host_id === host && s.engine.reachable && s !== lost,
+    );
     expect(back.engine.error).toBeNull();
   });
 

@@ -32,7 +32,8 @@ describe('gateway log streams (two replicas, real Redis)', () => {
     const host = uniqueHostId();
     const container = makeContainer(host);
     await announceHost(h.bus, host, [container]);
-    const next = lines > 0 ? await writeLines(h.bus, host, container.container_id, 1, lines, { perBatch }) : 1;
+    const next =
+      lines > 0 ? await writeLines(h.bus, host, container.container_id, 1, lines, { perBatch }) : 1;
     return { host, container, id: container.container_id, next };
   }
 
@@ -132,7 +133,9 @@ describe('gateway log streams (two replicas, real Redis)', () => {
 
   it('ends the streams of a removed container with reason "removed"', async () => {
     const { host, container, id } = await containerWithLines(2);
-    await waitFor(() => h.gateways.every((g) => g.inspect().followedKeys.includes(RedisKeys.events(host))));
+    await waitFor(() =>
+      h.gateways.every((g) => g.inspect().followedKeys.includes(RedisKeys.events(host))),
+    );
     const a = await h.connect(0);
     const b = await h.connect(1);
     await a.request('start_log_stream', { container_id: id });
@@ -142,8 +145,13 @@ describe('gateway log streams (two replicas, real Redis)', () => {
       const stopped = await client.waitFor('log_stream_stopped', (s) => s.container_id === id);
       expect(stopped).toMatchObject({ host_id: host, reason: 'removed' });
     }
-    await waitFor(async () => (await leaseMembers(host)).length === 0, { message: 'leases released' });
-    expect(await a.request('start_log_stream', { container_id: id })).toMatchObject({ status: 'error', code: 'unknown_container' });
+    await waitFor(async () => (await leaseMembers(host)).length === 0, {
+      message: 'leases released',
+    });
+    expect(await a.request('start_log_stream', { container_id: id })).toMatchObject({
+      status: 'error',
+      code: 'unknown_container',
+    });
   });
 
   it('carries several streams on one socket', async () => {
@@ -168,19 +176,26 @@ describe('gateway log streams (two replicas, real Redis)', () => {
     const a1 = await h.connect(0);
     const a2 = await h.connect(0);
     const b1 = await h.connect(1);
-    for (const client of [a1, a2, b1]) await client.request('start_log_stream', { container_id: id });
+    for (const client of [a1, a2, b1])
+      await client.request('start_log_stream', { container_id: id });
     const holders = [`${id}|${h.gateways[0].replicaId}`, `${id}|${h.gateways[1].replicaId}`].sort();
     await waitFor(async () => (await leaseMembers(host)).length === 2, { message: 'two leases' });
     expect((await leaseMembers(host)).sort()).toEqual(holders);
 
     a1.close();
-    await waitFor(() => h.gateways[0].inspect().logChannels.find((c) => c.key.includes(id))?.viewers === 1);
+    await waitFor(
+      () => h.gateways[0].inspect().logChannels.find((c) => c.key.includes(id))?.viewers === 1,
+    );
     expect(await leaseMembers(host)).toHaveLength(2);
     await a2.request('stop_log_stream', { container_id: id });
-    await waitFor(async () => (await leaseMembers(host)).length === 1, { message: 'replica 1 released' });
+    await waitFor(async () => (await leaseMembers(host)).length === 1, {
+      message: 'replica 1 released',
+    });
     expect(await leaseMembers(host)).toEqual([`${id}|${h.gateways[1].replicaId}`]);
     b1.close();
-    await waitFor(async () => (await leaseMembers(host)).length === 0, { message: 'replica 2 released' });
+    await waitFor(async () => (await leaseMembers(host)).length === 0, {
+      message: 'replica 2 released',
+    });
   });
 
   it('leaves nothing behind when clients disconnect (followed keys, channels, leases, sessions)', async () => {
@@ -192,7 +207,9 @@ describe('gateway log streams (two replicas, real Redis)', () => {
       await client.request('subscribe_stats', { container_id: id });
     }
     const mine = (keys: string[]) => keys.filter((k) => k.includes(id));
-    await waitFor(() => h.gateways.every((g) => mine(g.inspect().followedKeys).length === 2), { message: 'streams followed' });
+    await waitFor(() => h.gateways.every((g) => mine(g.inspect().followedKeys).length === 2), {
+      message: 'streams followed',
+    });
     expect(h.gateways[0].inspect().logChannels.find((c) => c.key.includes(id))?.viewers).toBe(2);
     expect(h.gateways.map((g) => mine(g.inspect().leases).length)).toEqual([2, 2]);
     for (const client of clients) client.close();
@@ -212,6 +229,9 @@ describe('gateway log streams (two replicas, real Redis)', () => {
         }),
       { message: 'replicas back to where they were (plus the new host followed)' },
     );
-    await waitFor(async () => (await leaseMembers(host)).length + (await leaseMembers(host, 'stats')).length === 0);
+    await waitFor(
+      async () =>
+        (await leaseMembers(host)).length + (await leaseMembers(host, 'stats')).length === 0,
+    );
   });
 });

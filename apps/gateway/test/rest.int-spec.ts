@@ -25,7 +25,9 @@ describe('gateway REST, commands, health and metrics (two replicas, real Redis)'
     b = makeContainer(host, { name: 'db', state: 'exited', status: 'Exited (1)' });
     await announceHost(h.bus, host, [a, b]);
     agent = fakeCommandLoop(h.bus, host, (request) =>
-      request.container_id === b.container_id ? { ok: false, error: 'no such image', code: 'docker_error' } : { unchanged: request.action === 'start' },
+      request.container_id === b.container_id
+        ? { ok: false, error: 'no such image', code: 'docker_error' }
+        : { unchanged: request.action === 'start' },
     );
   });
 
@@ -37,7 +39,11 @@ describe('gateway REST, commands, health and metrics (two replicas, real Redis)'
 
   const get = async (path: string, replica = 0) => {
     const res = await fetch(`${h.gateways[replica].url}${path}`);
-    return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
+    return {
+      status: res.status,
+      body: (await res.json()) as Record<string, unknown>,
+      headers: res.headers,
+    };
   };
   const post = async (path: string, headers: Record<string, string> = {}, replica = 1) => {
     const res = await fetch(`${h.gateways[replica].url}${path}`, { method: 'POST', headers });
@@ -47,12 +53,17 @@ describe('gateway REST, commands, health and metrics (two replicas, real Redis)'
   it('GET /api/hosts lists hosts with their status', async () => {
     const { status, body } = await get('/api/hosts');
     expect(status).toBe(200);
-    expect((body.hosts as { host_id: string; online: boolean }[]).find((x) => x.host_id === host)?.online).toBe(true);
+    expect(
+      (body.hosts as { host_id: string; online: boolean }[]).find((x) => x.host_id === host)
+        ?.online,
+    ).toBe(true);
   });
 
   it('GET /api/containers filters by host, state and name', async () => {
     const ids = async (query: string) =>
-      ((await get(`/api/containers${query}`)).body.containers as { container_id: string }[]).map((c) => c.container_id);
+      ((await get(`/api/containers${query}`)).body.containers as { container_id: string }[]).map(
+        (c) => c.container_id,
+      );
     expect((await ids(`?host=${host}`)).sort()).toEqual([a.container_id, b.container_id].sort());
     expect(await ids(`?host=${host}&state=exited`)).toEqual([b.container_id]);
     expect(await ids(`?host=${host}&name=FRONT`)).toEqual([a.container_id]);
@@ -65,10 +76,18 @@ describe('gateway REST, commands, health and metrics (two replicas, real Redis)'
   it('GET /api/containers/:host/:id shows the snapshot (by id or prefix), 404 when unknown', async () => {
     const { status, body } = await get(`/api/containers/${host}/${a.container_id.slice(0, 12)}`);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ container: { container_id: a.container_id, name: 'web-frontend' }, host: { host_id: host }, environment: 'not published' });
+    expect(body).toMatchObject({
+      container: { container_id: a.container_id, name: 'web-frontend' },
+      host: { host_id: host },
+      environment: 'not published',
+    });
     const missing = await get(`/api/containers/${host}/${'e'.repeat(64)}`);
     expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({ error: `no container ${'e'.repeat(64)}`, code: 'unknown_container', container_id: 'e'.repeat(64) });
+    expect(missing.body).toEqual({
+      error: `no container ${'e'.repeat(64)}`,
+      code: 'unknown_container',
+      container_id: 'e'.repeat(64),
+    });
     const bad = await get(`/api/containers/${host}/not-hex`);
     expect(bad.status).toBe(400);
     const route = await get('/api/nothing-here');
@@ -79,19 +98,38 @@ describe('gateway REST, commands, health and metrics (two replicas, real Redis)'
     const viewer = await h.connect(0);
     const { status, body } = await post(`/api/containers/${host}/${a.container_id}/restart`);
     expect(status).toBe(200);
-    expect(body).toEqual({ status: 'ok', action: 'restart', unchanged: false, container_id: a.container_id, host_id: host });
+    expect(body).toEqual({
+      status: 'ok',
+      action: 'restart',
+      unchanged: false,
+      container_id: a.container_id,
+      host_id: host,
+    });
     const request = agent.requests.find((r) => r.action === 'restart');
-    expect(request).toMatchObject({ container_id: a.container_id, host_id: host, requested_by: 'anonymous' });
+    expect(request).toMatchObject({
+      container_id: a.container_id,
+      host_id: host,
+      requested_by: 'anonymous',
+    });
     expect(request!.expires_at).toBeGreaterThan(Date.now());
     const record = await viewer.waitFor('container_action', (r) => r.action === 'restart');
-    expect(record).toMatchObject({ host_id: host, container_id: a.container_id, user: 'anonymous', ok: true, error: null });
+    expect(record).toMatchObject({
+      host_id: host,
+      container_id: a.container_id,
+      user: 'anonymous',
+      ok: true,
+      error: null,
+    });
     expect(viewer.all('container_action').filter((r) => r.action === 'restart')).toHaveLength(1);
   });
 
   it('reports an agent failure as command_failed, and a silent agent as command_failed after the timeout', async () => {
     const failed = await post(`/api/containers/${host}/${b.container_id}/start`);
     expect(failed.status).toBe(502);
-    expect(failed.body).toMatchObject({ code: 'command_failed', error: 'start failed: no such image' });
+    expect(failed.body).toMatchObject({
+      code: 'command_failed',
+      error: 'start failed: no such image',
+    });
 
     const silentHost = uniqueHostId('silent');
     const c = makeContainer(silentHost);
@@ -114,14 +152,20 @@ describe('gateway REST, commands, health and metrics (two replicas, real Redis)'
   it('runs container_action from a socket through the same service', async () => {
     const actor = await h.connect(1);
     const watcher = await h.connect(0);
-    const ack = await actor.request('container_action', { container_id: a.container_id, host_id: host, action: 'start' });
+    const ack = await actor.request('container_action', {
+      container_id: a.container_id,
+      host_id: host,
+      action: 'start',
+    });
     expect(ack).toEqual({ status: 'ok', action: 'start', unchanged: true });
     await watcher.waitFor('container_action', (r) => r.action === 'start' && r.ok);
     await actor.waitFor('container_action', (r) => r.action === 'start' && r.ok);
   });
 
   it('refuses state-changing requests from a foreign origin', async () => {
-    const res = await post(`/api/containers/${host}/${a.container_id}/stop`, { Origin: 'https://evil.example' });
+    const res = await post(`/api/containers/${host}/${a.container_id}/stop`, {
+      Origin: 'https://evil.example',
+    });
     expect(res).toMatchObject({ status: 403, body: { code: 'forbidden' } });
   });
 
@@ -155,14 +199,22 @@ describe('gateway REST, commands, health and metrics (two replicas, real Redis)'
 
   it('serves the web app from WEB_DIST with a fallback to index.html', async () => {
     web = mkdtempSync(join(tmpdir(), 'flotilla-web-'));
-    writeFileSync(join(web, 'index.html'), '<!doctype html><title>Flotilla</title><flo-root ngCspNonce="__CSP_NONCE__"></flo-root>');
+    writeFileSync(
+      join(web, 'index.html'),
+      '<!doctype html><title>Flotilla</title><flo-root ngCspNonce="__CSP_NONCE__"></flo-root>',
+    );
     writeFileSync(join(web, 'main.js'), 'console.log(1)');
-    const served = await startGateway({ ...h.config, webDist: web }, { processMetrics: false, socketAdapter: 'local' });
+    const served = await startGateway(
+      { ...h.config, webDist: web },
+      { processMetrics: false, socketAdapter: 'local' },
+    );
     try {
       const page = await fetch(`${served.url}/fleet/host-a`, { headers: { Accept: 'text/html' } });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<title>Flotilla</title>');
-      const nonce = /ngCspNonce="([^"]+)"/.exec(await (await fetch(`${served.url}/`, { headers: { Accept: 'text/html' } })).text())?.[1];
+      const nonce = /ngCspNonce="([^"]+)"/.exec(
+        await (await fetch(`${served.url}/`, { headers: { Accept: 'text/html' } })).text(),
+      )?.[1];
       expect(nonce).toMatch(/^[A-Za-z0-9+/=]{24}$/);
       const csp = page.headers.get('content-security-policy') ?? '';
       expect(csp).toContain("default-src 'self'");
@@ -187,7 +239,10 @@ describe('gateway REST, commands, health and metrics (two replicas, real Redis)'
     } finally {
       await h.redis.start();
     }
-    await waitFor(async () => (await get('/readyz')).status === 200, { timeoutMs: 10_000, message: 'ready again' });
+    await waitFor(async () => (await get('/readyz')).status === 200, {
+      timeoutMs: 10_000,
+      message: 'ready again',
+    });
     // The adapter's pub/sub connections are back too: an action record crosses replicas again
     // (once the host is announced again: the restarted Redis kept nothing).
     await announceHost(h.bus, host, [a, b]);
@@ -195,7 +250,11 @@ describe('gateway REST, commands, health and metrics (two replicas, real Redis)'
     const actor = await h.connect(1);
     await waitFor(
       async () => {
-        await actor.request('container_action', { container_id: a.container_id, host_id: host, action: 'stop' });
+        await actor.request('container_action', {
+          container_id: a.container_id,
+          host_id: host,
+          action: 'stop',
+        });
         return watcher.all('container_action').some((r) => r.action === 'stop');
       },
       { timeoutMs: 15_000, message: 'action records across replicas after the restart' },

@@ -1,7 +1,13 @@
 import { waitFor } from '@flotilla/testing';
 import type { Socket as NetSocket } from 'node:net';
 import { DEFAULT_TUNING } from '../src/core/gateway-tuning';
-import { announceHost, lineText, makeContainer, uniqueHostId, writeLines } from './support/fleet-fixtures';
+import {
+  announceHost,
+  lineText,
+  makeContainer,
+  uniqueHostId,
+  writeLines,
+} from './support/fleet-fixtures';
 import { startHarness, TEST_TUNING, type Harness } from './support/gateway-harness';
 import { startReplicaChild, type ReplicaChild } from './support/replica-child';
 import { TestClient } from './support/test-client';
@@ -19,7 +25,8 @@ const MAX_ENTRY_BYTES = 256 * 1024;
  * most max(maxUpdateBytes, one entry) of text, plus its JSON framing.
  */
 const QUEUE_BOUND =
-  DEFAULT_TUNING.socketBufferCapBytes + Math.max(DEFAULT_TUNING.maxUpdateBytes, MAX_ENTRY_BYTES) * 1.1;
+  DEFAULT_TUNING.socketBufferCapBytes +
+  Math.max(DEFAULT_TUNING.maxUpdateBytes, MAX_ENTRY_BYTES) * 1.1;
 /** The replica's RSS may grow by this much at most while ~50 MiB of log flow past a client that reads nothing. */
 const RSS_BOUND = 64 * MiB;
 /** What stays allocated after a full GC (heap + external) may grow by this much at most. */
@@ -27,7 +34,9 @@ const RETAINED_BOUND = 16 * MiB;
 
 /** The TCP socket under a socket.io-client connection (engine.io websocket transport → ws). */
 function tcpSocketOf(client: TestClient): NetSocket {
-  const engine = client.socket.io.engine as unknown as { transport: { ws: { _socket: NetSocket } } };
+  const engine = client.socket.io.engine as unknown as {
+    transport: { ws: { _socket: NetSocket } };
+  };
   return engine.transport.ws._socket;
 }
 
@@ -57,7 +66,9 @@ describe('gateway slow clients (I5)', () => {
     const client = await TestClient.connect(replica.url);
     h.clients.push(client);
     await client.request('start_log_stream', { container_id: id, tail: 0 });
-    await waitFor(async () => (await replica.inspect()).logChannels.some((c) => c.key.endsWith(id)));
+    await waitFor(async () =>
+      (await replica.inspect()).logChannels.some((c) => c.key.endsWith(id)),
+    );
 
     const tcp = tcpSocketOf(client);
     tcp.pause();
@@ -76,7 +87,10 @@ describe('gateway slow clients (I5)', () => {
     };
     let next = 1;
     while (next <= TOTAL_LINES) {
-      next = await writeLines(h.bus, host, id, next, PER_BATCH * 10, { perBatch: PER_BATCH, width: LINE_PADDING });
+      next = await writeLines(h.bus, host, id, next, PER_BATCH * 10, {
+        perBatch: PER_BATCH,
+        width: LINE_PADDING,
+      });
       await sample();
     }
     await waitFor(
@@ -103,7 +117,11 @@ describe('gateway slow clients (I5)', () => {
     // proves everything before it has arrived.
     await client.waitFor('log_update', (u) => u.container_id === id && u.gap !== undefined, 30_000);
     await writeLines(h.bus, host, id, TOTAL_LINES + 1, 1, { width: LINE_PADDING });
-    await client.waitFor('log_update', (u) => u.entries.some((e) => e.id === `${TOTAL_LINES + 1}-0`), 30_000);
+    await client.waitFor(
+      'log_update',
+      (u) => u.entries.some((e) => e.id === `${TOTAL_LINES + 1}-0`),
+      30_000,
+    );
 
     // Every line is either received, in order, or counted by the dropped marker right where it is missing.
     const updates = client.logUpdates(id);
@@ -127,7 +145,9 @@ describe('gateway slow clients (I5)', () => {
       }
     }
     expect(expected).toBe(TOTAL_LINES + 2);
-    console.log(`slow client: received ${received} lines, ${markers.length} dropped marker(s) for the other ${TOTAL_LINES - received}`);
+    console.log(
+      `slow client: received ${received} lines, ${markers.length} dropped marker(s) for the other ${TOTAL_LINES - received}`,
+    );
 
     // The client repairs from the first marker: restart after resume_after and drop what it held after it.
     const resumeAfter = markers[0].gap!.resume_after!;
@@ -139,10 +159,15 @@ describe('gateway slow clients (I5)', () => {
         .slice(repairedFrom)
         .filter((r) => r.event === 'log_update')
         .flatMap((r) => (r.payload as { log: string }).log.split('\n').slice(0, -1));
-    await waitFor(() => repaired().length >= TOTAL_LINES + 1 - kept, { timeoutMs: 60_000, message: 'the repair' });
+    await waitFor(() => repaired().length >= TOTAL_LINES + 1 - kept, {
+      timeoutMs: 60_000,
+      message: 'the repair',
+    });
     const lines = repaired();
     expect(lines).toHaveLength(TOTAL_LINES + 1 - kept);
     expect(lines[0]).toBe(`${lineText(kept + 1)} ${'x'.repeat(LINE_PADDING)}`);
-    expect(lines[lines.length - 1]).toBe(`${lineText(TOTAL_LINES + 1)} ${'x'.repeat(LINE_PADDING)}`);
+    expect(lines[lines.length - 1]).toBe(
+      `${lineText(TOTAL_LINES + 1)} ${'x'.repeat(LINE_PADDING)}`,
+    );
   });
 });

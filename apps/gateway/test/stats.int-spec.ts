@@ -1,11 +1,17 @@
 import Redis from 'ioredis';
 import { RedisKeys } from '@flotilla/contracts';
 import { waitFor } from '@flotilla/testing';
-import { announceHost, changed, makeContainer, publishChange, statsSample, uniqueHostId } from './support/fleet-fixtures';
+import {
+  announceHost,
+  changed,
+  makeContainer,
+  publishChange,
+  statsSample,
+  uniqueHostId,
+} from './support/fleet-fixtures';
 import { startHarness, type Harness } from './support/gateway-harness';
 
 jest.setTimeout(30_000);
-
 
 describe('gateway stats streams (two replicas, real Redis)', () => {
   let h: Harness;
@@ -30,9 +36,14 @@ describe('gateway stats streams (two replicas, real Redis)', () => {
     const a = await h.connect(0);
     const b = await h.connect(1);
     expect(await a.request('subscribe_stats', { container_id: id })).toEqual({ status: 'ok' });
-    expect(await b.request('subscribe_stats', { container_id: id, host_id: host })).toEqual({ status: 'ok' });
+    expect(await b.request('subscribe_stats', { container_id: id, host_id: host })).toEqual({
+      status: 'ok',
+    });
     for (const client of [a, b]) await client.waitFor('stats_update', (s) => s.cpu_percent === 1);
-    await waitFor(async () => (await redis.zrangebyscore(RedisKeys.statsLeases(host), Date.now(), '+inf')).length === 2);
+    await waitFor(
+      async () =>
+        (await redis.zrangebyscore(RedisKeys.statsLeases(host), Date.now(), '+inf')).length === 2,
+    );
 
     await h.bus.stats.append(statsSample(host, id, 2));
     await h.bus.stats.append(statsSample(host, id, 3));
@@ -41,15 +52,22 @@ describe('gateway stats streams (two replicas, real Redis)', () => {
       expect(client.all('stats_update').map((s) => s.cpu_percent)).toEqual([1, 2, 3]);
     }
 
-    expect(await a.request('unsubscribe_stats', { container_id: id.slice(0, 12) })).toEqual({ status: 'ok' });
-    await waitFor(async () => (await redis.zrangebyscore(RedisKeys.statsLeases(host), Date.now(), '+inf')).length === 1);
+    expect(await a.request('unsubscribe_stats', { container_id: id.slice(0, 12) })).toEqual({
+      status: 'ok',
+    });
+    await waitFor(
+      async () =>
+        (await redis.zrangebyscore(RedisKeys.statsLeases(host), Date.now(), '+inf')).length === 1,
+    );
     await h.bus.stats.append(statsSample(host, id, 4));
     await b.waitFor('stats_update', (s) => s.cpu_percent === 4);
     expect(a.all('stats_update').map((s) => s.cpu_percent)).toEqual([1, 2, 3]);
 
     await waitFor(() => h.gateways[1].inspect().followedKeys.includes(RedisKeys.events(host)));
     await publishChange(h.bus, changed(container, { state: 'removed' }));
-    expect(await b.waitFor('stats_stream_stopped', (s) => s.container_id === id)).toMatchObject({ host_id: host });
+    expect(await b.waitFor('stats_stream_stopped', (s) => s.container_id === id)).toMatchObject({
+      host_id: host,
+    });
     await waitFor(async () => (await redis.zcard(RedisKeys.statsLeases(host))) === 0);
   });
 });

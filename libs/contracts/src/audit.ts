@@ -1,5 +1,13 @@
 /** What the audit trail records. */
-export const AUDIT_KINDS = ['login', 'login_failed', 'logout', 'start', 'stop', 'restart', 'remove'] as const;
+export const AUDIT_KINDS = [
+  'login',
+  'login_failed',
+  'logout',
+  'start',
+  'stop',
+  'restart',
+  'remove',
+] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 /**

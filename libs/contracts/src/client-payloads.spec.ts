@@ -47,9 +47,12 @@ describe('start_log_stream payload', () => {
     }
   });
 
-  it.each([null, undefined, 'a string', 7, [FULL_ID]])('rejects a non-object payload (%p)', (payload) => {
-    expect(parsePayload(startLogStreamSchema, payload).ok).toBe(false);
-  });
+  it.each([null, undefined, 'a string', 7, [FULL_ID]])(
+    'rejects a non-object payload (%p)',
+    (payload) => {
+      expect(parsePayload(startLogStreamSchema, payload).ok).toBe(false);
+    },
+  );
 });
 
 describe('other client payloads', () => {
@@ -59,7 +62,9 @@ describe('other client payloads', () => {
   });
 
   it('subscribe takes lists of hosts and containers, bounded', () => {
-    expect(parsePayload(subscribeSchema, { hosts: ['a', 'b'], containers: [SHORT_ID] }).ok).toBe(true);
+    expect(parsePayload(subscribeSchema, { hosts: ['a', 'b'], containers: [SHORT_ID] }).ok).toBe(
+      true,
+    );
     expect(parsePayload(subscribeSchema, {}).ok).toBe(true);
     const tooMany = Array.from({ length: LIMITS.maxSubscriptionItems + 1 }, (_, i) => `h${i}`);
     expect(parsePayload(subscribeSchema, { hosts: tooMany }).ok).toBe(false);
@@ -68,11 +73,21 @@ describe('other client payloads', () => {
 
   it('container_action names a host and one of the typed actions only', () => {
     expect(
-      parsePayload(containerActionSchema, { container_id: FULL_ID, host_id: 'h', action: 'restart' }).ok,
+      parsePayload(containerActionSchema, {
+        container_id: FULL_ID,
+        host_id: 'h',
+        action: 'restart',
+      }).ok,
     ).toBe(true);
-    const exec = parsePayload(containerActionSchema, { container_id: FULL_ID, host_id: 'h', action: 'exec' });
+    const exec = parsePayload(containerActionSchema, {
+      container_id: FULL_ID,
+      host_id: 'h',
+      action: 'exec',
+    });
     expect(exec.ok).toBe(false);
-    expect(parsePayload(containerActionSchema, { container_id: FULL_ID, action: 'stop' }).ok).toBe(false);
+    expect(parsePayload(containerActionSchema, { container_id: FULL_ID, action: 'stop' }).ok).toBe(
+      false,
+    );
   });
 
   it('heartbeat takes a finite number', () => {
@@ -82,7 +97,13 @@ describe('other client payloads', () => {
   });
 
   it('parseJson turns malformed JSON into a validation error', () => {
-    expect(parseJson(heartbeatSchema, '{"sent_at":')).toEqual({ ok: false, error: 'not valid JSON' });
-    expect(parseJson(heartbeatSchema, '{"sent_at":5}')).toEqual({ ok: true, value: { sent_at: 5 } });
+    expect(parseJson(heartbeatSchema, '{"sent_at":')).toEqual({
+      ok: false,
+      error: 'not valid JSON',
+    });
+    expect(parseJson(heartbeatSchema, '{"sent_at":5}')).toEqual({
+      ok: true,
+      value: { sent_at: 5 },
+    });
   });
 });

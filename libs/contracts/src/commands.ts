@@ -5,7 +5,13 @@ import { containerIdSchema, hostIdSchema } from './ids';
 export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'remove'] as const;
 export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
 
-export const COMMAND_ERROR_CODES = ['not_found', 'docker_error', 'disabled', 'expired', 'timeout'] as const;
+export const COMMAND_ERROR_CODES = [
+  'not_found',
+  'docker_error',
+  'disabled',
+  'expired',
+  'timeout',
+] as const;
 export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
 
 /** Gateway → agent, on the host's command stream. */

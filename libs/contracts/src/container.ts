@@ -47,6 +47,9 @@ export const containerSchema = z.object({
 export type Container = z.infer<typeof containerSchema>;
 
 /** Is `next` newer than `current`? Clients and gateways keep only newer states. */
-export function isNewer(next: Pick<Container, 'revision'>, current?: Pick<Container, 'revision'>): boolean {
+export function isNewer(
+  next: Pick<Container, 'revision'>,
+  current?: Pick<Container, 'revision'>,
+): boolean {
   return current === undefined || next.revision > current.revision;
 }

@@ -39,12 +39,10 @@ export interface ErrorAck {
   code: ErrorCode;
 }
 export type StartLogStreamAck =
-  | { status: 'stream_started'; container_id: string; host_id: string }
-  | ErrorAck;
+  { status: 'stream_started'; container_id: string; host_id: string } | ErrorAck;
 export type OkAck = { status: 'ok' } | ErrorAck;
 export type ContainerActionAck =
-  | { status: 'ok'; action: ContainerAction; unchanged: boolean }
-  | ErrorAck;
+  { status: 'ok'; action: ContainerAction; unchanged: boolean } | ErrorAck;
 export type HeartbeatAck = { status: 'ok'; sent_at: number; server_time: number } | ErrorAck;
 
 /** Server → client events: the original six plus the fleet's. */
@@ -65,12 +63,18 @@ export interface ServerToClientEvents {
 
 /** Client → server events; each may carry an ack callback. */
 export interface ClientToServerEvents {
-  start_log_stream: (payload: StartLogStreamPayload, ack?: (res: StartLogStreamAck) => void) => void;
+  start_log_stream: (
+    payload: StartLogStreamPayload,
+    ack?: (res: StartLogStreamAck) => void,
+  ) => void;
   stop_log_stream: (payload: StopLogStreamPayload, ack?: (res: OkAck) => void) => void;
   subscribe_stats: (payload: StatsSubscriptionPayload, ack?: (res: OkAck) => void) => void;
   unsubscribe_stats: (payload: StatsSubscriptionPayload, ack?: (res: OkAck) => void) => void;
   subscribe: (payload: SubscribePayload, ack?: (res: OkAck) => void) => void;
-  container_action: (payload: ContainerActionRequest, ack?: (res: ContainerActionAck) => void) => void;
+  container_action: (
+    payload: ContainerActionRequest,
+    ack?: (res: ContainerActionAck) => void,
+  ) => void;
   heartbeat: (payload: HeartbeatPayload, ack?: (res: HeartbeatAck) => void) => void;
 }
 

@@ -21,14 +21,24 @@ describe('FlotillaLogger', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0].endsWith('\n')).toBe(true);
     const parsed = parse(lines[0]);
-    expect(parsed).toMatchObject({ level: 'log', app: 'gateway', context: 'Gateway', msg: 'listening' });
+    expect(parsed).toMatchObject({
+      level: 'log',
+      app: 'gateway',
+      context: 'Gateway',
+      msg: 'listening',
+    });
     expect(Number.isNaN(Date.parse(parsed.time))).toBe(false);
   });
 
   it('keeps an error stack', () => {
     const { logger, lines } = capture({ format: 'json' });
     logger.error('boom', 'Error: boom\n    at x', 'Ctx');
-    expect(JSON.parse(lines[0])).toMatchObject({ level: 'error', context: 'Ctx', msg: 'boom', stack: 'Error: boom\n    at x' });
+    expect(JSON.parse(lines[0])).toMatchObject({
+      level: 'error',
+      context: 'Ctx',
+      msg: 'boom',
+      stack: 'Error: boom\n    at x',
+    });
   });
 
   it('filters by level', () => {

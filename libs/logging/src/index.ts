@@ -69,8 +69,10 @@ export class FlotillaLogger implements LoggerService {
     if (!this.enabled(level)) return;
     // Nest's convention: the last string argument is the context; for errors, a stack before it.
     const args = [...rest];
-    const context = args.length && typeof args[args.length - 1] === 'string' ? (args.pop() as string) : undefined;
-    let stack = level === 'error' && typeof args[0] === 'string' ? (args.shift() as string) : undefined;
+    const context =
+      args.length && typeof args[args.length - 1] === 'string' ? (args.pop() as string) : undefined;
+    let stack =
+      level === 'error' && typeof args[0] === 'string' ? (args.shift() as string) : undefined;
     let msg: string;
     if (message instanceof Error) {
       msg = message.message;
@@ -89,7 +91,9 @@ export class FlotillaLogger implements LoggerService {
       this.write(`${JSON.stringify(line)}\n`);
     } else {
       const where = context ? ` [${context}]` : '';
-      this.write(`${time} ${level.toUpperCase().padEnd(7)}${where} ${msg}\n${stack ? `${stack}\n` : ''}`);
+      this.write(
+        `${time} ${level.toUpperCase().padEnd(7)}${where} ${msg}\n${stack ? `${stack}\n` : ''}`,
+      );
     }
   }
 }

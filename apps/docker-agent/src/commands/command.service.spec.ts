@@ -1,7 +1,11 @@
 import { createMemoryBus, type Bus } from '@flotilla/bus';
 import { FLEET_EVENT_FIELD, type CommandRequest } from '@flotilla/contracts';
 import { AgentMetrics } from '../agent-metrics';
-import { DockerCallError, type ActionOutcome, type LifecycleAction } from '../docker/container-client';
+import {
+  DockerCallError,
+  type ActionOutcome,
+  type LifecycleAction,
+} from '../docker/container-client';
 import { silentLogger } from '../shared/agent-logger';
 import { CommandService } from './command.service';
 
@@ -37,14 +41,26 @@ describe('CommandService', () => {
     ...patch,
   });
   const service = (docker: FakeDocker, allowRemove = false, now?: () => number) =>
-    new CommandService(bus, docker, new AgentMetrics(), { hostId: HOST, allowRemove, now }, silentLogger);
+    new CommandService(
+      bus,
+      docker,
+      new AgentMetrics(),
+      { hostId: HOST, allowRemove, now },
+      silentLogger,
+    );
   const replyTo = (id: string) => bus.commands.awaitReply(HOST, id, 1_000);
 
   it('runs an action and replies ok', async () => {
     const docker = new FakeDocker({ stop: { unchanged: false } });
     await service(docker).handle(request({ action: 'stop' }));
     expect(docker.calls).toEqual([`stop ${CID}`]);
-    expect(await replyTo('req-00000001')).toMatchObject({ ok: true, unchanged: false, code: null, error: null, action: 'stop' });
+    expect(await replyTo('req-00000001')).toMatchObject({
+      ok: true,
+      unchanged: false,
+      code: null,
+      error: null,
+      action: 'stop',
+    });
   });
 
   it('answers "already so" (304) as success with unchanged', async () => {
@@ -53,11 +69,20 @@ describe('CommandService', () => {
   });
 
   it('maps 404 to not_found and other failures to docker_error', async () => {
-    const s = service(new FakeDocker({ start: new DockerCallError('No such container', 404), restart: new DockerCallError('boom', 500) }));
+    const s = service(
+      new FakeDocker({
+        start: new DockerCallError('No such container', 404),
+        restart: new DockerCallError('boom', 500),
+      }),
+    );
     await s.handle(request({ request_id: 'req-notfound' }));
     await s.handle(request({ request_id: 'req-failing1', action: 'restart' }));
     expect(await replyTo('req-notfound')).toMatchObject({ ok: false, code: 'not_found' });
-    expect(await replyTo('req-failing1')).toMatchObject({ ok: false, code: 'docker_error', error: 'boom' });
+    expect(await replyTo('req-failing1')).toMatchObject({
+      ok: false,
+      code: 'docker_error',
+      error: 'boom',
+    });
   });
 
   it('refuses remove unless allowed, and expired commands, without calling Docker', async () => {
@@ -81,11 +106,24 @@ describe('CommandService', () => {
     const s = service(docker);
     s.receive([
       { id: '1-0', value: { [FLEET_EVENT_FIELD]: 'not json' } },
-      { id: '2-0', value: { [FLEET_EVENT_FIELD]: JSON.stringify({ ...request(), action: 'format' }) } },
+      {
+        id: '2-0',
+        value: { [FLEET_EVENT_FIELD]: JSON.stringify({ ...request(), action: 'format' }) },
+      },
       { id: '3-0', value: { other: 'field' } },
       { id: '4-0', value: { [FLEET_EVENT_FIELD]: JSON.stringify(request({ host_id: 'host-b' })) } },
-      { id: '5-0', value: { [FLEET_EVENT_FIELD]: JSON.stringify(request({ request_id: 'req-first001' })) } },
-      { id: '6-0', value: { [FLEET_EVENT_FIELD]: JSON.stringify(request({ request_id: 'req-second01', action: 'stop' })) } },
+      {
+        id: '5-0',
+        value: { [FLEET_EVENT_FIELD]: JSON.stringify(request({ request_id: 'req-first001' })) },
+      },
+      {
+        id: '6-0',
+        value: {
+          [FLEET_EVENT_FIELD]: JSON.stringify(
+            request({ request_id: 'req-second01', action: 'stop' }),
+          ),
+        },
+      },
     ]);
     expect(await replyTo('req-second01')).toMatchObject({ ok: true });
     expect(docker.calls).toEqual([`start ${CID}`, `stop ${CID}`]);

@@ -47,7 +47,11 @@ export class CommandService {
   async start(): Promise<void> {
     const { hostId } = this.options;
     let position: string | undefined;
-    for (let delay = 250; position === undefined && !this.stopped; delay = Math.min(delay * 2, 5_000)) {
+    for (
+      let delay = 250;
+      position === undefined && !this.stopped;
+      delay = Math.min(delay * 2, 5_000)
+    ) {
       try {
         position = await this.bus.commands.newestCommand(hostId);
       } catch (error: unknown) {
@@ -76,7 +80,9 @@ export class CommandService {
         continue;
       }
       if (parsed.value.host_id !== this.options.hostId) {
-        this.logger.warn(`command ${parsed.value.request_id} ignored: it is for host ${parsed.value.host_id}`);
+        this.logger.warn(
+          `command ${parsed.value.request_id} ignored: it is for host ${parsed.value.host_id}`,
+        );
         continue;
       }
       const request = parsed.value;
@@ -90,9 +96,17 @@ export class CommandService {
     const now = this.options.now ?? Date.now;
     let reply: CommandReply;
     if (request.expires_at <= now()) {
-      reply = this.reply(request, { ok: false, code: 'expired', error: 'the command expired before the agent got it' });
+      reply = this.reply(request, {
+        ok: false,
+        code: 'expired',
+        error: 'the command expired before the agent got it',
+      });
     } else if (request.action === 'remove' && !this.options.allowRemove) {
-      reply = this.reply(request, { ok: false, code: 'disabled', error: 'removing containers is disabled on this host' });
+      reply = this.reply(request, {
+        ok: false,
+        code: 'disabled',
+        error: 'removing containers is disabled on this host',
+      });
     } else {
       reply = await this.execute(request);
     }

@@ -19,7 +19,11 @@ describe('loadAgentConfig', () => {
     expect(config).toEqual({
       redisUrl: 'redis://r:6379',
       standalone: false,
-      docker: { kind: 'unix', socketPath: '/var/run/docker.sock', display: 'unix:///var/run/docker.sock' },
+      docker: {
+        kind: 'unix',
+        socketPath: '/var/run/docker.sock',
+        display: 'unix:///var/run/docker.sock',
+      },
       hostId: hostname(),
       hostLabels: {},
       allowRemove: false,
@@ -50,19 +54,29 @@ describe('loadAgentConfig', () => {
   });
 
   it('needs no Redis in standalone mode', () => {
-    expect(loadAgentConfig({ FLOTILLA_STANDALONE: '1', HOST_ID: 'solo' })).toMatchObject({ redisUrl: null, standalone: true });
+    expect(loadAgentConfig({ FLOTILLA_STANDALONE: '1', HOST_ID: 'solo' })).toMatchObject({
+      redisUrl: null,
+      standalone: true,
+    });
   });
 
   it('names the first problem in one line', () => {
     expect(problem({ HOST_ID: 'a' })).toBe('REDIS_URL is required (or set FLOTILLA_STANDALONE=1)');
-    expect(problem({ ...base, REDIS_URL: 'http://x' })).toMatch(/^REDIS_URL must start with redis:\/\//);
+    expect(problem({ ...base, REDIS_URL: 'http://x' })).toMatch(
+      /^REDIS_URL must start with redis:\/\//,
+    );
     expect(problem({ ...base, HOST_ID: 'bad:host' })).toMatch(/^HOST_ID may hold only/);
     expect(problem({ ...base, HOST_ID: 'x'.repeat(64) })).toMatch(/^HOST_ID/);
-    expect(problem({ ...base, DOCKER_HOST: 'ssh://me@host' })).toMatch(/^DOCKER_HOST must look like/);
+    expect(problem({ ...base, DOCKER_HOST: 'ssh://me@host' })).toMatch(
+      /^DOCKER_HOST must look like/,
+    );
     expect(problem({ ...base, DOCKER_HOST: 'tcp://host' })).toMatch(/^DOCKER_HOST/);
     expect(problem({ ...base, HOST_LABELS: 'novalue' })).toMatch(/^HOST_LABELS must look like k=v/);
-    expect(problem({ ...base, AGENT_ALLOW_REMOVE: 'maybe' })).toMatch(/^AGENT_ALLOW_REMOVE must be true or false/);
+    expect(problem({ ...base, AGENT_ALLOW_REMOVE: 'maybe' })).toMatch(
+      /^AGENT_ALLOW_REMOVE must be true or false/,
+    );
     expect(problem({ ...base, LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL must be one of/);
-    for (const message of [problem({}), problem({ ...base, LOG_LEVEL: 'x' })]) expect(message).not.toContain('\n');
+    for (const message of [problem({}), problem({ ...base, LOG_LEVEL: 'x' })])
+      expect(message).not.toContain('\n');
   });
 });

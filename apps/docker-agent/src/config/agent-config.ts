@@ -63,16 +63,25 @@ const dockerHost = z
   .optional()
   .transform((value, ctx): DockerAddress => {
     const raw = (value ?? '').trim();
-    if (raw === '') return { kind: 'unix', socketPath: DEFAULT_DOCKER_SOCKET, display: `unix://${DEFAULT_DOCKER_SOCKET}` };
+    if (raw === '')
+      return {
+        kind: 'unix',
+        socketPath: DEFAULT_DOCKER_SOCKET,
+        display: `unix://${DEFAULT_DOCKER_SOCKET}`,
+      };
     if (raw.startsWith('unix://')) {
       const socketPath = raw.slice('unix://'.length);
       if (socketPath.startsWith('/')) return { kind: 'unix', socketPath, display: raw };
     } else if (raw.startsWith('tcp://')) {
       const match = /^tcp:\/\/([^:/\s]+|\[[0-9a-fA-F:]+\]):(\d{1,5})\/?$/.exec(raw);
       const port = match ? Number(match[2]) : NaN;
-      if (match && port > 0 && port < 65536) return { kind: 'tcp', host: match[1].replace(/^\[|\]$/g, ''), port, display: raw };
+      if (match && port > 0 && port < 65536)
+        return { kind: 'tcp', host: match[1].replace(/^\[|\]$/g, ''), port, display: raw };
     }
-    ctx.addIssue({ code: 'custom', message: `DOCKER_HOST must look like unix:///var/run/docker.sock or tcp://host:2375, got "${raw}"` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `DOCKER_HOST must look like unix:///var/run/docker.sock or tcp://host:2375, got "${raw}"`,
+    });
     return z.NEVER;
   });
 
@@ -86,7 +95,10 @@ const hostLabels = z
       const eq = pair.indexOf('=');
       const key = eq > 0 ? pair.slice(0, eq).trim() : '';
       if (key === '' || key.length > 256 || pair.length - eq - 1 > 1024) {
-        ctx.addIssue({ code: 'custom', message: `HOST_LABELS must look like k=v,k2=v2, got "${pair}"` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `HOST_LABELS must look like k=v,k2=v2, got "${pair}"`,
+        });
         return z.NEVER;
       }
       labels[key] = pair.slice(eq + 1).trim();
@@ -100,7 +112,10 @@ const envSchema = z
       .string()
       .optional()
       .transform((v) => (v && v.trim() !== '' ? v.trim() : null))
-      .refine((v) => v === null || /^rediss?:\/\/./.test(v), 'REDIS_URL must start with redis:// or rediss://'),
+      .refine(
+        (v) => v === null || /^rediss?:\/\/./.test(v),
+        'REDIS_URL must start with redis:// or rediss://',
+      ),
     FLOTILLA_STANDALONE: booleanFlag('FLOTILLA_STANDALONE'),
     DOCKER_HOST: dockerHost,
     HOST_ID: z
@@ -108,7 +123,8 @@ const envSchema = z
       .optional()
       .transform((v) => (v && v.trim() !== '' ? v.trim() : hostname()))
       .refine((v) => HOST_ID.test(v), {
-        message: 'HOST_ID may hold only letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)',
+        message:
+          'HOST_ID may hold only letters, digits, ".", "_" and "-" (at most 63, starting with a letter or digit)',
       }),
     HOST_LABELS: hostLabels,
     AGENT_ALLOW_REMOVE: booleanFlag('AGENT_ALLOW_REMOVE'),
@@ -120,7 +136,11 @@ const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.REDIS_URL === null && !env.FLOTILLA_STANDALONE) {
-      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'REDIS_URL is required (or set FLOTILLA_STANDALONE=1)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_URL'],
+        message: 'REDIS_URL is required (or set FLOTILLA_STANDALONE=1)',
+      });
     }
   });
 
@@ -134,7 +154,9 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
     const issue = result.error.issues[0];
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
     const message = issue?.message ?? 'invalid configuration';
-    throw new ConfigError(message.startsWith(String(issue?.path[0] ?? '\0')) ? message : `${where}${message}`);
+    throw new ConfigError(
+      message.startsWith(String(issue?.path[0] ?? '\0')) ? message : `${where}${message}`,
+    );
   }
   const e = result.data;
   return {

@@ -61,7 +61,9 @@ export class ContainerClient {
     const version = this.docker.version.bind(this.docker) as unknown as (opts: {
       abortSignal: AbortSignal;
     }) => Promise<Docker.DockerVersion>;
-    const v = await this.call('version', undefined, () => version({ abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS) }));
+    const v = await this.call('version', undefined, () =>
+      version({ abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS) }),
+    );
     return v.Version;
   }
 
@@ -103,7 +105,9 @@ export class ContainerClient {
       ...(request.tail !== undefined ? { tail: request.tail } : {}),
     };
     const stream = await this.call('logs', containerId, () =>
-      this.docker.getContainer(containerId).logs(options as unknown as Docker.ContainerLogsOptions & { follow: true }),
+      this.docker
+        .getContainer(containerId)
+        .logs(options as unknown as Docker.ContainerLogsOptions & { follow: true }),
     );
     return stream as unknown as Readable;
   }
@@ -141,7 +145,11 @@ export class ContainerClient {
     }
   }
 
-  private async call<T>(what: string, containerId: string | undefined, run: () => Promise<T>): Promise<T> {
+  private async call<T>(
+    what: string,
+    containerId: string | undefined,
+    run: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await run();
     } catch (error: unknown) {

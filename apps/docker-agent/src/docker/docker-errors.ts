@@ -17,7 +17,9 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const json = (error as { json?: unknown }).json;
     const fromDocker =
-      typeof json === 'object' && json !== null && typeof (json as { message?: unknown }).message === 'string'
+      typeof json === 'object' &&
+      json !== null &&
+      typeof (json as { message?: unknown }).message === 'string'
         ? (json as { message: string }).message
         : undefined;
     text = fromDocker ?? error.message;

@@ -40,17 +40,26 @@ describe('HeartbeatService', () => {
     };
     heartbeat = new HeartbeatService(
       bus,
-      { hostId: 'hb-host', labels: {}, agentVersion: 'test', engineAddress: 'unix:///var/run/docker.sock', intervalMs: 60_000 },
+      {
+        hostId: 'hb-host',
+        labels: {},
+        agentVersion: 'test',
+        engineAddress: 'unix:///var/run/docker.sock',
+        intervalMs: 60_000,
+      },
       new BusHealth(),
       new AgentMetrics(),
       () => undefined,
       quiet,
     );
     heartbeat.start();
-    const host = await waitFor(async () => {
-      const h = await bus.hosts.get('hb-host');
-      return h?.engine.reachable ? h : null;
-    }, { timeoutMs: 3_000, message: 'the reachable engine announced' });
+    const host = await waitFor(
+      async () => {
+        const h = await bus.hosts.get('hb-host');
+        return h?.engine.reachable ? h : null;
+      },
+      { timeoutMs: 3_000, message: 'the reachable engine announced' },
+    );
     expect(host.engine.version).toBe('20.10');
     expect(announced.map((i) => i.engine.reachable)).toEqual([false, true]);
   });

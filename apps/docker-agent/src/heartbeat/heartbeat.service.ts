@@ -62,9 +62,12 @@ export class HeartbeatService {
 
   /** Records the engine's state; a change is announced at once. */
   setEngine(engine: EngineState): void {
-    const changed = engine.reachable !== this.engine.reachable || engine.version !== this.engine.version;
+    const changed =
+      engine.reachable !== this.engine.reachable || engine.version !== this.engine.version;
     if (!engine.reachable && (this.engine.reachable || !this.unreachableReported)) {
-      this.logger.warn(`Docker engine ${this.options.engineAddress} unreachable, retrying: ${engine.error ?? 'unknown error'}`);
+      this.logger.warn(
+        `Docker engine ${this.options.engineAddress} unreachable, retrying: ${engine.error ?? 'unknown error'}`,
+      );
       this.unreachableReported = true;
     }
     if (engine.reachable) this.unreachableReported = false;

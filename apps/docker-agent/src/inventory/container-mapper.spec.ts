@@ -22,7 +22,11 @@ function recorded(): DockerInspect {
       FinishedAt: '0001-01-01T00:00:00Z',
       Health: { Status: 'healthy' },
     },
-    Config: { Image: 'flotilla-test-busybox:latest', Tty: false, Labels: { 'flotilla.test': 'fx' } },
+    Config: {
+      Image: 'flotilla-test-busybox:latest',
+      Tty: false,
+      Labels: { 'flotilla.test': 'fx' },
+    },
     NetworkSettings: { Ports: {} },
   };
 }
@@ -49,15 +53,38 @@ describe('toContainerView', () => {
 
   it('maps an exited container with its exit code and times', () => {
     const i = recorded();
-    i.State = { ...i.State, Status: 'exited', Running: false, ExitCode: 3, FinishedAt: '2026-11-25T19:28:24.5Z', Health: { Status: 'unhealthy' } };
+    i.State = {
+      ...i.State,
+      Status: 'exited',
+      Running: false,
+      ExitCode: 3,
+      FinishedAt: '2026-11-25T19:28:24.5Z',
+      Health: { Status: 'unhealthy' },
+    };
     const view = toContainerView('host-a', i, NOW);
-    expect(view).toMatchObject({ state: 'exited', exit_code: 3, finished_at: '2026-11-25T19:28:24.5Z', status: 'Exited (3) 2 seconds ago' });
+    expect(view).toMatchObject({
+      state: 'exited',
+      exit_code: 3,
+      finished_at: '2026-11-25T19:28:24.5Z',
+      status: 'Exited (3) 2 seconds ago',
+    });
   });
 
   it('maps created, paused, restarting and dead', () => {
     const i = recorded();
-    i.State = { ...i.State, Status: 'created', Running: false, StartedAt: '0001-01-01T00:00:00Z', Health: null };
-    expect(toContainerView('h', i, NOW)).toMatchObject({ state: 'created', started_at: null, status: 'Created', health: 'none' });
+    i.State = {
+      ...i.State,
+      Status: 'created',
+      Running: false,
+      StartedAt: '0001-01-01T00:00:00Z',
+      Health: null,
+    };
+    expect(toContainerView('h', i, NOW)).toMatchObject({
+      state: 'created',
+      started_at: null,
+      status: 'Created',
+      health: 'none',
+    });
     i.State = { ...recorded().State, Status: 'paused', Paused: true };
     expect(toContainerView('h', i, NOW).state).toBe('paused');
     i.State = { ...recorded().State, Status: 'restarting', Restarting: true, ExitCode: 1 };

@@ -43,7 +43,9 @@ function portsOf(inspect: DockerInspect): Port[] {
       });
     }
   }
-  return ports.sort((a, b) => a.private_port - b.private_port || (a.public_port ?? 0) - (b.public_port ?? 0));
+  return ports.sort(
+    (a, b) => a.private_port - b.private_port || (a.public_port ?? 0) - (b.public_port ?? 0),
+  );
 }
 
 function healthOf(s: DockerInspect['State']): HealthState {
@@ -52,7 +54,11 @@ function healthOf(s: DockerInspect['State']): HealthState {
 }
 
 /** Maps Docker's inspect answer to the wire `Container` (without its revision). */
-export function toContainerView(hostId: string, inspect: DockerInspect, now: number = Date.now()): ContainerView {
+export function toContainerView(
+  hostId: string,
+  inspect: DockerInspect,
+  now: number = Date.now(),
+): ContainerView {
   const s = inspect.State;
   const state = stateOf(s);
   const everStarted = !isZeroTime(s.StartedAt);

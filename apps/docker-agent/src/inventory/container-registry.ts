@@ -40,5 +40,9 @@ export class ContainerRegistry {
 
 /** States in which a container's process runs (its log stream follows until it stops). */
 export function isLive(container: Pick<Container, 'state'> | undefined): boolean {
-  return container?.state === 'running' || container?.state === 'paused' || container?.state === 'restarting';
+  return (
+    container?.state === 'running' ||
+    container?.state === 'paused' ||
+    container?.state === 'restarting'
+  );
 }

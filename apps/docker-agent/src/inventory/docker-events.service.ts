@@ -65,7 +65,10 @@ export class DockerEventsService {
     while (!this.stopped) {
       try {
         const version = await this.docker.version();
-        const stream = await this.docker.events({ type: ['container'], event: [...FOLLOWED_ACTIONS] });
+        const stream = await this.docker.events({
+          type: ['container'],
+          event: [...FOLLOWED_ACTIONS],
+        });
         if (this.stopped) {
           stream.destroy();
           break;
@@ -74,8 +77,12 @@ export class DockerEventsService {
         this.metrics.counters.dockerConnects++;
         this.onEngine({ reachable: true, version, error: null });
         this.metrics.report({ type: 'docker-connected' });
-        this.logger.log(`following Docker events of ${this.docker.address.display} (engine ${version})`);
-        this.inventory.requestResync(this.metrics.counters.dockerConnects === 1 ? 'start' : 'Docker reconnect');
+        this.logger.log(
+          `following Docker events of ${this.docker.address.display} (engine ${version})`,
+        );
+        this.inventory.requestResync(
+          this.metrics.counters.dockerConnects === 1 ? 'start' : 'Docker reconnect',
+        );
         const connectedAt = Date.now();
         await this.consume(stream);
         this.stream = null;
@@ -94,7 +101,9 @@ export class DockerEventsService {
   }
 
   private consume(stream: Readable): Promise<void> {
-    const parser = new NdjsonParser<DockerEvent>((reason) => this.logger.warn(`Docker event skipped: ${reason}`));
+    const parser = new NdjsonParser<DockerEvent>((reason) =>
+      this.logger.warn(`Docker event skipped: ${reason}`),
+    );
     return new Promise((resolve) => {
       const done = (): void => {
         stream.removeAllListeners('data');
@@ -114,7 +123,12 @@ export class DockerEventsService {
 
   private handle(event: DockerEvent): void {
     const id = event.Actor?.ID ?? event.id;
-    if ((event.Type ?? 'container') !== 'container' || typeof id !== 'string' || !/^[0-9a-f]{64}$/.test(id)) return;
+    if (
+      (event.Type ?? 'container') !== 'container' ||
+      typeof id !== 'string' ||
+      !/^[0-9a-f]{64}$/.test(id)
+    )
+      return;
     this.metrics.counters.dockerEvents++;
     this.logger.verbose(`Docker event ${event.Action ?? event.status} ${id}`);
     this.inventory.containerEvent(id);

@@ -12,7 +12,11 @@ import { RevisionClock } from './revision-clock';
 const HOST = 'host-a';
 const id = (n: number): string => String(n).repeat(64).slice(0, 64);
 
-function inspectOf(n: number, patch: Partial<DockerInspect['State']> = {}, name = `c${n}`): DockerInspect {
+function inspectOf(
+  n: number,
+  patch: Partial<DockerInspect['State']> = {},
+  name = `c${n}`,
+): DockerInspect {
   return {
     Id: id(n),
     Name: `/${name}`,
@@ -45,7 +49,9 @@ class FakeDocker {
 
   listIds(): Promise<string[]> {
     this.lists++;
-    return this.failing ? Promise.reject(new Error('engine down')) : Promise.resolve([...this.containers.keys()]);
+    return this.failing
+      ? Promise.reject(new Error('engine down'))
+      : Promise.resolve([...this.containers.keys()]);
   }
 
   inspect(containerId: string): Promise<DockerInspect | null> {
@@ -63,14 +69,25 @@ describe('InventoryService', () => {
   let metrics: AgentMetrics;
 
   const events = async (): Promise<Container[]> =>
-    (await bus.events.range(HOST, '0-0', 1000)).flatMap((e) => (e.value.type === 'container' ? [e.value.container] : []));
+    (await bus.events.range(HOST, '0-0', 1000)).flatMap((e) =>
+      e.value.type === 'container' ? [e.value.container] : [],
+    );
 
   beforeEach(() => {
     bus = createMemoryBus();
     docker = new FakeDocker();
     registry = new ContainerRegistry();
     metrics = new AgentMetrics();
-    inventory = new InventoryService(HOST, docker, bus, registry, new RevisionClock(), metrics, new BusHealth(), silentLogger);
+    inventory = new InventoryService(
+      HOST,
+      docker,
+      bus,
+      registry,
+      new RevisionClock(),
+      metrics,
+      new BusHealth(),
+      silentLogger,
+    );
   });
   afterEach(async () => {
     inventory.stop();
@@ -79,7 +96,14 @@ describe('InventoryService', () => {
 
   it('writes the snapshot and an event per container at the first resync', async () => {
     docker.set(inspectOf(1));
-    docker.set(inspectOf(2, { Status: 'exited', Running: false, ExitCode: 1, FinishedAt: '2026-01-01T00:00:02Z' }));
+    docker.set(
+      inspectOf(2, {
+        Status: 'exited',
+        Running: false,
+        ExitCode: 1,
+        FinishedAt: '2026-01-01T00:00:02Z',
+      }),
+    );
     inventory.requestResync('start');
     await inventory.idle();
     const snapshot = await bus.snapshots.list(HOST);
@@ -101,10 +125,23 @@ describe('InventoryService', () => {
     const held = new Map((await bus.snapshots.list(HOST)).map((c) => [c.container_id, c]));
 
     // A new agent (empty registry, fresh clock) after changes made while it was away.
-    docker.set(inspectOf(2, { Status: 'exited', Running: false, FinishedAt: '2026-01-01T00:00:09Z' }));
+    docker.set(
+      inspectOf(2, { Status: 'exited', Running: false, FinishedAt: '2026-01-01T00:00:09Z' }),
+    );
     docker.containers.delete(id(3));
-    docker.set(inspectOf(4, { Status: 'created', Running: false, StartedAt: '0001-01-01T00:00:00Z' }));
-    const next = new InventoryService(HOST, docker, bus, new ContainerRegistry(), new RevisionClock(() => 1), metrics, new BusHealth(), silentLogger);
+    docker.set(
+      inspectOf(4, { Status: 'created', Running: false, StartedAt: '0001-01-01T00:00:00Z' }),
+    );
+    const next = new InventoryService(
+      HOST,
+      docker,
+      bus,
+      new ContainerRegistry(),
+      new RevisionClock(() => 1),
+      metrics,
+      new BusHealth(),
+      silentLogger,
+    );
     const before = (await events()).length;
     next.requestResync('restart');
     await next.idle();
@@ -115,8 +152,13 @@ describe('InventoryService', () => {
       [id(4), 'created'],
     ]);
     // Revisions move forward from what the bus held, even with a clock in the past.
-    expect(published.find((c) => c.container_id === id(2))!.revision).toBeGreaterThan(held.get(id(2))!.revision);
-    expect(published.find((c) => c.container_id === id(3))).toMatchObject({ name: 'c3', state: 'removed' });
+    expect(published.find((c) => c.container_id === id(2))!.revision).toBeGreaterThan(
+      held.get(id(2))!.revision,
+    );
+    expect(published.find((c) => c.container_id === id(3))).toMatchObject({
+      name: 'c3',
+      state: 'removed',
+    });
     const snapshot = new Map((await bus.snapshots.list(HOST)).map((c) => [c.container_id, c]));
     expect(snapshot.get(id(1))!.revision).toBe(held.get(id(1))!.revision);
     expect(snapshot.has(id(3))).toBe(false);
@@ -146,7 +188,12 @@ describe('InventoryService', () => {
     inventory.containerEvent(id(1));
     await inventory.idle();
     const last = (await events()).pop()!;
-    expect(last).toMatchObject({ container_id: id(1), name: 'web', image: 'img', state: 'removed' });
+    expect(last).toMatchObject({
+      container_id: id(1),
+      name: 'web',
+      image: 'img',
+      state: 'removed',
+    });
     expect(last.revision).toBeGreaterThan(running.revision);
     expect((await bus.snapshots.get(HOST, id(1)))?.state).toBe('removed');
     expect(registry.get(id(1))).toBeUndefined();

@@ -125,7 +125,13 @@ export class InventoryService {
         this.clock.observe(view.container_id, prev.revision);
         next.push({ ...view, revision: prev.revision });
       } else {
-        const c = { ...view, revision: this.clock.next(view.container_id, Math.max(prev?.revision ?? 0, known?.revision ?? 0)) };
+        const c = {
+          ...view,
+          revision: this.clock.next(
+            view.container_id,
+            Math.max(prev?.revision ?? 0, known?.revision ?? 0),
+          ),
+        };
         next.push(c);
         changed.push(c);
       }
@@ -133,10 +139,14 @@ export class InventoryService {
     // Gone while the agent (or the bus) was away: viewers learn they were removed.
     const gone = new Map<string, Container>();
     for (const c of [...held, ...this.registry.all()]) {
-      if (!present.has(c.container_id) && c.state !== 'removed' && !gone.has(c.container_id)) gone.set(c.container_id, c);
+      if (!present.has(c.container_id) && c.state !== 'removed' && !gone.has(c.container_id))
+        gone.set(c.container_id, c);
     }
     for (const c of gone.values()) {
-      const known = Math.max(heldById.get(c.container_id)?.revision ?? 0, this.registry.get(c.container_id)?.revision ?? 0);
+      const known = Math.max(
+        heldById.get(c.container_id)?.revision ?? 0,
+        this.registry.get(c.container_id)?.revision ?? 0,
+      );
       changed.push({ ...asRemoved(c), revision: this.clock.next(c.container_id, known) });
     }
     try {
@@ -149,8 +159,15 @@ export class InventoryService {
     for (const c of gone.keys()) this.clock.forget(c);
     this.registry.replaceAll(next, changed);
     this.metrics.counters.resyncs++;
-    this.logger.log(`resynced ${next.length} containers (${changed.length} changed) after ${reason}`);
-    this.metrics.report({ type: 'resynced', reason, containers: next.length, changed: changed.length });
+    this.logger.log(
+      `resynced ${next.length} containers (${changed.length} changed) after ${reason}`,
+    );
+    this.metrics.report({
+      type: 'resynced',
+      reason,
+      containers: next.length,
+      changed: changed.length,
+    });
   }
 
   /** Inspects one container and publishes its state if it changed (removed if Docker lost it). */
@@ -186,7 +203,9 @@ export class InventoryService {
   private async inspectAll(ids: string[]): Promise<ContainerView[]> {
     const views: ContainerView[] = [];
     for (let i = 0; i < ids.length; i += INSPECT_CONCURRENCY) {
-      const batch = await Promise.all(ids.slice(i, i + INSPECT_CONCURRENCY).map((id) => this.docker.inspect(id)));
+      const batch = await Promise.all(
+        ids.slice(i, i + INSPECT_CONCURRENCY).map((id) => this.docker.inspect(id)),
+      );
       for (const inspect of batch) if (inspect) views.push(toContainerView(this.hostId, inspect));
     }
     return views;

@@ -31,7 +31,8 @@ export function statusText(state: DockerInspect['State'], now: number = Date.now
   const since = (iso: string): number => Math.max(0, now - Date.parse(iso));
   if (state.Running) {
     if (state.Paused) return `Up ${humanDuration(since(state.StartedAt))} (Paused)`;
-    if (state.Restarting) return `Restarting (${state.ExitCode}) ${humanDuration(since(state.FinishedAt))} ago`;
+    if (state.Restarting)
+      return `Restarting (${state.ExitCode}) ${humanDuration(since(state.FinishedAt))} ago`;
     const health = state.Health?.Status;
     if (health && health !== 'none') {
       return `Up ${humanDuration(since(state.StartedAt))} (${health === 'starting' ? 'health: starting' : health})`;

@@ -76,7 +76,8 @@ export class LeaseWatcher {
       this.listener('logs', new Set(logs));
       this.listener('stats', new Set(stats));
     } catch (error: unknown) {
-      if (!this.failing) this.logger.warn(`lease poll failed, followers kept as they are: ${describeError(error)}`);
+      if (!this.failing)
+        this.logger.warn(`lease poll failed, followers kept as they are: ${describeError(error)}`);
       this.failing = true;
     }
   }

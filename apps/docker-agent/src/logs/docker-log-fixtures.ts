@@ -24,7 +24,10 @@ export function nextTimestamp(): string {
   return `${new Date(s * 1000).toISOString().slice(0, 19)}.${ns}Z`;
 }
 
-export function dockerMessages(line: FixtureLine, tty: boolean): { source: number; bytes: Buffer }[] {
+export function dockerMessages(
+  line: FixtureLine,
+  tty: boolean,
+): { source: number; bytes: Buffer }[] {
   const body = Buffer.from(line.text + (line.noNewline ? '' : tty ? '\r\n' : '\n'), 'utf8');
   const out: { source: number; bytes: Buffer }[] = [];
   const stamps = line.ts ?? [];
@@ -34,10 +37,14 @@ export function dockerMessages(line: FixtureLine, tty: boolean): { source: numbe
     // The copier cuts at 16 KiB when no newline is in the buffer.
     const rest = body.subarray(i);
     const nl = rest.indexOf(0x0a);
-    const size = nl !== -1 && nl < DOCKER_PARTIAL_BYTES ? nl + 1 : Math.min(DOCKER_PARTIAL_BYTES, rest.length);
+    const size =
+      nl !== -1 && nl < DOCKER_PARTIAL_BYTES ? nl + 1 : Math.min(DOCKER_PARTIAL_BYTES, rest.length);
     const ts = stamps[k] ?? nextTimestamp();
     stamps[k] = ts;
-    out.push({ source: line.stderr ? STDERR : STDOUT, bytes: Buffer.concat([Buffer.from(`${ts} `), rest.subarray(0, size)]) });
+    out.push({
+      source: line.stderr ? STDERR : STDOUT,
+      bytes: Buffer.concat([Buffer.from(`${ts} `), rest.subarray(0, size)]),
+    });
     i += size;
     k++;
   } while (i < body.length);
@@ -69,7 +76,7 @@ export function chunked(data: Buffer, seed: number, maxChunk = 5000): Buffer[] {
     return s / 0x7fffffff;
   };
   const chunks: Buffer[] = [];
-  for (let i = 0; i < data.length; ) {
+  for (let i = 0; i < data.length;) {
     const n = 1 + Math.floor(rand() * (rand() < 0.2 ? 8 : maxChunk));
     chunks.push(data.subarray(i, i + n));
     i += n;

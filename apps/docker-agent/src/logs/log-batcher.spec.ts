@@ -7,7 +7,11 @@ const options = { maxLines: 3, maxBytes: 1_000, lingerMs: 10, highWaterBytes: 10
 describe('LogBatcher', () => {
   it('writes lines after the linger time, in one batch with stderr indexes and the last timestamp', async () => {
     const written: LogBatch[] = [];
-    const batcher = new LogBatcher((b) => Promise.resolve(void written.push(b)), () => undefined, { ...options, maxLines: 100 });
+    const batcher = new LogBatcher(
+      (b) => Promise.resolve(void written.push(b)),
+      () => undefined,
+      { ...options, maxLines: 100 },
+    );
     batcher.add('t1 a', false, 't1');
     batcher.add('t2 b', true, 't2');
     expect(written).toEqual([]);
@@ -36,12 +40,16 @@ describe('LogBatcher', () => {
 
   it('cuts batches at the size cap', async () => {
     const written: string[][] = [];
-    const batcher = new LogBatcher((b) => Promise.resolve(void written.push(b.lines)), () => undefined, {
-      ...options,
-      maxLines: 100,
-      maxBytes: 10,
-      highWaterBytes: 1e9,
-    });
+    const batcher = new LogBatcher(
+      (b) => Promise.resolve(void written.push(b.lines)),
+      () => undefined,
+      {
+        ...options,
+        maxLines: 100,
+        maxBytes: 10,
+        highWaterBytes: 1e9,
+      },
+    );
     batcher.add('12345678', false, 't');
     batcher.add('abc', false, 't');
     batcher.add('d', false, 't');

@@ -66,7 +66,8 @@ export class LogBatcher {
     batch.lastTimestamp = lastTimestamp;
     batch.bytes += line.length + 1;
     this.buffered += line.length + 1;
-    if (batch.lines.length >= this.options.maxLines || batch.bytes >= this.options.maxBytes) this.sealAndWrite();
+    if (batch.lines.length >= this.options.maxLines || batch.bytes >= this.options.maxBytes)
+      this.sealAndWrite();
     if (!this.paused && this.buffered >= this.options.highWaterBytes) {
       this.paused = true;
       this.onPressure(true);

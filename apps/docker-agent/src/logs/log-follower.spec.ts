@@ -13,7 +13,8 @@ import { LogFollower } from './log-follower';
 const HOST = 'host-a';
 const CID = 'c'.repeat(64);
 const ts = (n: number): string => `2026-01-01T00:00:00.${String(n).padStart(9, '0')}Z`;
-const line = (n: number, text = `line ${n}`): Buffer => frame(STDOUT, Buffer.from(`${ts(n)} ${text}\n`));
+const line = (n: number, text = `line ${n}`): Buffer =>
+  frame(STDOUT, Buffer.from(`${ts(n)} ${text}\n`));
 
 /** A fake engine whose log streams the test writes into. */
 class FakeDocker {
@@ -26,7 +27,16 @@ class FakeDocker {
       Id: CID,
       Name: '/c',
       Created: ts(0),
-      State: { Status: this.running ? 'running' : 'exited', Running: this.running, Paused: false, Restarting: false, Dead: false, ExitCode: 0, StartedAt: ts(0), FinishedAt: ts(0) },
+      State: {
+        Status: this.running ? 'running' : 'exited',
+        Running: this.running,
+        Paused: false,
+        Restarting: false,
+        Dead: false,
+        ExitCode: 0,
+        StartedAt: ts(0),
+        FinishedAt: ts(0),
+      },
       Config: { Image: 'img', Tty: false },
     });
   }
@@ -59,7 +69,10 @@ describe('LogFollower', () => {
     await bus.close();
   });
 
-  const start = (b: Bus = bus, batching?: { maxLines: number; maxBytes: number; lingerMs: number; highWaterBytes: number }): LogFollower => {
+  const start = (
+    b: Bus = bus,
+    batching?: { maxLines: number; maxBytes: number; lingerMs: number; highWaterBytes: number },
+  ): LogFollower => {
     follower = new LogFollower(CID, {
       hostId: HOST,
       docker: docker as unknown as ContainerClient,
@@ -85,7 +98,9 @@ describe('LogFollower', () => {
     expect(docker.requests[0]).toEqual({ tail: 100 });
     docker.current.write(Buffer.concat([line(1), line(2)]));
     await waitFor(async () => (await stored()).length === 1);
-    expect(await stored()).toEqual([expect.objectContaining({ id: '2-0', seq: 2, n: 2, lastTimestamp: ts(2) }) as LogEntry]);
+    expect(await stored()).toEqual([
+      expect.objectContaining({ id: '2-0', seq: 2, n: 2, lastTimestamp: ts(2) }) as LogEntry,
+    ]);
     expect(metrics.counters.openLogStreams).toBe(1);
   });
 
@@ -93,7 +108,9 @@ describe('LogFollower', () => {
     await bus.logs.append(HOST, CID, 1, batch(1, 5));
     start();
     await waitFor(() => docker.streams.length === 1);
-    expect(docker.requests[0]).toEqual({ since: `${Date.parse('2026-01-01T00:00:00Z') / 1000}.000000006` });
+    expect(docker.requests[0]).toEqual({
+      since: `${Date.parse('2026-01-01T00:00:00Z') / 1000}.000000006`,
+    });
     docker.current.write(line(6));
     await waitFor(async () => (await stored()).length === 2);
     expect((await stored())[1]).toMatchObject({ id: '6-0', n: 1 });
@@ -146,7 +163,9 @@ describe('LogFollower', () => {
     await waitFor(() => docker.current.isPaused(), { message: 'the Docker stream paused' });
     expect(metrics.counters.logPauses).toBe(1);
     release();
-    await waitFor(async () => (await stored()).reduce((n, e) => n + e.n, 0) === 200, { message: 'every line stored' });
+    await waitFor(async () => (await stored()).reduce((n, e) => n + e.n, 0) === 200, {
+      message: 'every line stored',
+    });
     expect(docker.current.isPaused()).toBe(false);
   });
 
@@ -154,7 +173,11 @@ describe('LogFollower', () => {
     let ended = false;
     follower = new LogFollower(CID, {
       hostId: HOST,
-      docker: { ...docker, inspect: () => Promise.resolve(docker.streams.length > 0 ? null : docker.inspect()), logs: docker.logs.bind(docker) } as unknown as ContainerClient,
+      docker: {
+        ...docker,
+        inspect: () => Promise.resolve(docker.streams.length > 0 ? null : docker.inspect()),
+        logs: docker.logs.bind(docker),
+      } as unknown as ContainerClient,
       bus,
       metrics,
       busHealth: new BusHealth(),

@@ -92,7 +92,11 @@ export class LogFollower {
         if (before === null) return;
         const live = before.State.Running;
         const since = this.resumeTs ? sinceAfter(this.resumeTs) : null;
-        const request: LogRequest = since ? { since } : this.logEmpty ? {} : { tail: LIMITS.defaultTail };
+        const request: LogRequest = since
+          ? { since }
+          : this.logEmpty
+            ? {}
+            : { tail: LIMITS.defaultTail };
         if (this.stopped) return;
         const outcome = await this.follow(request, before.Config.Tty === true);
         if (this.stopped) return;
@@ -117,7 +121,9 @@ export class LogFollower {
       } catch (error: unknown) {
         if (this.stopped) return;
         const delay = this.backoff.next();
-        logger.warn(`log follow of ${this.containerId} failed (retry in ${delay} ms): ${describeError(error)}`);
+        logger.warn(
+          `log follow of ${this.containerId} failed (retry in ${delay} ms): ${describeError(error)}`,
+        );
         await this.sleeper.sleep(delay);
       }
     }
@@ -145,7 +151,11 @@ export class LogFollower {
     };
     const stdout = new LineAssembler(sink(false), { tty });
     const stderr = new LineAssembler(sink(true), { tty });
-    const demux = tty ? null : new FrameDemuxer((source, data, end) => (source === STDERR ? stderr : stdout).push(data, end));
+    const demux = tty
+      ? null
+      : new FrameDemuxer((source, data, end) =>
+          (source === STDERR ? stderr : stdout).push(data, end),
+        );
     this.stream = stream;
     metrics.counters.openLogStreams++;
     metrics.counters.logStreamsOpened++;
@@ -155,7 +165,9 @@ export class LogFollower {
         stream.once('end', () => resolve());
         stream.once('close', () => resolve());
         stream.on('error', (error: Error) => {
-          this.deps.logger.debug(`log stream of ${this.containerId} broke: ${describeError(error)}`);
+          this.deps.logger.debug(
+            `log stream of ${this.containerId} broke: ${describeError(error)}`,
+          );
           resolve();
         });
         if (this.stopped) stream.destroy();
@@ -203,7 +215,10 @@ export class LogFollower {
         const outOfSequence = error instanceof Error && error.name === 'LogSequenceError';
         if (!outOfSequence) {
           busHealth.failed(describeError(error));
-          if (!warned) logger.warn(`log append for ${this.containerId} failed, retrying: ${describeError(error)}`);
+          if (!warned)
+            logger.warn(
+              `log append for ${this.containerId} failed, retrying: ${describeError(error)}`,
+            );
           warned = true;
           await this.sleeper.sleep(backoff.next());
         }
@@ -216,18 +231,28 @@ export class LogFollower {
    * After a failed append: learns the stream's last line number. Returns true when the batch
    * got in after all (only the answer was lost).
    */
-  private async resyncSeq(batch: LogBatch, firstSeq: number, outOfSequence: boolean): Promise<boolean> {
+  private async resyncSeq(
+    batch: LogBatch,
+    firstSeq: number,
+    outOfSequence: boolean,
+  ): Promise<boolean> {
     const { bus, hostId, metrics, logger } = this.deps;
     try {
       const last = await bus.logs.last(hostId, this.containerId);
       if (!last) return false;
-      if (last.seq === firstSeq + batch.lines.length - 1 && last.n === batch.lines.length && last.lastTimestamp === batch.lastTimestamp) {
+      if (
+        last.seq === firstSeq + batch.lines.length - 1 &&
+        last.n === batch.lines.length &&
+        last.lastTimestamp === batch.lastTimestamp
+      ) {
         this.stored(last.seq, batch);
         return true;
       }
       if (last.seq >= firstSeq) {
         metrics.counters.logSeqResyncs++;
-        logger.warn(`log stream of ${this.containerId} is at line ${last.seq}, not ${firstSeq - 1}: numbering resynced`);
+        logger.warn(
+          `log stream of ${this.containerId} is at line ${last.seq}, not ${firstSeq - 1}: numbering resynced`,
+        );
         this.seq = last.seq;
       }
     } catch (error: unknown) {

@@ -9,7 +9,11 @@ interface Out {
 }
 
 /** Runs chunks through the demuxer (no TTY) or straight into one assembler (TTY). */
-function run(chunks: Buffer[], tty: boolean, maxLineBytes?: number): { out: Out[]; flush: () => void } {
+function run(
+  chunks: Buffer[],
+  tty: boolean,
+  maxLineBytes?: number,
+): { out: Out[]; flush: () => void } {
   const out: Out[] = [];
   const make = (stderr: boolean): LineAssembler =>
     new LineAssembler((line, lastTs) => out.push({ line, lastTs, stderr }), { tty, maxLineBytes });
@@ -18,7 +22,9 @@ function run(chunks: Buffer[], tty: boolean, maxLineBytes?: number): { out: Out[
   if (tty) {
     for (const c of chunks) stdout.push(c);
   } else {
-    const demux = new FrameDemuxer((source, data, end) => (source === STDERR ? stderr : stdout).push(data, end));
+    const demux = new FrameDemuxer((source, data, end) =>
+      (source === STDERR ? stderr : stdout).push(data, end),
+    );
     for (const c of chunks) demux.push(c);
   }
   return {
@@ -31,7 +37,11 @@ function run(chunks: Buffer[], tty: boolean, maxLineBytes?: number): { out: Out[
 }
 
 const expected = (lines: FixtureLine[]): Out[] =>
-  lines.map((l) => ({ line: `${l.ts![0]} ${l.text}`, lastTs: l.ts![l.ts!.length - 1], stderr: !!l.stderr }));
+  lines.map((l) => ({
+    line: `${l.ts![0]} ${l.text}`,
+    lastTs: l.ts![l.ts!.length - 1],
+    stderr: !!l.stderr,
+  }));
 
 function randomLines(seed: number, count: number): FixtureLine[] {
   let s = seed;
@@ -61,7 +71,9 @@ describe('FrameDemuxer', () => {
     ]);
     for (const seed of [1, 2, 3]) {
       const seen: { source: number; text: string; end: boolean }[] = [];
-      const demux = new FrameDemuxer((source, data, end) => seen.push({ source, text: data.toString(), end }));
+      const demux = new FrameDemuxer((source, data, end) =>
+        seen.push({ source, text: data.toString(), end }),
+      );
       for (const c of chunked(stream, seed, 900)) demux.push(c);
       const frames: { source: number; text: string }[] = [];
       let current = '';
@@ -90,12 +102,19 @@ describe('LineAssembler', () => {
     expect(out[0].line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z one$/);
   });
 
-  it.each([false, true])('rejoins a 100 KiB line cut into 16 KiB messages, first timestamp kept (tty=%s)', (tty) => {
-    const lines: FixtureLine[] = [{ text: 'before' }, { text: 'é'.repeat(50_000) + 'END' }, { text: 'after' }];
-    const { out } = run(chunked(dockerLogStream(lines, tty), 7), tty);
-    expect(lines[1].ts!.length).toBeGreaterThan(6);
-    expect(out).toEqual(expected(lines));
-  });
+  it.each([false, true])(
+    'rejoins a 100 KiB line cut into 16 KiB messages, first timestamp kept (tty=%s)',
+    (tty) => {
+      const lines: FixtureLine[] = [
+        { text: 'before' },
+        { text: 'é'.repeat(50_000) + 'END' },
+        { text: 'after' },
+      ];
+      const { out } = run(chunked(dockerLogStream(lines, tty), 7), tty);
+      expect(lines[1].ts!.length).toBeGreaterThan(6);
+      expect(out).toEqual(expected(lines));
+    },
+  );
 
   it.each([false, true])('never splits a multi-byte character across chunks (tty=%s)', (tty) => {
     const lines: FixtureLine[] = [{ text: '😀€é'.repeat(300) }, { text: '中文字符' }];
@@ -106,7 +125,11 @@ describe('LineAssembler', () => {
 
   it('turns invalid bytes into U+FFFD', () => {
     const ts = '2026-01-01T00:00:00.000000001Z';
-    const payload = Buffer.concat([Buffer.from(`${ts} a`), Buffer.from([0xff, 0xc3]), Buffer.from('b\n')]);
+    const payload = Buffer.concat([
+      Buffer.from(`${ts} a`),
+      Buffer.from([0xff, 0xc3]),
+      Buffer.from('b\n'),
+    ]);
     const { out } = run([frame(STDOUT, payload)], false);
     expect(out[0].line).toBe(`${ts} a\ufffd\ufffdb`);
   });
@@ -114,12 +137,18 @@ describe('LineAssembler', () => {
   it('strips the TTY carriage return but keeps one in plain output', () => {
     const ts = '2026-01-01T00:00:00.000000001Z';
     expect(run([Buffer.from(`${ts} tty line\r\n`)], true).out[0].line).toBe(`${ts} tty line`);
-    expect(run([frame(STDOUT, Buffer.from(`${ts} raw\r\n`))], false).out[0].line).toBe(`${ts} raw\r`);
+    expect(run([frame(STDOUT, Buffer.from(`${ts} raw\r\n`))], false).out[0].line).toBe(
+      `${ts} raw\r`,
+    );
   });
 
   it('handles a line of exactly 16 KiB and one a byte short (the copier cuts before the newline)', () => {
     for (const tty of [false, true]) {
-      const lines: FixtureLine[] = [{ text: 'q'.repeat(16 * 1024) }, { text: 'r'.repeat(16 * 1024 - 1) }, { text: 's' }];
+      const lines: FixtureLine[] = [
+        { text: 'q'.repeat(16 * 1024) },
+        { text: 'r'.repeat(16 * 1024 - 1) },
+        { text: 's' },
+      ];
       expect(run(chunked(dockerLogStream(lines, tty), 3), tty).out).toEqual(expected(lines));
     }
   });
@@ -154,18 +183,21 @@ describe('LineAssembler', () => {
     expect(out.map((o) => o.line.slice(31)).join('')).toBe('x'.repeat(100_000));
   });
 
-  it.each([1, 2, 3, 4, 5, 6])('delivers random lines intact whatever the chunking (seed %d)', (seed) => {
-    for (const tty of [false, true]) {
-      const lines = randomLines(seed, 300).map((l) => (tty ? { ...l, stderr: false } : l));
-      const { out } = run(chunked(dockerLogStream(lines, tty), seed * 31), tty);
-      const want = expected(lines);
-      if (tty) {
-        expect(out).toEqual(want);
-      } else {
-        // Per output, order is kept; across outputs, a long stdout line completes after interleaved stderr ones.
-        expect(out.filter((o) => !o.stderr)).toEqual(want.filter((o) => !o.stderr));
-        expect(out.filter((o) => o.stderr)).toEqual(want.filter((o) => o.stderr));
+  it.each([1, 2, 3, 4, 5, 6])(
+    'delivers random lines intact whatever the chunking (seed %d)',
+    (seed) => {
+      for (const tty of [false, true]) {
+        const lines = randomLines(seed, 300).map((l) => (tty ? { ...l, stderr: false } : l));
+        const { out } = run(chunked(dockerLogStream(lines, tty), seed * 31), tty);
+        const want = expected(lines);
+        if (tty) {
+          expect(out).toEqual(want);
+        } else {
+          // Per output, order is kept; across outputs, a long stdout line completes after interleaved stderr ones.
+          expect(out.filter((o) => !o.stderr)).toEqual(want.filter((o) => !o.stderr));
+          expect(out.filter((o) => o.stderr)).toEqual(want.filter((o) => o.stderr));
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -69,7 +69,11 @@ export class LineAssembler {
             const ts = data.toString('latin1', pos, sp);
             if (TIMESTAMP.test(ts)) {
               const nl = data.indexOf(NEWLINE, sp + 1);
-              if (nl !== -1 && (!this.options.tty || nl - sp - 1 < DOCKER_PARTIAL_BYTES) && nl - sp - 1 <= this.maxLineBytes) {
+              if (
+                nl !== -1 &&
+                (!this.options.tty || nl - sp - 1 < DOCKER_PARTIAL_BYTES) &&
+                nl - sp - 1 <= this.maxLineBytes
+              ) {
                 const end = this.options.tty && nl > sp + 1 && data[nl - 1] === CR ? nl - 1 : nl;
                 this.lastTs = ts;
                 this.sink(data.toString('utf8', pos, end), ts);
@@ -155,7 +159,8 @@ export class LineAssembler {
     const tty = this.options.tty;
     let end = data.length;
     // With a TTY, a message without a newline ends after 16 KiB: look for a newline only that far.
-    if (tty && this.messageBytes >= 0) end = Math.min(end, pos + DOCKER_PARTIAL_BYTES - this.messageBytes);
+    if (tty && this.messageBytes >= 0)
+      end = Math.min(end, pos + DOCKER_PARTIAL_BYTES - this.messageBytes);
     const nl = data.subarray(pos, end).indexOf(NEWLINE);
     if (nl !== -1) {
       this.addContent(data.subarray(pos, pos + nl));
@@ -185,7 +190,8 @@ export class LineAssembler {
 
   private emit(): void {
     let body = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partBytes);
-    if (this.options.tty && body.length > 0 && body[body.length - 1] === CR) body = body.subarray(0, body.length - 1);
+    if (this.options.tty && body.length > 0 && body[body.length - 1] === CR)
+      body = body.subarray(0, body.length - 1);
     const ts = this.firstTs ?? this.lastTs;
     this.sink(`${ts} ${body.toString('utf8')}`, this.lastTs);
     this.parts = [];

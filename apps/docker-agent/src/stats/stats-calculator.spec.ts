@@ -58,7 +58,9 @@ describe('stats calculator', () => {
 
   it('keeps the whole usage when the cache figure is missing or larger', () => {
     expect(memoryUsage({ memory_stats: { usage: 100, stats: {} } })).toBe(100);
-    expect(memoryUsage({ memory_stats: { usage: 100, stats: { total_inactive_file: 500 } } })).toBe(100);
+    expect(memoryUsage({ memory_stats: { usage: 100, stats: { total_inactive_file: 500 } } })).toBe(
+      100,
+    );
   });
 
   it('survives a stopped container sample full of zeros and nulls', () => {

@@ -4,7 +4,9 @@ import type { StatsSample } from '@flotilla/contracts';
 export interface DockerStats {
   read?: string;
   pids_stats?: { current?: number } | null;
-  blkio_stats?: { io_service_bytes_recursive?: Array<{ op?: string; value?: number }> | null } | null;
+  blkio_stats?: {
+    io_service_bytes_recursive?: Array<{ op?: string; value?: number }> | null;
+  } | null;
   cpu_stats?: DockerCpuStats | null;
   precpu_stats?: DockerCpuStats | null;
   memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> | null } | null;
@@ -68,7 +70,11 @@ export function networkIo(stats: DockerStats): { rx: number; tx: number } {
 }
 
 /** One wire sample from one Docker stats reading. */
-export function toStatsSample(hostId: string, containerId: string, stats: DockerStats): StatsSample {
+export function toStatsSample(
+  hostId: string,
+  containerId: string,
+  stats: DockerStats,
+): StatsSample {
   const { percent, onlineCpus } = cpuPercent(stats);
   const memory = memoryUsage(stats);
   const limit = num(stats.memory_stats?.limit);

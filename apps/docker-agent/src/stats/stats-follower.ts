@@ -65,7 +65,9 @@ export class StatsFollower {
       } catch (error: unknown) {
         if (this.stopped) return;
         const delay = this.backoff.next();
-        this.deps.logger.debug(`stats of ${this.containerId} failed (retry in ${delay} ms): ${describeError(error)}`);
+        this.deps.logger.debug(
+          `stats of ${this.containerId} failed (retry in ${delay} ms): ${describeError(error)}`,
+        );
         await this.sleeper.sleep(delay);
       }
     }
@@ -81,7 +83,9 @@ export class StatsFollower {
     this.stream = stream;
     metrics.counters.openStatsStreams++;
     let samples = 0;
-    const parser = new NdjsonParser<DockerStats>((reason) => logger.debug(`stats sample skipped: ${reason}`));
+    const parser = new NdjsonParser<DockerStats>((reason) =>
+      logger.debug(`stats sample skipped: ${reason}`),
+    );
     try {
       await new Promise<void>((resolve) => {
         stream.on('data', (chunk: Buffer) => {
@@ -112,7 +116,11 @@ export class StatsFollower {
     this.deps.bus.stats
       .append(sample)
       .then(() => this.deps.metrics.counters.statsSamples++)
-      .catch((error: unknown) => this.deps.logger.debug(`stats sample of ${this.containerId} not stored: ${describeError(error)}`))
+      .catch((error: unknown) =>
+        this.deps.logger.debug(
+          `stats sample of ${this.containerId} not stored: ${describeError(error)}`,
+        ),
+      )
       .finally(() => (this.writing = false));
   }
 }

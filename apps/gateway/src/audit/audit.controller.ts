@@ -16,7 +16,10 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<{ events: AuditEvent[] }> {
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: unknown,
+  ): Promise<{ events: AuditEvent[] }> {
     if (!principal.roles.includes('admin')) throw new ForbiddenException('admins only');
     const { limit } = parseRequest(auditQuerySchema, query);
     return { events: await this.audit.list(limit ?? AUDIT_LIMIT.default) };

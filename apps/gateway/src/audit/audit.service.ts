@@ -26,7 +26,10 @@ export class AuditService implements OnModuleDestroy {
     private readonly io: IoServerRef,
   ) {
     if (config.redisUrl) {
-      this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, connectionName: 'flotilla-audit' });
+      this.redis = new Redis(config.redisUrl, {
+        maxRetriesPerRequest: 2,
+        connectionName: 'flotilla-audit',
+      });
       this.redis.on('error', () => undefined);
     }
   }
@@ -39,14 +42,26 @@ export class AuditService implements OnModuleDestroy {
     );
     try {
       if (this.redis) {
-        entry.id = (await this.redis.xadd(RedisKeys.audit, 'MAXLEN', '~', STREAM_CAPS.audit, '*', 'e', JSON.stringify(entry))) ?? undefined;
+        entry.id =
+          (await this.redis.xadd(
+            RedisKeys.audit,
+            'MAXLEN',
+            '~',
+            STREAM_CAPS.audit,
+            '*',
+            'e',
+            JSON.stringify(entry),
+          )) ?? undefined;
       } else {
         entry.id = `${Date.now()}-${this.seq++}`;
         this.memory.push(entry);
-        if (this.memory.length > STREAM_CAPS.audit) this.memory.splice(0, this.memory.length - STREAM_CAPS.audit);
+        if (this.memory.length > STREAM_CAPS.audit)
+          this.memory.splice(0, this.memory.length - STREAM_CAPS.audit);
       }
     } catch (error: unknown) {
-      this.logger.error(`audit record not stored: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `audit record not stored: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     this.io.get()?.to(ADMIN_ROOM).emit('audit_event', entry);
   }

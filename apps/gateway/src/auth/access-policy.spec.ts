@@ -39,7 +39,9 @@ describe('canSee with a container scope', () => {
   });
 
   it('admits containers carrying every scoped label, and takes glob characters literally otherwise', () => {
-    expect(canSee(scoped, { ...web, name: 'cache', labels: { team: 'shop', tier: 'x' } })).toBe(true);
+    expect(canSee(scoped, { ...web, name: 'cache', labels: { team: 'shop', tier: 'x' } })).toBe(
+      true,
+    );
     expect(canSee(scoped, { ...web, name: 'cache', labels: { team: 'ops' } })).toBe(false);
     expect(globToRegExp('a.b').test('axb')).toBe(false);
   });
@@ -58,7 +60,9 @@ describe('canDo', () => {
     const operator = principal(['operator'], ['host:*']);
     const admin = principal(['admin'], ['host:*']);
     expect(canDo(viewer, 'start', onA)).toBe(false);
-    expect(['start', 'stop', 'restart'].every((a) => canDo(operator, a as 'start', onA))).toBe(true);
+    expect(['start', 'stop', 'restart'].every((a) => canDo(operator, a as 'start', onA))).toBe(
+      true,
+    );
     expect(canDo(operator, 'remove', onA)).toBe(false);
     expect(canDo(admin, 'remove', onA)).toBe(true);
   });

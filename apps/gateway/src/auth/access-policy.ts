@@ -11,7 +11,8 @@ export function canSeeHost(principal: Principal, hostId: string): boolean {
 }
 
 /** What `canSee` needs of a container; without name and labels a container scope fails closed. */
-export type ContainerRef = Pick<Container, 'host_id' | 'container_id'> & Partial<Pick<Container, 'name' | 'labels'>>;
+export type ContainerRef = Pick<Container, 'host_id' | 'container_id'> &
+  Partial<Pick<Container, 'name' | 'labels'>>;
 
 export function canSee(principal: Principal, container: ContainerRef): boolean {
   if (!canSeeHost(principal, container.host_id)) return false;
@@ -31,7 +32,10 @@ const globs = new Map<string, RegExp>();
 export function globToRegExp(glob: string): RegExp {
   let re = globs.get(glob);
   if (!re) {
-    const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     re = new RegExp(`^${body}$`);
     if (globs.size < 10_000) globs.set(glob, re);
   }

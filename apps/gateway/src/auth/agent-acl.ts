@@ -8,15 +8,47 @@ import { RedisKeys } from '@flotilla/contracts';
  * subcommands.
  */
 export const AGENT_COMMANDS = [
-  'ping', 'info', 'hello', 'auth', 'quit', 'select',
-  'client|id', 'client|unblock', 'client|setname', 'client|getname',
-  'multi', 'exec', 'discard',
-  'get', 'set', 'mget', 'del', 'exists', 'expire', 'pexpire', 'pttl',
+  'ping',
+  'info',
+  'hello',
+  'auth',
+  'quit',
+  'select',
+  'client|id',
+  'client|unblock',
+  'client|setname',
+  'client|getname',
+  'multi',
+  'exec',
+  'discard',
+  'get',
+  'set',
+  'mget',
+  'del',
+  'exists',
+  'expire',
+  'pexpire',
+  'pttl',
   'sadd',
-  'hset', 'hdel', 'hget', 'hgetall', 'hmset',
-  'zadd', 'zrem', 'zrange', 'zrangebyscore', 'zremrangebyscore',
-  'xadd', 'xrange', 'xrevrange', 'xread', 'xtrim', 'xlen',
-  'publish', 'subscribe', 'unsubscribe',
+  'hset',
+  'hdel',
+  'hget',
+  'hgetall',
+  'hmset',
+  'zadd',
+  'zrem',
+  'zrange',
+  'zrangebyscore',
+  'zremrangebyscore',
+  'xadd',
+  'xrange',
+  'xrevrange',
+  'xread',
+  'xtrim',
+  'xlen',
+  'publish',
+  'subscribe',
+  'unsubscribe',
 ] as const;
 
 const HOST_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -27,8 +59,10 @@ const HOST_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * `flotilla:v1:hosts`, which it cannot read). Everything else is refused with NOPERM.
  */
 export function agentAclArgs(hostId: string, password: string): string[] {
-  if (!HOST_ID.test(hostId)) throw new Error(`"${hostId}" is not a host id (letters, digits, . _ -)`);
-  if (password.length < 16 || /\s/.test(password)) throw new Error('the password must be at least 16 characters without spaces');
+  if (!HOST_ID.test(hostId))
+    throw new Error(`"${hostId}" is not a host id (letters, digits, . _ -)`);
+  if (password.length < 16 || /\s/.test(password))
+    throw new Error('the password must be at least 16 characters without spaces');
   return [
     `agent-${hostId}`,
     'reset',

@@ -16,22 +16,57 @@ function problem(env: Record<string, string>): string {
 
 describe('authentication configuration', () => {
   it('refuses AUTH_MODE=none on a non-loopback address with one clear line', () => {
-    expect(problem({ HOST: '0.0.0.0' })).toMatch(/^AUTH_MODE=none gives every client admin rights, so it is allowed only on a loopback HOST/);
+    expect(problem({ HOST: '0.0.0.0' })).toMatch(
+      /^AUTH_MODE=none gives every client admin rights, so it is allowed only on a loopback HOST/,
+    );
     expect(problem({ HOST: '192.168.1.5', AUTH_MODE: 'none' })).toMatch(/loopback/);
   });
 
   it('users mode needs a users file and a secret of at least 32 characters; TTL defaults to 1 h', () => {
     expect(problem({ AUTH_MODE: 'users', SESSION_SECRET: secret })).toMatch(/USERS_FILE/);
-    expect(problem({ AUTH_MODE: 'users', USERS_FILE: 'u.json', SESSION_SECRET: 'short' })).toMatch(/SESSION_SECRET of at least 32/);
-    const config = loadGatewayConfig({ ...base, HOST: '0.0.0.0', AUTH_MODE: 'users', USERS_FILE: 'u.json', SESSION_SECRET: secret });
-    expect(config).toMatchObject({ authMode: 'users', usersFile: 'u.json', sessionSecret: secret, sessionTtlMs: 3_600_000 });
-    expect(loadGatewayConfig({ ...base, AUTH_MODE: 'users', USERS_FILE: 'u', SESSION_SECRET: secret, SESSION_TTL: '30m' }).sessionTtlMs).toBe(1_800_000);
-    expect(problem({ AUTH_MODE: 'users', USERS_FILE: 'u', SESSION_SECRET: secret, SESSION_TTL: 'forever' })).toMatch(/SESSION_TTL/);
+    expect(problem({ AUTH_MODE: 'users', USERS_FILE: 'u.json', SESSION_SECRET: 'short' })).toMatch(
+      /SESSION_SECRET of at least 32/,
+    );
+    const config = loadGatewayConfig({
+      ...base,
+      HOST: '0.0.0.0',
+      AUTH_MODE: 'users',
+      USERS_FILE: 'u.json',
+      SESSION_SECRET: secret,
+    });
+    expect(config).toMatchObject({
+      authMode: 'users',
+      usersFile: 'u.json',
+      sessionSecret: secret,
+      sessionTtlMs: 3_600_000,
+    });
+    expect(
+      loadGatewayConfig({
+        ...base,
+        AUTH_MODE: 'users',
+        USERS_FILE: 'u',
+        SESSION_SECRET: secret,
+        SESSION_TTL: '30m',
+      }).sessionTtlMs,
+    ).toBe(1_800_000);
+    expect(
+      problem({
+        AUTH_MODE: 'users',
+        USERS_FILE: 'u',
+        SESSION_SECRET: secret,
+        SESSION_TTL: 'forever',
+      }),
+    ).toMatch(/SESSION_TTL/);
   });
 
   it('proxy mode needs TRUSTED_PROXIES, as IP addresses', () => {
     expect(problem({ AUTH_MODE: 'proxy' })).toMatch(/TRUSTED_PROXIES/);
-    expect(problem({ AUTH_MODE: 'proxy', TRUSTED_PROXIES: 'proxy.example.com' })).toMatch(/IP addresses/);
-    expect(loadGatewayConfig({ ...base, AUTH_MODE: 'proxy', TRUSTED_PROXIES: '10.0.0.1, ::1' }).trustedProxies).toEqual(['10.0.0.1', '::1']);
+    expect(problem({ AUTH_MODE: 'proxy', TRUSTED_PROXIES: 'proxy.example.com' })).toMatch(
+      /IP addresses/,
+    );
+    expect(
+      loadGatewayConfig({ ...base, AUTH_MODE: 'proxy', TRUSTED_PROXIES: '10.0.0.1, ::1' })
+        .trustedProxies,
+    ).toEqual(['10.0.0.1', '::1']);
   });
 });

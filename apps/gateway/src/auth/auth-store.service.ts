@@ -22,7 +22,11 @@ export class AuthStore implements OnModuleDestroy {
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
     if (config.redisUrl && config.authMode === 'users') {
-      this.redis = new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, connectionName: 'flotilla-auth' });
+      this.redis = new Redis(config.redisUrl, {
+        lazyConnect: false,
+        maxRetriesPerRequest: 2,
+        connectionName: 'flotilla-auth',
+      });
       this.redis.on('error', () => undefined);
     }
   }
@@ -43,7 +47,11 @@ export class AuthStore implements OnModuleDestroy {
     const key = attemptsKey(ip);
     let count: number;
     if (this.redis) {
-      const [[, n]] = (await this.redis.multi().incr(key).pexpire(key, LOGIN_ATTEMPTS.windowMs, 'NX').exec()) as [[unknown, number]];
+      const [[, n]] = (await this.redis
+        .multi()
+        .incr(key)
+        .pexpire(key, LOGIN_ATTEMPTS.windowMs, 'NX')
+        .exec()) as [[unknown, number]];
       count = n;
     } else {
       const entry = this.live(key) ?? { count: 0, until: Date.now() + LOGIN_ATTEMPTS.windowMs };

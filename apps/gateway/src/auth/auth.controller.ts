@@ -41,7 +41,10 @@ export class AuthController {
   async login(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<unknown> {
     if (!this.tokens) {
       res.status(404);
-      return { error: `login is not used with AUTH_MODE=${this.config.authMode}`, code: 'invalid_payload' };
+      return {
+        error: `login is not used with AUTH_MODE=${this.config.authMode}`,
+        code: 'invalid_payload',
+      };
     }
     const ip = normalizeAddress(req.socket.remoteAddress ?? 'unknown');
     if (!(await this.store.allowLoginAttempt(ip))) {
@@ -50,14 +53,25 @@ export class AuthController {
     }
     const body = await readJsonBody(req, 4_096).catch(() => undefined);
     const { user, password } = (body ?? {}) as { user?: unknown; password?: unknown };
-    if (typeof user !== 'string' || typeof password !== 'string' || user.length > 64 || password.length > 1_024) {
+    if (
+      typeof user !== 'string' ||
+      typeof password !== 'string' ||
+      user.length > 64 ||
+      password.length > 1_024
+    ) {
       res.status(400);
       return { error: 'send {"user": "...", "password": "..."}', code: 'invalid_payload' };
     }
     const record = this.users.get(user);
     const ok = await compare(password, record?.hash ?? DUMMY_HASH);
     if (!record || !ok) {
-      await this.audit.record({ kind: 'login_failed', user: user.slice(0, 64), ok: false, error: 'wrong user or password', ip });
+      await this.audit.record({
+        kind: 'login_failed',
+        user: user.slice(0, 64),
+        ok: false,
+        error: 'wrong user or password',
+        ip,
+      });
       res.status(401);
       return { error: 'wrong user or password', code: 'unauthenticated' };
     }
@@ -71,7 +85,12 @@ export class AuthController {
       path: '/',
       maxAge: ttlMs,
     });
-    return { user: record.user, role: record.role, token, expires_at: new Date(claims.exp).toISOString() };
+    return {
+      user: record.user,
+      role: record.role,
+      token,
+      expires_at: new Date(claims.exp).toISOString(),
+    };
   }
 
   @Post('logout')
@@ -86,7 +105,13 @@ export class AuthController {
       await this.store.revoke(session.id, session.expiresAt - Date.now());
       this.io.get()?.in(sessionRoom(session.id)).disconnectSockets(true);
     }
-    await this.audit.record({ kind: 'logout', user: principal.user, ok: true, error: null, ip: normalizeAddress(req.socket.remoteAddress ?? '') });
+    await this.audit.record({
+      kind: 'logout',
+      user: principal.user,
+      ok: true,
+      error: null,
+      ip: normalizeAddress(req.socket.remoteAddress ?? ''),
+    });
     res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
     return { status: 'ok' };
   }

@@ -53,11 +53,20 @@ export class ProxyIdentity implements IdentityProvider {
     if (!this.trusted.has(normalizeAddress(request.socket.remoteAddress ?? ''))) return null;
     const user = header(request, 'x-forwarded-user');
     if (!user || !/^[^\s,;]{1,128}$/.test(user)) return null;
-    const groups = (header(request, 'x-forwarded-groups') ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+    const groups = (header(request, 'x-forwarded-groups') ?? '')
+      .split(',')
+      .map((g) => g.trim())
+      .filter(Boolean);
     const roles = ROLES.filter((role) => groups.includes(`flotilla-${role}`));
     if (roles.length === 0) return null;
-    const hosts = groups.filter((g) => g.startsWith('flotilla-host:')).map((g) => `host:${g.slice('flotilla-host:'.length)}`);
-    return { user, roles: [roles[roles.length - 1]], scopes: hosts.length > 0 ? hosts : ['host:*'] };
+    const hosts = groups
+      .filter((g) => g.startsWith('flotilla-host:'))
+      .map((g) => `host:${g.slice('flotilla-host:'.length)}`);
+    return {
+      user,
+      roles: [roles[roles.length - 1]],
+      scopes: hosts.length > 0 ? hosts : ['host:*'],
+    };
   }
 }
 

@@ -18,13 +18,21 @@ import { UserDirectory } from './user-directory.service';
 export class PrincipalResolver {
   private readonly provider: IdentityProvider;
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, store: AuthStore, users: UserDirectory) {
+  constructor(
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    store: AuthStore,
+    users: UserDirectory,
+  ) {
     switch (config.authMode) {
       case 'none':
         this.provider = new AnonymousIdentity();
         break;
       case 'users':
-        this.provider = new SessionIdentity(new SessionTokens(config.sessionSecret ?? ''), () => users.all(), store);
+        this.provider = new SessionIdentity(
+          new SessionTokens(config.sessionSecret ?? ''),
+          () => users.all(),
+          store,
+        );
         break;
       case 'proxy':
         this.provider = new ProxyIdentity(config.trustedProxies ?? []);

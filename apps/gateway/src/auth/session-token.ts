@@ -38,7 +38,8 @@ export class SessionTokens {
       return null;
     }
     const c = claims as Partial<SessionClaims>;
-    if (typeof c.sid !== 'string' || typeof c.user !== 'string' || typeof c.exp !== 'number') return null;
+    if (typeof c.sid !== 'string' || typeof c.user !== 'string' || typeof c.exp !== 'number')
+      return null;
     if (c.exp <= now) return null;
     return { sid: c.sid, user: c.user, exp: c.exp };
   }
@@ -56,7 +57,8 @@ export function tokenOf(headers: { authorization?: string; cookie?: string }): s
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim() || null;
   for (const part of (headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return decodeURIComponent(part.slice(eq + 1).trim()) || null;
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE)
+      return decodeURIComponent(part.slice(eq + 1).trim()) || null;
   }
   return null;
 }

@@ -29,7 +29,10 @@ export class SocketAuthenticator {
           const session = principal.session;
           if (session) {
             void socket.join(sessionRoom(session.id));
-            const timer = setTimeout(() => socket.disconnect(true), Math.max(0, session.expiresAt - Date.now()));
+            const timer = setTimeout(
+              () => socket.disconnect(true),
+              Math.max(0, session.expiresAt - Date.now()),
+            );
             timer.unref();
             socket.once('disconnect', () => clearTimeout(timer));
           }

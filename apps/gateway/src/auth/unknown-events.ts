@@ -20,9 +20,13 @@ export function answerUnknownEvents(socket: FleetSocket): void {
   socket.onAny((event: unknown, ...args: unknown[]) => {
     const name = String(event);
     if (Object.prototype.hasOwnProperty.call(KNOWN, name)) return;
-    const error = { error: `unknown event "${name.slice(0, 64)}"`, code: 'invalid_payload' as const };
+    const error = {
+      error: `unknown event "${name.slice(0, 64)}"`,
+      code: 'invalid_payload' as const,
+    };
     socket.emit('error', error);
     const ack = args[args.length - 1];
-    if (typeof ack === 'function') (ack as (response: unknown) => void)({ status: 'error', ...error });
+    if (typeof ack === 'function')
+      (ack as (response: unknown) => void)({ status: 'error', ...error });
   });
 }

@@ -26,22 +26,39 @@ function option(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-export async function runUsersCli(args: string[], env: Record<string, string | undefined>, password?: () => Promise<string>): Promise<string> {
+export async function runUsersCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  password?: () => Promise<string>,
+): Promise<string> {
   const [command, user] = args;
   const file = option(args, '--file') ?? env.USERS_FILE ?? 'users.json';
-  const users: UserRecord[] = existsSync(file) ? usersFileSchema.parse(JSON.parse(readFileSync(file, 'utf8'))) : [];
+  const users: UserRecord[] = existsSync(file)
+    ? usersFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')))
+    : [];
   if (command === 'add' && user) {
     const role = option(args, '--role') as Role | undefined;
     if (!role || !ROLES.includes(role)) throw new Error(USAGE);
     const secret = await (password ?? readStdin)();
-    if (secret.length < 8) throw new Error('the password (read from stdin) must be at least 8 characters');
-    const list = (name: string) => option(args, name)?.split(',').map((h) => h.trim()).filter(Boolean);
+    if (secret.length < 8)
+      throw new Error('the password (read from stdin) must be at least 8 characters');
+    const list = (name: string) =>
+      option(args, name)
+        ?.split(',')
+        .map((h) => h.trim())
+        .filter(Boolean);
     const hosts = list('--hosts');
     const containers = list('--containers');
     const labelPairs = list('--labels')?.map((pair): string[] => pair.split('='));
     if (labelPairs?.some((p) => p.length !== 2 || !p[0])) throw new Error(USAGE);
-    const labels = labelPairs ? Object.fromEntries(labelPairs.map(([k, v]) => [k, v] as [string, string])) : undefined;
-    const scopes = { ...(hosts ? { hosts } : {}), ...(containers ? { containers } : {}), ...(labels ? { labels } : {}) };
+    const labels = labelPairs
+      ? Object.fromEntries(labelPairs.map(([k, v]) => [k, v] as [string, string]))
+      : undefined;
+    const scopes = {
+      ...(hosts ? { hosts } : {}),
+      ...(containers ? { containers } : {}),
+      ...(labels ? { labels } : {}),
+    };
     const record = userRecordSchema.parse({
       user,
       hash: await hash(secret, 12),
@@ -53,7 +70,10 @@ export async function runUsersCli(args: string[], env: Record<string, string | u
     return `${users.some((u) => u.user === user) ? 'updated' : 'added'} ${user} (${role}) in ${file}`;
   }
   if (command === 'remove' && user) {
-    write(file, users.filter((u) => u.user !== user));
+    write(
+      file,
+      users.filter((u) => u.user !== user),
+    );
     return `removed ${user} from ${file}`;
   }
   throw new Error(USAGE);

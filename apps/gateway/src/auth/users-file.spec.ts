@@ -14,14 +14,29 @@ describe('users file', () => {
 
   it('refuses unknown roles, plain-text passwords and duplicates', () => {
     expect(usersFileSchema.safeParse([{ user: 'a', hash, role: 'root' }]).success).toBe(false);
-    expect(usersFileSchema.safeParse([{ user: 'a', hash: 'hunter2', role: 'viewer' }]).success).toBe(false);
-    expect(usersFileSchema.safeParse([{ user: 'a', hash, role: 'viewer' }, { user: 'a', hash, role: 'admin' }]).success).toBe(false);
-    expect(usersFileSchema.safeParse([{ user: 'a', hash, role: 'viewer', scopes: { images: ['x'] } }]).success).toBe(false);
+    expect(
+      usersFileSchema.safeParse([{ user: 'a', hash: 'hunter2', role: 'viewer' }]).success,
+    ).toBe(false);
+    expect(
+      usersFileSchema.safeParse([
+        { user: 'a', hash, role: 'viewer' },
+        { user: 'a', hash, role: 'admin' },
+      ]).success,
+    ).toBe(false);
+    expect(
+      usersFileSchema.safeParse([{ user: 'a', hash, role: 'viewer', scopes: { images: ['x'] } }])
+        .success,
+    ).toBe(false);
   });
 
   it('turns container name globs and labels into a container scope', () => {
     const parsed = usersFileSchema.parse([
-      { user: 'a', hash, role: 'viewer', scopes: { hosts: ['h1'], containers: ['web-*'], labels: { team: 'shop' } } },
+      {
+        user: 'a',
+        hash,
+        role: 'viewer',
+        scopes: { hosts: ['h1'], containers: ['web-*'], labels: { team: 'shop' } },
+      },
     ]);
     expect(principalOf(parsed[0])).toEqual({
       user: 'a',

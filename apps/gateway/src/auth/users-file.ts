@@ -5,7 +5,9 @@ import { ROLES, type Principal } from './principal';
 /** One account of a `USERS_FILE`. */
 export const userRecordSchema = z
   .object({
-    user: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'user names are 1 to 64 of A-Z a-z 0-9 . _ @ -'),
+    user: z
+      .string()
+      .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'user names are 1 to 64 of A-Z a-z 0-9 . _ @ -'),
     hash: z.string().regex(/^\$2[aby]\$\d{2}\$.{53}$/, 'hash must be a bcrypt hash'),
     role: z.enum(ROLES),
     scopes: z
@@ -23,7 +25,8 @@ export type UserRecord = z.infer<typeof userRecordSchema>;
 export const usersFileSchema = z.array(userRecordSchema).superRefine((users, ctx) => {
   const seen = new Set<string>();
   for (const u of users) {
-    if (seen.has(u.user)) ctx.addIssue({ code: 'custom', message: `user "${u.user}" appears twice` });
+    if (seen.has(u.user))
+      ctx.addIssue({ code: 'custom', message: `user "${u.user}" appears twice` });
     seen.add(u.user);
   }
 });
@@ -34,7 +37,9 @@ export function readUsersFile(path: string): UserRecord[] {
   try {
     raw = readFileSync(path, 'utf8');
   } catch (error: unknown) {
-    throw new Error(`cannot read USERS_FILE ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new Error(
+      `cannot read USERS_FILE ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
   let json: unknown;
   try {
@@ -45,7 +50,9 @@ export function readUsersFile(path: string): UserRecord[] {
   const parsed = usersFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`USERS_FILE ${path}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid'}`.trim());
+    throw new Error(
+      `USERS_FILE ${path}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid'}`.trim(),
+    );
   }
   return parsed.data;
 }

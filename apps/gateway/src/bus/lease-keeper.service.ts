@@ -88,7 +88,13 @@ export class LeaseKeeper implements OnModuleDestroy {
       if (this.stopped) return;
       try {
         if (lease.wanted) {
-          await this.bus.leases.acquire(lease.kind, lease.hostId, lease.containerId, this.holder, this.tuning.leaseTtlMs);
+          await this.bus.leases.acquire(
+            lease.kind,
+            lease.hostId,
+            lease.containerId,
+            this.holder,
+            this.tuning.leaseTtlMs,
+          );
         } else {
           await this.bus.leases.release(lease.kind, lease.hostId, lease.containerId, this.holder);
           if (!lease.wanted && this.leases.get(key) === lease) this.leases.delete(key);
@@ -96,7 +102,9 @@ export class LeaseKeeper implements OnModuleDestroy {
         }
       } catch (error: unknown) {
         // The next renewal (or the lease's expiry) repairs it.
-        this.logger.warn(`lease ${key} ${lease.wanted ? 'renewal' : 'release'} failed: ${describe(error)}`);
+        this.logger.warn(
+          `lease ${key} ${lease.wanted ? 'renewal' : 'release'} failed: ${describe(error)}`,
+        );
       }
     });
   }

@@ -54,7 +54,10 @@ export class StreamRouter implements OnModuleDestroy {
     try {
       handler(entries);
     } catch (error: unknown) {
-      this.logger.error(`handling entries of ${key} failed`, error instanceof Error ? error.stack : String(error));
+      this.logger.error(
+        `handling entries of ${key} failed`,
+        error instanceof Error ? error.stack : String(error),
+      );
     }
   }
 }

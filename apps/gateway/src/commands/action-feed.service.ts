@@ -27,7 +27,9 @@ export class ActionFeed {
     try {
       this.io.get()?.serverSideEmit('container_action', record);
     } catch (error: unknown) {
-      this.logger.warn(`sharing an action record failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `sharing an action record failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     this.receive(record);
   }
@@ -35,12 +37,16 @@ export class ActionFeed {
   /** A record from this or another replica: to the local sockets that may see it. */
   receive(record: ContainerActionPayload): void {
     // Container scopes match names and labels, which the record does not carry: look them up.
-    const scoped = [...this.registry.all()].some((s) => s.ready && s.principal.containers !== undefined);
+    const scoped = [...this.registry.all()].some(
+      (s) => s.ready && s.principal.containers !== undefined,
+    );
     if (!scoped) return this.deliver(record, record);
     this.bus.snapshots.get(record.host_id, record.container_id).then(
       (container) => this.deliver(record, container ?? record),
       (error: unknown) => {
-        this.logger.warn(`reading container ${record.container_id} for an action record failed: ${String(error)}`);
+        this.logger.warn(
+          `reading container ${record.container_id} for an action record failed: ${String(error)}`,
+        );
         this.deliver(record, record);
       },
     );

@@ -43,12 +43,27 @@ export class CommandService {
     const container = await this.resolver.resolve(principal, request.container_id, request.host_id);
     if (!canDo(principal, request.action, container)) {
       const { host_id, container_id } = container;
-      await this.audit.record({ kind: request.action, user: principal.user, ok: false, error: 'forbidden', host_id, container_id });
-      throw new GatewayError('forbidden', `you may not ${request.action} containers`, container.container_id);
+      await this.audit.record({
+        kind: request.action,
+        user: principal.user,
+        ok: false,
+        error: 'forbidden',
+        host_id,
+        container_id,
+      });
+      throw new GatewayError(
+        'forbidden',
+        `you may not ${request.action} containers`,
+        container.container_id,
+      );
     }
     const host = await this.bus.hosts.get(container.host_id);
     if (!host?.online) {
-      throw new GatewayError('host_offline', `host ${container.host_id} is offline`, container.container_id);
+      throw new GatewayError(
+        'host_offline',
+        `host ${container.host_id} is offline`,
+        container.container_id,
+      );
     }
     const command: CommandRequest = {
       v: 1,
@@ -66,7 +81,12 @@ export class CommandService {
       this.tuning.commandTimeoutMs,
       position,
     );
-    const error = reply === null ? 'the agent did not answer in time' : reply.ok ? null : (reply.error ?? 'the agent could not do it');
+    const error =
+      reply === null
+        ? 'the agent did not answer in time'
+        : reply.ok
+          ? null
+          : (reply.error ?? 'the agent could not do it');
     const record: ContainerActionPayload = {
       host_id: command.host_id,
       container_id: command.container_id,
@@ -78,7 +98,14 @@ export class CommandService {
     };
     this.feed.publish(record);
     const { host_id, container_id } = record;
-    await this.audit.record({ kind: record.action, user: record.user, ok: record.ok, error, host_id, container_id });
+    await this.audit.record({
+      kind: record.action,
+      user: record.user,
+      ok: record.ok,
+      error,
+      host_id,
+      container_id,
+    });
     if (error !== null) {
       const code = reply?.code === 'not_found' ? 'unknown_container' : 'command_failed';
       throw new GatewayError(code, `${request.action} failed: ${error}`, command.container_id);

@@ -50,7 +50,10 @@ describe('loadGatewayConfig', () => {
     [{ ...base, LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [{ ...base, AUTH_MODE: 'magic' }, /AUTH_MODE must be one of/],
     [{ ...base, CORS_ORIGINS: 'dash.example.com' }, /CORS_ORIGINS entries must be origins/],
-    [{ ...base, CORS_ORIGINS: 'https://a.example.com/path' }, /CORS_ORIGINS entries must be origins/],
+    [
+      { ...base, CORS_ORIGINS: 'https://a.example.com/path' },
+      /CORS_ORIGINS entries must be origins/,
+    ],
     [{ ...base, HOST: '0.0.0.0' }, /AUTH_MODE=none .* loopback/],
   ])('rejects %j with one clear line', (env, message) => {
     let error: unknown;
@@ -82,8 +85,18 @@ describe('originAllowed', () => {
 
   it('refuses other origins unless listed or any', () => {
     expect(originAllowed('https://evil.example', 'gw:8080', { kind: 'same-origin' })).toBe(false);
-    expect(originAllowed('https://ok.example', 'gw:8080', { kind: 'list', origins: ['https://ok.example'] })).toBe(true);
-    expect(originAllowed('https://evil.example', 'gw:8080', { kind: 'list', origins: ['https://ok.example'] })).toBe(false);
+    expect(
+      originAllowed('https://ok.example', 'gw:8080', {
+        kind: 'list',
+        origins: ['https://ok.example'],
+      }),
+    ).toBe(true);
+    expect(
+      originAllowed('https://evil.example', 'gw:8080', {
+        kind: 'list',
+        origins: ['https://ok.example'],
+      }),
+    ).toBe(false);
     expect(originAllowed('https://evil.example', 'gw:8080', { kind: 'any' })).toBe(true);
     expect(originAllowed('not a url', 'gw:8080', { kind: 'same-origin' })).toBe(false);
   });

@@ -9,9 +9,7 @@ export type AuthMode = (typeof AUTH_MODES)[number];
 
 /** Which browser origins may open sockets and call the REST API. */
 export type CorsPolicy =
-  | { kind: 'same-origin' }
-  | { kind: 'any' }
-  | { kind: 'list'; origins: string[] };
+  { kind: 'same-origin' } | { kind: 'any' } | { kind: 'list'; origins: string[] };
 
 /** The gateway's whole configuration, read once at start; nothing else reads `process.env`. */
 export interface GatewayConfig {
@@ -80,14 +78,21 @@ const corsOrigins = z
     if (raw === '') return { kind: 'same-origin' };
     if (raw === '*') return { kind: 'any' };
     const origins: string[] = [];
-    for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const item of raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       let url: URL | undefined;
       try {
         url = new URL(item);
       } catch {
         url = undefined;
       }
-      if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== item.replace(/\/$/, '')) {
+      if (
+        !url ||
+        !['http:', 'https:'].includes(url.protocol) ||
+        url.origin !== item.replace(/\/$/, '')
+      ) {
         ctx.addIssue({
           code: 'custom',
           message: `CORS_ORIGINS entries must be origins like https://dash.example.com, got "${item}"`,
@@ -109,7 +114,10 @@ const envSchema = z
         if (raw === '') return 8080;
         const port = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
         if (!(port >= 0 && port <= 65535)) {
-          ctx.addIssue({ code: 'custom', message: `PORT must be a number from 0 to 65535, got "${raw}"` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `PORT must be a number from 0 to 65535, got "${raw}"`,
+          });
           return z.NEVER;
         }
         return port;
@@ -121,7 +129,10 @@ const envSchema = z
         const raw = (value ?? '').trim();
         if (raw === '') return '127.0.0.1';
         if (!/^[A-Za-z0-9.:_-]{1,253}$/.test(raw)) {
-          ctx.addIssue({ code: 'custom', message: `HOST must be an address or host name, got "${raw}"` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `HOST must be an address or host name, got "${raw}"`,
+          });
           return z.NEVER;
         }
         return raw;
@@ -130,7 +141,10 @@ const envSchema = z
       .string()
       .optional()
       .transform((v) => (v && v.trim() !== '' ? v.trim() : null))
-      .refine((v) => v === null || /^rediss?:\/\/[^\s]+$/.test(v), 'REDIS_URL must start with redis:// or rediss://'),
+      .refine(
+        (v) => v === null || /^rediss?:\/\/[^\s]+$/.test(v),
+        'REDIS_URL must start with redis:// or rediss://',
+      ),
     CORS_ORIGINS: corsOrigins,
     AUTH_MODE: z
       .string()
@@ -138,10 +152,16 @@ const envSchema = z
       .transform((value, ctx): AuthMode => {
         const raw = (value ?? '').trim() || 'none';
         if ((AUTH_MODES as readonly string[]).includes(raw)) return raw as AuthMode;
-        ctx.addIssue({ code: 'custom', message: `AUTH_MODE must be one of ${AUTH_MODES.join(', ')}, got "${raw}"` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `AUTH_MODE must be one of ${AUTH_MODES.join(', ')}, got "${raw}"`,
+        });
         return z.NEVER;
       }),
-    USERS_FILE: z.string().optional().transform((v) => (v ?? '').trim() || undefined),
+    USERS_FILE: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? '').trim() || undefined),
     SESSION_SECRET: z.string().optional(),
     SESSION_TTL: z
       .string()
@@ -149,9 +169,15 @@ const envSchema = z
       .transform((value, ctx) => {
         const raw = (value ?? '').trim() || '1h';
         const match = /^(\d{1,7})(s|m|h)?$/.exec(raw);
-        const ms = match ? Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as 's' | 'm' | 'h' ?? 's'] : NaN;
+        const ms = match
+          ? Number(match[1]) *
+            { s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] as 's' | 'm' | 'h') ?? 's']
+          : NaN;
         if (!(ms >= 1_000 && ms <= 7 * 24 * 3_600_000)) {
-          ctx.addIssue({ code: 'custom', message: `SESSION_TTL must be a duration from 1s to 168h such as 3600, 30m or 8h, got "${raw}"` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `SESSION_TTL must be a duration from 1s to 168h such as 3600, 30m or 8h, got "${raw}"`,
+          });
           return z.NEVER;
         }
         return ms;
@@ -160,10 +186,16 @@ const envSchema = z
       .string()
       .optional()
       .transform((value, ctx) => {
-        const items = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const items = (value ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const bad = items.find((item) => isIP(item) === 0);
         if (bad !== undefined) {
-          ctx.addIssue({ code: 'custom', message: `TRUSTED_PROXIES must list IP addresses, got "${bad}"` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `TRUSTED_PROXIES must list IP addresses, got "${bad}"`,
+          });
           return z.NEVER;
         }
         return items;
@@ -174,7 +206,10 @@ const envSchema = z
       .transform((value, ctx): LogLevel => {
         const raw = (value ?? '').trim() || 'log';
         if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as LogLevel;
-        ctx.addIssue({ code: 'custom', message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(' | ')}, got "${raw}"` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(' | ')}, got "${raw}"`,
+        });
         return z.NEVER;
       }),
     WEB_DIST: z
@@ -191,13 +226,26 @@ const envSchema = z
       });
     }
     if (env.AUTH_MODE === 'users') {
-      if (!env.USERS_FILE) ctx.addIssue({ code: 'custom', message: 'AUTH_MODE=users needs USERS_FILE (create it with npm run users -- add <user> --role admin)' });
+      if (!env.USERS_FILE)
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'AUTH_MODE=users needs USERS_FILE (create it with npm run users -- add <user> --role admin)',
+        });
       else if ((env.SESSION_SECRET ?? '').length < 32) {
-        ctx.addIssue({ code: 'custom', message: 'AUTH_MODE=users needs SESSION_SECRET of at least 32 characters (e.g. openssl rand -hex 32)' });
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'AUTH_MODE=users needs SESSION_SECRET of at least 32 characters (e.g. openssl rand -hex 32)',
+        });
       }
     }
     if (env.AUTH_MODE === 'proxy' && env.TRUSTED_PROXIES.length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'AUTH_MODE=proxy needs TRUSTED_PROXIES: the addresses of the proxies that authenticate users' });
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'AUTH_MODE=proxy needs TRUSTED_PROXIES: the addresses of the proxies that authenticate users',
+      });
     }
   });
 

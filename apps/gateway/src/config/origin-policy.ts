@@ -5,7 +5,11 @@ import type { CorsPolicy } from './gateway.config';
  * WebSockets, so the socket handshake checks this itself (against cross-site socket hijacking).
  * No Origin header means a non-browser client, which CORS does not concern.
  */
-export function originAllowed(origin: string | undefined, hostHeader: string | undefined, policy: CorsPolicy): boolean {
+export function originAllowed(
+  origin: string | undefined,
+  hostHeader: string | undefined,
+  policy: CorsPolicy,
+): boolean {
   if (origin === undefined || origin === '') return true;
   if (policy.kind === 'any') return true;
   if (sameOrigin(origin, hostHeader)) return true;

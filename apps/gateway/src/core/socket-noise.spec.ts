@@ -4,7 +4,11 @@ describe('isRoutineSocketError', () => {
   it('treats teardown noise as routine', () => {
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
     const pipe = Object.assign(new Error('write'), { code: 'EPIPE' });
-    expect([reset, pipe, new Error('socket hang up'), 'transport close', 'ping timeout'].every(isRoutineSocketError)).toBe(true);
+    expect(
+      [reset, pipe, new Error('socket hang up'), 'transport close', 'ping timeout'].every(
+        isRoutineSocketError,
+      ),
+    ).toBe(true);
   });
 
   it('keeps real failures as errors', () => {

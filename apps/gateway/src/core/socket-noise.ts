@@ -2,7 +2,13 @@
  * Routine connection-teardown noise (a peer that went away mid-write, a closed tab): worth a
  * debug line, never an error. The same filter the original design applied to its socket logs.
  */
-const ROUTINE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ERR_STREAM_DESTROYED']);
+const ROUTINE_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ERR_STREAM_DESTROYED',
+]);
 const ROUTINE_MESSAGES = [
   'socket hang up',
   'transport close',
@@ -30,5 +36,8 @@ export function isRoutineSocketError(error: unknown): boolean {
 
 function matchesMessage(message: string): boolean {
   const lower = message.toLowerCase();
-  return ROUTINE_MESSAGES.some((m) => lower.includes(m)) || [...ROUTINE_CODES].some((c) => message.includes(c));
+  return (
+    ROUTINE_MESSAGES.some((m) => lower.includes(m)) ||
+    [...ROUTINE_CODES].some((c) => message.includes(c))
+  );
 }

@@ -4,7 +4,12 @@ describe('TokenBucket', () => {
   it('allows a burst of `capacity`, then refills at the rate', () => {
     let now = 1_000;
     const bucket = new TokenBucket(3, 2, () => now);
-    expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false]);
+    expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
     now += 499;
     expect(bucket.take()).toBe(false);
     now += 1;

@@ -15,7 +15,10 @@ export class TokenBucket {
   /** Takes one token; false when none is left. */
   take(): boolean {
     const now = this.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond);
+    this.tokens = Math.min(
+      this.capacity,
+      this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond,
+    );
     this.updatedAt = now;
     if (this.tokens < 1) return false;
     this.tokens -= 1;

@@ -7,7 +7,8 @@ import { GatewayError } from '../core/gateway-error';
  */
 export function pickContainer(ref: string, candidates: readonly Container[]): Container {
   const exact = candidates.filter((c) => c.container_id === ref);
-  const matches = exact.length > 0 ? exact : candidates.filter((c) => c.container_id.startsWith(ref));
+  const matches =
+    exact.length > 0 ? exact : candidates.filter((c) => c.container_id.startsWith(ref));
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) throw new GatewayError('unknown_container', `no container ${ref}`, ref);
   const hosts = [...new Set(matches.map((c) => c.host_id))].sort();

@@ -17,7 +17,10 @@ export class ContainerResolver {
   constructor(@Inject(BUS) private readonly bus: Bus) {}
 
   async resolve(principal: Principal, ref: string, hostId?: string): Promise<Container> {
-    const candidates = hostId === undefined ? await this.everywhere(principal) : await this.onHost(principal, hostId, ref);
+    const candidates =
+      hostId === undefined
+        ? await this.everywhere(principal)
+        : await this.onHost(principal, hostId, ref);
     return pickContainer(
       ref,
       candidates.filter((c) => canSee(principal, c)),

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import {
   PROTOCOL_VERSION,
   RedisKeys,
@@ -26,7 +32,10 @@ interface KnownHost {
 }
 
 /** Called with one removed container, or with every container a host still has (a resync). */
-export type ContainerRemovedListener = (hostId: string, removed: string | ReadonlySet<string>) => void;
+export type ContainerRemovedListener = (
+  hostId: string,
+  removed: string | ReadonlySet<string>,
+) => void;
 
 /** Events read per range request while a socket catches up. */
 const CATCH_UP_PAGE = 500;
@@ -84,7 +93,9 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
       server_id: this.replicaId,
       user: session.principal.user,
     });
-    const hosts = (await this.bus.hosts.list()).filter((h) => canSeeHost(session.principal, h.host_id));
+    const hosts = (await this.bus.hosts.list()).filter((h) =>
+      canSeeHost(session.principal, h.host_id),
+    );
     const snapshots = await Promise.all(hosts.map((h) => this.bus.events.snapshotAt(h.host_id)));
     if (session.closed) return;
     const containers: Container[] = [];
@@ -145,14 +156,19 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
       const known = this.hosts.get(hostId);
       if (this.closed || !known) return;
       known.delivered = position;
-      this.router.follow(RedisKeys.events(hostId), position, (entries) => this.onEvents(hostId, entries));
+      this.router.follow(RedisKeys.events(hostId), position, (entries) =>
+        this.onEvents(hostId, entries),
+      );
       // Streams opened before the replica followed this host may name containers removed since.
-      const present = new Set(containers.filter((c) => c.state !== 'removed').map((c) => c.container_id));
+      const present = new Set(
+        containers.filter((c) => c.state !== 'removed').map((c) => c.container_id),
+      );
       for (const listener of this.removedListeners) listener(hostId, present);
       for (const session of this.registry.all()) {
         if (!session.ready) continue;
         if (session.cursors.has(hostId)) void this.catchUp(session, hostId);
-        else if (canSeeHost(session.principal, hostId)) this.present(session, known.status, containers, position);
+        else if (canSeeHost(session.principal, hostId))
+          this.present(session, known.status, containers, position);
       }
     } catch (error: unknown) {
       // Forget it, so the next poll tries again.
@@ -162,10 +178,16 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /** Tells a socket about a host it has not seen: its status and containers, then live. */
-  private present(session: ClientSession, status: HostStatus, containers: Container[], position: string): void {
+  private present(
+    session: ClientSession,
+    status: HostStatus,
+    containers: Container[],
+    position: string,
+  ): void {
     session.cursors.start(status.host_id, position);
     session.rememberSnapshot(containers, SNAPSHOT_OVERLAP_MS);
-    if (session.filter.passesHost(status.host_id)) this.outbox.send(session, 'host_state_change', status);
+    if (session.filter.passesHost(status.host_id))
+      this.outbox.send(session, 'host_state_change', status);
     for (const c of containers) this.sendContainer(session, c);
     void this.catchUp(session, status.host_id);
   }
@@ -177,9 +199,12 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
     session.introducing.add(hostId);
     try {
       const { containers, position } = await this.bus.events.snapshotAt(hostId);
-      if (!session.closed && !session.cursors.has(hostId)) this.present(session, known.status, containers, position);
+      if (!session.closed && !session.cursors.has(hostId))
+        this.present(session, known.status, containers, position);
     } catch (error: unknown) {
-      this.logger.warn(`reading host ${hostId} for socket ${session.id} failed: ${describe(error)}`);
+      this.logger.warn(
+        `reading host ${hostId} for socket ${session.id} failed: ${describe(error)}`,
+      );
     } finally {
       session.introducing.delete(hostId);
     }
@@ -207,11 +232,14 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
           return;
         }
         for (const entry of page) {
-          if (session.cursors.acceptCatchUp(hostId, entry.id)) this.deliver(session, hostId, entry.value);
+          if (session.cursors.acceptCatchUp(hostId, entry.id))
+            this.deliver(session, hostId, entry.value);
         }
       }
     } catch (error: unknown) {
-      this.logger.warn(`catching up socket ${session.id} on host ${hostId} failed: ${describe(error)}`);
+      this.logger.warn(
+        `catching up socket ${session.id} on host ${hostId} failed: ${describe(error)}`,
+      );
       if (!session.closed) session.socket.disconnect(true);
     } finally {
       session.catchingUp.delete(hostId);
@@ -231,7 +259,8 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
       }
       this.applyToReplica(known, parsed.value);
       for (const session of this.registry.all()) {
-        if (session.cursors.acceptLive(hostId, entry.id)) this.deliver(session, hostId, parsed.value);
+        if (session.cursors.acceptLive(hostId, entry.id))
+          this.deliver(session, hostId, parsed.value);
       }
     }
   }
@@ -242,7 +271,8 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
       known.status = this.hostStatusOf(known, event);
       known.eventChangedAt = Date.now();
     } else if (event.container.state === 'removed') {
-      for (const listener of this.removedListeners) listener(event.container.host_id, event.container.container_id);
+      for (const listener of this.removedListeners)
+        listener(event.container.host_id, event.container.container_id);
     }
   }
 
@@ -252,7 +282,9 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
       return;
     }
     const known = this.hosts.get(hostId);
-    const status = known ? this.hostStatusOf(known, event) : { ...event.host, online: event.online, last_seen: null };
+    const status = known
+      ? this.hostStatusOf(known, event)
+      : { ...event.host, online: event.online, last_seen: null };
     if (canSeeHost(session.principal, hostId) && session.filter.passesHost(hostId)) {
       this.outbox.send(session, 'host_state_change', status);
     }
@@ -268,7 +300,10 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
   private broadcastHost(status: HostStatus): void {
     for (const session of this.registry.all()) {
       if (!session.ready || !session.cursors.has(status.host_id)) continue;
-      if (canSeeHost(session.principal, status.host_id) && session.filter.passesHost(status.host_id)) {
+      if (
+        canSeeHost(session.principal, status.host_id) &&
+        session.filter.passesHost(status.host_id)
+      ) {
         this.outbox.send(session, 'host_state_change', status);
       }
     }

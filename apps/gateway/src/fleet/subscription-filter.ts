@@ -14,7 +14,10 @@ export class SubscriptionFilter {
   ) {}
 
   static from(payload: SubscribePayload): SubscriptionFilter {
-    return new SubscriptionFilter([...new Set(payload.hosts ?? [])], [...new Set(payload.containers ?? [])]);
+    return new SubscriptionFilter(
+      [...new Set(payload.hosts ?? [])],
+      [...new Set(payload.containers ?? [])],
+    );
   }
 
   get isEverything(): boolean {
@@ -23,7 +26,9 @@ export class SubscriptionFilter {
 
   passesContainer(hostId: string, containerId: string): boolean {
     if (this.isEverything) return true;
-    return this.hosts.includes(hostId) || this.containers.some((ref) => containerId.startsWith(ref));
+    return (
+      this.hosts.includes(hostId) || this.containers.some((ref) => containerId.startsWith(ref))
+    );
   }
 
   passesHost(hostId: string): boolean {

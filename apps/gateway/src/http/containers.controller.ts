@@ -4,7 +4,12 @@ import type { Principal } from '../auth/principal';
 import { CommandService, type ActionResult } from '../commands/command.service';
 import { FleetQueryService, type ContainerDetails } from '../fleet/fleet-query.service';
 import { CurrentPrincipal } from './current-principal.decorator';
-import { actionParamsSchema, containerParamsSchema, containerQuerySchema, parseRequest } from './http-params';
+import {
+  actionParamsSchema,
+  containerParamsSchema,
+  containerQuerySchema,
+  parseRequest,
+} from './http-params';
 
 @Controller('api/containers')
 export class ContainersController {
@@ -15,13 +20,21 @@ export class ContainersController {
 
   /** `GET /api/containers?host=&state=&name=` */
   @Get()
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<{ containers: Container[] }> {
-    return { containers: await this.fleet.containers(principal, parseRequest(containerQuerySchema, query)) };
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: unknown,
+  ): Promise<{ containers: Container[] }> {
+    return {
+      containers: await this.fleet.containers(principal, parseRequest(containerQuerySchema, query)),
+    };
   }
 
   /** `GET /api/containers/:host/:id`: the container as its snapshot holds it (no raw Docker call). */
   @Get(':host/:id')
-  inspect(@CurrentPrincipal() principal: Principal, @Param() params: unknown): Promise<ContainerDetails> {
+  inspect(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: unknown,
+  ): Promise<ContainerDetails> {
     const { host, id } = parseRequest(containerParamsSchema, params);
     return this.fleet.container(principal, host, id);
   }
@@ -34,6 +47,9 @@ export class ContainersController {
     @Param() params: unknown,
   ): Promise<{ status: 'ok' } & ActionResult> {
     const { host, id, action } = parseRequest(actionParamsSchema, params);
-    return { status: 'ok', ...(await this.commands.run(principal, { host_id: host, container_id: id, action })) };
+    return {
+      status: 'ok',
+      ...(await this.commands.run(principal, { host_id: host, container_id: id, action })),
+    };
   }
 }

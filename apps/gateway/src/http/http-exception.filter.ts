@@ -1,4 +1,10 @@
-import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { ErrorReporter } from '../core/error-reporter';
 import { GatewayError } from '../core/gateway-error';
@@ -31,7 +37,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
       response.status(exception.httpStatus).json(body);
       return;
     }
-    if (exception instanceof HttpException && (exception.getStatus() < 500 || isServiceUnavailable(exception))) {
+    if (
+      exception instanceof HttpException &&
+      (exception.getStatus() < 500 || isServiceUnavailable(exception))
+    ) {
       const status = exception.getStatus();
       const known = STATUS_CODES[status] ?? { code: 'invalid_payload', error: 'invalid request' };
       response.status(status).json(known);

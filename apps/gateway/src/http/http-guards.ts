@@ -13,7 +13,10 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function apiGuards(config: GatewayConfig, principals: PrincipalResolver) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (UNSAFE_METHODS.has(req.method) && !originAllowed(req.headers.origin, req.headers.host, config.cors)) {
+    if (
+      UNSAFE_METHODS.has(req.method) &&
+      !originAllowed(req.headers.origin, req.headers.host, config.cors)
+    ) {
       res.status(403).json({ error: 'origin not allowed', code: 'forbidden' });
       return;
     }

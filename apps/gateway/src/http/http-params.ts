@@ -1,4 +1,9 @@
-import { CONTAINER_STATES, containerRefSchema, hostIdSchema, parsePayload } from '@flotilla/contracts';
+import {
+  CONTAINER_STATES,
+  containerRefSchema,
+  hostIdSchema,
+  parsePayload,
+} from '@flotilla/contracts';
 import { z } from 'zod';
 import { GatewayError } from '../core/gateway-error';
 

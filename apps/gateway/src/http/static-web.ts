@@ -37,7 +37,11 @@ export function serveWebApp(app: NestExpressApplication, dir: string): boolean {
   const index = readFileSync(indexFile, 'utf8');
   app.useStaticAssets(root, { index: false, maxAge: '1h', fallthrough: true });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || SERVER_PATHS.test(req.path) || !req.accepts('html')) {
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      SERVER_PATHS.test(req.path) ||
+      !req.accepts('html')
+    ) {
       next();
       return;
     }

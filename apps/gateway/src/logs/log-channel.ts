@@ -33,6 +33,10 @@ export class LogChannel {
   ) {}
 
   get meta(): StreamMeta {
-    return { container_id: this.container.container_id, host_id: this.container.host_id, tty: this.container.tty };
+    return {
+      container_id: this.container.container_id,
+      host_id: this.container.host_id,
+      tty: this.container.tty,
+    };
   }
 }

@@ -1,5 +1,12 @@
 import type { LogEntry } from '@flotilla/bus';
-import { buildLogUpdates, checkResume, cutTail, gapUpdate, lastLines, linesAfter } from './log-slicing';
+import {
+  buildLogUpdates,
+  checkResume,
+  cutTail,
+  gapUpdate,
+  lastLines,
+  linesAfter,
+} from './log-slicing';
 
 /** An entry holding lines `from`..`to`, the odd ones on stderr. */
 function entry(from: number, to: number): LogEntry {
@@ -9,7 +16,14 @@ function entry(from: number, to: number): LogEntry {
     lines.push(`t line ${i}\n`);
     if (i % 2 === 1) stderr.push(i - from);
   }
-  return { id: `${to}-0`, seq: to, n: to - from + 1, text: lines.join(''), stderr, lastTimestamp: 't' };
+  return {
+    id: `${to}-0`,
+    seq: to,
+    n: to - from + 1,
+    text: lines.join(''),
+    stderr,
+    lastTimestamp: 't',
+  };
 }
 
 const linesOf = (text: string): string[] => text.split('\n').filter(Boolean);
@@ -70,7 +84,11 @@ describe('checkResume', () => {
 
 describe('buildLogUpdates', () => {
   it('groups slices, offsets stderr indexes and splits at the size cap', () => {
-    const slices = [lastLines(entry(1, 4), 4), lastLines(entry(5, 8), 4), lastLines(entry(9, 12), 4)];
+    const slices = [
+      lastLines(entry(1, 4), 4),
+      lastLines(entry(5, 8), 4),
+      lastLines(entry(9, 12), 4),
+    ];
     const [one] = buildLogUpdates(slices, meta, 1_000_000);
     expect(one.entries).toEqual([
       { id: '4-0', n: 4 },

@@ -24,7 +24,8 @@ export function firstLineOf(entry: Pick<LogEntry, 'seq' | 'n'>): number {
 
 /** The last `k` lines of an entry (all of them when `k >= n`). */
 export function lastLines(entry: LogEntry, k: number): EntrySlice {
-  if (k >= entry.n) return { id: entry.id, seq: entry.seq, n: entry.n, text: entry.text, stderr: entry.stderr };
+  if (k >= entry.n)
+    return { id: entry.id, seq: entry.seq, n: entry.n, text: entry.text, stderr: entry.stderr };
   const text = entry.text;
   let pos = text.length - 1;
   for (let i = 0; i < k && pos !== -1; i++) pos = text.lastIndexOf('\n', pos - 1);
@@ -57,24 +58,31 @@ export function cutTail(entries: readonly LogEntry[], tail: number): EntrySlice[
 }
 
 export type ResumeCheck =
-  | { kind: 'contiguous' }
-  | { kind: 'retention'; lost: number }
-  | { kind: 'reset' };
+  { kind: 'contiguous' } | { kind: 'retention'; lost: number } | { kind: 'reset' };
 
 /**
  * What a client resuming after line `afterSeq` missed, given the oldest and newest retained
  * entries: nothing, an exact number of lines trimmed by retention, or an unknowable amount
  * when its cursor is beyond anything stored (the log was reset).
  */
-export function checkResume(afterSeq: number, first: LogEntry | null, last: LogEntry | null): ResumeCheck {
-  if (last === null || first === null) return afterSeq > 0 ? { kind: 'reset' } : { kind: 'contiguous' };
+export function checkResume(
+  afterSeq: number,
+  first: LogEntry | null,
+  last: LogEntry | null,
+): ResumeCheck {
+  if (last === null || first === null)
+    return afterSeq > 0 ? { kind: 'reset' } : { kind: 'contiguous' };
   if (afterSeq > last.seq) return { kind: 'reset' };
   const lost = firstLineOf(first) - afterSeq - 1;
   return lost > 0 ? { kind: 'retention', lost } : { kind: 'contiguous' };
 }
 
 /** Groups slices into `log_update` payloads of at most about `maxBytes` of text each. */
-export function buildLogUpdates(slices: readonly EntrySlice[], meta: StreamMeta, maxBytes: number): LogUpdatePayload[] {
+export function buildLogUpdates(
+  slices: readonly EntrySlice[],
+  meta: StreamMeta,
+  maxBytes: number,
+): LogUpdatePayload[] {
   const updates: LogUpdatePayload[] = [];
   let texts: string[] = [];
   let entries: LogEntryRef[] = [];

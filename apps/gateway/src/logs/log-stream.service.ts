@@ -26,7 +26,14 @@ import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import type { ClientSession } from '../socket/client-session';
 import { LogChannel, LogView } from './log-channel';
-import { buildLogUpdates, checkResume, cutTail, gapUpdate, linesAfter, type EntrySlice } from './log-slicing';
+import {
+  buildLogUpdates,
+  checkResume,
+  cutTail,
+  gapUpdate,
+  linesAfter,
+  type EntrySlice,
+} from './log-slicing';
 
 /** Entries read per range request while a viewer catches up. */
 const CATCH_UP_PAGE = 100;
@@ -56,13 +63,18 @@ export class LogStreamService implements OnModuleDestroy {
     fleet: FleetStateService,
   ) {
     fleet.onContainerRemoved((hostId, removed) => {
-      for (const containerId of this.removedOn(hostId, removed)) this.containerRemoved(hostId, containerId);
+      for (const containerId of this.removedOn(hostId, removed))
+        this.containerRemoved(hostId, containerId);
     });
     metrics.observe({ logStreams: () => this.channels.size });
   }
 
   async start(session: ClientSession, payload: StartLogStreamPayload): Promise<StartLogStreamAck> {
-    const container = await this.resolver.resolveLive(session.principal, payload.container_id, payload.host_id);
+    const container = await this.resolver.resolveLive(
+      session.principal,
+      payload.container_id,
+      payload.host_id,
+    );
     const key = RedisKeys.logs(container.host_id, container.container_id);
     if (!session.logKeys.has(key) && session.streamCount >= this.tuning.maxStreamsPerSocket) {
       throw new GatewayError(
@@ -103,7 +115,11 @@ export class LogStreamService implements OnModuleDestroy {
   }
 
   channelSummary(): { key: string; viewers: number; delivered: number }[] {
-    return [...this.channels.values()].map((c) => ({ key: c.key, viewers: c.viewers.size, delivered: c.delivered }));
+    return [...this.channels.values()].map((c) => ({
+      key: c.key,
+      viewers: c.viewers.size,
+      delivered: c.delivered,
+    }));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -168,7 +184,10 @@ export class LogStreamService implements OnModuleDestroy {
       if (!this.isCurrent(view)) return;
       this.removeView(view);
       const report = this.errors.toClient(error, `log stream of ${view.channel.key}`);
-      this.outbox.send(view.session, 'error', { ...report, container_id: view.channel.container.container_id });
+      this.outbox.send(view.session, 'error', {
+        ...report,
+        container_id: view.channel.container.container_id,
+      });
       this.sendStopped(view, 'error', 'Log stream failed');
     }
   }
@@ -196,12 +215,18 @@ export class LogStreamService implements OnModuleDestroy {
     if (!this.isCurrent(view)) return;
     const check = checkResume(afterSeq, first, last);
     if (check.kind === 'reset') {
-      this.sendUpdate(view, gapUpdate(view.channel.meta, { reason: 'reset', lost: null, resume_after: null }));
+      this.sendUpdate(
+        view,
+        gapUpdate(view.channel.meta, { reason: 'reset', lost: null, resume_after: null }),
+      );
       await this.sendTail(view, tail);
       return;
     }
     if (check.kind === 'retention') {
-      this.sendUpdate(view, gapUpdate(view.channel.meta, { reason: 'retention', lost: check.lost, resume_after: null }));
+      this.sendUpdate(
+        view,
+        gapUpdate(view.channel.meta, { reason: 'retention', lost: check.lost, resume_after: null }),
+      );
     }
     view.cursor = afterSeq;
   }
@@ -214,7 +239,12 @@ export class LogStreamService implements OnModuleDestroy {
         view.live = true;
         return;
       }
-      const page = await this.bus.logs.range(host_id, container_id, logEntryId(view.cursor), CATCH_UP_PAGE);
+      const page = await this.bus.logs.range(
+        host_id,
+        container_id,
+        logEntryId(view.cursor),
+        CATCH_UP_PAGE,
+      );
       if (!this.isCurrent(view)) return;
       if (page.length === 0) {
         view.live = true;
@@ -244,7 +274,8 @@ export class LogStreamService implements OnModuleDestroy {
     if (slices.length === 0) return;
     const updates = buildLogUpdates(slices, view.channel.meta, this.tuning.maxUpdateBytes);
     for (let i = 0; i < updates.length; i++) {
-      if (view.dropped > 0 && !this.outbox.isBackedUp(view.session, this.lowWater)) this.flushDropped(view);
+      if (view.dropped > 0 && !this.outbox.isBackedUp(view.session, this.lowWater))
+        this.flushDropped(view);
       if (view.dropped > 0 || this.outbox.isBackedUp(view.session)) {
         this.drop(view, updates.slice(i));
         return;
@@ -299,7 +330,12 @@ export class LogStreamService implements OnModuleDestroy {
 
   private sendStopped(view: LogView, reason: LogStreamStoppedReason, message: string): void {
     const { container_id, host_id } = view.channel.container;
-    this.outbox.send(view.session, 'log_stream_stopped', { container_id, host_id, message, reason });
+    this.outbox.send(view.session, 'log_stream_stopped', {
+      container_id,
+      host_id,
+      message,
+      reason,
+    });
   }
 
   private viewOf(session: ClientSession, ref: string, hostId: string | undefined): LogView {
@@ -307,15 +343,28 @@ export class LogStreamService implements OnModuleDestroy {
     for (const key of session.logKeys) {
       const view = this.channels.get(key)?.viewers.get(session.id);
       const c = view?.channel.container;
-      if (view && c && c.container_id.startsWith(ref) && (hostId === undefined || c.host_id === hostId)) {
+      if (
+        view &&
+        c &&
+        c.container_id.startsWith(ref) &&
+        (hostId === undefined || c.host_id === hostId)
+      ) {
         views.push(view);
       }
     }
     if (views.length === 1) return views[0];
     if (views.length === 0) {
-      throw new GatewayError('unknown_container', `no log stream of ${ref} on this connection`, ref);
+      throw new GatewayError(
+        'unknown_container',
+        `no log stream of ${ref} on this connection`,
+        ref,
+      );
     }
-    throw new GatewayError('ambiguous_container', `${ref} names several of your log streams; give a host_id`, ref);
+    throw new GatewayError(
+      'ambiguous_container',
+      `${ref} names several of your log streams; give a host_id`,
+      ref,
+    );
   }
 
   /** The containers with a channel here that `removed` says are gone. */

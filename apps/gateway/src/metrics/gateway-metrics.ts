@@ -38,7 +38,11 @@ export class GatewayMetrics {
 
   private newestEventAt: number | undefined;
   private fleetClients: () => Promise<number> = () => Promise.resolve(0);
-  private counters: { clients: () => number; logStreams: () => number; statsStreams: () => number } = {
+  private counters: {
+    clients: () => number;
+    logStreams: () => number;
+    statsStreams: () => number;
+  } = {
     clients: () => 0,
     logStreams: () => 0,
     statsStreams: () => 0,
@@ -80,7 +84,9 @@ export class GatewayMetrics {
       name: 'flotilla_gateway_bus_lag_seconds',
       help: 'Now minus the time of the newest fleet event this replica delivered',
       registers: [this.registry],
-      collect: read(() => (this.newestEventAt === undefined ? 0 : Math.max(0, Date.now() - this.newestEventAt) / 1000)),
+      collect: read(() =>
+        this.newestEventAt === undefined ? 0 : Math.max(0, Date.now() - this.newestEventAt) / 1000,
+      ),
     });
   }
 
@@ -100,6 +106,7 @@ export class GatewayMetrics {
 
   /** A fleet event created at `createdAt` (epoch ms) was delivered. */
   eventDelivered(createdAt: number): void {
-    if (this.newestEventAt === undefined || createdAt > this.newestEventAt) this.newestEventAt = createdAt;
+    if (this.newestEventAt === undefined || createdAt > this.newestEventAt)
+      this.newestEventAt = createdAt;
   }
 }

@@ -32,7 +32,11 @@ export class ClientOutbox implements OnModuleDestroy {
     @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
   ) {}
 
-  send<E extends ServerEventName>(session: ClientSession, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
+  send<E extends ServerEventName>(
+    session: ClientSession,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void {
     if (session.closed) return;
     this.metrics.messagesOut.inc({ event });
     (session.socket.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);

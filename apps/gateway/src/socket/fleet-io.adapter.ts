@@ -35,7 +35,8 @@ export class FleetIoAdapter extends IoAdapter {
   override createIOServer(port: number, options?: ServerOptions): Server {
     // The application's socket.io, not the copy @nestjs/platform-socket.io pins for itself.
     const httpServer: unknown = this.httpServer;
-    if (!(httpServer instanceof HttpServer) || port !== 0) throw new Error('the gateway shares its HTTP server (port 0)');
+    if (!(httpServer instanceof HttpServer) || port !== 0)
+      throw new Error('the gateway shares its HTTP server (port 0)');
     const server = new Server(httpServer, {
       ...options,
       path: '/socket.io',
@@ -46,7 +47,10 @@ export class FleetIoAdapter extends IoAdapter {
       pingTimeout: this.tuning.pingTimeoutMs,
       connectTimeout: 10_000,
       perMessageDeflate: false,
-      allowRequest: (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => {
+      allowRequest: (
+        req: IncomingMessage,
+        callback: (err: string | null | undefined, success: boolean) => void,
+      ) => {
         const allowed = originAllowed(req.headers.origin, req.headers.host, this.config.cors);
         callback(allowed ? null : 'origin not allowed', allowed);
       },
@@ -80,7 +84,10 @@ export class FleetIoAdapter extends IoAdapter {
             else if (!isAckHandledManually && typeof ack === 'function') ack(response);
           },
           error: (error: unknown) => {
-            this.logger.error(`handler of "${String(message)}" failed`, error instanceof Error ? error.stack : String(error));
+            this.logger.error(
+              `handler of "${String(message)}" failed`,
+              error instanceof Error ? error.stack : String(error),
+            );
           },
         });
       });

@@ -69,46 +69,95 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
   }
 
   @SubscribeMessage('start_log_stream')
-  startLogStream(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<StartLogStreamAck> {
-    return this.edge.handle(socket, 'start_log_stream', startLogStreamSchema, body, (s, p) => this.logs.start(s, p), {
-      rateLimited: true,
-    });
+  startLogStream(
+    @ConnectedSocket() socket: FleetSocket,
+    @MessageBody() body: unknown,
+  ): Promise<StartLogStreamAck> {
+    return this.edge.handle(
+      socket,
+      'start_log_stream',
+      startLogStreamSchema,
+      body,
+      (s, p) => this.logs.start(s, p),
+      {
+        rateLimited: true,
+      },
+    );
   }
 
   @SubscribeMessage('stop_log_stream')
-  stopLogStream(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<OkAck> {
-    return this.edge.handle(socket, 'stop_log_stream', stopLogStreamSchema, body, (s, p) => this.logs.stop(s, p));
+  stopLogStream(
+    @ConnectedSocket() socket: FleetSocket,
+    @MessageBody() body: unknown,
+  ): Promise<OkAck> {
+    return this.edge.handle(socket, 'stop_log_stream', stopLogStreamSchema, body, (s, p) =>
+      this.logs.stop(s, p),
+    );
   }
 
   @SubscribeMessage('subscribe_stats')
-  subscribeStats(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<OkAck> {
-    return this.edge.handle(socket, 'subscribe_stats', statsSubscriptionSchema, body, (s, p) => this.stats.subscribe(s, p), {
-      rateLimited: true,
-    });
+  subscribeStats(
+    @ConnectedSocket() socket: FleetSocket,
+    @MessageBody() body: unknown,
+  ): Promise<OkAck> {
+    return this.edge.handle(
+      socket,
+      'subscribe_stats',
+      statsSubscriptionSchema,
+      body,
+      (s, p) => this.stats.subscribe(s, p),
+      {
+        rateLimited: true,
+      },
+    );
   }
 
   @SubscribeMessage('unsubscribe_stats')
-  unsubscribeStats(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<OkAck> {
-    return this.edge.handle(socket, 'unsubscribe_stats', statsSubscriptionSchema, body, (s, p) => this.stats.unsubscribe(s, p));
+  unsubscribeStats(
+    @ConnectedSocket() socket: FleetSocket,
+    @MessageBody() body: unknown,
+  ): Promise<OkAck> {
+    return this.edge.handle(socket, 'unsubscribe_stats', statsSubscriptionSchema, body, (s, p) =>
+      this.stats.unsubscribe(s, p),
+    );
   }
 
   @SubscribeMessage('subscribe')
   subscribe(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<OkAck> {
-    return this.edge.handle(socket, 'subscribe', subscribeSchema, body, (s, p) => this.sessions.subscribe(s, p), {
-      rateLimited: true,
-    });
+    return this.edge.handle(
+      socket,
+      'subscribe',
+      subscribeSchema,
+      body,
+      (s, p) => this.sessions.subscribe(s, p),
+      {
+        rateLimited: true,
+      },
+    );
   }
 
   @SubscribeMessage('container_action')
-  containerAction(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<ContainerActionAck> {
-    return this.edge.handle(socket, 'container_action', containerActionSchema, body, async (s, p) => {
-      const result = await this.commands.run(s.principal, p);
-      return { status: 'ok' as const, action: result.action, unchanged: result.unchanged };
-    });
+  containerAction(
+    @ConnectedSocket() socket: FleetSocket,
+    @MessageBody() body: unknown,
+  ): Promise<ContainerActionAck> {
+    return this.edge.handle(
+      socket,
+      'container_action',
+      containerActionSchema,
+      body,
+      async (s, p) => {
+        const result = await this.commands.run(s.principal, p);
+        return { status: 'ok' as const, action: result.action, unchanged: result.unchanged };
+      },
+    );
   }
 
   @SubscribeMessage('heartbeat')
-  heartbeat(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<HeartbeatAck | ErrorAck> {
+  heartbeat(
+    @ConnectedSocket() socket: FleetSocket,
+    @MessageBody() body: unknown,
+  ): Promise<HeartbeatAck | ErrorAck> {
     return this.edge.handle(socket, 'heartbeat', heartbeatSchema, body, (_s, p) => ({
       status: 'ok' as const,
       sent_at: p.sent_at,

@@ -20,7 +20,9 @@ describe('SocketEdge', () => {
 
   beforeEach(() => {
     sent = [];
-    const outbox = { send: (_s: unknown, event: string, payload: unknown) => sent.push({ event, payload }) } as unknown as ClientOutbox;
+    const outbox = {
+      send: (_s: unknown, event: string, payload: unknown) => sent.push({ event, payload }),
+    } as unknown as ClientOutbox;
     const registry = new SessionRegistry();
     session = new ClientSession(socket, ANONYMOUS_ADMIN, new TokenBucket(1, 0.0001));
     registry.add(session);
@@ -32,7 +34,9 @@ describe('SocketEdge', () => {
 
   it('hands a valid payload to the service and returns its ack', async () => {
     const run = jest.fn(() => ({ status: 'ok' }));
-    await expect(edge.handle(socket, 'heartbeat', heartbeatSchema, { sent_at: 5 }, run)).resolves.toEqual({ status: 'ok' });
+    await expect(
+      edge.handle(socket, 'heartbeat', heartbeatSchema, { sent_at: 5 }, run),
+    ).resolves.toEqual({ status: 'ok' });
     expect(run).toHaveBeenCalledWith(session, { sent_at: 5 });
     expect(sent).toEqual([]);
   });
@@ -50,7 +54,11 @@ describe('SocketEdge', () => {
       throw new GatewayError('host_offline', 'host h is offline', 'c'.repeat(64));
     });
     expect(ack).toEqual({ status: 'error', error: 'host h is offline', code: 'host_offline' });
-    expect(sent[0].payload).toEqual({ error: 'host h is offline', code: 'host_offline', container_id: 'c'.repeat(64) });
+    expect(sent[0].payload).toEqual({
+      error: 'host h is offline',
+      code: 'host_offline',
+      container_id: 'c'.repeat(64),
+    });
   });
 
   it('turns an unexpected error into a generic message with a correlation id, logged with the detail', async () => {
@@ -61,14 +69,21 @@ describe('SocketEdge', () => {
     const payload = sent[0].payload as { correlation_id: string; error: string };
     expect(payload).toMatchObject({ error: 'internal error', code: 'internal' });
     expect(payload.correlation_id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(errorLog).toHaveBeenCalledWith(expect.stringContaining(payload.correlation_id), expect.anything());
+    expect(errorLog).toHaveBeenCalledWith(
+      expect.stringContaining(payload.correlation_id),
+      expect.anything(),
+    );
     expect(JSON.stringify(sent)).not.toContain('secret');
   });
 
   it('rate limits only when asked to', async () => {
     const run = jest.fn(() => ({ status: 'ok' }));
-    await edge.handle(socket, 'heartbeat', heartbeatSchema, { sent_at: 1 }, run, { rateLimited: true });
-    const limited = await edge.handle(socket, 'heartbeat', heartbeatSchema, { sent_at: 1 }, run, { rateLimited: true });
+    await edge.handle(socket, 'heartbeat', heartbeatSchema, { sent_at: 1 }, run, {
+      rateLimited: true,
+    });
+    const limited = await edge.handle(socket, 'heartbeat', heartbeatSchema, { sent_at: 1 }, run, {
+      rateLimited: true,
+    });
     expect(limited).toMatchObject({ code: 'rate_limited' });
     await edge.handle(socket, 'heartbeat', heartbeatSchema, { sent_at: 1 }, run);
     expect(run).toHaveBeenCalledTimes(2);

@@ -38,7 +38,8 @@ export class SocketEdge {
   ): Promise<R | ErrorAck> {
     this.metrics.messagesIn.inc({ event });
     const session = this.registry.get(socket.id);
-    if (!session || session.closed) return { status: 'error', error: 'not connected', code: 'internal' };
+    if (!session || session.closed)
+      return { status: 'error', error: 'not connected', code: 'internal' };
     try {
       const parsed = parsePayload(schema, body);
       if (!parsed.ok) throw new GatewayError('invalid_payload', `${event}: ${parsed.error}`);

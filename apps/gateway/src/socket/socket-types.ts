@@ -17,8 +17,18 @@ export interface SocketData {
   principal: Principal;
 }
 
-export type FleetServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-export type FleetSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type FleetServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+export type FleetSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
 
 /** Room every socket of a user joins, so the user's sessions can be ended on every replica. */
 export const userRoom = (user: string): string => `user:${user}`;

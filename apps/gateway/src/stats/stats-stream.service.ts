@@ -51,17 +51,26 @@ export class StatsStreamService implements OnModuleDestroy {
     fleet: FleetStateService,
   ) {
     fleet.onContainerRemoved((hostId, removed) => {
-      for (const containerId of this.removedOn(hostId, removed)) this.containerRemoved(hostId, containerId);
+      for (const containerId of this.removedOn(hostId, removed))
+        this.containerRemoved(hostId, containerId);
     });
     metrics.observe({ statsStreams: () => this.channels.size });
   }
 
   async subscribe(session: ClientSession, payload: StatsSubscriptionPayload): Promise<OkAck> {
-    const container = await this.resolver.resolveLive(session.principal, payload.container_id, payload.host_id);
+    const container = await this.resolver.resolveLive(
+      session.principal,
+      payload.container_id,
+      payload.host_id,
+    );
     const key = RedisKeys.stats(container.host_id, container.container_id);
     if (session.statsKeys.has(key)) return { status: 'ok' };
     if (session.streamCount >= this.tuning.maxStreamsPerSocket) {
-      throw new GatewayError('rate_limited', `at most ${this.tuning.maxStreamsPerSocket} streams per connection`, payload.container_id);
+      throw new GatewayError(
+        'rate_limited',
+        `at most ${this.tuning.maxStreamsPerSocket} streams per connection`,
+        payload.container_id,
+      );
     }
     if (session.closed) return { status: 'ok' };
     let channel = this.channels.get(key);
@@ -85,10 +94,18 @@ export class StatsStreamService implements OnModuleDestroy {
           (payload.host_id === undefined || c.container.host_id === payload.host_id),
       );
     if (channels.length === 0) {
-      throw new GatewayError('unknown_container', `no stats subscription of ${payload.container_id} on this connection`, payload.container_id);
+      throw new GatewayError(
+        'unknown_container',
+        `no stats subscription of ${payload.container_id} on this connection`,
+        payload.container_id,
+      );
     }
     if (channels.length > 1) {
-      throw new GatewayError('ambiguous_container', `${payload.container_id} names several of your subscriptions; give a host_id`, payload.container_id);
+      throw new GatewayError(
+        'ambiguous_container',
+        `${payload.container_id} names several of your subscriptions; give a host_id`,
+        payload.container_id,
+      );
     }
     this.leave(channels[0], session);
     return { status: 'ok' };
@@ -123,8 +140,11 @@ export class StatsStreamService implements OnModuleDestroy {
         this.router.follow(key, last?.id ?? '0-0', (entries) => this.onEntries(channel, entries));
       })
       .catch((error: unknown) => {
-        this.logger.warn(`following ${key} failed: ${error instanceof Error ? error.message : String(error)}`);
-        for (const session of [...channel.viewers.values()]) this.stopFor(channel, session, 'Stats stream failed');
+        this.logger.warn(
+          `following ${key} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        for (const session of [...channel.viewers.values()])
+          this.stopFor(channel, session, 'Stats stream failed');
       });
     return channel;
   }
@@ -140,7 +160,8 @@ export class StatsStreamService implements OnModuleDestroy {
   private publish(channel: StatsChannel, sample: StatsSample): void {
     channel.latest = sample;
     for (const session of channel.viewers.values()) {
-      if (!canSee(session.principal, channel.container) || this.outbox.isBackedUp(session)) continue;
+      if (!canSee(session.principal, channel.container) || this.outbox.isBackedUp(session))
+        continue;
       this.outbox.send(session, 'stats_update', sample);
     }
   }
@@ -177,6 +198,7 @@ export class StatsStreamService implements OnModuleDestroy {
   private containerRemoved(hostId: string, containerId: string): void {
     const channel = this.channels.get(RedisKeys.stats(hostId, containerId));
     if (!channel) return;
-    for (const session of [...channel.viewers.values()]) this.stopFor(channel, session, 'Container was removed');
+    for (const session of [...channel.viewers.values()])
+      this.stopFor(channel, session, 'Container was removed');
   }
 }

@@ -39,12 +39,14 @@ describe('agents confined by the printed Redis ACL (real redis-server)', () => {
   let agentA: Bus;
   let rawA: Redis;
   const warnings: string[] = [];
-  const url = (host: string) => () => redis.url.replace('redis://', `redis://agent-${host}:${PASSWORD}@`);
+  const url = (host: string) => () =>
+    redis.url.replace('redis://', `redis://agent-${host}:${PASSWORD}@`);
 
   beforeAll(async () => {
     redis = await startRedis();
     admin = new Redis(redis.url);
-    for (const host of ['acl-a', 'acl-b']) await admin.call(...((await printedAcl(host)) as [string, ...string[]]));
+    for (const host of ['acl-a', 'acl-b'])
+      await admin.call(...((await printedAcl(host)) as [string, ...string[]]));
     agentA = createRedisBus({
       url: url('acl-a')(),
       name: 'agent-acl-a',
@@ -71,8 +73,19 @@ describe('agents confined by the printed Redis ACL (real redis-server)', () => {
     await writeLines(agentA, 'acl-a', c.container_id, 1, 20);
     expect(await agentA.logs.last('acl-a', c.container_id)).toMatchObject({ id: '20-0' });
     await agentA.stats.append({
-      container_id: c.container_id, host_id: 'acl-a', read: new Date().toISOString(), cpu_percent: 1, online_cpus: 1,
-      memory_usage: 1, memory_limit: 2, memory_percent: 50, net_rx: 0, net_tx: 0, block_read: 0, block_write: 0, pids: 1,
+      container_id: c.container_id,
+      host_id: 'acl-a',
+      read: new Date().toISOString(),
+      cpu_percent: 1,
+      online_cpus: 1,
+      memory_usage: 1,
+      memory_limit: 2,
+      memory_percent: 50,
+      net_rx: 0,
+      net_tx: 0,
+      block_read: 0,
+      block_write: 0,
+      pids: 1,
     });
     expect(await agentA.leases.active('logs', 'acl-a')).toEqual([]);
     const stopWake = await agentA.leases.onWake('acl-a', () => undefined);
@@ -85,11 +98,18 @@ describe('agents confined by the printed Redis ACL (real redis-server)', () => {
     try {
       const requestId = randomUUID();
       const request: CommandRequest = {
-        v: 1, request_id: requestId, host_id: 'acl-a', container_id: c.container_id, action: 'restart', requested_by: 'ops',
+        v: 1,
+        request_id: requestId,
+        host_id: 'acl-a',
+        container_id: c.container_id,
+        action: 'restart',
+        requested_by: 'ops',
         expires_at: Date.now() + 10_000,
       };
       const position = await gateway.commands.send(request);
-      expect(await gateway.commands.awaitReply('acl-a', requestId, 5_000, position)).toMatchObject({ ok: true });
+      expect(await gateway.commands.awaitReply('acl-a', requestId, 5_000, position)).toMatchObject({
+        ok: true,
+      });
       await waitFor(() => loop.requests.length === 1);
       // CLIENT ID / CLIENT UNBLOCK are allowed: the follower is interrupted at once, no fallback.
       expect(warnings.filter((w) => /cannot interrupt|NOPERM/.test(w))).toEqual([]);
@@ -106,19 +126,35 @@ describe('agents confined by the printed Redis ACL (real redis-server)', () => {
     expect(await refused(agentA.hosts.announce(hostInfo('acl-b')))).toMatch(denied);
     expect(await refused(agentA.hosts.beat('acl-b'))).toMatch(denied);
     expect(await refused(agentA.snapshots.replace('acl-b', [c]))).toMatch(denied);
-    expect(await refused(agentA.events.append('acl-b', { v: 1, type: 'container', container: c }))).toMatch(denied);
+    expect(
+      await refused(agentA.events.append('acl-b', { v: 1, type: 'container', container: c })),
+    ).toMatch(denied);
     expect(await refused(writeLines(agentA, 'acl-b', c.container_id, 1, 1))).toMatch(denied);
     // … and command by command, each one NOPERM.
     expect(await refused(rawA.set(RedisKeys.hostInfo('acl-b'), '{}'))).toMatch(/NOPERM/);
     expect(await refused(rawA.set(RedisKeys.heartbeat('acl-b'), 'now'))).toMatch(/NOPERM/);
-    expect(await refused(rawA.hset(RedisKeys.snapshot('acl-b'), c.container_id, '{}'))).toMatch(/NOPERM/);
-    expect(await refused(rawA.xadd(RedisKeys.events('acl-b'), '*', 'forged', '1'))).toMatch(/NOPERM/);
-    expect(await refused(rawA.xadd(RedisKeys.logs('acl-b', c.container_id), '*', 'forged', '1'))).toMatch(/NOPERM/);
-    expect(await refused(rawA.xadd(RedisKeys.replies('acl-b'), '*', 'forged', '1'))).toMatch(/NOPERM/);
+    expect(await refused(rawA.hset(RedisKeys.snapshot('acl-b'), c.container_id, '{}'))).toMatch(
+      /NOPERM/,
+    );
+    expect(await refused(rawA.xadd(RedisKeys.events('acl-b'), '*', 'forged', '1'))).toMatch(
+      /NOPERM/,
+    );
+    expect(
+      await refused(rawA.xadd(RedisKeys.logs('acl-b', c.container_id), '*', 'forged', '1')),
+    ).toMatch(/NOPERM/);
+    expect(await refused(rawA.xadd(RedisKeys.replies('acl-b'), '*', 'forged', '1'))).toMatch(
+      /NOPERM/,
+    );
     expect(await refused(rawA.zadd(RedisKeys.logLeases('acl-b'), 1, 'x'))).toMatch(/NOPERM/);
     expect(await refused(rawA.publish(RedisKeys.wake('acl-b'), 'logs'))).toMatch(/NOPERM/);
     expect(await refused(rawA.del(RedisKeys.events('acl-b')))).toMatch(/NOPERM/);
-    expect(await admin.exists(RedisKeys.hostInfo('acl-b'), RedisKeys.events('acl-b'), RedisKeys.snapshot('acl-b'))).toBe(0);
+    expect(
+      await admin.exists(
+        RedisKeys.hostInfo('acl-b'),
+        RedisKeys.events('acl-b'),
+        RedisKeys.snapshot('acl-b'),
+      ),
+    ).toBe(0);
     const log = (await admin.call('ACL', 'LOG')) as unknown[][];
     expect(log.length).toBeGreaterThan(0);
   });
@@ -127,15 +163,29 @@ describe('agents confined by the printed Redis ACL (real redis-server)', () => {
     const c = makeContainer('acl-b');
     await admin.xadd(RedisKeys.logs('acl-b', c.container_id), '1-0', 'secret', 'password=hunter2');
     expect(await refused(agentA.logs.range('acl-b', c.container_id, '0-0', 10))).toMatch(/NOPERM/);
-    expect(await refused(rawA.xrange(RedisKeys.logs('acl-b', c.container_id), '-', '+'))).toMatch(/NOPERM/);
-    expect(await refused(rawA.xread('STREAMS', RedisKeys.commands('acl-b'), '0-0'))).toMatch(/NOPERM/);
+    expect(await refused(rawA.xrange(RedisKeys.logs('acl-b', c.container_id), '-', '+'))).toMatch(
+      /NOPERM/,
+    );
+    expect(await refused(rawA.xread('STREAMS', RedisKeys.commands('acl-b'), '0-0'))).toMatch(
+      /NOPERM/,
+    );
     expect(await refused(rawA.smembers(RedisKeys.hosts))).toMatch(/NOPERM/);
     expect(await refused(rawA.xrange(RedisKeys.audit, '-', '+'))).toMatch(/NOPERM/);
     expect(await refused(rawA.subscribe(RedisKeys.wake('acl-b')))).toMatch(/NOPERM/);
   });
 
   it('refuses agent A server-wide and dangerous commands', async () => {
-    for (const command of [['FLUSHALL'], ['KEYS', '*'], ['CONFIG', 'GET', '*'], ['CLIENT', 'LIST'], ['CLIENT', 'KILL', 'ID', '1'], ['ACL', 'LIST'], ['EVAL', 'return 1', '0'], ['SCRIPT', 'FLUSH'], ['SHUTDOWN', 'NOSAVE']]) {
+    for (const command of [
+      ['FLUSHALL'],
+      ['KEYS', '*'],
+      ['CONFIG', 'GET', '*'],
+      ['CLIENT', 'LIST'],
+      ['CLIENT', 'KILL', 'ID', '1'],
+      ['ACL', 'LIST'],
+      ['EVAL', 'return 1', '0'],
+      ['SCRIPT', 'FLUSH'],
+      ['SHUTDOWN', 'NOSAVE'],
+    ]) {
       expect(await refused(rawA.call(...(command as [string, ...string[]])))).toMatch(/NOPERM/);
     }
   });

@@ -2,7 +2,15 @@ import Redis from 'ioredis';
 import { startGateway, type RunningGateway } from '../../src/gateway-app';
 import { LOGIN_ATTEMPTS } from '../../src/auth/auth-store.service';
 import { startHarness, TEST_TUNING, type Harness } from '../support/gateway-harness';
-import { bearer, connectAs, login, SECRET, token, tryHandshake, writeUsers } from './security-fixtures';
+import {
+  bearer,
+  connectAs,
+  login,
+  SECRET,
+  token,
+  tryHandshake,
+  writeUsers,
+} from './security-fixtures';
 
 jest.setTimeout(60_000);
 
@@ -15,7 +23,10 @@ describe('AUTH_MODE=users: login, sessions, handshake, revocation (two replicas,
       { user: 'alice', role: 'operator' },
       { user: 'bob', role: 'viewer', scopes: { hosts: ['host-b'] } },
     ]);
-    h = await startHarness({ replicas: 2, env: { AUTH_MODE: 'users', USERS_FILE: usersFile, SESSION_SECRET: SECRET } });
+    h = await startHarness({
+      replicas: 2,
+      env: { AUTH_MODE: 'users', USERS_FILE: usersFile, SESSION_SECRET: SECRET },
+    });
     redis = new Redis(h.redis.url);
   });
 
@@ -34,9 +45,15 @@ describe('AUTH_MODE=users: login, sessions, handshake, revocation (two replicas,
     expect(expires - Date.now()).toBeGreaterThan(59 * 60_000);
     expect(expires - Date.now()).toBeLessThanOrEqual(60 * 60_000);
 
-    const me = await fetch(`${h.gateways[1].url}/api/me`, { headers: bearer(result.body.token ?? '') });
+    const me = await fetch(`${h.gateways[1].url}/api/me`, {
+      headers: bearer(result.body.token ?? ''),
+    });
     expect(me.status).toBe(200);
-    expect(await me.json()).toMatchObject({ user: 'alice', roles: ['operator'], scopes: ['host:*'] });
+    expect(await me.json()).toMatchObject({
+      user: 'alice',
+      roles: ['operator'],
+      scopes: ['host:*'],
+    });
     const cookie = (result.cookie ?? '').split(';')[0];
     const byCookie = await fetch(`${h.gateways[1].url}/api/me`, { headers: { cookie } });
     expect(await byCookie.json()).toMatchObject({ user: 'alice' });
@@ -49,7 +66,10 @@ describe('AUTH_MODE=users: login, sessions, handshake, revocation (two replicas,
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
     expect(wrong.cookie).toBeNull();
-    const malformed = await fetch(`${h.gateways[0].url}/api/login`, { method: 'POST', body: '{"user": 1' });
+    const malformed = await fetch(`${h.gateways[0].url}/api/login`, {
+      method: 'POST',
+      body: '{"user": 1',
+    });
     expect(malformed.status).toBe(400);
   });
 
@@ -57,8 +77,15 @@ describe('AUTH_MODE=users: login, sessions, handshake, revocation (two replicas,
     const good = await token(h.gateways[0].url, 'alice');
     const [body, sig] = good.split('.');
     const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as { user: string };
-    const forgedBody = Buffer.from(JSON.stringify({ ...claims, user: 'root' })).toString('base64url');
-    for (const headers of [{}, bearer('garbage'), bearer(`${forgedBody}.${sig}`), bearer(`${body}.${sig.slice(0, -2)}AA`)]) {
+    const forgedBody = Buffer.from(JSON.stringify({ ...claims, user: 'root' })).toString(
+      'base64url',
+    );
+    for (const headers of [
+      {},
+      bearer('garbage'),
+      bearer(`${forgedBody}.${sig}`),
+      bearer(`${body}.${sig.slice(0, -2)}AA`),
+    ]) {
       const res = await fetch(`${h.gateways[0].url}/api/hosts`, { headers });
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ code: 'unauthenticated' });
@@ -71,7 +98,10 @@ describe('AUTH_MODE=users: login, sessions, handshake, revocation (two replicas,
       expect(outcome).toBe('unauthenticated');
       expect(events).toEqual([]);
     }
-    const { outcome, events } = await tryHandshake(h.gateways[0].url, bearer(await token(h.gateways[0].url, 'alice')));
+    const { outcome, events } = await tryHandshake(
+      h.gateways[0].url,
+      bearer(await token(h.gateways[0].url, 'alice')),
+    );
     expect(outcome).toBe('connected');
     expect(events).toContain('connection_established');
   });
@@ -82,10 +112,14 @@ describe('AUTH_MODE=users: login, sessions, handshake, revocation (two replicas,
     const onA = await connectAs(h.gateways[0].url, bearer(t));
     const onB = await connectAs(h.gateways[1].url, bearer(t));
     const untouched = await connectAs(h.gateways[1].url, bearer(other));
-    const closed = (c: typeof onA) => new Promise<string>((resolve) => c.socket.once('disconnect', resolve));
+    const closed = (c: typeof onA) =>
+      new Promise<string>((resolve) => c.socket.once('disconnect', resolve));
     const [closedA, closedB] = [closed(onA), closed(onB)];
 
-    const res = await fetch(`${h.gateways[1].url}/api/logout`, { method: 'POST', headers: bearer(t) });
+    const res = await fetch(`${h.gateways[1].url}/api/logout`, {
+      method: 'POST',
+      headers: bearer(t),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('set-cookie')).toMatch(/flotilla_session=;/);
     expect(await closedA).toBe('io server disconnect');
@@ -94,7 +128,9 @@ describe('AUTH_MODE=users: login, sessions, handshake, revocation (two replicas,
 
     expect((await fetch(`${h.gateways[0].url}/api/me`, { headers: bearer(t) })).status).toBe(401);
     expect((await tryHandshake(h.gateways[1].url, bearer(t))).outcome).toBe('unauthenticated');
-    const { sid } = JSON.parse(Buffer.from(t.split('.')[0], 'base64url').toString()) as { sid: string };
+    const { sid } = JSON.parse(Buffer.from(t.split('.')[0], 'base64url').toString()) as {
+      sid: string;
+    };
     const ttl = await redis.pttl(`flotilla:v1:auth:revoked:${sid}`);
     expect(ttl).toBeGreaterThan(59 * 60_000);
     untouched.close();
@@ -103,10 +139,15 @@ describe('AUTH_MODE=users: login, sessions, handshake, revocation (two replicas,
   it('disconnects a socket when its session expires, and refuses the expired token', async () => {
     let short: RunningGateway | undefined;
     try {
-      short = await startGateway({ ...h.config, sessionTtlMs: 1_500 }, { processMetrics: false, tuning: TEST_TUNING });
+      short = await startGateway(
+        { ...h.config, sessionTtlMs: 1_500 },
+        { processMetrics: false, tuning: TEST_TUNING },
+      );
       const t = await token(short.url, 'alice');
       const client = await connectAs(short.url, bearer(t));
-      const reason = await new Promise<string>((resolve) => client.socket.once('disconnect', resolve));
+      const reason = await new Promise<string>((resolve) =>
+        client.socket.once('disconnect', resolve),
+      );
       expect(reason).toBe('io server disconnect');
       expect((await tryHandshake(short.url, bearer(t))).outcome).toBe('unauthenticated');
       expect((await fetch(`${short.url}/api/me`, { headers: bearer(t) })).status).toBe(401);

@@ -16,26 +16,75 @@ function rng(seed: number): () => number {
   };
 }
 
-const EVENTS = ['start_log_stream', 'stop_log_stream', 'subscribe_stats', 'unsubscribe_stats', 'subscribe', 'container_action', 'heartbeat'];
-const ODD_IDS = ['', ' ', '../../etc/passwd', 'a'.repeat(65), 'A'.repeat(64), '0x1234', '*', '%00', '\u0000', 'ä'.repeat(12), '-1', '1e309'];
+const EVENTS = [
+  'start_log_stream',
+  'stop_log_stream',
+  'subscribe_stats',
+  'unsubscribe_stats',
+  'subscribe',
+  'container_action',
+  'heartbeat',
+];
+const ODD_IDS = [
+  '',
+  ' ',
+  '../../etc/passwd',
+  'a'.repeat(65),
+  'A'.repeat(64),
+  '0x1234',
+  '*',
+  '%00',
+  '\u0000',
+  'ä'.repeat(12),
+  '-1',
+  '1e309',
+];
 
 function hostile(random: () => number, depth = 0): unknown {
   const pick = Math.floor(random() * 14);
   switch (pick) {
-    case 0: return null;
-    case 1: return undefined;
-    case 2: return random() * 1e12 - 5e11;
-    case 3: return ODD_IDS[Math.floor(random() * ODD_IDS.length)];
-    case 4: return 'x'.repeat(Math.floor(random() * 7_000)); // two of them stay under maxClientMessageBytes
-    case 5: return Buffer.alloc(Math.floor(random() * 4_096), 7);
-    case 6: return depth > 4 ? {} : { container_id: hostile(random, depth + 1), host_id: hostile(random, depth + 1) };
-    case 7: return depth > 4 ? [] : Array.from({ length: Math.floor(random() * 5) }, () => hostile(random, depth + 1));
-    case 8: return JSON.parse('{"__proto__": {"admin": true}, "constructor": {"prototype": {"x": 1}}}') as unknown;
-    case 9: return { container_id: 'a'.repeat(64), tail: random() > 0.5 ? -1 : LIMITS.maxTail * 10, after: hostile(random, depth + 1) };
-    case 10: return { container_id: 'a'.repeat(64), host_id: 'h', action: ['start', 'explode', 1, null][Math.floor(random() * 4)] };
-    case 11: return { sent_at: hostile(random, depth + 1) };
-    case 12: return { hosts: Array.from({ length: LIMITS.maxSubscriptionItems + 5 }, (_, i) => `h${i}`) };
-    default: return true;
+    case 0:
+      return null;
+    case 1:
+      return undefined;
+    case 2:
+      return random() * 1e12 - 5e11;
+    case 3:
+      return ODD_IDS[Math.floor(random() * ODD_IDS.length)];
+    case 4:
+      return 'x'.repeat(Math.floor(random() * 7_000)); // two of them stay under maxClientMessageBytes
+    case 5:
+      return Buffer.alloc(Math.floor(random() * 4_096), 7);
+    case 6:
+      return depth > 4
+        ? {}
+        : { container_id: hostile(random, depth + 1), host_id: hostile(random, depth + 1) };
+    case 7:
+      return depth > 4
+        ? []
+        : Array.from({ length: Math.floor(random() * 5) }, () => hostile(random, depth + 1));
+    case 8:
+      return JSON.parse(
+        '{"__proto__": {"admin": true}, "constructor": {"prototype": {"x": 1}}}',
+      ) as unknown;
+    case 9:
+      return {
+        container_id: 'a'.repeat(64),
+        tail: random() > 0.5 ? -1 : LIMITS.maxTail * 10,
+        after: hostile(random, depth + 1),
+      };
+    case 10:
+      return {
+        container_id: 'a'.repeat(64),
+        host_id: 'h',
+        action: ['start', 'explode', 1, null][Math.floor(random() * 4)],
+      };
+    case 11:
+      return { sent_at: hostile(random, depth + 1) };
+    case 12:
+      return { hosts: Array.from({ length: LIMITS.maxSubscriptionItems + 5 }, (_, i) => `h${i}`) };
+    default:
+      return true;
   }
 }
 
@@ -43,7 +92,8 @@ function approxBytes(value: unknown): number {
   if (Buffer.isBuffer(value)) return value.length;
   if (typeof value === 'string') return value.length * 2;
   if (Array.isArray(value)) return value.reduce((n: number, v) => n + approxBytes(v), 2);
-  if (value && typeof value === 'object') return Object.entries(value).reduce((n, [k, v]) => n + k.length + approxBytes(v), 2);
+  if (value && typeof value === 'object')
+    return Object.entries(value).reduce((n, [k, v]) => n + k.length + approxBytes(v), 2);
   return 24;
 }
 
@@ -52,7 +102,10 @@ describe('hostile input: malformed Socket.IO payloads and request floods (real R
   let container: ReturnType<typeof makeContainer>;
 
   beforeAll(async () => {
-    h = await startHarness({ replicas: 1, tuning: { streamRequestBurst: 1_000_000, streamRequestsPerSecond: 1_000_000 } });
+    h = await startHarness({
+      replicas: 1,
+      tuning: { streamRequestBurst: 1_000_000, streamRequestsPerSecond: 1_000_000 },
+    });
     const host = uniqueHostId('fuzz');
     container = makeContainer(host);
     await announceHost(h.bus, host, [container]);
@@ -76,11 +129,15 @@ describe('hostile input: malformed Socket.IO payloads and request floods (real R
       for (let i = 0; i < 200 && sent < TOTAL; i++, sent++) {
         const client = clients[sent % clients.length];
         const known = random() < 0.85;
-        const event = known ? EVENTS[Math.floor(random() * EVENTS.length)] : `evil_${Math.floor(random() * 1e6)}`;
+        const event = known
+          ? EVENTS[Math.floor(random() * EVENTS.length)]
+          : `evil_${Math.floor(random() * 1e6)}`;
         let args = random() < 0.2 ? [hostile(random), hostile(random)] : [hostile(random)];
         // Over maxClientMessageBytes a socket is closed (tested below); the fuzz stays under it.
         while (approxBytes(args) > LIMITS.maxClientMessageBytes - 1_024) args = [hostile(random)];
-        batch.push(client.requestRaw(event, ...args).then((ack) => acks.push(ack as (typeof acks)[number])));
+        batch.push(
+          client.requestRaw(event, ...args).then((ack) => acks.push(ack as (typeof acks)[number])),
+        );
       }
       await Promise.all(batch);
     }
@@ -98,14 +155,18 @@ describe('hostile input: malformed Socket.IO payloads and request floods (real R
     expect(okish).toBeLessThan(TOTAL * 0.1);
     const errorEvents = clients.reduce((n, c) => n + c.all('error').length, 0);
     expect(errorEvents).toBe(errors.length);
-    process.stdout.write(`fuzz: ${TOTAL} messages, ${errors.length} error acks + ${errorEvents} error events, ${okish} valid by chance\n`);
+    process.stdout.write(
+      `fuzz: ${TOTAL} messages, ${errors.length} error acks + ${errorEvents} error events, ${okish} valid by chance\n`,
+    );
 
     // Floods: HTTP requests, and sockets opened and dropped.
     const statuses = new Map<number, number>();
     for (let round = 0; round < 20; round++) {
       const results = await Promise.all(
         Array.from({ length: 100 }, (_, i) =>
-          fetch(`${h.gateways[0].url}${['/api/hosts', '/api/containers?state=evil', `/api/containers/h/${'z'.repeat(i)}`, '/api/%E0%A4%A', '/healthz'][i % 5]}`).then(
+          fetch(
+            `${h.gateways[0].url}${['/api/hosts', '/api/containers?state=evil', `/api/containers/h/${'z'.repeat(i)}`, '/api/%E0%A4%A', '/healthz'][i % 5]}`,
+          ).then(
             (r) => r.status,
             () => 0,
           ),
@@ -115,7 +176,9 @@ describe('hostile input: malformed Socket.IO payloads and request floods (real R
     }
     expect([...statuses.keys()].every((s) => s > 0 && s < 500)).toBe(true);
     for (let i = 0; i < 5; i++) {
-      const burst = await Promise.all(Array.from({ length: 40 }, () => h.connect(0, { waitInitial: false })));
+      const burst = await Promise.all(
+        Array.from({ length: 40 }, () => h.connect(0, { waitInitial: false })),
+      );
       for (const c of burst) c.close();
     }
     for (const c of clients) c.close();
@@ -123,19 +186,29 @@ describe('hostile input: malformed Socket.IO payloads and request floods (real R
     // Still up and working for a fresh client.
     const fresh = await h.connect(0);
     expect(await fresh.request('heartbeat', { sent_at: 1 })).toMatchObject({ status: 'ok' });
-    expect(await fresh.request('start_log_stream', { container_id: container.container_id })).toMatchObject({ status: 'stream_started' });
+    expect(
+      await fresh.request('start_log_stream', { container_id: container.container_id }),
+    ).toMatchObject({ status: 'stream_started' });
     global.gc?.();
     const growthMiB = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
-    process.stdout.write(`fuzz: RSS growth ${growthMiB.toFixed(1)} MiB (bound 256 MiB), HTTP statuses ${JSON.stringify([...statuses])}\n`);
+    process.stdout.write(
+      `fuzz: RSS growth ${growthMiB.toFixed(1)} MiB (bound 256 MiB), HTTP statuses ${JSON.stringify([...statuses])}\n`,
+    );
     expect(growthMiB).toBeLessThan(256);
   });
 
   it('answers an unknown event with an error, and an over-size message by closing only that socket', async () => {
     const client = await h.connect(0);
-    expect(await client.requestRaw('drop_tables', {})).toEqual({ status: 'error', code: 'invalid_payload', error: 'unknown event "drop_tables"' });
+    expect(await client.requestRaw('drop_tables', {})).toEqual({
+      status: 'error',
+      code: 'invalid_payload',
+      error: 'unknown event "drop_tables"',
+    });
     expect(await client.waitFor('error')).toMatchObject({ code: 'invalid_payload' });
     const closed = new Promise<string>((resolve) => client.socket.once('disconnect', resolve));
-    void client.requestRaw('heartbeat', { sent_at: 'x'.repeat(LIMITS.maxClientMessageBytes + 10) }).catch(() => undefined);
+    void client
+      .requestRaw('heartbeat', { sent_at: 'x'.repeat(LIMITS.maxClientMessageBytes + 10) })
+      .catch(() => undefined);
     expect(await closed).toMatch(/transport/);
     const other = await h.connect(0);
     expect(await other.request('heartbeat', { sent_at: 2 })).toMatchObject({ status: 'ok' });

@@ -29,7 +29,9 @@ describe('HTTP security headers and the CORS allowlist on HTTP and the socket (r
   });
 
   it('serves the page with a per-response nonce CSP: no inline scripts, no framing, nosniff, no referrer', async () => {
-    const pages = await Promise.all([1, 2].map(() => fetch(`${url}/fleet`, { headers: { accept: 'text/html' } })));
+    const pages = await Promise.all(
+      [1, 2].map(() => fetch(`${url}/fleet`, { headers: { accept: 'text/html' } })),
+    );
     const nonces: string[] = [];
     for (const page of pages) {
       const csp = page.headers.get('content-security-policy') ?? '';
@@ -75,7 +77,10 @@ describe('HTTP security headers and the CORS allowlist on HTTP and the socket (r
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     expect(preflight.headers.get('access-control-allow-methods')).toBeNull();
-    const post = await fetch(`${url}/api/containers/h/${'a'.repeat(64)}/stop`, { method: 'POST', headers: { origin: EVIL } });
+    const post = await fetch(`${url}/api/containers/h/${'a'.repeat(64)}/stop`, {
+      method: 'POST',
+      headers: { origin: EVIL },
+    });
     expect(post.status).toBe(403);
   });
 

@@ -5,7 +5,10 @@ jest.setTimeout(30_000);
 
 const asAdmin = { 'x-forwarded-user': 'carol', 'x-forwarded-groups': 'staff, flotilla-admin' };
 
-async function me(url: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+async function me(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${url}/api/me`, { headers });
   return { status: res.status, body: await res.json() };
 }
@@ -15,8 +18,14 @@ describe('AUTH_MODE=proxy: forwarded identity only from trusted proxies (real Re
   let untrusted: Harness;
 
   beforeAll(async () => {
-    trusted = await startHarness({ replicas: 1, env: { AUTH_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1' } });
-    untrusted = await startHarness({ replicas: 1, env: { AUTH_MODE: 'proxy', TRUSTED_PROXIES: '10.9.8.7' } });
+    trusted = await startHarness({
+      replicas: 1,
+      env: { AUTH_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1' },
+    });
+    untrusted = await startHarness({
+      replicas: 1,
+      env: { AUTH_MODE: 'proxy', TRUSTED_PROXIES: '10.9.8.7' },
+    });
   });
 
   afterAll(async () => {
@@ -39,7 +48,14 @@ describe('AUTH_MODE=proxy: forwarded identity only from trusted proxies (real Re
 
   it('refuses a request without the headers, or without a Flotilla role', async () => {
     expect((await me(trusted.gateways[0].url, {})).status).toBe(401);
-    expect((await me(trusted.gateways[0].url, { 'x-forwarded-user': 'eve', 'x-forwarded-groups': 'staff' })).status).toBe(401);
+    expect(
+      (
+        await me(trusted.gateways[0].url, {
+          'x-forwarded-user': 'eve',
+          'x-forwarded-groups': 'staff',
+        })
+      ).status,
+    ).toBe(401);
     expect((await tryHandshake(trusted.gateways[0].url, {})).outcome).toBe('unauthenticated');
   });
 

@@ -1,13 +1,20 @@
 import Redis from 'ioredis';
 import { RedisKeys } from '@flotilla/contracts';
-import { announceHost, changed, makeContainer, publishChange, statsSample, uniqueHostId, writeLines } from '../support/fleet-fixtures';
+import {
+  announceHost,
+  changed,
+  makeContainer,
+  publishChange,
+  statsSample,
+  uniqueHostId,
+  writeLines,
+} from '../support/fleet-fixtures';
 import { fakeCommandLoop } from '../support/fake-agent';
 import { startHarness, type Harness } from '../support/gateway-harness';
 import type { TestClient } from '../support/test-client';
 import { bearer, connectAs, SECRET, token, writeUsers } from './security-fixtures';
 
 jest.setTimeout(60_000);
-
 
 /**
  * Two users confined to different hosts, on different replicas: alice (viewer, host A) on
@@ -33,7 +40,10 @@ describe('roles and host scopes on every channel (two replicas, real Redis)', ()
       { user: 'bob', role: 'operator', scopes: { hosts: [hostB] } },
       { user: 'root', role: 'admin' },
     ]);
-    h = await startHarness({ replicas: 2, env: { AUTH_MODE: 'users', USERS_FILE: usersFile, SESSION_SECRET: SECRET } });
+    h = await startHarness({
+      replicas: 2,
+      env: { AUTH_MODE: 'users', USERS_FILE: usersFile, SESSION_SECRET: SECRET },
+    });
     redis = new Redis(h.redis.url);
     await announceHost(h.bus, hostA, [onA]);
     await announceHost(h.bus, hostB, [onB]);
@@ -55,7 +65,9 @@ describe('roles and host scopes on every channel (two replicas, real Redis)', ()
 
   /** Events that mention any needle, but the errors echoing the client's own requests. */
   const mentions = (client: TestClient, ...needles: string[]) =>
-    client.received.filter((r) => r.event !== 'error' && needles.some((n) => JSON.stringify(r.payload).includes(n)));
+    client.received.filter(
+      (r) => r.event !== 'error' && needles.some((n) => JSON.stringify(r.payload).includes(n)),
+    );
 
   it('initial_state holds only the hosts and containers in scope', async () => {
     const aliceState = await alice.waitFor('initial_state');
@@ -90,12 +102,21 @@ describe('roles and host scopes on every channel (two replicas, real Redis)', ()
   it('logs: a container out of scope is answered exactly like an unknown one; in scope it streams', async () => {
     const outOfScope = await alice.request('start_log_stream', { container_id: onB.container_id });
     const unknown = await alice.request('start_log_stream', { container_id: 'f'.repeat(64) });
-    expect(outOfScope).toEqual({ ...unknown, error: (unknown as { error: string }).error.replace('f'.repeat(64), onB.container_id) });
+    expect(outOfScope).toEqual({
+      ...unknown,
+      error: (unknown as { error: string }).error.replace('f'.repeat(64), onB.container_id),
+    });
     expect(outOfScope).toMatchObject({ status: 'error', code: 'unknown_container' });
-    const byPrefix = await alice.request('start_log_stream', { container_id: onB.container_id.slice(0, 12) });
+    const byPrefix = await alice.request('start_log_stream', {
+      container_id: onB.container_id.slice(0, 12),
+    });
     expect(byPrefix).toMatchObject({ status: 'error', code: 'unknown_container' });
-    expect(await alice.request('start_log_stream', { container_id: onA.container_id })).toMatchObject({ status: 'stream_started' });
-    expect(await bob.request('start_log_stream', { container_id: onB.container_id })).toMatchObject({ status: 'stream_started' });
+    expect(
+      await alice.request('start_log_stream', { container_id: onA.container_id }),
+    ).toMatchObject({ status: 'stream_started' });
+    expect(await bob.request('start_log_stream', { container_id: onB.container_id })).toMatchObject(
+      { status: 'stream_started' },
+    );
     await alice.waitForLines(onA.container_id, 3);
     await bob.waitForLines(onB.container_id, 3);
     await writeLines(h.bus, hostB, onB.container_id, 4, 2, { prefix: 'bravo' });
@@ -106,7 +127,9 @@ describe('roles and host scopes on every channel (two replicas, real Redis)', ()
   it('stats: out of scope is unknown; samples reach only subscribers in scope', async () => {
     const refused = await alice.request('subscribe_stats', { container_id: onB.container_id });
     expect(refused).toMatchObject({ status: 'error', code: 'unknown_container' });
-    expect(await bob.request('subscribe_stats', { container_id: onB.container_id })).toMatchObject({ status: 'ok' });
+    expect(await bob.request('subscribe_stats', { container_id: onB.container_id })).toMatchObject({
+      status: 'ok',
+    });
     await h.bus.stats.append(statsSample(hostB, onB.container_id, 42));
     await bob.waitFor('stats_update', (s) => s.container_id === onB.container_id, 10_000);
     expect(alice.all('stats_update')).toEqual([]);
@@ -116,33 +139,72 @@ describe('roles and host scopes on every channel (two replicas, real Redis)', ()
     const agentB = fakeCommandLoop(h.bus, hostB, () => ({}));
     const agentA = fakeCommandLoop(h.bus, hostA, () => ({}));
     try {
-      expect(await alice.request('container_action', { container_id: onA.container_id, host_id: hostA, action: 'stop' })).toMatchObject({
+      expect(
+        await alice.request('container_action', {
+          container_id: onA.container_id,
+          host_id: hostA,
+          action: 'stop',
+        }),
+      ).toMatchObject({
         status: 'error',
         code: 'forbidden',
       });
-      expect(await alice.request('container_action', { container_id: onB.container_id, host_id: hostB, action: 'stop' })).toMatchObject({
+      expect(
+        await alice.request('container_action', {
+          container_id: onB.container_id,
+          host_id: hostB,
+          action: 'stop',
+        }),
+      ).toMatchObject({
         status: 'error',
         code: 'unknown_container',
       });
-      expect(await bob.request('container_action', { container_id: onA.container_id, host_id: hostA, action: 'stop' })).toMatchObject({
+      expect(
+        await bob.request('container_action', {
+          container_id: onA.container_id,
+          host_id: hostA,
+          action: 'stop',
+        }),
+      ).toMatchObject({
         status: 'error',
         code: 'unknown_container',
       });
-      expect(await bob.request('container_action', { container_id: onB.container_id, host_id: hostB, action: 'remove' })).toMatchObject({
+      expect(
+        await bob.request('container_action', {
+          container_id: onB.container_id,
+          host_id: hostB,
+          action: 'remove',
+        }),
+      ).toMatchObject({
         status: 'error',
         code: 'forbidden',
       });
-      expect(await bob.request('container_action', { container_id: onB.container_id, host_id: hostB, action: 'restart' })).toMatchObject({
+      expect(
+        await bob.request('container_action', {
+          container_id: onB.container_id,
+          host_id: hostB,
+          action: 'restart',
+        }),
+      ).toMatchObject({
         status: 'ok',
       });
-      await bob.waitFor('container_action', (r) => r.container_id === onB.container_id && r.user === 'bob');
+      await bob.waitFor(
+        'container_action',
+        (r) => r.container_id === onB.container_id && r.user === 'bob',
+      );
       // An admin acting on host A: alice (replica 0) sees it, bob (replica 1) does not.
-      const res = await fetch(`${h.gateways[1].url}/api/containers/${hostA}/${onA.container_id}/restart`, {
-        method: 'POST',
-        headers: bearer(adminToken),
-      });
+      const res = await fetch(
+        `${h.gateways[1].url}/api/containers/${hostA}/${onA.container_id}/restart`,
+        {
+          method: 'POST',
+          headers: bearer(adminToken),
+        },
+      );
       expect(res.status).toBe(200);
-      await alice.waitFor('container_action', (r) => r.container_id === onA.container_id && r.user === 'root');
+      await alice.waitFor(
+        'container_action',
+        (r) => r.container_id === onA.container_id && r.user === 'root',
+      );
       expect(alice.all('container_action').some((r) => r.host_id === hostB)).toBe(false);
       expect(bob.all('container_action').some((r) => r.host_id === hostA)).toBe(false);
       expect(agentA.requests.map((r) => r.requested_by)).toEqual(['root']);
@@ -162,14 +224,27 @@ describe('roles and host scopes on every channel (two replicas, real Redis)', ()
     expect(JSON.stringify(hosts.body)).toContain(hostA);
     expect(JSON.stringify(hosts.body)).not.toContain(hostB);
     const containers = await get('/api/containers', aliceToken);
-    expect((containers.body.containers as { container_id: string }[]).map((c) => c.container_id)).toEqual([onA.container_id]);
-    expect((await get(`/api/containers?host=${hostB}`, aliceToken)).body).toEqual({ containers: [] });
+    expect(
+      (containers.body.containers as { container_id: string }[]).map((c) => c.container_id),
+    ).toEqual([onA.container_id]);
+    expect((await get(`/api/containers?host=${hostB}`, aliceToken)).body).toEqual({
+      containers: [],
+    });
     const hidden = await get(`/api/containers/${hostB}/${onB.container_id}`, aliceToken);
     const unknown = await get(`/api/containers/${hostB}/${'e'.repeat(64)}`, aliceToken);
     expect(hidden.status).toBe(404);
-    expect(hidden.body).toEqual({ ...unknown.body, error: `no container ${onB.container_id}`, container_id: onB.container_id });
-    expect((await get(`/api/containers/${hostA}/${onA.container_id}`, aliceToken)).status).toBe(200);
-    const act = await fetch(`${h.gateways[0].url}/api/containers/${hostB}/${onB.container_id}/stop`, { method: 'POST', headers: bearer(aliceToken) });
+    expect(hidden.body).toEqual({
+      ...unknown.body,
+      error: `no container ${onB.container_id}`,
+      container_id: onB.container_id,
+    });
+    expect((await get(`/api/containers/${hostA}/${onA.container_id}`, aliceToken)).status).toBe(
+      200,
+    );
+    const act = await fetch(
+      `${h.gateways[0].url}/api/containers/${hostB}/${onB.container_id}/stop`,
+      { method: 'POST', headers: bearer(aliceToken) },
+    );
     expect(act.status).toBe(404);
   });
 
@@ -177,7 +252,9 @@ describe('roles and host scopes on every channel (two replicas, real Redis)', ()
     expect(alice.received.length).toBeGreaterThan(5);
     expect(mentions(alice, hostB, onB.container_id, 'bravo')).toEqual([]);
     expect(mentions(bob, hostA, onA.container_id, 'alpha')).toEqual([]);
-    const echoes = alice.all('error').filter((e) => JSON.stringify(e).includes(hostB) || JSON.stringify(e).includes('bravo'));
+    const echoes = alice
+      .all('error')
+      .filter((e) => JSON.stringify(e).includes(hostB) || JSON.stringify(e).includes('bravo'));
     expect(echoes).toEqual([]);
   });
 });

@@ -23,7 +23,12 @@ export interface LoginResult {
   cookie: string | null;
 }
 
-export async function login(url: string, user: string, password = PASSWORD, headers: Record<string, string> = {}): Promise<LoginResult> {
+export async function login(
+  url: string,
+  user: string,
+  password = PASSWORD,
+  headers: Record<string, string> = {},
+): Promise<LoginResult> {
   const res = await fetch(`${url}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -53,8 +58,17 @@ export const bearer = (t: string): Record<string, string> => ({ authorization: `
  * Tries a handshake and records everything the server sends; resolves with the connect_error
  * message (or "connected") and the events received.
  */
-export async function tryHandshake(url: string, headers: Record<string, string> = {}): Promise<{ outcome: string; events: string[] }> {
-  const socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: headers, timeout: 5_000 });
+export async function tryHandshake(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ outcome: string; events: string[] }> {
+  const socket = io(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: headers,
+    timeout: 5_000,
+  });
   const events: string[] = [];
   socket.onAny((event: string) => events.push(event));
   const outcome = await new Promise<string>((resolve) => {

@@ -10,7 +10,12 @@ export function hostInfo(hostId: string): HostInfo {
     labels: { env: 'test' },
     agent_version: 'test',
     started_at: new Date().toISOString(),
-    engine: { reachable: true, version: '24.0', address: 'unix:///var/run/docker.sock', error: null },
+    engine: {
+      reachable: true,
+      version: '24.0',
+      address: 'unix:///var/run/docker.sock',
+      error: null,
+    },
   };
 }
 
@@ -45,7 +50,12 @@ export function makeContainer(hostId: string, overrides: Partial<Container> = {}
 }
 
 /** What an agent does at start: announce, beat, publish the snapshot. */
-export async function announceHost(bus: Bus, hostId: string, containers: Container[] = [], online = true): Promise<void> {
+export async function announceHost(
+  bus: Bus,
+  hostId: string,
+  containers: Container[] = [],
+  online = true,
+): Promise<void> {
   await bus.hosts.announce(hostInfo(hostId));
   if (online) await bus.hosts.beat(hostId);
   await bus.snapshots.replace(hostId, containers);
@@ -64,7 +74,10 @@ export function changed(container: Container, overrides: Partial<Container>): Co
 /** Lines `<prefix> from` … `<prefix> from+count-1`, as an agent stores them (with a timestamp). */
 export function numberedLines(from: number, count: number, prefix = 'line', width = 0): string[] {
   const pad = width > 0 ? ` ${'x'.repeat(width)}` : '';
-  return Array.from({ length: count }, (_, i) => `2024-01-01T00:00:00.000000000Z ${prefix} ${from + i}${pad}`);
+  return Array.from(
+    { length: count },
+    (_, i) => `2024-01-01T00:00:00.000000000Z ${prefix} ${from + i}${pad}`,
+  );
 }
 
 /**

@@ -22,13 +22,20 @@ export interface Harness {
   clients: TestClient[];
   config: GatewayConfig;
   startReplica(options?: GatewayOptions): Promise<RunningGateway>;
-  connect(replica: number | RunningGateway, options?: { waitInitial?: boolean }): Promise<TestClient>;
+  connect(
+    replica: number | RunningGateway,
+    options?: { waitInitial?: boolean },
+  ): Promise<TestClient>;
   close(): Promise<void>;
 }
 
 /** A private redis-server, a bus on it, and `replicas` gateway replicas. */
 export async function startHarness(
-  options: { replicas?: number; tuning?: Partial<GatewayTuning>; env?: Record<string, string> } = {},
+  options: {
+    replicas?: number;
+    tuning?: Partial<GatewayTuning>;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<Harness> {
   const redis = await startRedis();
   const bus = createRedisBus({ url: redis.url, name: 'test-agent' });

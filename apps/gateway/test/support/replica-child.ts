@@ -34,19 +34,27 @@ export async function startReplicaChild(
   let nextId = 1;
   const pending = new Map<number, (value: unknown) => void>();
   const ready = new Promise<{ url: string; replicaId: string }>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`replica process exited (${code}) before it was ready`)));
-    child.on('message', (message: { ready?: { url: string; replicaId: string }; id?: number; value?: unknown }) => {
-      if (message.ready) resolve(message.ready);
-      if (message.id !== undefined) {
-        pending.get(message.id)?.(message.value);
-        pending.delete(message.id);
-      }
-    });
+    child.once('exit', (code) =>
+      reject(new Error(`replica process exited (${code}) before it was ready`)),
+    );
+    child.on(
+      'message',
+      (message: { ready?: { url: string; replicaId: string }; id?: number; value?: unknown }) => {
+        if (message.ready) resolve(message.ready);
+        if (message.id !== undefined) {
+          pending.get(message.id)?.(message.value);
+          pending.delete(message.id);
+        }
+      },
+    );
   });
   const ask = <T>(op: string): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const id = nextId++;
-      const timer = setTimeout(() => reject(new Error(`replica process did not answer ${op}`)), 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`replica process did not answer ${op}`)),
+        10_000,
+      );
       pending.set(id, (value) => {
         clearTimeout(timer);
         resolve(value as T);

@@ -10,8 +10,14 @@ export type ReplicaRequest = { id: number; op: 'inspect' | 'memory' | 'close' };
 
 async function run(): Promise<void> {
   const config = loadGatewayConfig(process.env);
-  const tuning = process.env.FLOTILLA_TUNING ? (JSON.parse(process.env.FLOTILLA_TUNING) as object) : {};
-  const gateway = await startGateway(config, { tuning, processMetrics: false, replicaId: process.env.FLOTILLA_REPLICA_ID });
+  const tuning = process.env.FLOTILLA_TUNING
+    ? (JSON.parse(process.env.FLOTILLA_TUNING) as object)
+    : {};
+  const gateway = await startGateway(config, {
+    tuning,
+    processMetrics: false,
+    replicaId: process.env.FLOTILLA_REPLICA_ID,
+  });
   const send = (message: unknown): void => {
     process.send?.(message);
   };
@@ -44,6 +50,8 @@ async function run(): Promise<void> {
 }
 
 run().catch((error: unknown) => {
-  process.stderr.write(`replica process failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `replica process failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

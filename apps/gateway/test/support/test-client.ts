@@ -10,7 +10,9 @@ import { io, type Socket } from 'socket.io-client';
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type PayloadOf<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 type RequestOf<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[0];
-type AckOf<E extends ClientEventName> = Parameters<NonNullable<Parameters<ClientToServerEvents[E]>[1]>>[0];
+type AckOf<E extends ClientEventName> = Parameters<
+  NonNullable<Parameters<ClientToServerEvents[E]>[1]>
+>[0];
 
 interface Received {
   event: ServerEventName;
@@ -45,7 +47,10 @@ export class TestClient {
   }
 
   /** Connects (websocket only, no automatic reconnection) and waits for `initial_state`. */
-  static async connect(url: string, options: { waitInitial?: boolean; extraHeaders?: Record<string, string> } = {}): Promise<TestClient> {
+  static async connect(
+    url: string,
+    options: { waitInitial?: boolean; extraHeaders?: Record<string, string> } = {},
+  ): Promise<TestClient> {
     const socket: ClientSocket = io(url, {
       transports: ['websocket'],
       reconnection: false,
@@ -55,7 +60,10 @@ export class TestClient {
       extraHeaders: options.extraHeaders,
     });
     const client = new TestClient(socket);
-    const initial = options.waitInitial === false ? undefined : client.waitFor('initial_state', () => true, 10_000);
+    const initial =
+      options.waitInitial === false
+        ? undefined
+        : client.waitFor('initial_state', () => true, 10_000);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', (error) => reject(error));
@@ -93,21 +101,31 @@ export class TestClient {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`client ${this.id}: timed out after ${timeoutMs} ms waiting for "${event}"`));
+        reject(
+          new Error(`client ${this.id}: timed out after ${timeoutMs} ms waiting for "${event}"`),
+        );
       }, timeoutMs);
       this.waiters.add(waiter);
     });
   }
 
   /** Emits a request and resolves with its ack. */
-  request<E extends ClientEventName>(event: E, payload: RequestOf<E>, timeoutMs = 5_000): Promise<AckOf<E>> {
-    const socket = this.socket.timeout(timeoutMs) as unknown as { emitWithAck(event: string, payload: unknown): Promise<unknown> };
+  request<E extends ClientEventName>(
+    event: E,
+    payload: RequestOf<E>,
+    timeoutMs = 5_000,
+  ): Promise<AckOf<E>> {
+    const socket = this.socket.timeout(timeoutMs) as unknown as {
+      emitWithAck(event: string, payload: unknown): Promise<unknown>;
+    };
     return socket.emitWithAck(event, payload) as Promise<AckOf<E>>;
   }
 
   /** Emits anything (for invalid payloads) and resolves with the ack. */
   requestRaw(event: string, ...args: unknown[]): Promise<unknown> {
-    const socket = this.socket.timeout(5_000) as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+    const socket = this.socket.timeout(5_000) as unknown as {
+      emitWithAck(event: string, ...args: unknown[]): Promise<unknown>;
+    };
     return socket.emitWithAck(event, ...args);
   }
 
@@ -127,9 +145,15 @@ export class TestClient {
     const deadline = Date.now() + timeoutMs;
     while (this.logLines(containerId).length < count) {
       if (Date.now() > deadline) {
-        throw new Error(`client ${this.id}: ${this.logLines(containerId).length} of ${count} lines after ${timeoutMs} ms`);
+        throw new Error(
+          `client ${this.id}: ${this.logLines(containerId).length} of ${count} lines after ${timeoutMs} ms`,
+        );
       }
-      await this.waitFor('log_update', (u) => u.container_id === containerId && this.logLines(containerId).length >= count, Math.max(1, deadline - Date.now())).catch(() => undefined);
+      await this.waitFor(
+        'log_update',
+        (u) => u.container_id === containerId && this.logLines(containerId).length >= count,
+        Math.max(1, deadline - Date.now()),
+      ).catch(() => undefined);
     }
     return this.logLines(containerId);
   }

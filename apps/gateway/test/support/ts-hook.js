@@ -16,7 +16,10 @@ const root = path.resolve(__dirname, '../../../..');
 const base = ts.readConfigFile(path.join(root, 'tsconfig.base.json'), ts.sys.readFile).config;
 /** `@flotilla/*` → the library's source, from the paths of tsconfig.base.json. */
 const aliases = Object.fromEntries(
-  Object.entries(base.compilerOptions.paths ?? {}).map(([name, [target]]) => [name, path.join(root, target)]),
+  Object.entries(base.compilerOptions.paths ?? {}).map(([name, [target]]) => [
+    name,
+    path.join(root, target),
+  ]),
 );
 const { options } = ts.convertCompilerOptionsFromJson(base.compilerOptions, root);
 const compilerOptions = {

@@ -44,7 +44,13 @@ export class RedisCommandRepository implements CommandRepository {
   }
 
   async newestCommand(hostId: string): Promise<string> {
-    const [newest] = (await this.redis.xrevrange(RedisKeys.commands(hostId), '+', '-', 'COUNT', 1)) as RedisStreamEntry[];
+    const [newest] = (await this.redis.xrevrange(
+      RedisKeys.commands(hostId),
+      '+',
+      '-',
+      'COUNT',
+      1,
+    )) as RedisStreamEntry[];
     return newest?.[0] ?? ZERO_ID;
   }
 

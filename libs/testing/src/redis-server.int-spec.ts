@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import Redis from 'ioredis';
-import { pingRedis, startRedis, waitFor, waitForEvent, type RedisHandle } from '@flotilla/testing';
+import { pingRedis, startRedis, waitFor, type RedisHandle } from '@flotilla/testing';
 
 jest.setTimeout(20_000);
 
@@ -41,7 +41,11 @@ describe('startRedis', () => {
       await expect(client.get('greeting')).rejects.toThrow();
 
       await redis.start();
-      await waitForEvent(client, 'ready', 5_000);
+      // The client may reconnect while start() still waits for PING: poll its status, not the event.
+      await waitFor(() => client.status === 'ready', {
+        timeoutMs: 10_000,
+        message: 'the client to reconnect',
+      });
       await client.set('after', how);
       await expect(client.get('after')).resolves.toBe(how);
       await expect(client.get('greeting')).resolves.toBeNull(); // nothing persisted

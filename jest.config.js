@@ -1,17 +1,23 @@
-/** Every project's own jest config (libs/*, apps/*, e2e, scripts); `npm test` runs them all. */
-const fs = require('node:fs');
+/**
+ * The test tiers, selected by file suffix (`npm test` runs them all):
+ * - unit: `*.spec.ts` in Node, and the web app's specs in jsdom; no Redis, no Docker.
+ * - integration: `*.int-spec.ts`, against real redis-server processes and dockerd engines.
+ * - e2e: `*.e2e-spec.ts`, Chromium against the whole stack.
+ */
 const path = require('node:path');
+const nodeProject = require('./jest.node.js');
 
-const projects = ['libs', 'apps'].flatMap((group) =>
-  fs
-    .readdirSync(path.join(__dirname, group))
-    .map((name) => path.join(__dirname, group, name, 'jest.config.js'))
-    .filter((file) => fs.existsSync(file)),
-);
-// e2e (the browser against the stack) and scripts (deployment files, npm start, npm run fleet).
-for (const dir of ['e2e', 'scripts']) {
-  const config = path.join(__dirname, dir, 'jest.config.js');
-  if (fs.existsSync(config)) projects.push(config);
-}
-
-module.exports = { projects };
+module.exports = {
+  projects: [
+    nodeProject('unit', ['**/*.spec.ts']),
+    require('./apps/web/jest.config.js'),
+    nodeProject('integration', ['**/*.int-spec.ts'], { slowTestThreshold: 60 }),
+    nodeProject('e2e', ['<rootDir>/e2e/**/*.e2e-spec.ts'], {
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'e2e/tsconfig.json') }],
+      },
+      globalSetup: '<rootDir>/e2e/support/global-setup.ts',
+      slowTestThreshold: 30,
+    }),
+  ],
+};

@@ -1,24 +1,33 @@
-/** Shared jest settings for the Node projects (libs, gateway, agent). */
+/** Shared jest settings for the Node test tiers (libs, gateway, agent, scripts, bench). */
 const path = require('node:path');
 
-module.exports = function nodeProject(dir, displayName, extra = {}) {
+const root = __dirname;
+
+/**
+ * A Node project over the source folders, matching one file suffix: `*.spec.ts` (unit, no
+ * services), `*.int-spec.ts` (real Redis and Docker) or `*.e2e-spec.ts` (a real browser).
+ */
+module.exports = function nodeProject(displayName, testMatch, extra = {}) {
   return {
     displayName,
-    rootDir: dir,
-    testEnvironment: 'node',
-    testMatch: [
-      '<rootDir>/**/*.spec.ts',
-      '<rootDir>/**/*.int-spec.ts',
-      '<rootDir>/**/*.e2e-spec.ts',
+    rootDir: root,
+    roots: [
+      '<rootDir>/libs',
+      '<rootDir>/apps/gateway',
+      '<rootDir>/apps/docker-agent',
+      '<rootDir>/scripts',
+      '<rootDir>/e2e',
     ],
+    testEnvironment: 'node',
+    testMatch,
     transform: {
-      '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.jest.json') }],
+      '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(root, 'tsconfig.jest.json') }],
     },
     moduleNameMapper: {
-      '^@flotilla/contracts$': path.join(__dirname, 'libs/contracts/src/index.ts'),
-      '^@flotilla/bus$': path.join(__dirname, 'libs/bus/src/index.ts'),
-      '^@flotilla/testing$': path.join(__dirname, 'libs/testing/src/index.ts'),
-      '^@flotilla/logging$': path.join(__dirname, 'libs/logging/src/index.ts'),
+      '^@flotilla/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
+      '^@flotilla/bus$': path.join(root, 'libs/bus/src/index.ts'),
+      '^@flotilla/testing$': path.join(root, 'libs/testing/src/index.ts'),
+      '^@flotilla/logging$': path.join(root, 'libs/logging/src/index.ts'),
     },
     ...extra,
   };

@@ -34,7 +34,7 @@ describe('LogStreamService', () => {
   const starts = (): StartLogStreamPayload[] =>
     socket.sent('start_log_stream').map((e) => e.payload as StartLogStreamPayload);
   const ackStarts = (): void =>
-    socket.ackAll('start_log_stream', (p) => ({
+    socket.ackAll('start_log_stream', (p: unknown) => ({
       status: 'stream_started',
       container_id: ID,
       host_id: (p as StartLogStreamPayload).host_id,

@@ -1,1 +1,0 @@
-module.exports = require('../../jest.node.js')(__dirname, 'docker-agent');

@@ -19,13 +19,7 @@ import { StateBadgeComponent } from '../shared/state-badge.component';
 import { shortId } from '../shared/format';
 import { StatsChartComponent } from '../stats/stats-chart.component';
 import { StatsService } from '../stats/stats.service';
-import {
-  ContainerActionsService,
-  type UserAction,
-  actionProgress,
-  actionTitle,
-  actionsFor,
-} from './container-actions.service';
+import { ContainerActionButtonsComponent } from './container-action-buttons.component';
 import { displayName } from './fleet-query';
 import { FleetStore } from './fleet.store';
 
@@ -33,7 +27,13 @@ import { FleetStore } from './fleet.store';
 @Component({
   selector: 'flo-container-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, StateBadgeComponent, StatsChartComponent, LogViewerComponent],
+  imports: [
+    RouterLink,
+    StateBadgeComponent,
+    StatsChartComponent,
+    LogViewerComponent,
+    ContainerActionButtonsComponent,
+  ],
   templateUrl: './container-page.component.html',
 })
 export class ContainerPageComponent {
@@ -43,7 +43,6 @@ export class ContainerPageComponent {
   private readonly fleet = inject(FleetStore);
   private readonly stats = inject(StatsService);
   private readonly logs = inject(LogStreamService);
-  protected readonly actions = inject(ContainerActionsService);
 
   protected readonly container = computed(() => this.fleet.find(this.host(), this.id()) ?? null);
   protected readonly loaded = this.fleet.loaded;
@@ -51,14 +50,6 @@ export class ContainerPageComponent {
   protected readonly name = computed(() => {
     const c = this.container();
     return c ? displayName(c) : shortId(this.id());
-  });
-  protected readonly available = computed(() => {
-    const c = this.container();
-    return c ? actionsFor(c) : [];
-  });
-  protected readonly pending = computed(() => {
-    const c = this.container();
-    return c ? this.actions.pendingAction(c.host_id, c.container_id) : null;
   });
   protected readonly labels = computed(() =>
     Object.entries(this.container()?.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)),
@@ -104,19 +95,6 @@ export class ContainerPageComponent {
       });
     });
     inject(DestroyRef).onDestroy(() => this.stream.set(null));
-  }
-
-  protected run(action: UserAction): void {
-    const c = this.container();
-    if (c) void this.actions.run(c, action);
-  }
-
-  protected title(action: UserAction): string {
-    return actionTitle(action);
-  }
-
-  protected progress(action: UserAction): string {
-    return actionProgress(action);
   }
 
   protected ports(): string[] {

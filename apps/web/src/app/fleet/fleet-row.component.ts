@@ -1,12 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, output } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import {
-  ContainerActionsService,
-  type UserAction,
-  actionProgress,
-  actionTitle,
-  actionsFor,
-} from './container-actions.service';
+import { ContainerActionButtonsComponent } from './container-action-buttons.component';
 import { type FleetContainerRow, displayName } from './fleet-query';
 import { StatsService } from '../stats/stats.service';
 import { SparklineComponent } from '../stats/sparkline.component';
@@ -17,7 +11,7 @@ import { formatBytes, formatPercent, shortId } from '../shared/format';
 @Component({
   selector: 'flo-fleet-row',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, StateBadgeComponent, SparklineComponent],
+  imports: [RouterLink, StateBadgeComponent, SparklineComponent, ContainerActionButtonsComponent],
   host: {
     class: 'fleet-row',
     'data-testid': 'container-row',
@@ -79,31 +73,12 @@ import { formatBytes, formatPercent, shortId } from '../shared/format';
       }
     </span>
     <span class="fleet-row__cell fleet-row__actions" role="gridcell">
-      @if (pending(); as action) {
-        <span
-          class="pending"
-          data-testid="action-pending"
-          [attr.data-action]="action"
-          role="status"
-        >
-          <span class="spinner" aria-hidden="true"></span>{{ progress(action) }}
-        </span>
-      } @else {
-        @for (action of actions(); track action) {
-          <button
-            type="button"
-            tabindex="-1"
-            class="button button--small"
-            [class.button--danger-quiet]="action !== 'start'"
-            [disabled]="row().offline"
-            [attr.data-testid]="'container-action-' + action"
-            [attr.aria-label]="title(action) + ' ' + name()"
-            (click)="actionsService.run(c(), action)"
-          >
-            {{ title(action) }}
-          </button>
-        }
-      }
+      <flo-container-action-buttons
+        [container]="c()"
+        [disabled]="row().offline"
+        [compact]="true"
+        [label]="name()"
+      />
       <a
         class="button button--small button--ghost"
         tabindex="-1"
@@ -120,16 +95,11 @@ export class FleetRowComponent {
   readonly selected = input(false);
   readonly toggleSelect = output<void>();
 
-  protected readonly actionsService = inject(ContainerActionsService);
   private readonly stats = inject(StatsService);
 
   protected readonly c = computed(() => this.row().container);
   protected readonly name = computed(() => displayName(this.c()) || shortId(this.c().container_id));
   protected readonly id = computed(() => shortId(this.c().container_id));
-  protected readonly actions = computed(() => actionsFor(this.c()));
-  protected readonly pending = computed(() =>
-    this.actionsService.pendingAction(this.c().host_id, this.c().container_id),
-  );
   private readonly samples = computed(() =>
     this.c().state === 'running' && !this.row().offline
       ? this.stats.samplesOf(this.c().host_id, this.c().container_id)
@@ -138,14 +108,6 @@ export class FleetRowComponent {
   protected readonly latest = computed(() => this.samples()[this.samples().length - 1] ?? null);
   protected readonly cpu = computed(() => this.samples().map((s) => s.cpu_percent));
   protected readonly mem = computed(() => this.samples().map((s) => s.memory_percent));
-
-  protected title(action: UserAction): string {
-    return actionTitle(action);
-  }
-
-  protected progress(action: UserAction): string {
-    return actionProgress(action);
-  }
 
   protected pct(v: number): string {
     return formatPercent(v);

@@ -3,7 +3,7 @@ import { LoginService } from './login.service';
 
 /** `/login`: user and password for `AUTH_MODE=users`. */
 @Component({
-  selector: 'app-login-page',
+  selector: 'flo-login-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <form class="login" (submit)="submit($event)" aria-labelledby="login-title">

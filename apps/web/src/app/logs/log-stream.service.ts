@@ -8,14 +8,10 @@ import type {
 import { WEB_CONFIG } from '../core/app-config';
 import { NotificationService } from '../core/notifications/notification.service';
 import { SocketService } from '../core/socket/socket.service';
+import { SharedSubscriptions } from '../core/socket/shared-subscriptions';
 import { isErrorAck } from '../core/socket/socket.types';
 import { Batcher } from '../shared/batcher';
 import { LogStream, streamKey } from './log-stream';
-
-interface Opened {
-  stream: LogStream;
-  refs: number;
-}
 
 /**
  * Every log stream open in the tab. One `start_log_stream` per container however many panes
@@ -28,7 +24,10 @@ export class LogStreamService {
   private readonly socket = inject(SocketService);
   private readonly notifications = inject(NotificationService);
   private readonly config = inject(WEB_CONFIG);
-  private readonly open = new Map<string, Opened>();
+  private readonly open = new SharedSubscriptions<LogStream>(this.socket, {
+    open: (stream) => this.start(stream),
+    close: (stream) => this.stop(stream),
+  });
   private readonly batcher = new Batcher<LogStream>(
     (streams) => this.flush(streams),
     this.config.logFlushMs,
@@ -46,32 +45,28 @@ export class LogStreamService {
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((payload) => this.onStopped(payload));
     this.socket.connects$.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => {
-      for (const { stream } of this.open.values()) this.start(stream);
+      this.open.reopenAll();
     });
   }
 
   /** Opens (or shares) the stream of a container; call `release` when done. */
   acquire(hostId: string, containerRef: string): LogStream {
-    const key = streamKey(hostId, containerRef);
-    const existing = this.open.get(key);
-    if (existing) {
-      existing.refs++;
-      return existing.stream;
-    }
-    const stream = new LogStream(hostId, containerRef, this.config.logCapacity);
-    this.open.set(key, { stream, refs: 1 });
-    if (this.socket.connected) this.start(stream);
-    return stream;
+    return this.open.acquire(
+      streamKey(hostId, containerRef),
+      () => new LogStream(hostId, containerRef, this.config.logCapacity),
+    );
   }
 
   release(stream: LogStream): void {
-    const opened = this.open.get(stream.key);
-    if (!opened || opened.stream !== stream) return;
-    opened.refs--;
-    if (opened.refs > 0) return;
-    this.open.delete(stream.key);
-    stream.setStatus('stopped', 'Closed');
-    if (!this.socket.connected) return;
+    this.open.release(stream.key, stream)?.setStatus('stopped', 'Closed');
+  }
+
+  /** Streams open now (for specs and diagnostics). */
+  streams(): LogStream[] {
+    return this.open.items();
+  }
+
+  private stop(stream: LogStream): void {
     this.socket
       .request('stop_log_stream', { container_id: stream.containerRef, host_id: stream.hostId })
       .then(
@@ -80,11 +75,6 @@ export class LogStreamService {
         },
         (error: unknown) => this.socket.reportFailure('Stopping a log stream failed', error),
       );
-  }
-
-  /** Streams open now (for specs and diagnostics). */
-  streams(): LogStream[] {
-    return [...this.open.values()].map((o) => o.stream);
   }
 
   /** Asks for the stream: from the cursor when there is one, else the last lines. */
@@ -128,7 +118,7 @@ export class LogStreamService {
   }
 
   private onUpdate(payload: LogUpdatePayload): void {
-    for (const { stream } of this.open.values()) {
+    for (const stream of this.open.items()) {
       if (!stream.matches(payload)) continue;
       if (stream.status() === 'starting' || stream.status() === 'waiting')
         stream.setStatus('streaming');
@@ -141,7 +131,7 @@ export class LogStreamService {
   }
 
   private onStopped(payload: LogStreamStoppedPayload): void {
-    for (const { stream } of this.open.values()) {
+    for (const stream of this.open.items()) {
       if (!stream.matches(payload)) continue;
       this.batcher.flush();
       const failed = payload.reason === 'error' || payload.reason === 'forbidden';
@@ -161,6 +151,6 @@ export class LogStreamService {
   }
 
   private isOpen(stream: LogStream): boolean {
-    return this.open.get(stream.key)?.stream === stream;
+    return this.open.holds(stream.key, stream);
   }
 }

@@ -10,6 +10,7 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { StatsSample } from '@flotilla/contracts';
 import { WEB_CONFIG } from '../core/app-config';
 import { SocketService } from '../core/socket/socket.service';
+import { SharedSubscriptions } from '../core/socket/shared-subscriptions';
 import { isErrorAck } from '../core/socket/socket.types';
 import { containerKey } from '../fleet/fleet-state';
 import { Batcher } from '../shared/batcher';
@@ -17,7 +18,6 @@ import { Batcher } from '../shared/batcher';
 interface Watched {
   hostId: string;
   containerId: string;
-  refs: number;
   samples: WritableSignal<readonly StatsSample[]>;
   stopped: WritableSignal<string | null>;
 }
@@ -38,10 +38,11 @@ const NONE: readonly StatsSample[] = [];
 export class StatsService {
   private readonly socket = inject(SocketService);
   private readonly config = inject(WEB_CONFIG);
-  private readonly watched = new Map<string, Watched>();
+  private readonly watched = new SharedSubscriptions<Watched>(this.socket, {
+    open: (w) => this.subscribe(w),
+    close: (w) => this.unsubscribe(w),
+  });
   private fleetKeys = new Set<string>();
-  /** Bumped when a subscription starts or ends, so views reading `samplesOf` notice. */
-  private readonly membership = signal(0);
   private readonly batcher = new Batcher<StatsSample>((samples) => this.apply(samples), 100);
 
   constructor() {
@@ -58,57 +59,34 @@ export class StatsService {
         this.watched.get(containerKey(p.host_id, p.container_id))?.stopped.set(p.message),
       );
     this.socket.connects$.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => {
-      for (const w of this.watched.values()) this.subscribe(w);
+      this.watched.reopenAll();
     });
   }
 
   /** Starts (or shares) the stats of a container; call `release` when done. */
   acquire(hostId: string, containerId: string): Signal<readonly StatsSample[]> {
-    const key = containerKey(hostId, containerId);
-    let w = this.watched.get(key);
-    if (w) {
-      w.refs++;
-      return w.samples.asReadonly();
-    }
-    w = {
+    const w = this.watched.acquire(containerKey(hostId, containerId), () => ({
       hostId,
       containerId,
-      refs: 1,
       samples: signal<readonly StatsSample[]>([]),
       stopped: signal<string | null>(null),
-    };
-    this.watched.set(key, w);
-    this.membership.update((v) => v + 1);
-    this.subscribe(w);
+    }));
     return w.samples.asReadonly();
   }
 
   release(hostId: string, containerId: string): void {
-    const key = containerKey(hostId, containerId);
-    const w = this.watched.get(key);
-    if (!w) return;
-    w.refs--;
-    if (w.refs > 0) return;
-    this.watched.delete(key);
-    this.membership.update((v) => v + 1);
-    if (!this.socket.connected) return;
-    this.socket.request('unsubscribe_stats', { container_id: containerId, host_id: hostId }).then(
-      (ack) => {
-        if (isErrorAck(ack)) this.socket.reportFailure('Stopping stats failed', ack);
-      },
-      (error: unknown) => this.socket.reportFailure('Stopping stats failed', error),
-    );
+    this.watched.release(containerKey(hostId, containerId));
   }
 
   /** Samples of a container if someone watches it (starts nothing); reactive. */
   samplesOf(hostId: string, containerId: string): readonly StatsSample[] {
-    this.membership();
+    this.watched.changes();
     return this.watched.get(containerKey(hostId, containerId))?.samples() ?? NONE;
   }
 
   /** Why the stats of a watched container stopped, if they did; reactive. */
   stoppedReason(hostId: string, containerId: string): string | null {
-    this.membership();
+    this.watched.changes();
     return this.watched.get(containerKey(hostId, containerId))?.stopped() ?? null;
   }
 
@@ -135,11 +113,21 @@ export class StatsService {
 
   /** Subscriptions open now (for specs and diagnostics). */
   watchedKeys(): string[] {
-    return [...this.watched.keys()];
+    return this.watched.keys();
+  }
+
+  private unsubscribe(w: Watched): void {
+    this.socket
+      .request('unsubscribe_stats', { container_id: w.containerId, host_id: w.hostId })
+      .then(
+        (ack) => {
+          if (isErrorAck(ack)) this.socket.reportFailure('Stopping stats failed', ack);
+        },
+        (error: unknown) => this.socket.reportFailure('Stopping stats failed', error),
+      );
   }
 
   private subscribe(w: Watched): void {
-    if (!this.socket.connected) return;
     w.stopped.set(null);
     this.socket.request('subscribe_stats', { container_id: w.containerId, host_id: w.hostId }).then(
       (ack) => {

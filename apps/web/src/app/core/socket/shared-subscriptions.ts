@@ -1,0 +1,86 @@
+import { type Signal, signal } from '@angular/core';
+import type { Observable } from 'rxjs';
+
+/** What a feature service does for one subscription over the socket. */
+export interface SubscriptionHooks<T> {
+  /** Asks the gateway for it: on the first acquire while connected, and after every reconnect. */
+  open(item: T): void;
+  /** Tells the gateway it is no longer wanted: after the last release, while connected. */
+  close(item: T): void;
+}
+
+/** The socket as this helper sees it. */
+export interface SubscriptionSocket {
+  readonly connected: boolean;
+  readonly connects$: Observable<unknown>;
+}
+
+/**
+ * Reference-counted subscriptions that survive reconnects: one request to the gateway per key
+ * however many views share it, renewed when the socket connects again, ended when the last view
+ * lets go. The log and stats services both keep their streams here.
+ */
+export class SharedSubscriptions<T> {
+  private readonly entries = new Map<string, { item: T; refs: number }>();
+  private readonly version = signal(0);
+
+  constructor(
+    private readonly socket: SubscriptionSocket,
+    private readonly hooks: SubscriptionHooks<T>,
+  ) {}
+
+  /** Bumped whenever a key starts or ends, for views that read `get` reactively. */
+  get changes(): Signal<number> {
+    return this.version.asReadonly();
+  }
+
+  /** The shared item of `key`, made by `create` and opened if nobody held it. */
+  acquire(key: string, create: () => T): T {
+    const existing = this.entries.get(key);
+    if (existing) {
+      existing.refs++;
+      return existing.item;
+    }
+    const item = create();
+    this.entries.set(key, { item, refs: 1 });
+    this.version.update((v) => v + 1);
+    if (this.socket.connected) this.hooks.open(item);
+    return item;
+  }
+
+  /**
+   * Lets go of `key` (only if it still holds `item`, when given). Returns the item when this was
+   * the last holder, after closing it; otherwise null.
+   */
+  release(key: string, item?: T): T | null {
+    const entry = this.entries.get(key);
+    if (!entry || (item !== undefined && entry.item !== item)) return null;
+    if (--entry.refs > 0) return null;
+    this.entries.delete(key);
+    this.version.update((v) => v + 1);
+    if (this.socket.connected) this.hooks.close(entry.item);
+    return entry.item;
+  }
+
+  get(key: string): T | undefined {
+    return this.entries.get(key)?.item;
+  }
+
+  /** Is this exact item still held? (A late answer for a released one is ignored.) */
+  holds(key: string, item: T): boolean {
+    return this.entries.get(key)?.item === item;
+  }
+
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  items(): T[] {
+    return [...this.entries.values()].map((e) => e.item);
+  }
+
+  /** Opens every held item again (call on each connect). */
+  reopenAll(): void {
+    for (const { item } of this.entries.values()) this.hooks.open(item);
+  }
+}

@@ -13,12 +13,12 @@ import {
 import { RouterLink } from '@angular/router';
 import type { StatsSample } from '@flotilla/contracts';
 import type { LogStream } from '../logs/log-stream';
-import { LogStreamService } from '../logs/log-stream.service';
+import { LogSubscriptionService } from '../logs/log-subscription.service';
 import { LogViewerComponent } from '../logs/log-viewer.component';
 import { StateBadgeComponent } from '../shared/state-badge.component';
 import { shortId } from '../shared/format';
 import { StatsChartComponent } from '../stats/stats-chart.component';
-import { StatsService } from '../stats/stats.service';
+import { StatsSubscriptionService } from '../stats/stats-subscription.service';
 import { ContainerActionButtonsComponent } from './container-action-buttons.component';
 import { displayName } from './fleet-query';
 import { FleetStore } from './fleet.store';
@@ -41,8 +41,8 @@ export class ContainerPageComponent {
   readonly id = input.required<string>();
 
   private readonly fleet = inject(FleetStore);
-  private readonly stats = inject(StatsService);
-  private readonly logs = inject(LogStreamService);
+  private readonly stats = inject(StatsSubscriptionService);
+  private readonly logs = inject(LogSubscriptionService);
 
   protected readonly container = computed(() => this.fleet.find(this.host(), this.id()) ?? null);
   protected readonly loaded = this.fleet.loaded;

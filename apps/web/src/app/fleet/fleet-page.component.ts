@@ -20,7 +20,7 @@ import type { ContainerState } from '@flotilla/contracts';
 import { CONTAINER_STATE_LIST } from '../core/contract-runtime';
 import { ShortcutService } from '../shared/shortcut.service';
 import { formatCount } from '../shared/format';
-import { StatsService, type StatsTarget } from '../stats/stats.service';
+import { StatsSubscriptionService, type StatsTarget } from '../stats/stats-subscription.service';
 import {
   type FleetRow,
   type SortField,
@@ -51,7 +51,7 @@ const SHOWN_STATES: readonly ContainerState[] = CONTAINER_STATE_LIST.filter((s) 
 export class FleetPageComponent {
   protected readonly store = inject(FleetStore);
   protected readonly state = inject(FleetViewState);
-  private readonly stats = inject(StatsService);
+  private readonly stats = inject(StatsSubscriptionService);
   private readonly router = inject(Router);
   private readonly doc = inject(DOCUMENT);
 

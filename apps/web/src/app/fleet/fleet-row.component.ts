@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, output } f
 import { RouterLink } from '@angular/router';
 import { ContainerActionButtonsComponent } from './container-action-buttons.component';
 import { type FleetContainerRow, displayName } from './fleet-query';
-import { StatsService } from '../stats/stats.service';
+import { StatsSubscriptionService } from '../stats/stats-subscription.service';
 import { SparklineComponent } from '../stats/sparkline.component';
 import { StateBadgeComponent } from '../shared/state-badge.component';
 import { formatBytes, formatPercent, shortId } from '../shared/format';
@@ -95,7 +95,7 @@ export class FleetRowComponent {
   readonly selected = input(false);
   readonly toggleSelect = output<void>();
 
-  private readonly stats = inject(StatsService);
+  private readonly stats = inject(StatsSubscriptionService);
 
   protected readonly c = computed(() => this.row().container);
   protected readonly name = computed(() => displayName(this.c()) || shortId(this.c().container_id));

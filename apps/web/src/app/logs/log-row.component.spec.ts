@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { toLogLines } from './log-line';
 import { LogRowComponent } from './log-row.component';
-import type { LogRow } from './log-view';
+import type { LogRow } from './log-view-state';
 
 function rowOf(raw: string, stderr = false): LogRow {
   const [line] = toLogLines('h/c', [{ raw, stderr, lineNo: 7 }], undefined);

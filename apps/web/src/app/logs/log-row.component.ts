@@ -3,7 +3,7 @@ import { formatLogTimestamp } from '../shared/format';
 import { type AnsiSegment, markRanges, parseAnsi } from './ansi';
 import { matchRanges } from './log-filter';
 import type { LogLine } from './log-line';
-import type { LogRow } from './log-view';
+import type { LogRow } from './log-view-state';
 
 /** Parsed segments per line, so scrolling back and forth does not parse again. */
 const segmentCache = new WeakMap<LogLine, AnsiSegment[]>();

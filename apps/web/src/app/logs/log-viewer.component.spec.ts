@@ -3,7 +3,7 @@ import { FILE_SAVER } from '../core/browser/browser.tokens';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
 import { HOST_A, cid, logUpdate } from '../../testing/fixtures';
 import type { LogStream } from './log-stream';
-import { LogStreamService } from './log-stream.service';
+import { LogSubscriptionService } from './log-subscription.service';
 import { LogViewerComponent } from './log-viewer.component';
 
 const settle = (ms = 30): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,7 +27,7 @@ describe('LogViewerComponent', () => {
         },
       ],
     });
-    const logs = TestBed.inject(LogStreamService);
+    const logs = TestBed.inject(LogSubscriptionService);
     socket.serverConnect();
     stream = logs.acquire(HOST_A, cid('a1'));
     socket.ackAll('start_log_stream', {

@@ -29,7 +29,7 @@ import { LOG_LEVELS, type LogLevel } from './log-level';
 import type { LogLine } from './log-line';
 import { LogRowComponent } from './log-row.component';
 import type { LogStream } from './log-stream';
-import { type LogRow, LogView } from './log-view';
+import { type LogRow, LogViewState } from './log-view-state';
 
 /** Row height of the log list, in px (fixed for the virtual scroll; see logs.css). */
 export const LOG_ROW_HEIGHT = 18;
@@ -83,7 +83,7 @@ export class LogViewerComponent {
   protected readonly rowHeight = LOG_ROW_HEIGHT;
   protected readonly levels = LOG_LEVELS;
   protected readonly dataSource = new RowsDataSource();
-  private view: LogView | null = null;
+  private view: LogViewState | null = null;
 
   protected readonly filterInput = signal('');
   private readonly filterText = signal('');
@@ -155,7 +155,7 @@ export class LogViewerComponent {
     effect(() => {
       const streams = this.streams();
       untracked(() => {
-        this.view = new LogView(streams, this.config.logCapacity);
+        this.view = new LogViewState(streams, this.config.logCapacity);
         this.applyFilter();
         this.publish(0);
       });

@@ -16,7 +16,7 @@ import { displayName } from '../fleet/fleet-query';
 import { ShortcutService } from '../shared/shortcut.service';
 import { shortId } from '../shared/format';
 import type { LogStream } from './log-stream';
-import { LogStreamService } from './log-stream.service';
+import { LogSubscriptionService } from './log-subscription.service';
 import { LogViewerComponent } from './log-viewer.component';
 
 /** Most containers on one logs page. */
@@ -67,7 +67,7 @@ export class LogsPageComponent {
   /** `1` merges the containers into one view. */
   readonly merge = input<string | undefined>(undefined);
 
-  private readonly logs = inject(LogStreamService);
+  private readonly logs = inject(LogSubscriptionService);
   protected readonly fleet = inject(FleetStore);
   private readonly router = inject(Router);
   private readonly viewers = viewChildren(LogViewerComponent);

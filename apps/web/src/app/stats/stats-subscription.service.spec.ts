@@ -3,7 +3,7 @@ import type { StatsSample } from '@flotilla/contracts';
 import { DEFAULT_WEB_CONFIG, WEB_CONFIG } from '../core/app-config';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
 import { HOST_A, cid } from '../../testing/fixtures';
-import { StatsService } from './stats.service';
+import { StatsSubscriptionService } from './stats-subscription.service';
 
 function sample(id: string, cpu: number): StatsSample {
   return {
@@ -23,9 +23,9 @@ function sample(id: string, cpu: number): StatsSample {
   };
 }
 
-describe('StatsService', () => {
+describe('StatsSubscriptionService', () => {
   let socket: FakeSocket;
-  let stats: StatsService;
+  let stats: StatsSubscriptionService;
 
   beforeEach(() => {
     jest.useFakeTimers();
@@ -39,7 +39,7 @@ describe('StatsService', () => {
         },
       ],
     });
-    stats = TestBed.inject(StatsService);
+    stats = TestBed.inject(StatsSubscriptionService);
     socket.serverConnect();
   });
 

@@ -1,6 +1,6 @@
 import { type LogLine, toLogLines } from './log-line';
 import type { LogSource } from './log-stream';
-import { LogView } from './log-view';
+import { LogViewState } from './log-view-state';
 import { RingBuffer } from './ring-buffer';
 
 class TestSource implements LogSource {
@@ -27,14 +27,14 @@ class TestSource implements LogSource {
   }
 }
 
-const texts = (view: LogView): string[] =>
+const texts = (view: LogViewState): string[] =>
   view.rows.map((r) => (r.part > 0 ? `  ${r.text}` : r.line.plain));
 
-describe('LogView', () => {
+describe('LogViewState', () => {
   it('takes only what arrived since the last sync', () => {
     const source = new TestSource('h/a');
     source.add([1, 'one']);
-    const view = new LogView([source], 1000);
+    const view = new LogViewState([source], 1000);
     expect(texts(view)).toEqual(['one']);
     source.add([2, 'two'], [3, 'three']);
     expect(view.sync()).toEqual({ added: 2, trimmed: 0 });
@@ -44,7 +44,7 @@ describe('LogView', () => {
 
   it('drops rows whose lines left the ring buffer', () => {
     const source = new TestSource('h/a', 3);
-    const view = new LogView([source], 1000);
+    const view = new LogViewState([source], 1000);
     source.add([1, 'a'], [2, 'b'], [3, 'c']);
     view.sync();
     source.add([4, 'd'], [5, 'e']);
@@ -54,7 +54,7 @@ describe('LogView', () => {
 
   it('never holds more rows than its capacity', () => {
     const source = new TestSource('h/a', 100);
-    const view = new LogView([source], 10);
+    const view = new LogViewState([source], 10);
     for (let i = 0; i < 25; i++) source.add([i % 60, `l${i}`]);
     view.sync();
     expect(view.rows).toHaveLength(10);
@@ -63,7 +63,7 @@ describe('LogView', () => {
 
   it('filters new lines as they come and refilters on change', () => {
     const source = new TestSource('h/a');
-    const view = new LogView([source], 1000);
+    const view = new LogViewState([source], 1000);
     view.setFilter((l) => l.plain.includes('x'));
     source.add([1, 'x1'], [2, 'y2'], [3, 'x3']);
     view.sync();
@@ -75,7 +75,7 @@ describe('LogView', () => {
   it('merges several sources by time, also when one arrives late', () => {
     const a = new TestSource('h/a');
     const b = new TestSource('h/b');
-    const view = new LogView([a, b], 1000);
+    const view = new LogViewState([a, b], 1000);
     a.add([1, 'a1'], [5, 'a5']);
     view.sync();
     b.add([2, 'b2'], [6, 'b6']);
@@ -86,7 +86,7 @@ describe('LogView', () => {
   it('pretty-prints a JSON line on demand, as extra rows', () => {
     const source = new TestSource('h/a');
     source.add([1, '{"level":"info","msg":"hi"}'], [2, 'after']);
-    const view = new LogView([source], 1000);
+    const view = new LogViewState([source], 1000);
     const json = view.rows[0]?.line;
     expect(json?.json).toBe(true);
     view.toggleExpanded(json);
@@ -106,7 +106,7 @@ describe('LogView', () => {
   it('exports what is shown, with timestamps when asked', () => {
     const source = new TestSource('h/a');
     source.add([1, 'one'], [2, 'two']);
-    const view = new LogView([source], 1000);
+    const view = new LogViewState([source], 1000);
     view.setFilter((l) => l.plain === 'two');
     expect(view.toText({ timestamps: false })).toBe('two\n');
     expect(view.toText({ timestamps: true, label: () => 'web' })).toBe(

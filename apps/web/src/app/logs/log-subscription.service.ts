@@ -20,7 +20,7 @@ import { LogStream, streamKey } from './log-stream';
  * flushed at most every ~10 ms: a flood of lines costs one render per flush, not per line.
  */
 @Injectable({ providedIn: 'root' })
-export class LogStreamService {
+export class LogSubscriptionService {
   private readonly socket = inject(SocketService);
   private readonly notifications = inject(NotificationService);
   private readonly config = inject(WEB_CONFIG);

@@ -4,13 +4,13 @@ import { DEFAULT_WEB_CONFIG, WEB_CONFIG } from '../core/app-config';
 import { NotificationService } from '../core/notifications/notification.service';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
 import { HOST_A, cid, logUpdate } from '../../testing/fixtures';
-import { LogStreamService } from './log-stream.service';
+import { LogSubscriptionService } from './log-subscription.service';
 
 const ID = cid('a1');
 
-describe('LogStreamService', () => {
+describe('LogSubscriptionService', () => {
   let socket: FakeSocket;
-  let service: LogStreamService;
+  let service: LogSubscriptionService;
   let notifications: NotificationService;
 
   beforeEach(() => {
@@ -22,7 +22,7 @@ describe('LogStreamService', () => {
         { provide: WEB_CONFIG, useValue: { ...DEFAULT_WEB_CONFIG, logTail: 100 } },
       ],
     });
-    service = TestBed.inject(LogStreamService);
+    service = TestBed.inject(LogSubscriptionService);
     notifications = TestBed.inject(NotificationService);
   });
 

@@ -35,7 +35,7 @@ const NONE: readonly StatsSample[] = [];
  * capped: it asks only for the running containers on screen.
  */
 @Injectable({ providedIn: 'root' })
-export class StatsService {
+export class StatsSubscriptionService {
   private readonly socket = inject(SocketService);
   private readonly config = inject(WEB_CONFIG);
   private readonly watched = new SharedSubscriptions<Watched>(this.socket, {

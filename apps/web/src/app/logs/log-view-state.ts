@@ -36,7 +36,7 @@ export function prettyJson(plain: string): string[] | null {
  * several, with expanded JSON lines. Kept incrementally: `sync` takes only lines appended since
  * the last call, so a busy stream costs work proportional to what arrived, not to what is kept.
  */
-export class LogView {
+export class LogViewState {
   rows: LogRow[] = [];
   private readonly seen = new Map<string, number>();
   private readonly expanded = new Set<number>();

@@ -36,8 +36,7 @@ export function encodeJson(value: unknown): FieldMap {
 }
 
 export type Decoded<T> =
-  | { ok: true; value: T }
-  | { ok: false; reason: RejectionReason; error: string };
+  { ok: true; value: T } | { ok: false; reason: RejectionReason; error: string };
 
 /**
  * The host (and container) named by the key a record was read from. Only the key says who wrote

@@ -156,7 +156,10 @@ export interface RecordReader {
     entries: readonly StreamEntry<FieldMap>[],
   ): StreamEntry<StatsSample>[];
   logs(hostId: string, containerId: string, entries: readonly StreamEntry<FieldMap>[]): LogEntry[];
-  commands(hostId: string, entries: readonly StreamEntry<FieldMap>[]): StreamEntry<CommandRequest>[];
+  commands(
+    hostId: string,
+    entries: readonly StreamEntry<FieldMap>[],
+  ): StreamEntry<CommandRequest>[];
   /** Calls `listener` with every record this bus drops; returns a function that stops it. */
   onRejected(listener: (rejection: RecordRejection) => void): () => void;
 }

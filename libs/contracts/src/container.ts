@@ -96,7 +96,9 @@ export function clampContainer<C extends ClampableFields>(container: C): C {
   if (container.ports.length > L.ports) cut = true;
   const ports = container.ports
     .slice(0, L.ports)
-    .map((p) => (p.ip === null || p.ip.length <= L.portIp ? p : { ...p, ip: text(p.ip, L.portIp) }));
+    .map((p) =>
+      p.ip === null || p.ip.length <= L.portIp ? p : { ...p, ip: text(p.ip, L.portIp) },
+    );
   const clamped = {
     ...container,
     name: text(container.name, L.name),

@@ -91,7 +91,11 @@ export class HostRecords implements RecordReader {
     return out;
   }
 
-  container(hostId: string, containerId: string, text: string | null | undefined): Container | null {
+  container(
+    hostId: string,
+    containerId: string,
+    text: string | null | undefined,
+  ): Container | null {
     if (text === null || text === undefined) return null;
     const key = RedisKeys.snapshot(hostId);
     return this.value(key, hostId, containerId, decodeContainer(text, { hostId, containerId }));

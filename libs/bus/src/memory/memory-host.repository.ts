@@ -1,9 +1,4 @@
-import {
-  RedisKeys,
-  STREAM_CAPS,
-  type HostInfo,
-  type HostStatus,
-} from '@flotilla/contracts';
+import { RedisKeys, STREAM_CAPS, type HostInfo, type HostStatus } from '@flotilla/contracts';
 import { encodeJson, hostOfflineEvent, toHostStatus } from '../codecs';
 import type { HostRecords } from '../common/host-records';
 import type { HostRepository } from '../ports';

@@ -44,9 +44,7 @@ export class RedisLogRepository implements LogRepository {
     const [valid] = this.records.logs(hostId, containerId, newest);
     if (valid) return valid;
     const page = toRawEntries(await this.redis.xrevrange(key, '+', '-', 'COUNT', EDGE_SCAN));
-    return firstValidLogEntry(page.slice(1), (raw) =>
-      this.records.logs(hostId, containerId, raw),
-    );
+    return firstValidLogEntry(page.slice(1), (raw) => this.records.logs(hostId, containerId, raw));
   }
 
   async first(hostId: string, containerId: string): Promise<LogEntry | null> {

@@ -37,6 +37,6 @@ export function parseFleetEvent(input: unknown): Parsed<FleetEvent> {
 
 function isContainerEvent(input: unknown): input is { container: unknown } {
   if (typeof input !== 'object' || input === null) return false;
-  const event = input as Record<string, unknown>;
+  const event = input as { v?: unknown; type?: unknown };
   return event.v === 1 && event.type === 'container';
 }

@@ -1,5 +1,6 @@
+import Redis from 'ioredis';
 import type { Bus } from '@flotilla/bus';
-import type { Container } from '@flotilla/contracts';
+import { containerSchema, RedisKeys, type Container } from '@flotilla/contracts';
 import {
   printLinesThenExit,
   SLEEP_FOREVER,
@@ -92,6 +93,28 @@ describe('agent inventory and state changes (real dockerd, real Redis)', () => {
       timeoutMs: 6_000,
       message: 'a second heartbeat',
     });
+  });
+
+  it('publishes a container with a label over 4 KiB clamped and marked, not dropped', async () => {
+    const big = await containers.create(SLEEP_FOREVER, {
+      labels: { role: 'web', note: 'n'.repeat(5_000) },
+    });
+    const hostId = uniqueHostId('big');
+    await res.agent(agentConfig(redis.url, hostId));
+    const seen = await waitFor(() => snapshotOf(hostId, big.id), {
+      timeoutMs: 10_000,
+      message: 'the container in the snapshot',
+    });
+    expect(seen).toMatchObject({ truncated: true, labels: { role: 'web' } });
+    expect(seen.labels.note).toHaveLength(4_096);
+    // The agent wrote it within the contract: any reader, strict or not, keeps it.
+    const raw = new Redis(redis.url);
+    try {
+      const stored = await raw.hget(RedisKeys.snapshot(hostId), big.id);
+      expect(containerSchema.safeParse(JSON.parse(stored ?? 'null')).success).toBe(true);
+    } finally {
+      raw.disconnect();
+    }
   });
 
   it('publishes create, start, pause, unpause, rename, stop and destroy with growing revisions', async () => {

@@ -25,6 +25,7 @@ import { HealthController } from './http/health.controller';
 import { HostsController } from './http/hosts.controller';
 import { MetricsController } from './http/metrics.controller';
 import { LogStreamService } from './logs/log-stream.service';
+import { BusRejections } from './metrics/bus-rejections.service';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { ClientOutbox } from './socket/client-outbox.service';
 import { FleetCensus } from './socket/fleet-census.service';
@@ -63,6 +64,7 @@ export class AppModule {
         { provide: BUS, useValue: options.bus },
         { provide: REPLICA_ID, useValue: options.replicaId },
         GatewayMetrics,
+        BusRejections,
         ErrorReporter,
         AuthStore,
         AuditService,

@@ -17,6 +17,7 @@ import { followerContract } from './contract/follower.contract';
 import { hostsContract } from './contract/hosts.contract';
 import { leasesContract } from './contract/leases.contract';
 import { logsContract } from './contract/logs.contract';
+import { originsContract } from './contract/origins.contract';
 import { snapshotsContract } from './contract/snapshots.contract';
 import { statsContract } from './contract/stats.contract';
 import type { StreamFollower } from './ports';
@@ -77,5 +78,6 @@ export function busContract(label: string, factory: ContractFactory): void {
     leasesContract(ctx);
     commandsContract(ctx);
     followerContract(ctx);
+    originsContract(ctx);
   });
 }

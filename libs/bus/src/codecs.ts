@@ -2,28 +2,29 @@ import {
   commandReplySchema,
   commandRequestSchema,
   FLEET_EVENT_FIELD,
-  fleetEventSchema,
+  hostInfoSchema,
   logBatchFieldsSchema,
   logEntryId,
-  parseJson,
+  parseContainer,
+  parseFleetEvent,
   parsePayload,
   statsSampleSchema,
   type CommandReply,
   type CommandRequest,
+  type Container,
   type FleetEvent,
   type HostInfo,
   type HostStatus,
   type Parsed,
   type StatsSample,
 } from '@flotilla/contracts';
-import type { z } from 'zod';
-import type { BusLogger } from './common/logger';
-import type { LogBatch, LogEntry, StreamEntry } from './ports';
+import type { LogBatch, LogEntry, RejectionReason, StreamEntry } from './ports';
 
 /**
  * How values are laid out in Redis: every JSON stream entry (events, stats, commands, replies)
  * keeps its payload in one field, the same field fleet events use; log batches use `l n e t`.
- * Gateways and agents reading raw entries from a `StreamFollower` decode them with these.
+ * Every decoder takes the record's origin (the host its key names) and refuses a record naming
+ * another; `HostRecords` applies them and reports what they refuse.
  */
 export const JSON_FIELD = FLEET_EVENT_FIELD;
 
@@ -34,23 +35,97 @@ export function encodeJson(value: unknown): FieldMap {
   return { [JSON_FIELD]: JSON.stringify(value) };
 }
 
-export function decodeJsonFields<S extends z.ZodType>(
-  schema: S,
-  fields: FieldMap,
-): Parsed<z.infer<S>> {
-  const text = fields[JSON_FIELD];
-  if (typeof text !== 'string') return { ok: false, error: `field "${JSON_FIELD}" is missing` };
-  return parseJson(schema, text);
+export type Decoded<T> =
+  { ok: true; value: T } | { ok: false; reason: RejectionReason; error: string };
+
+/**
+ * The host (and container) named by the key a record was read from. Only the key says who wrote
+ * a record (a Redis ACL confines each agent to its own host's keys), so a record that names
+ * another host or container is a forgery, whatever else it holds.
+ */
+export interface RecordOrigin {
+  hostId: string;
+  containerId?: string;
 }
 
-export const decodeFleetEvent = (fields: FieldMap): Parsed<FleetEvent> =>
-  decodeJsonFields(fleetEventSchema, fields);
-export const decodeStatsSample = (fields: FieldMap): Parsed<StatsSample> =>
-  decodeJsonFields(statsSampleSchema, fields);
-export const decodeCommandRequest = (fields: FieldMap): Parsed<CommandRequest> =>
-  decodeJsonFields(commandRequestSchema, fields);
-export const decodeCommandReply = (fields: FieldMap): Parsed<CommandReply> =>
-  decodeJsonFields(commandReplySchema, fields);
+function invalid(error: string): Decoded<never> {
+  return { ok: false, reason: 'invalid', error };
+}
+
+/** The parsed record if it names its key's host (and container), else why not. */
+function fromOrigin<T>(
+  parsed: Parsed<T>,
+  origin: RecordOrigin,
+  named: (value: T) => { hostId: string; containerId?: string },
+): Decoded<T> {
+  if (!parsed.ok) return invalid(parsed.error);
+  const { hostId, containerId } = named(parsed.value);
+  if (hostId !== origin.hostId) {
+    return { ok: false, reason: 'foreign_host', error: `names host ${hostId}` };
+  }
+  if (origin.containerId !== undefined && containerId !== origin.containerId) {
+    return { ok: false, reason: 'foreign_container', error: `names container ${containerId}` };
+  }
+  return parsed;
+}
+
+function jsonField(fields: FieldMap): Parsed<unknown> {
+  const text = fields[JSON_FIELD];
+  if (typeof text !== 'string') return { ok: false, error: `field "${JSON_FIELD}" is missing` };
+  return parseJsonText(text);
+}
+
+function parseJsonText(text: string): Parsed<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, error: 'not valid JSON' };
+  }
+}
+
+function then<T>(parsed: Parsed<unknown>, next: (value: unknown) => Parsed<T>): Parsed<T> {
+  return parsed.ok ? next(parsed.value) : parsed;
+}
+
+export const decodeFleetEvent = (fields: FieldMap, origin: RecordOrigin): Decoded<FleetEvent> =>
+  fromOrigin(then(jsonField(fields), parseFleetEvent), origin, (event) =>
+    event.type === 'container'
+      ? { hostId: event.container.host_id }
+      : { hostId: event.host.host_id },
+  );
+export const decodeStatsSample = (fields: FieldMap, origin: RecordOrigin): Decoded<StatsSample> =>
+  fromOrigin(
+    then(jsonField(fields), (v) => parsePayload(statsSampleSchema, v)),
+    origin,
+    (sample) => ({ hostId: sample.host_id, containerId: sample.container_id }),
+  );
+export const decodeCommandRequest = (
+  fields: FieldMap,
+  origin: RecordOrigin,
+): Decoded<CommandRequest> =>
+  fromOrigin(
+    then(jsonField(fields), (v) => parsePayload(commandRequestSchema, v)),
+    origin,
+    (request) => ({ hostId: request.host_id }),
+  );
+export const decodeCommandReply = (fields: FieldMap, origin: RecordOrigin): Decoded<CommandReply> =>
+  fromOrigin(
+    then(jsonField(fields), (v) => parsePayload(commandReplySchema, v)),
+    origin,
+    (reply) => ({ hostId: reply.host_id }),
+  );
+/** A snapshot value: its hash field is the container id, so `origin.containerId` is that field. */
+export const decodeContainer = (text: string, origin: RecordOrigin): Decoded<Container> =>
+  fromOrigin(then(parseJsonText(text), parseContainer), origin, (container) => ({
+    hostId: container.host_id,
+    containerId: container.container_id,
+  }));
+export const decodeHostInfo = (text: string, origin: RecordOrigin): Decoded<HostInfo> =>
+  fromOrigin(
+    then(parseJsonText(text), (v) => parsePayload(hostInfoSchema, v)),
+    origin,
+    (info) => ({ hostId: info.host_id }),
+  );
 
 /**
  * The stream entry of a batch whose first line is number `firstSeq`: its fields, and the entry
@@ -113,50 +188,6 @@ export function decodeLogEntry(id: string, fields: FieldMap): Parsed<LogEntry> {
       lastTimestamp: parsed.value.t,
     },
   };
-}
-
-/** Decodes entries, dropping (and reporting) the ones that do not validate. */
-export function decodeEntries<T>(
-  key: string,
-  entries: readonly RawStreamEntry[],
-  decode: (fields: FieldMap) => Parsed<T>,
-  logger: BusLogger,
-): StreamEntry<T>[] {
-  const out: StreamEntry<T>[] = [];
-  for (const entry of entries) {
-    const parsed = decode(entry.value);
-    if (parsed.ok) out.push({ id: entry.id, value: parsed.value });
-    else logger.warn(`skipped corrupt entry ${entry.id} of ${key}: ${parsed.error}`);
-  }
-  return out;
-}
-
-export function decodeLogEntries(
-  key: string,
-  entries: readonly RawStreamEntry[],
-  logger: BusLogger,
-): LogEntry[] {
-  const out: LogEntry[] = [];
-  for (const entry of entries) {
-    const parsed = decodeLogEntry(entry.id, entry.value);
-    if (parsed.ok) out.push(parsed.value);
-    else logger.warn(`skipped corrupt entry ${entry.id} of ${key}: ${parsed.error}`);
-  }
-  return out;
-}
-
-/** Parses one JSON value read back from Redis; null (and a report) when it does not validate. */
-export function decodeJsonValue<S extends z.ZodType>(
-  schema: S,
-  text: string | null | undefined,
-  what: string,
-  logger: BusLogger,
-): z.infer<S> | null {
-  if (text === null || text === undefined) return null;
-  const parsed = parseJson(schema, text);
-  if (parsed.ok) return parsed.value;
-  logger.warn(`skipped corrupt ${what}: ${parsed.error}`);
-  return null;
 }
 
 /** A host as clients see it: its info, and whether (and when) its heartbeat was last seen. */

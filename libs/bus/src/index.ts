@@ -6,18 +6,7 @@ export {
   type SocketIoRedisAdapter,
   type SocketIoRedisAdapterOptions,
 } from './socket-io-adapter';
-export {
-  JSON_FIELD,
-  type FieldMap,
-  type RawStreamEntry,
-  decodeFleetEvent,
-  decodeStatsSample,
-  decodeCommandRequest,
-  decodeCommandReply,
-  decodeLogEntry,
-  decodeEntries,
-  decodeLogEntries,
-} from './codecs';
+export { JSON_FIELD, type FieldMap, type RawStreamEntry } from './codecs';
 export { LogSequenceError, BusClosedError } from './common/errors';
 export type { BusLogger } from './common/logger';
 export { compareStreamIds } from './common/stream-ids';

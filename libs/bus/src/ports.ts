@@ -128,6 +128,45 @@ export interface CommandRepository {
 }
 
 /**
+ * Why a record read from a per-host key was dropped: it does not validate, or it names another
+ * host (or, in a per-container key, another container) than the key it was read from.
+ */
+export type RejectionReason = 'invalid' | 'foreign_host' | 'foreign_container';
+
+export interface RecordRejection {
+  /** The host the key names: the one whose agent wrote the record. */
+  hostId: string;
+  reason: RejectionReason;
+  key: string;
+  /** Stream entry id, or hash field. */
+  id: string;
+  error: string;
+}
+
+/**
+ * Decodes records read from per-host keys. Every repository read goes through it, and so must
+ * raw entries a `StreamFollower` hands out: a record that does not validate or names another host
+ * than its key is dropped, logged once per host and reported to `onRejected` listeners.
+ */
+export interface RecordReader {
+  events(hostId: string, entries: readonly StreamEntry<FieldMap>[]): StreamEntry<FleetEvent>[];
+  stats(
+    hostId: string,
+    containerId: string,
+    entries: readonly StreamEntry<FieldMap>[],
+  ): StreamEntry<StatsSample>[];
+  logs(hostId: string, containerId: string, entries: readonly StreamEntry<FieldMap>[]): LogEntry[];
+  commands(
+    hostId: string,
+    entries: readonly StreamEntry<FieldMap>[],
+  ): StreamEntry<CommandRequest>[];
+  /** Calls `listener` with every record this bus drops; returns a function that stops it. */
+  onRejected(listener: (rejection: RecordRejection) => void): () => void;
+}
+
+type FieldMap = Record<string, string>;
+
+/**
  * Follows streams with blocking reads on a connection of its own. `follow` adds a stream (or
  * moves its cursor); `unfollow` drops it. Entries reach `onEntries` in order, per stream, never
  * synchronously inside `follow` or an append. `after` is an exclusive stream id (`'0-0'`: from
@@ -148,6 +187,7 @@ export interface Bus {
   readonly stats: StatsRepository;
   readonly leases: LeaseRepository;
   readonly commands: CommandRepository;
+  readonly records: RecordReader;
   /** A follower over raw stream entries (field map per entry). */
   follower(
     onEntries: (key: string, entries: StreamEntry<Record<string, string>>[]) => void,

@@ -1,6 +1,5 @@
 import { RedisKeys, type FleetEvent } from '@flotilla/contracts';
 import { startRedis, waitFor, type RedisHandle } from '@flotilla/testing';
-import { decodeCommandRequest } from './codecs';
 import type { Bus } from './ports';
 import { createRedisBus } from './redis/redis-bus';
 import { replyTo, sampleContainer, sampleRequest } from './test-support/samples';
@@ -63,10 +62,8 @@ describe('redis bus across a Redis restart', () => {
 
     // An agent stand-in on a follower of its own, started after the restart.
     const agent = bus.follower((_key, entries) => {
-      for (const entry of entries) {
-        const request = decodeCommandRequest(entry.value);
-        if (request.ok) void bus.commands.reply(replyTo(request.value));
-      }
+      for (const request of bus.records.commands(HOST, entries))
+        void bus.commands.reply(replyTo(request.value));
     });
     agent.follow(RedisKeys.commands(HOST), '0-0');
     const request = sampleRequest(HOST);

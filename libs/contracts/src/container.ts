@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { containerIdSchema, hostIdSchema } from './ids';
+import { parsePayload, type Parsed } from './validate';
 
 export const CONTAINER_STATES = [
   'created',
@@ -15,13 +16,27 @@ export type ContainerState = (typeof CONTAINER_STATES)[number];
 export const HEALTH_STATES = ['none', 'starting', 'healthy', 'unhealthy'] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
+/** How long a container's descriptive fields may be; longer ones are cut (see clampContainer). */
+export const CONTAINER_LIMITS = {
+  name: 256,
+  image: 512,
+  status: 256,
+  time: 64,
+  labelKey: 256,
+  labelValue: 4096,
+  ports: 1024,
+  portIp: 64,
+} as const;
+
 export const portSchema = z.object({
   private_port: z.number().int().min(0).max(65535),
   public_port: z.number().int().min(0).max(65535).nullable(),
   type: z.enum(['tcp', 'udp', 'sctp']),
-  ip: z.string().max(64).nullable(),
+  ip: z.string().max(CONTAINER_LIMITS.portIp).nullable(),
 });
 export type Port = z.infer<typeof portSchema>;
+
+const L = CONTAINER_LIMITS;
 
 /**
  * One container on one host, as every client sees it. `revision` grows with every change the
@@ -30,21 +45,105 @@ export type Port = z.infer<typeof portSchema>;
 export const containerSchema = z.object({
   container_id: containerIdSchema,
   host_id: hostIdSchema,
-  name: z.string().max(256),
-  image: z.string().max(512),
+  name: z.string().max(L.name),
+  image: z.string().max(L.image),
   state: z.enum(CONTAINER_STATES),
-  status: z.string().max(256),
-  created: z.string().max(64),
-  started_at: z.string().max(64).nullable(),
-  finished_at: z.string().max(64).nullable(),
+  status: z.string().max(L.status),
+  created: z.string().max(L.time),
+  started_at: z.string().max(L.time).nullable(),
+  finished_at: z.string().max(L.time).nullable(),
   exit_code: z.number().int().nullable(),
-  labels: z.record(z.string().max(256), z.string().max(4096)),
-  ports: z.array(portSchema).max(1024),
+  labels: z.record(z.string().max(L.labelKey), z.string().max(L.labelValue)),
+  ports: z.array(portSchema).max(L.ports),
   health: z.enum(HEALTH_STATES),
   tty: z.boolean(),
   revision: z.number().int().positive(),
+  /**
+   * Set when a field was over its limit and was cut (a label value, the port list) or left out
+   * (a label whose name is too long): what is shown is not all Docker holds.
+   */
+  truncated: z.literal(true).optional(),
 });
 export type Container = z.infer<typeof containerSchema>;
+
+/** The fields `clampContainer` may cut; everything else passes through unchanged. */
+export type ClampableFields = Pick<
+  Container,
+  'name' | 'image' | 'status' | 'created' | 'started_at' | 'finished_at' | 'labels' | 'ports'
+> & { truncated?: true };
+
+/**
+ * Cuts a container's descriptive fields to CONTAINER_LIMITS and marks it `truncated` when
+ * anything was cut, so one oversized label or port list shortens the container instead of making
+ * it fail the schema (and vanish from the fleet). Identity, state and revision are never touched:
+ * a container whose id, host or state is wrong is still rejected.
+ */
+export function clampContainer<C extends ClampableFields>(container: C): C {
+  let cut = false;
+  const text = (value: string, max: number): string => {
+    if (value.length <= max) return value;
+    cut = true;
+    return cutText(value, max);
+  };
+  const maybe = (value: string | null, max: number): string | null =>
+    value === null ? null : text(value, max);
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(container.labels)) {
+    // A shortened name would be another label (and could match a label scope it should not).
+    if (key.length > L.labelKey) cut = true;
+    else labels[key] = text(value, L.labelValue);
+  }
+  if (container.ports.length > L.ports) cut = true;
+  const ports = container.ports
+    .slice(0, L.ports)
+    .map((p) =>
+      p.ip === null || p.ip.length <= L.portIp ? p : { ...p, ip: text(p.ip, L.portIp) },
+    );
+  const clamped = {
+    ...container,
+    name: text(container.name, L.name),
+    image: text(container.image, L.image),
+    status: text(container.status, L.status),
+    created: text(container.created, L.time),
+    started_at: maybe(container.started_at, L.time),
+    finished_at: maybe(container.finished_at, L.time),
+    labels,
+    ports,
+  };
+  return cut ? { ...clamped, truncated: true } : clamped;
+}
+
+/** `value` cut to `max` UTF-16 units, ending in "…", without splitting a surrogate pair. */
+function cutText(value: string, max: number): string {
+  let end = max - 1;
+  const last = value.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${value.slice(0, end)}…`;
+}
+
+/** The container schema without the length limits clampContainer enforces. */
+const unlimitedContainerSchema = containerSchema.extend({
+  name: z.string(),
+  image: z.string(),
+  status: z.string(),
+  created: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  labels: z.record(z.string(), z.string()),
+  ports: z.array(portSchema.extend({ ip: z.string().nullable() })),
+});
+
+/**
+ * Validates a container read from the bus: as it is when it fits the schema, else clamped and
+ * marked `truncated` when only lengths were wrong, else the first problem.
+ */
+export function parseContainer(input: unknown): Parsed<Container> {
+  const strict = parsePayload(containerSchema, input);
+  if (strict.ok) return strict;
+  const unlimited = parsePayload(unlimitedContainerSchema, input);
+  if (!unlimited.ok) return strict;
+  return parsePayload(containerSchema, clampContainer(unlimited.value));
+}
 
 /** Is `next` newer than `current`? Clients and gateways keep only newer states. */
 export function isNewer(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { containerSchema } from './container';
+import { containerSchema, parseContainer } from './container';
 import { hostInfoSchema } from './host';
+import { parsePayload, type Parsed } from './validate';
 
 /**
  * Entries of a host's event stream (agent → gateways). A container change carries the whole new
@@ -20,3 +21,22 @@ export type FleetEvent = z.infer<typeof fleetEventSchema>;
 
 /** Stream entries of a host's event stream keep their payload as JSON in this one field. */
 export const FLEET_EVENT_FIELD = 'd';
+
+/**
+ * Validates an event read from the bus. A container event whose container is only too long
+ * somewhere is kept with the container clamped (see `parseContainer`), not dropped.
+ */
+export function parseFleetEvent(input: unknown): Parsed<FleetEvent> {
+  const strict = parsePayload(fleetEventSchema, input);
+  if (strict.ok || !isContainerEvent(input)) return strict;
+  const container = parseContainer(input.container);
+  return container.ok
+    ? { ok: true, value: { v: 1, type: 'container', container: container.value } }
+    : strict;
+}
+
+function isContainerEvent(input: unknown): input is { container: unknown } {
+  if (typeof input !== 'object' || input === null) return false;
+  const event = input as { v?: unknown; type?: unknown };
+  return event.v === 1 && event.type === 'container';
+}

@@ -1,3 +1,4 @@
+import { containerSchema } from '@flotilla/contracts';
 import type { DockerInspect } from '../docker/docker-inspect';
 import { asRemoved, sameState, toContainerView } from './container-mapper';
 
@@ -114,6 +115,29 @@ describe('toContainerView', () => {
       { private_port: 8080, public_port: 18080, type: 'tcp', ip: '::' },
     ]);
   });
+
+  it('clamps a label over 4 KiB and over 1,024 ports to the contract, marked truncated', () => {
+    const i = recorded();
+    i.Config = {
+      ...i.Config,
+      Labels: { big: 'x'.repeat(5_000), ['k'.repeat(300)]: 'v', team: 'shop' },
+    };
+    i.NetworkSettings = {
+      Ports: Object.fromEntries(
+        Array.from({ length: 1_100 }, (_, n) => [`${1_000 + n}/tcp`, null] as const),
+      ),
+    };
+    const view = toContainerView('host-a', i, NOW);
+    expect(view.truncated).toBe(true);
+    expect(view.labels.team).toBe('shop');
+    expect(view.labels.big).toHaveLength(4_096);
+    expect(view.labels.big.endsWith('…')).toBe(true);
+    expect(Object.keys(view.labels).sort()).toEqual(['big', 'team']);
+    expect(view.ports).toHaveLength(1_024);
+    expect(containerSchema.safeParse({ ...view, revision: 1 }).success).toBe(true);
+    // A container within the limits is not marked.
+    expect(toContainerView('host-a', recorded(), NOW)).not.toHaveProperty('truncated');
+  });
 });
 
 describe('sameState', () => {
@@ -125,5 +149,6 @@ describe('sameState', () => {
     expect(sameState(a, { ...a, name: 'renamed' })).toBe(false);
     expect(sameState(a, asRemoved(a))).toBe(false);
     expect(sameState(a, { ...a, labels: { other: '1' } })).toBe(false);
+    expect(sameState(a, { ...a, truncated: true })).toBe(false);
   });
 });

@@ -1,4 +1,10 @@
-import type { Container, ContainerState, HealthState, Port } from '@flotilla/contracts';
+import {
+  clampContainer,
+  type Container,
+  type ContainerState,
+  type HealthState,
+  type Port,
+} from '@flotilla/contracts';
 import type { DockerInspect } from '../docker/docker-inspect';
 import { isZeroTime, statusText } from './status-text';
 
@@ -53,7 +59,11 @@ function healthOf(s: DockerInspect['State']): HealthState {
   return h && HEALTH.includes(h) ? (h as HealthState) : 'none';
 }
 
-/** Maps Docker's inspect answer to the wire `Container` (without its revision). */
+/**
+ * Maps Docker's inspect answer to the wire `Container` (without its revision), clamped to the
+ * contract's limits: a container with a huge label or thousands of ports is shown shortened and
+ * marked `truncated`, never dropped by its readers.
+ */
 export function toContainerView(
   hostId: string,
   inspect: DockerInspect,
@@ -62,7 +72,7 @@ export function toContainerView(
   const s = inspect.State;
   const state = stateOf(s);
   const everStarted = !isZeroTime(s.StartedAt);
-  return {
+  return clampContainer({
     container_id: inspect.Id,
     host_id: hostId,
     name: inspect.Name.replace(/^\//, ''),
@@ -77,7 +87,7 @@ export function toContainerView(
     ports: portsOf(inspect),
     health: healthOf(s),
     tty: inspect.Config.Tty === true,
-  };
+  });
 }
 
 /**
@@ -97,6 +107,7 @@ export function sameState(a: ContainerView, b: ContainerView): boolean {
     a.exit_code === b.exit_code &&
     a.health === b.health &&
     a.tty === b.tty &&
+    a.truncated === b.truncated &&
     JSON.stringify(a.ports) === JSON.stringify(b.ports) &&
     sameLabels(a.labels, b.labels)
   );

@@ -12,7 +12,7 @@ import {
   type FleetEvent,
   type HostStatus,
 } from '@flotilla/contracts';
-import { decodeFleetEvent, type Bus } from '@flotilla/bus';
+import type { Bus } from '@flotilla/bus';
 import { canSee, canSeeHost } from '../auth/access-policy';
 import { BUS, GATEWAY_TUNING, REPLICA_ID } from '../core/tokens';
 import type { GatewayTuning } from '../core/gateway-tuning';
@@ -249,18 +249,17 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
   private onEvents(hostId: string, entries: RawEntries): void {
     const known = this.hosts.get(hostId);
     if (!known) return;
-    for (const entry of entries) {
-      known.delivered = entry.id;
-      this.metrics.eventDelivered(timeOfStreamId(entry.id));
-      const parsed = decodeFleetEvent(entry.value);
-      if (!parsed.ok) {
-        this.logger.warn(`skipped event ${entry.id} of host ${hostId}: ${parsed.error}`);
-        continue;
-      }
-      this.applyToReplica(known, parsed.value);
+    const last = entries[entries.length - 1];
+    if (!last) return;
+    // Entries that fail or name another host are dropped (and counted) by the bus; the position
+    // still moves past them, so a socket's catch-up does not read them again.
+    known.delivered = last.id;
+    this.metrics.eventDelivered(timeOfStreamId(last.id));
+    for (const entry of this.bus.records.events(hostId, entries)) {
+      this.applyToReplica(known, entry.value);
       for (const session of this.registry.all()) {
         if (session.cursors.acceptLive(hostId, entry.id))
-          this.deliver(session, hostId, parsed.value);
+          this.deliver(session, hostId, entry.value);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import {
   LIMITS,
   RedisKeys,
@@ -12,7 +12,7 @@ import {
   type StartLogStreamPayload,
   type StopLogStreamPayload,
 } from '@flotilla/contracts';
-import { decodeLogEntries, type Bus, type LogEntry } from '@flotilla/bus';
+import type { Bus, LogEntry } from '@flotilla/bus';
 import { canSee } from '../auth/access-policy';
 import { LeaseKeeper } from '../bus/lease-keeper.service';
 import { StreamRouter, type RawEntries } from '../bus/stream-router.service';
@@ -46,7 +46,6 @@ const CATCH_UP_PAGE = 100;
  */
 @Injectable()
 export class LogStreamService implements OnModuleDestroy {
-  private readonly logger = new Logger(LogStreamService.name);
   private readonly channels = new Map<string, LogChannel>();
   private readonly backfills = new Set<Promise<void>>();
   private closed = false;
@@ -256,7 +255,8 @@ export class LogStreamService implements OnModuleDestroy {
   }
 
   private onEntries(channel: LogChannel, raw: RawEntries): void {
-    const entries = decodeLogEntries(channel.key, raw, this.logger);
+    const { host_id, container_id } = channel.container;
+    const entries = this.bus.records.logs(host_id, container_id, raw);
     if (entries.length === 0) return;
     channel.delivered = Math.max(channel.delivered, entries[entries.length - 1].seq);
     for (const view of channel.viewers.values()) {

@@ -36,6 +36,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly rejectedRecords = new Counter({
+    name: 'flotilla_bus_records_rejected_total',
+    help: "Records read from a host's keys and dropped: invalid, or naming another host (or container) than their key",
+    labelNames: ['host', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   private newestEventAt: number | undefined;
   private fleetClients: () => Promise<number> = () => Promise.resolve(0);
   private counters: {

@@ -21,7 +21,8 @@ export class ClientSession {
   /**
    * Revisions the socket's snapshots carried, kept for a short while: an agent updates the
    * snapshot before it appends the event, so a snapshot may already hold a change whose event
-   * lies after the snapshot's position. Such an event is not sent again.
+   * lies after the snapshot's position. Such an event is not sent again. Keyed by host and
+   * container: one host's revisions never decide what another host's containers show.
    */
   private snapshotRevisions: Map<string, number> | undefined;
   private snapshotRevisionsUntil = 0;
@@ -41,7 +42,7 @@ export class ClientSession {
 
   rememberSnapshot(containers: readonly Container[], forMs: number): void {
     this.snapshotRevisions ??= new Map();
-    for (const c of containers) this.snapshotRevisions.set(c.container_id, c.revision);
+    for (const c of containers) this.snapshotRevisions.set(revisionKey(c), c.revision);
     this.snapshotRevisionsUntil = Date.now() + forMs;
   }
 
@@ -53,13 +54,18 @@ export class ClientSession {
       this.snapshotRevisions = undefined;
       return false;
     }
-    const known = revisions.get(container.container_id);
+    const key = revisionKey(container);
+    const known = revisions.get(key);
     if (known === undefined) return false;
-    revisions.delete(container.container_id);
+    revisions.delete(key);
     return container.revision <= known;
   }
 
   get streamCount(): number {
     return this.logKeys.size + this.statsKeys.size;
   }
+}
+
+function revisionKey(container: Pick<Container, 'host_id' | 'container_id'>): string {
+  return `${container.host_id}/${container.container_id}`;
 }

@@ -6,7 +6,7 @@ import {
   type StatsSample,
   type StatsSubscriptionPayload,
 } from '@flotilla/contracts';
-import { decodeStatsSample, type Bus } from '@flotilla/bus';
+import type { Bus } from '@flotilla/bus';
 import { canSee } from '../auth/access-policy';
 import { LeaseKeeper } from '../bus/lease-keeper.service';
 import { StreamRouter, type RawEntries } from '../bus/stream-router.service';
@@ -150,11 +150,9 @@ export class StatsStreamService implements OnModuleDestroy {
   }
 
   private onEntries(channel: StatsChannel, entries: RawEntries): void {
-    for (const entry of entries) {
-      const parsed = decodeStatsSample(entry.value);
-      if (parsed.ok) this.publish(channel, parsed.value);
-      else this.logger.warn(`skipped stats entry ${entry.id} of ${channel.key}: ${parsed.error}`);
-    }
+    const { host_id, container_id } = channel.container;
+    for (const entry of this.bus.records.stats(host_id, container_id, entries))
+      this.publish(channel, entry.value);
   }
 
   private publish(channel: StatsChannel, sample: StatsSample): void {

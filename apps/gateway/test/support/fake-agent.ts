@@ -1,4 +1,4 @@
-import { decodeCommandRequest, type Bus } from '@flotilla/bus';
+import type { Bus } from '@flotilla/bus';
 import { RedisKeys, type CommandReply, type CommandRequest } from '@flotilla/contracts';
 
 /**
@@ -12,18 +12,16 @@ export function fakeCommandLoop(
 ): { requests: CommandRequest[]; stop(): Promise<void> } {
   const requests: CommandRequest[] = [];
   const follower = bus.follower((_key, entries) => {
-    for (const entry of entries) {
-      const parsed = decodeCommandRequest(entry.value);
-      if (!parsed.ok) continue;
-      requests.push(parsed.value);
-      const reply = answer(parsed.value);
+    for (const { value: request } of bus.records.commands(hostId, entries)) {
+      requests.push(request);
+      const reply = answer(request);
       if (reply === null) continue;
       void bus.commands.reply({
         v: 1,
-        request_id: parsed.value.request_id,
-        host_id: parsed.value.host_id,
-        container_id: parsed.value.container_id,
-        action: parsed.value.action,
+        request_id: request.request_id,
+        host_id: request.host_id,
+        container_id: request.container_id,
+        action: request.action,
         ok: true,
         unchanged: false,
         error: null,

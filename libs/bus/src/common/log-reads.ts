@@ -1,9 +1,10 @@
-import { decodeLogEntries, type RawStreamEntry } from '../codecs';
+import type { RawStreamEntry } from '../codecs';
 import type { LogEntry } from '../ports';
-import type { BusLogger } from './logger';
 
 /** Reads up to `count` entries older than `before` (null: from the newest), newest first. */
 export type ReadBackwards = (before: string | null, count: number) => Promise<RawStreamEntry[]>;
+/** Decodes raw log entries, dropping (and reporting) the ones that fail (`HostRecords.logs`). */
+export type DecodeLogEntries = (entries: readonly RawStreamEntry[]) => LogEntry[];
 
 /** Pages grow from FIRST_PAGE to MAX_PAGE entries: small tails cost one small read. */
 const FIRST_PAGE = 100;
@@ -14,10 +15,9 @@ const MAX_PAGE = 1_000;
  * enough lines are collected or the stream is exhausted. Shared by both buses.
  */
 export async function tailLogEntries(
-  key: string,
   lines: number,
   readBackwards: ReadBackwards,
-  logger: BusLogger,
+  decode: DecodeLogEntries,
 ): Promise<LogEntry[]> {
   const newestFirst: LogEntry[] = [];
   let covered = 0;
@@ -25,7 +25,7 @@ export async function tailLogEntries(
   let size = FIRST_PAGE;
   while (covered < lines) {
     const page = await readBackwards(before, size);
-    for (const entry of decodeLogEntries(key, page, logger)) {
+    for (const entry of decode(page)) {
       newestFirst.push(entry);
       covered += entry.n;
       if (covered >= lines) break;
@@ -43,12 +43,11 @@ export const EDGE_SCAN = 10;
 
 /** The first entry of `page` that validates (a corrupt edge entry is reported and passed over). */
 export function firstValidLogEntry(
-  key: string,
   page: readonly RawStreamEntry[],
-  logger: BusLogger,
+  decode: DecodeLogEntries,
 ): LogEntry | null {
   for (const raw of page) {
-    const [entry] = decodeLogEntries(key, [raw], logger);
+    const [entry] = decode([raw]);
     if (entry) return entry;
   }
   return null;

@@ -1,7 +1,8 @@
 import { RedisKeys, type CommandReply } from '@flotilla/contracts';
-import { decodeCommandReply, type RawStreamEntry } from '../codecs';
+import type { RawStreamEntry } from '../codecs';
 import type { StreamFollower } from '../ports';
 import { BusClosedError } from './errors';
+import type { HostRecords } from './host-records';
 import { describeError, type BusLogger } from './logger';
 import { compareStreamIds, parseStreamId, ZERO_ID } from './stream-ids';
 
@@ -9,6 +10,7 @@ export interface ReplyWaiterDeps {
   createFollower(onEntries: (key: string, entries: RawStreamEntry[]) => void): StreamFollower;
   /** Entries of `key` with `after < id <= until`, oldest first, at most `count`. */
   readRange(key: string, after: string, until: string, count: number): Promise<RawStreamEntry[]>;
+  records: HostRecords;
   logger: BusLogger;
 }
 
@@ -21,6 +23,7 @@ interface Waiter {
 
 /** Per reply stream: how far the follower has read, and who waits on it. */
 interface Watch {
+  hostId: string;
   cursor: string;
   waiters: Map<string, Set<Waiter>>;
 }
@@ -62,7 +65,7 @@ export class ReplyWaiter {
       };
       let watch = this.watches.get(key);
       if (!watch) {
-        watch = { cursor: after, waiters: new Map() };
+        watch = { hostId, cursor: after, waiters: new Map() };
         this.watches.set(key, watch);
         this.add(watch, waiter);
         this.getFollower().follow(key, after);
@@ -124,16 +127,13 @@ export class ReplyWaiter {
   }
 
   private deliver(key: string, entries: readonly RawStreamEntry[]): void {
-    for (const entry of entries) {
+    const hostId = this.watches.get(key)?.hostId;
+    if (hostId === undefined) return;
+    for (const { value: reply } of this.deps.records.replies(hostId, entries)) {
       const watch = this.watches.get(key);
       if (!watch) return;
-      const parsed = decodeCommandReply(entry.value);
-      if (!parsed.ok) {
-        this.deps.logger.warn(`skipped corrupt entry ${entry.id} of ${key}: ${parsed.error}`);
-        continue;
-      }
-      const waiters = watch.waiters.get(parsed.value.request_id);
-      if (waiters) for (const waiter of [...waiters]) this.settle(key, waiter, parsed.value);
+      const waiters = watch.waiters.get(reply.request_id);
+      if (waiters) for (const waiter of [...waiters]) this.settle(key, waiter, reply);
     }
   }
 

@@ -1,7 +1,6 @@
 /// <reference types="jest" />
 import { RedisKeys } from '@flotilla/contracts';
 import { waitFor } from '@flotilla/testing';
-import { decodeCommandRequest } from '../codecs';
 import type { ContractContext } from './contract-context';
 import { replyTo, sampleRequest } from '../test-support/samples';
 
@@ -10,10 +9,8 @@ export function commandsContract(ctx: ContractContext): void {
     /** An agent stand-in: answers each request it reads with `answer`. */
     const agent = (host: string, answer: (id: string) => Promise<void>): void => {
       const follower = ctx.follow((_key, entries) => {
-        for (const entry of entries) {
-          const request = decodeCommandRequest(entry.value);
-          if (request.ok) void answer(request.value.request_id);
-        }
+        for (const request of ctx.bus.records.commands(host, entries))
+          void answer(request.value.request_id);
       });
       follower.follow(RedisKeys.commands(host), '0-0');
     };
@@ -43,10 +40,8 @@ export function commandsContract(ctx: ContractContext): void {
       const later = sampleRequest(host);
       const seen: string[] = [];
       const follower = ctx.follow((_key, entries) => {
-        for (const entry of entries) {
-          const request = decodeCommandRequest(entry.value);
-          if (request.ok) seen.push(request.value.request_id);
-        }
+        for (const request of ctx.bus.records.commands(host, entries))
+          seen.push(request.value.request_id);
       });
       follower.follow(RedisKeys.commands(host), newest);
       await ctx.bus.commands.send(later);

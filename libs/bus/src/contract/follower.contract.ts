@@ -1,6 +1,5 @@
 /// <reference types="jest" />
 import { RedisKeys, type FleetEvent } from '@flotilla/contracts';
-import { decodeFleetEvent } from '../codecs';
 import { waitFor, containerEvent, collector, type ContractContext } from './contract-context';
 
 export function followerContract(ctx: ContractContext): void {
@@ -25,10 +24,7 @@ export function followerContract(ctx: ContractContext): void {
       const values: FleetEvent[] = [];
       ctx
         .follow((_k, entries) => {
-          for (const e of entries) {
-            const parsed = decodeFleetEvent(e.value);
-            if (parsed.ok) values.push(parsed.value);
-          }
+          for (const e of ctx.bus.records.events(host, entries)) values.push(e.value);
         })
         .follow(key, '0-0');
       await ctx.bus.events.append(host, containerEvent(host, 1, 1));

@@ -1,5 +1,6 @@
 import { TIMINGS } from '@flotilla/contracts';
 import type { RawStreamEntry } from '../codecs';
+import { HostRecords } from '../common/host-records';
 import { silentLogger, type BusLogger } from '../common/logger';
 import { ReplyWaiter } from '../common/reply-waiter';
 import type { Bus, StreamFollower } from '../ports';
@@ -29,6 +30,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
 /** Over a given store, so tests can plant the corrupt values Redis could hold. */
 export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions = {}): Bus {
   const logger = options.logger ?? silentLogger;
+  const records = new HostRecords(logger);
   const followers = new Set<StreamFollower>();
   const follower = (
     onEntries: (key: string, entries: RawStreamEntry[]) => void,
@@ -41,21 +43,23 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     createFollower: follower,
     readRange: (key, after, until, count) =>
       settle(() => rawEntries(store.stream(key)?.range(after, until, count) ?? [])),
+    records,
     logger,
   });
-  const snapshots = new MemorySnapshotRepository(store, logger);
+  const snapshots = new MemorySnapshotRepository(store, records);
   return {
     hosts: new MemoryHostRepository(
       store,
       options.heartbeatTtlMs ?? TIMINGS.heartbeatTtlMs,
-      logger,
+      records,
     ),
     snapshots,
-    events: new MemoryEventRepository(store, snapshots, logger),
-    logs: new MemoryLogRepository(store, logger),
-    stats: new MemoryStatsRepository(store, logger),
+    events: new MemoryEventRepository(store, snapshots, records),
+    logs: new MemoryLogRepository(store, records),
+    stats: new MemoryStatsRepository(store, records),
     leases: new MemoryLeaseRepository(store, logger),
     commands: new MemoryCommandRepository(store, replies),
+    records,
     follower: (onEntries) => {
       store.check();
       return follower(onEntries);

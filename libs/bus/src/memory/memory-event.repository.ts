@@ -1,6 +1,6 @@
 import { RedisKeys, STREAM_CAPS, type Container, type FleetEvent } from '@flotilla/contracts';
-import { decodeEntries, decodeFleetEvent, encodeJson } from '../codecs';
-import type { BusLogger } from '../common/logger';
+import { encodeJson } from '../codecs';
+import type { HostRecords } from '../common/host-records';
 import { ZERO_ID } from '../common/stream-ids';
 import type { EventRepository, StreamEntry } from '../ports';
 import type { MemoryStore } from './memory-store';
@@ -12,7 +12,7 @@ export class MemoryEventRepository implements EventRepository {
   constructor(
     private readonly store: MemoryStore,
     private readonly snapshots: MemorySnapshotRepository,
-    private readonly logger: BusLogger,
+    private readonly records: HostRecords,
   ) {}
 
   append(hostId: string, event: FleetEvent): Promise<string> {
@@ -35,7 +35,7 @@ export class MemoryEventRepository implements EventRepository {
       this.store.check();
       const key = RedisKeys.events(hostId);
       const page = this.store.stream(key)?.range(after, null, count) ?? [];
-      return decodeEntries(key, rawEntries(page), decodeFleetEvent, this.logger);
+      return this.records.events(hostId, rawEntries(page));
     });
   }
 }

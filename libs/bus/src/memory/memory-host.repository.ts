@@ -1,12 +1,6 @@
-import {
-  hostInfoSchema,
-  RedisKeys,
-  STREAM_CAPS,
-  type HostInfo,
-  type HostStatus,
-} from '@flotilla/contracts';
-import { decodeJsonValue, encodeJson, hostOfflineEvent, toHostStatus } from '../codecs';
-import type { BusLogger } from '../common/logger';
+import { RedisKeys, STREAM_CAPS, type HostInfo, type HostStatus } from '@flotilla/contracts';
+import { encodeJson, hostOfflineEvent, toHostStatus } from '../codecs';
+import type { HostRecords } from '../common/host-records';
 import type { HostRepository } from '../ports';
 import type { MemoryStore } from './memory-store';
 import { settle } from './settle';
@@ -15,7 +9,7 @@ export class MemoryHostRepository implements HostRepository {
   constructor(
     private readonly store: MemoryStore,
     private readonly heartbeatTtlMs: number,
-    private readonly logger: BusLogger,
+    private readonly records: HostRecords,
   ) {}
 
   announce(info: HostInfo): Promise<void> {
@@ -57,8 +51,7 @@ export class MemoryHostRepository implements HostRepository {
   }
 
   private read(hostId: string): HostStatus | null {
-    const key = RedisKeys.hostInfo(hostId);
-    const info = decodeJsonValue(hostInfoSchema, this.store.get(key), key, this.logger);
+    const info = this.records.hostInfo(hostId, this.store.get(RedisKeys.hostInfo(hostId)));
     return info && toHostStatus(info, this.store.get(RedisKeys.heartbeat(hostId)));
   }
 }

@@ -1,8 +1,8 @@
 import { RedisKeys, STREAM_CAPS } from '@flotilla/contracts';
-import { decodeLogEntries, encodeLogBatch } from '../codecs';
+import { encodeLogBatch } from '../codecs';
 import { LogSequenceError } from '../common/errors';
 import { EDGE_SCAN, firstValidLogEntry, tailLogEntries } from '../common/log-reads';
-import type { BusLogger } from '../common/logger';
+import type { HostRecords } from '../common/host-records';
 import { compareStreamIds } from '../common/stream-ids';
 import type { LogBatch, LogEntry, LogRepository } from '../ports';
 import type { MemoryStore } from './memory-store';
@@ -12,7 +12,7 @@ import { settle } from './settle';
 export class MemoryLogRepository implements LogRepository {
   constructor(
     private readonly store: MemoryStore,
-    private readonly logger: BusLogger,
+    private readonly records: HostRecords,
   ) {}
 
   append(
@@ -38,7 +38,9 @@ export class MemoryLogRepository implements LogRepository {
     return settle(() => {
       const key = RedisKeys.logs(hostId, containerId);
       const page = this.store.stream(key)?.revRange(null, EDGE_SCAN) ?? [];
-      return firstValidLogEntry(key, rawEntries(page), this.logger);
+      return firstValidLogEntry(rawEntries(page), (raw) =>
+        this.records.logs(hostId, containerId, raw),
+      );
     });
   }
 
@@ -46,7 +48,9 @@ export class MemoryLogRepository implements LogRepository {
     return settle(() => {
       const key = RedisKeys.logs(hostId, containerId);
       const page = this.store.stream(key)?.range(null, null, EDGE_SCAN) ?? [];
-      return firstValidLogEntry(key, rawEntries(page), this.logger);
+      return firstValidLogEntry(rawEntries(page), (raw) =>
+        this.records.logs(hostId, containerId, raw),
+      );
     });
   }
 
@@ -55,21 +59,20 @@ export class MemoryLogRepository implements LogRepository {
       this.store.check();
       const key = RedisKeys.logs(hostId, containerId);
       const page = this.store.stream(key)?.range(after, null, count) ?? [];
-      return decodeLogEntries(key, rawEntries(page), this.logger);
+      return this.records.logs(hostId, containerId, rawEntries(page));
     });
   }
 
   tail(hostId: string, containerId: string, lines: number): Promise<LogEntry[]> {
     const key = RedisKeys.logs(hostId, containerId);
     return tailLogEntries(
-      key,
       lines,
       (before, count) =>
         settle(() => {
           this.store.check();
           return rawEntries(this.store.stream(key)?.revRange(before, count) ?? []);
         }),
-      this.logger,
+      (raw) => this.records.logs(hostId, containerId, raw),
     );
   }
 }

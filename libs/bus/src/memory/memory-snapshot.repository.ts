@@ -1,6 +1,5 @@
-import { containerSchema, RedisKeys, type Container } from '@flotilla/contracts';
-import { decodeJsonValue } from '../codecs';
-import type { BusLogger } from '../common/logger';
+import { RedisKeys, type Container } from '@flotilla/contracts';
+import type { HostRecords } from '../common/host-records';
 import type { SnapshotRepository } from '../ports';
 import type { MemoryStore } from './memory-store';
 import { settle } from './settle';
@@ -8,7 +7,7 @@ import { settle } from './settle';
 export class MemorySnapshotRepository implements SnapshotRepository {
   constructor(
     private readonly store: MemoryStore,
-    private readonly logger: BusLogger,
+    private readonly records: HostRecords,
   ) {}
 
   replace(hostId: string, containers: Container[]): Promise<void> {
@@ -36,20 +35,15 @@ export class MemorySnapshotRepository implements SnapshotRepository {
 
   get(hostId: string, containerId: string): Promise<Container | null> {
     return settle(() => {
-      const key = RedisKeys.snapshot(hostId);
       this.store.check();
-      const text = this.store.hashes.get(key)?.get(containerId);
-      return decodeJsonValue(containerSchema, text, `${key} ${containerId}`, this.logger);
+      const text = this.store.hashes.get(RedisKeys.snapshot(hostId))?.get(containerId);
+      return this.records.container(hostId, containerId, text);
     });
   }
 
   /** Synchronous, so `events.snapshotAt` can pair it with the stream position atomically. */
   read(hostId: string): Container[] {
-    const key = RedisKeys.snapshot(hostId);
     this.store.check();
-    const hash = this.store.hashes.get(key) ?? new Map<string, string>();
-    return [...hash].flatMap(
-      ([id, text]) => decodeJsonValue(containerSchema, text, `${key} ${id}`, this.logger) ?? [],
-    );
+    return this.records.containers(hostId, this.store.hashes.get(RedisKeys.snapshot(hostId)) ?? []);
   }
 }

@@ -1,6 +1,6 @@
 import { RedisKeys, STREAM_CAPS, type StatsSample } from '@flotilla/contracts';
-import { decodeEntries, decodeStatsSample, encodeJson } from '../codecs';
-import type { BusLogger } from '../common/logger';
+import { encodeJson } from '../codecs';
+import type { HostRecords } from '../common/host-records';
 import type { StatsRepository, StreamEntry } from '../ports';
 import type { MemoryStore } from './memory-store';
 import { rawEntries } from './raw-entries';
@@ -9,7 +9,7 @@ import { settle } from './settle';
 export class MemoryStatsRepository implements StatsRepository {
   constructor(
     private readonly store: MemoryStore,
-    private readonly logger: BusLogger,
+    private readonly records: HostRecords,
   ) {}
 
   append(sample: StatsSample): Promise<string> {
@@ -24,7 +24,7 @@ export class MemoryStatsRepository implements StatsRepository {
       this.store.check();
       const key = RedisKeys.stats(hostId, containerId);
       const newestFirst = this.store.stream(key)?.revRange(null, count) ?? [];
-      return decodeEntries(key, rawEntries(newestFirst).reverse(), decodeStatsSample, this.logger);
+      return this.records.stats(hostId, containerId, rawEntries(newestFirst).reverse());
     });
   }
 }

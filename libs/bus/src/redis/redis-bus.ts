@@ -1,6 +1,7 @@
 import { TIMINGS } from '@flotilla/contracts';
 import type { RawStreamEntry } from '../codecs';
 import { BusClosedError } from '../common/errors';
+import { HostRecords } from '../common/host-records';
 import { silentLogger, type BusLogger } from '../common/logger';
 import { ReplyWaiter } from '../common/reply-waiter';
 import type { Bus, StreamFollower } from '../ports';
@@ -50,6 +51,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     protocol: options.protocol ?? 2,
     logger,
   };
+  const records = new HostRecords(logger);
   const command = openConnection(settings, 'cmd');
   const wakes = new WakeHub(() => openConnection(settings, 'wake'), logger);
   const followers = new Set<RedisStreamFollower>();
@@ -78,22 +80,24 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     createFollower: follower,
     readRange: async (key, after, until, count) =>
       toRawEntries(await command.xrange(key, `(${after}`, until, 'COUNT', count)),
+    records,
     logger,
   });
-  const snapshots = new RedisSnapshotRepository(command, logger);
+  const snapshots = new RedisSnapshotRepository(command, records);
 
   return {
     hosts: new RedisHostRepository(
       command,
       options.heartbeatTtlMs ?? TIMINGS.heartbeatTtlMs,
-      logger,
+      records,
     ),
     snapshots,
-    events: new RedisEventRepository(command, snapshots, logger),
-    logs: new RedisLogRepository(command, logger),
-    stats: new RedisStatsRepository(command, logger),
+    events: new RedisEventRepository(command, snapshots, records),
+    logs: new RedisLogRepository(command, records),
+    stats: new RedisStatsRepository(command, records),
     leases: new RedisLeaseRepository(command, wakes),
     commands: new RedisCommandRepository(command, replies),
+    records,
     follower,
     ping: () => ping(command),
     close: async () => {

@@ -1,7 +1,7 @@
 import { RedisKeys, STREAM_CAPS, type Container, type FleetEvent } from '@flotilla/contracts';
 import type Redis from 'ioredis';
-import { decodeEntries, decodeFleetEvent, JSON_FIELD } from '../codecs';
-import type { BusLogger } from '../common/logger';
+import { JSON_FIELD } from '../codecs';
+import type { HostRecords } from '../common/host-records';
 import { ZERO_ID } from '../common/stream-ids';
 import type { EventRepository, StreamEntry } from '../ports';
 import { capped, execAll, toRawEntries, type RedisStreamEntry } from './replies';
@@ -11,7 +11,7 @@ export class RedisEventRepository implements EventRepository {
   constructor(
     private readonly redis: Redis,
     private readonly snapshots: RedisSnapshotRepository,
-    private readonly logger: BusLogger,
+    private readonly records: HostRecords,
   ) {}
 
   async append(hostId: string, event: FleetEvent): Promise<string> {
@@ -40,6 +40,6 @@ export class RedisEventRepository implements EventRepository {
   async range(hostId: string, after: string, count: number): Promise<StreamEntry<FleetEvent>[]> {
     const key = RedisKeys.events(hostId);
     const entries = await this.redis.xrange(key, `(${after}`, '+', 'COUNT', count);
-    return decodeEntries(key, toRawEntries(entries), decodeFleetEvent, this.logger);
+    return this.records.events(hostId, toRawEntries(entries));
   }
 }

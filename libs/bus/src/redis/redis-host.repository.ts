@@ -1,13 +1,7 @@
-import {
-  hostInfoSchema,
-  RedisKeys,
-  STREAM_CAPS,
-  type HostInfo,
-  type HostStatus,
-} from '@flotilla/contracts';
+import { RedisKeys, STREAM_CAPS, type HostInfo, type HostStatus } from '@flotilla/contracts';
 import type Redis from 'ioredis';
-import { decodeJsonValue, encodeJson, hostOfflineEvent, JSON_FIELD, toHostStatus } from '../codecs';
-import type { BusLogger } from '../common/logger';
+import { encodeJson, hostOfflineEvent, JSON_FIELD, toHostStatus } from '../codecs';
+import type { HostRecords } from '../common/host-records';
 import type { HostRepository } from '../ports';
 import { capped, execAll } from './replies';
 
@@ -15,7 +9,7 @@ export class RedisHostRepository implements HostRepository {
   constructor(
     private readonly redis: Redis,
     private readonly heartbeatTtlMs: number,
-    private readonly logger: BusLogger,
+    private readonly records: HostRecords,
   ) {}
 
   async announce(info: HostInfo): Promise<void> {
@@ -59,7 +53,7 @@ export class RedisHostRepository implements HostRepository {
         .mget(ids.map((id) => RedisKeys.heartbeat(id))),
     )) as [(string | null)[], (string | null)[]];
     return ids.flatMap((id, i) => {
-      const info = decodeJsonValue(hostInfoSchema, infos[i], RedisKeys.hostInfo(id), this.logger);
+      const info = this.records.hostInfo(id, infos[i]);
       return info ? [toHostStatus(info, beats[i] ?? null)] : [];
     });
   }

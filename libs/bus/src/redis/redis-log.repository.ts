@@ -1,16 +1,16 @@
 import { RedisKeys, STREAM_CAPS } from '@flotilla/contracts';
 import type Redis from 'ioredis';
-import { decodeLogEntries, encodeLogBatch } from '../codecs';
+import { encodeLogBatch } from '../codecs';
 import { LogSequenceError } from '../common/errors';
 import { EDGE_SCAN, firstValidLogEntry, tailLogEntries } from '../common/log-reads';
-import type { BusLogger } from '../common/logger';
+import type { HostRecords } from '../common/host-records';
 import type { LogBatch, LogEntry, LogRepository } from '../ports';
 import { capped, toRawEntries } from './replies';
 
 export class RedisLogRepository implements LogRepository {
   constructor(
     private readonly redis: Redis,
-    private readonly logger: BusLogger,
+    private readonly records: HostRecords,
   ) {}
 
   async append(
@@ -41,16 +41,16 @@ export class RedisLogRepository implements LogRepository {
     // Usually the newest entry is valid: read one, and look further only when it is not.
     const newest = toRawEntries(await this.redis.xrevrange(key, '+', '-', 'COUNT', 1));
     if (newest.length === 0) return null;
-    const [valid] = decodeLogEntries(key, newest, this.logger);
+    const [valid] = this.records.logs(hostId, containerId, newest);
     if (valid) return valid;
     const page = toRawEntries(await this.redis.xrevrange(key, '+', '-', 'COUNT', EDGE_SCAN));
-    return firstValidLogEntry(key, page.slice(1), this.logger);
+    return firstValidLogEntry(page.slice(1), (raw) => this.records.logs(hostId, containerId, raw));
   }
 
   async first(hostId: string, containerId: string): Promise<LogEntry | null> {
     const key = RedisKeys.logs(hostId, containerId);
     const page = toRawEntries(await this.redis.xrange(key, '-', '+', 'COUNT', EDGE_SCAN));
-    return firstValidLogEntry(key, page, this.logger);
+    return firstValidLogEntry(page, (raw) => this.records.logs(hostId, containerId, raw));
   }
 
   async range(
@@ -61,13 +61,12 @@ export class RedisLogRepository implements LogRepository {
   ): Promise<LogEntry[]> {
     const key = RedisKeys.logs(hostId, containerId);
     const entries = await this.redis.xrange(key, `(${after}`, '+', 'COUNT', count);
-    return decodeLogEntries(key, toRawEntries(entries), this.logger);
+    return this.records.logs(hostId, containerId, toRawEntries(entries));
   }
 
   tail(hostId: string, containerId: string, lines: number): Promise<LogEntry[]> {
     const key = RedisKeys.logs(hostId, containerId);
     return tailLogEntries(
-      key,
       lines,
       async (before, count) =>
         toRawEntries(
@@ -79,7 +78,7 @@ export class RedisLogRepository implements LogRepository {
             count,
           ),
         ),
-      this.logger,
+      (raw) => this.records.logs(hostId, containerId, raw),
     );
   }
 }

@@ -1,14 +1,13 @@
-import { containerSchema, RedisKeys, type Container } from '@flotilla/contracts';
+import { RedisKeys, type Container } from '@flotilla/contracts';
 import type Redis from 'ioredis';
-import { decodeJsonValue } from '../codecs';
-import type { BusLogger } from '../common/logger';
+import type { HostRecords } from '../common/host-records';
 import type { SnapshotRepository } from '../ports';
 import { execAll } from './replies';
 
 export class RedisSnapshotRepository implements SnapshotRepository {
   constructor(
     private readonly redis: Redis,
-    private readonly logger: BusLogger,
+    private readonly records: HostRecords,
   ) {}
 
   async replace(hostId: string, containers: Container[]): Promise<void> {
@@ -30,16 +29,12 @@ export class RedisSnapshotRepository implements SnapshotRepository {
   }
 
   async get(hostId: string, containerId: string): Promise<Container | null> {
-    const key = RedisKeys.snapshot(hostId);
-    const text = await this.redis.hget(key, containerId);
-    return decodeJsonValue(containerSchema, text, `${key} ${containerId}`, this.logger);
+    const text = await this.redis.hget(RedisKeys.snapshot(hostId), containerId);
+    return this.records.container(hostId, containerId, text);
   }
 
-  /** Validates an HGETALL of the snapshot, skipping corrupt containers. */
+  /** Validates an HGETALL of the snapshot, skipping corrupt and forged containers. */
   decode(hostId: string, hash: Record<string, string>): Container[] {
-    const key = RedisKeys.snapshot(hostId);
-    return Object.entries(hash).flatMap(
-      ([id, text]) => decodeJsonValue(containerSchema, text, `${key} ${id}`, this.logger) ?? [],
-    );
+    return this.records.containers(hostId, Object.entries(hash));
   }
 }

@@ -1,14 +1,14 @@
 import { RedisKeys, STREAM_CAPS, type StatsSample } from '@flotilla/contracts';
 import type Redis from 'ioredis';
-import { decodeEntries, decodeStatsSample, JSON_FIELD } from '../codecs';
-import type { BusLogger } from '../common/logger';
+import { JSON_FIELD } from '../codecs';
+import type { HostRecords } from '../common/host-records';
 import type { StatsRepository, StreamEntry } from '../ports';
 import { capped, toRawEntries } from './replies';
 
 export class RedisStatsRepository implements StatsRepository {
   constructor(
     private readonly redis: Redis,
-    private readonly logger: BusLogger,
+    private readonly records: HostRecords,
   ) {}
 
   async append(sample: StatsSample): Promise<string> {
@@ -31,6 +31,6 @@ export class RedisStatsRepository implements StatsRepository {
   ): Promise<StreamEntry<StatsSample>[]> {
     const key = RedisKeys.stats(hostId, containerId);
     const newestFirst = await this.redis.xrevrange(key, '+', '-', 'COUNT', count);
-    return decodeEntries(key, toRawEntries(newestFirst).reverse(), decodeStatsSample, this.logger);
+    return this.records.stats(hostId, containerId, toRawEntries(newestFirst).reverse());
   }
 }

@@ -39,6 +39,11 @@ export interface StartAgentOptions {
   /** Lease poll period (1 s). */
   leasePollMs?: number;
   batching?: BatchingOptions;
+  /**
+   * Stops the agent when aborted during start-up: `startAgent` then rejects with an `AbortError`
+   * once the agent has stopped (its host marked offline if it had been announced).
+   */
+  signal?: AbortSignal;
 }
 
 /** A running agent. */
@@ -72,6 +77,10 @@ export async function startAgent(
   config: AgentConfig,
   options: StartAgentOptions = {},
 ): Promise<AgentHandle> {
+  const hostId = config.hostId;
+  const aborted = (): DOMException =>
+    new DOMException(`agent for host ${hostId} stopped during start-up`, 'AbortError');
+  if (options.signal?.aborted) throw aborted();
   const logger = options.logger ?? createAgentLogger('DockerAgent', config.logLevel);
   const ownBus = options.bus === undefined;
   const bus =
@@ -83,7 +92,6 @@ export async function startAgent(
           logger: logger.child('Bus'),
         })
       : createMemoryBus({ logger: logger.child('Bus') }));
-  const hostId = config.hostId;
   const metrics = new AgentMetrics();
   const busHealth = new BusHealth();
   const registry = new ContainerRegistry();
@@ -159,20 +167,6 @@ export async function startAgent(
     logger.child('Commands'),
   );
 
-  heartbeat.start();
-  events.start();
-  leases.start();
-  // Take commands from the moment the agent is up; with the bus down, start() keeps retrying.
-  await within(
-    5_000,
-    commands.start().catch((error: unknown) => {
-      logger.warn(
-        `command stream not followed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }),
-  );
-  logger.log(`agent for host ${hostId} started (engine ${config.docker.display})`);
-
   let stopping: Promise<void> | null = null;
   const stop = async ({ markOffline = true }: { markOffline?: boolean } = {}): Promise<void> => {
     // Every step is bounded: a bus or engine that does not answer must not hold the shutdown.
@@ -186,8 +180,7 @@ export async function startAgent(
     if (ownBus) await within(1_000, bus.close());
     logger.log(`agent for host ${hostId} stopped`);
   };
-
-  return {
+  const handle: AgentHandle = {
     hostId,
     bus,
     metrics,
@@ -199,4 +192,27 @@ export async function startAgent(
     hostInfo: () => heartbeat.info(),
     stop: (opts) => (stopping ??= stop(opts)),
   };
+
+  // A stop requested from here on ends the start too: commands.start() stops retrying.
+  const abort = (): void => void handle.stop();
+  options.signal?.addEventListener('abort', abort, { once: true });
+  heartbeat.start();
+  events.start();
+  leases.start();
+  // Take commands from the moment the agent is up; with the bus down, start() keeps retrying.
+  await within(
+    5_000,
+    commands.start().catch((error: unknown) => {
+      logger.warn(
+        `command stream not followed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }),
+  );
+  options.signal?.removeEventListener('abort', abort);
+  if (options.signal?.aborted) {
+    await handle.stop();
+    throw aborted();
+  }
+  logger.log(`agent for host ${hostId} started (engine ${config.docker.display})`);
+  return handle;
 }

@@ -1,3 +1,5 @@
+// First: from here on SIGTERM/SIGINT stop the agent in order, even while the rest loads.
+import { runService } from './shared/service-process';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { startAgent } from './agent';
@@ -20,34 +22,13 @@ async function main(): Promise<void> {
     return;
   }
   Logger.overrideLogger(new FlotillaLogger({ level: config.logLevel, app: 'docker-agent' }));
-  const logger = new Logger('Main');
-  process.on('unhandledRejection', (reason) => {
-    logger.error(
-      `unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`,
-    );
-  });
-
-  const agent = await startAgent(config);
-  let signalled = false;
-  const shutdown = (signal: string): void => {
-    if (signalled) return;
-    signalled = true;
-    logger.log(`${signal} received, stopping`);
-    const force = setTimeout(() => {
-      logger.error('shutdown took too long, exiting');
-      process.exit(1);
-    }, 10_000);
-    force.unref();
-    agent
-      .stop()
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        logger.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  await runService(
+    {
+      start: (signal) => startAgent(config, { signal }),
+      stop: (agent) => agent.stop(),
+    },
+    new Logger('Main'),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -44,6 +44,12 @@ export interface GatewayOptions {
   tuning?: Partial<GatewayTuning>;
   /** Adds the Node process metrics to `/metrics` (default true). */
   processMetrics?: boolean;
+  /**
+   * Gives up the start when aborted: what was started is closed and `startGateway` rejects with
+   * an `AbortError`. A bus of its own is closed at once, so a start waiting for an unreachable
+   * Redis ends without waiting for it.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunningGateway {
@@ -63,6 +69,9 @@ export async function startGateway(
   config: GatewayConfig,
   options: GatewayOptions = {},
 ): Promise<RunningGateway> {
+  const { signal } = options;
+  const aborted = (): DOMException => new DOMException('gateway start aborted', 'AbortError');
+  if (signal?.aborted) throw aborted();
   const replicaId =
     options.replicaId ?? `gw-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const tuning: GatewayTuning = { ...DEFAULT_TUNING, ...options.tuning };
@@ -76,6 +85,10 @@ export async function startGateway(
   const ownsBus = options.bus === undefined;
   let ioAdapter: SocketIoRedisAdapter | undefined;
   let app: NestExpressApplication | undefined;
+  const giveUp = (): void => {
+    if (ownsBus) void bus.close().catch(() => undefined);
+  };
+  signal?.addEventListener('abort', giveUp, { once: true });
   try {
     if ((options.socketAdapter ?? (redisUrl ? 'redis' : 'local')) === 'redis') {
       if (!redisUrl) throw new Error('the Socket.IO Redis adapter needs REDIS_URL');
@@ -105,31 +118,40 @@ export async function startGateway(
     app.useWebSocketAdapter(new FleetIoAdapter(app, config, tuning, ioAdapter?.adapter));
     if (options.processMetrics ?? true) app.get(GatewayMetrics).collectProcessMetrics();
     const webServed = serveWebApp(app, config.webDist);
+    if (signal?.aborted) throw aborted();
     await app.listen(config.port, config.host);
+    if (signal?.aborted) throw aborted();
+    signal?.removeEventListener('abort', giveUp);
     const server: HttpServer = app.getHttpServer();
     const connections = trackConnections(server);
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-    new Logger('Gateway').log(
+    const logger = new Logger('Gateway');
+    logger.log(
       `replica ${replicaId} listening on ${url}${webServed ? `, serving ${config.webDist}` : ''}`,
     );
     const started = app;
+    // Each step is bounded and runs whatever became of the one before: a Redis that went away
+    // must not hold the stop (releasing leases would wait out every reconnect attempt), and
+    // closing the bus last fails whatever still waits for it.
+    const step = (what: string, ms: number, work: () => unknown): Promise<void> =>
+      stopStep(logger, what, ms, work);
     let stopping: Promise<void> | undefined;
     const stop = (abrupt: boolean): Promise<void> =>
       (stopping ??= (async () => {
         if (abrupt) {
           started.get(LeaseKeeper).abandon();
-          await started.get(StreamRouter).close();
+          await step('closing the stream follower', 1_000, () => started.get(StreamRouter).close());
           for (const socket of connections) socket.destroy();
         } else {
-          await started.get(LeaseKeeper).releaseAll();
+          await step('releasing leases', 2_000, () => started.get(LeaseKeeper).releaseAll());
           // Local sockets only: through the adapter this would end every replica's sockets.
           started.get(IoServerRef).get()?.local.disconnectSockets(true);
         }
-        await started.close();
+        await step('closing the app', 3_000, () => started.close());
         for (const socket of connections) socket.destroy();
-        await ioAdapter?.close();
-        if (ownsBus) await bus.close();
+        await step('closing the Socket.IO adapter', 1_000, () => ioAdapter?.close());
+        if (ownsBus) await step('closing the bus', 1_000, () => bus.close());
       })());
     return {
       url,
@@ -140,10 +162,31 @@ export async function startGateway(
       inspect: () => started.get(GatewayInspector).inspect(),
     };
   } catch (error: unknown) {
+    signal?.removeEventListener('abort', giveUp);
     await app?.close().catch(() => undefined);
     await ioAdapter?.close().catch(() => undefined);
     if (ownsBus) await bus.close().catch(() => undefined);
     throw error;
+  }
+}
+
+/** One step of a stop: a failure is logged, and past `ms` the stop goes on without it. */
+async function stopStep(
+  logger: Logger,
+  what: string,
+  ms: number,
+  work: () => unknown,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.resolve().then(work),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
+  } catch (error: unknown) {
+    logger.warn(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,3 +1,5 @@
+// First: from here on SIGTERM/SIGINT stop the process in order, even while the rest loads.
+import { runService } from '../../docker-agent/src/shared/service-process';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createMemoryBus } from '@flotilla/bus';
@@ -14,9 +16,6 @@ import {
   type GatewayConfig,
 } from './config/gateway.config';
 import { startGateway, type RunningGateway } from './gateway-app';
-
-/** Bounded wait for the orderly stop; past it the process exits anyway. */
-const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 function fail(message: string): never {
   process.stderr.write(`flotilla gateway: ${message} (see --help)\n`);
@@ -43,63 +42,53 @@ async function main(): Promise<void> {
   Logger.overrideLogger(new FlotillaLogger({ level: config.logLevel, app: 'gateway' }));
   const logger = new Logger('Main');
 
-  let agent: AgentHandle | undefined;
-  let gateway: RunningGateway;
-  if (config.redisUrl === null) {
-    let agentConfig;
-    try {
-      agentConfig = loadAgentConfig({
-        ...process.env,
-        REDIS_URL: undefined,
-        FLOTILLA_STANDALONE: '1',
-      });
-    } catch (error: unknown) {
-      if (error instanceof AgentConfigError) fail(error.message);
-      throw error;
-    }
-    const bus = createMemoryBus({ logger: new Logger('Bus') });
-    logger.log(
-      `standalone: no REDIS_URL, serving the Docker engine ${agentConfig.docker.display} as host ${agentConfig.hostId}`,
-    );
-    agent = await startAgent(agentConfig, { bus });
-    try {
-      gateway = await startGateway(config, { bus, socketAdapter: 'local' });
-    } catch (error: unknown) {
-      await agent.stop();
-      throw error;
-    }
-  } else {
-    gateway = await startGateway(config);
-  }
+  await runService<Running>(
+    {
+      start: (signal) =>
+        config.redisUrl === null ? startStandalone(config, signal) : startFleet(config, signal),
+      // Sockets first (leases released, clients told), then the agent marks its host offline.
+      stop: async ({ gateway, agent }) => {
+        await gateway.close();
+        await agent?.stop();
+      },
+    },
+    logger,
+  );
+}
 
-  let signalled = false;
-  const shutdown = (signal: string): void => {
-    if (signalled) return;
-    signalled = true;
-    logger.log(`${signal} received, stopping`);
-    setTimeout(() => {
-      logger.error('shutdown took too long, exiting');
-      process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS).unref();
-    // Sockets first (leases released, clients told), then the agent marks its host offline.
-    gateway
-      .close()
-      .then(() => agent?.stop())
-      .then(
-        () => {
-          logger.log('stopped');
-          process.exit(0);
-        },
-        (error: unknown) => {
-          logger.error(
-            `shutdown failed: ${error instanceof Error ? error.message : String(error)}`,
-          );
-          process.exit(1);
-        },
-      );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+interface Running {
+  gateway: RunningGateway;
+  agent?: AgentHandle;
+}
+
+async function startFleet(config: GatewayConfig, signal: AbortSignal): Promise<Running> {
+  return { gateway: await startGateway(config, { signal }) };
+}
+
+/** The gateway and an agent for the local engine in this process, over an in-process bus. */
+async function startStandalone(config: GatewayConfig, signal: AbortSignal): Promise<Running> {
+  let agentConfig;
+  try {
+    agentConfig = loadAgentConfig({
+      ...process.env,
+      REDIS_URL: undefined,
+      FLOTILLA_STANDALONE: '1',
+    });
+  } catch (error: unknown) {
+    if (error instanceof AgentConfigError) fail(error.message);
+    throw error;
+  }
+  const bus = createMemoryBus({ logger: new Logger('Bus') });
+  new Logger('Main').log(
+    `standalone: no REDIS_URL, serving the Docker engine ${agentConfig.docker.display} as host ${agentConfig.hostId}`,
+  );
+  const agent = await startAgent(agentConfig, { bus, signal });
+  try {
+    return { gateway: await startGateway(config, { bus, socketAdapter: 'local', signal }), agent };
+  } catch (error: unknown) {
+    await agent.stop();
+    throw error;
+  }
 }
 
 main().catch((error: unknown) => {

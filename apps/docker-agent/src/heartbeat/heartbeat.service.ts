@@ -101,7 +101,7 @@ export class HeartbeatService {
     const interval = this.options.intervalMs ?? TIMINGS.heartbeatIntervalMs;
     let nextBeat = 0;
     while (!this.stopped) {
-      if (await this.probe()) {
+      if ((await this.probe()) && !this.stopped) {
         if (Date.now() >= nextBeat || this.failing || !this.announced) {
           await this.tick();
           nextBeat = Date.now() + interval;

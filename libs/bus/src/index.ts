@@ -9,4 +9,4 @@ export {
 export { JSON_FIELD, type FieldMap, type RawStreamEntry } from './codecs';
 export { LogSequenceError, BusClosedError } from './common/errors';
 export type { BusLogger } from './common/logger';
-export { compareStreamIds } from './common/stream-ids';
+export { compareStreamIds, timeOfStreamId } from './common/stream-ids';

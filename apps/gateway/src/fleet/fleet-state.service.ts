@@ -12,7 +12,7 @@ import {
   type FleetEvent,
   type HostStatus,
 } from '@flotilla/contracts';
-import type { Bus } from '@flotilla/bus';
+import { type Bus, timeOfStreamId } from '@flotilla/bus';
 import { canSee, canSeeHost } from '../auth/access-policy';
 import { BUS, GATEWAY_TUNING, REPLICA_ID } from '../core/tokens';
 import type { GatewayTuning } from '../core/gateway-tuning';
@@ -21,7 +21,6 @@ import { StreamRouter, type RawEntries } from '../bus/stream-router.service';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import type { ClientSession } from '../socket/client-session';
 import { SessionRegistry } from '../socket/session-registry.service';
-import { timeOfStreamId } from './stream-ids';
 
 interface KnownHost {
   status: HostStatus;

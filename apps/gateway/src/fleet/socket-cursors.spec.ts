@@ -1,5 +1,5 @@
 import { SocketCursors } from './socket-cursors';
-import { compareStreamIds } from './stream-ids';
+import { compareStreamIds } from '@flotilla/bus';
 
 describe('compareStreamIds', () => {
   it('orders numerically by time then sequence', () => {

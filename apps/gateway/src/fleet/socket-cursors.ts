@@ -1,4 +1,4 @@
-import { compareStreamIds } from './stream-ids';
+import { compareStreamIds } from '@flotilla/bus';
 
 interface HostCursor {
   /** Id of the last event of the host sent to (or filtered out for) this socket. */

@@ -11,6 +11,7 @@ import {
   SECRET,
   token,
   tryHandshake,
+  waitForReplicasReconnected,
   writeUsers,
 } from './security-fixtures';
 
@@ -188,6 +189,10 @@ describe('AUTH_MODE=users: login, sessions, handshake, revocation (two replicas,
 
     await h.redis.stop();
     await h.redis.start(); // no persistence: every key is gone
+    await waitForReplicasReconnected(
+      redis,
+      h.gateways.map((g) => g.replicaId),
+    );
     // Both replicas reach Redis again once a login works on each.
     for (const gateway of h.gateways) {
       await waitFor(async () => (await login(gateway.url, 'bob')).status === 200, {

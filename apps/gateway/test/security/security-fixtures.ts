@@ -4,6 +4,7 @@ import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
+import { waitFor } from '@flotilla/testing';
 import type { UserRecord } from '../../src/auth/users-file';
 import { TestClient } from '../support/test-client';
 
@@ -105,4 +106,24 @@ export async function tryHandshake(
 export async function clearLoginAttempts(redis: Redis): Promise<void> {
   const keys = await redis.keys('flotilla:v1:auth:login-attempts:*');
   if (keys.length > 0) await redis.del(...keys);
+}
+
+/**
+ * After a Redis restart: waits until every replica's bus and adapter connections are back (by
+ * their names in CLIENT LIST), so nothing is left queued on a reconnecting connection.
+ */
+export async function waitForReplicasReconnected(
+  redis: Redis,
+  replicaIds: readonly string[],
+): Promise<void> {
+  const wanted = replicaIds.flatMap((id) =>
+    ['cmd', 'follow', 'io-pub', 'io-sub'].map((role) => `name=${id}:${role} `),
+  );
+  await waitFor(
+    async () => {
+      const list = String(await redis.client('LIST'));
+      return wanted.every((name) => list.includes(name));
+    },
+    { timeoutMs: 20_000, intervalMs: 100, message: 'every replica to reconnect to Redis' },
+  );
 }

@@ -6,7 +6,6 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../core/tokens';
 import { parseUsersFile, readUsersBytes, type UserRecord } from './users-file';
@@ -19,7 +18,7 @@ const DEFAULT_BCRYPT_COST = 12;
 
 /**
  * The accounts of `USERS_FILE` (users mode), read at start (a broken file stops the gateway) and
- * checked every second: when its content changes (a new revision: the SHA-256 of its bytes), the
+ * every second after: when its content changes (a new revision: the SHA-256 of its bytes), the
  * accounts are replaced and listeners told, so open sockets are re-evaluated. A file that goes
  * missing or turns invalid leaves no accounts until it is fixed: access fails closed.
  */
@@ -28,7 +27,6 @@ export class UserDirectory implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(UserDirectory.name);
   private users: ReadonlyMap<string, UserRecord> = new Map();
   private revisionOfUsers = '';
-  private statSignature = '';
   private lastProblem = '';
   private dummy = dummyHashOf(DEFAULT_BCRYPT_COST);
   private readonly listeners = new Set<() => void>();
@@ -36,10 +34,7 @@ export class UserDirectory implements OnModuleInit, OnModuleDestroy {
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {
     const file = this.usersFile;
-    if (file) {
-      this.statSignature = signatureOf(file);
-      this.apply(readUsersBytes(file), file);
-    }
+    if (file) this.apply(readUsersBytes(file), file);
   }
 
   onModuleInit(): void {
@@ -60,11 +55,6 @@ export class UserDirectory implements OnModuleInit, OnModuleDestroy {
     return this.users;
   }
 
-  /** The SHA-256 of the file content the accounts come from. */
-  get revision(): string {
-    return this.revisionOfUsers;
-  }
-
   /**
    * A hash no password matches, at the cost most accounts use: checking an unknown user's
    * password takes as long as checking a real one's, so the answer's timing tells nothing.
@@ -78,19 +68,18 @@ export class UserDirectory implements OnModuleInit, OnModuleDestroy {
     this.listeners.add(listener);
   }
 
-  /** Re-reads the file when its metadata moved and applies it when its content changed. */
+  /**
+   * Re-reads the file and applies it when its content changed. The whole file is hashed each
+   * time (it is small): metadata can miss a same-size rewrite within the clock's granularity.
+   */
   check(): void {
     const file = this.usersFile;
     if (!file) return;
     try {
-      const signature = signatureOf(file);
-      if (signature === this.statSignature) return;
-      this.statSignature = signature;
       this.apply(readUsersBytes(file), file);
       this.lastProblem = '';
     } catch (error: unknown) {
       const problem = error instanceof Error ? error.message : String(error);
-      this.statSignature = '';
       if (problem !== this.lastProblem) {
         this.logger.error(`${problem}; no account has access until the file is fixed`);
         this.lastProblem = problem;
@@ -117,21 +106,6 @@ export class UserDirectory implements OnModuleInit, OnModuleDestroy {
     this.users = users;
     this.revisionOfUsers = revision;
     for (const listener of this.listeners) listener();
-  }
-}
-
-/**
- * Changes whenever the file is written or replaced (a rename gives a new inode). Taken before the
- * content is read, so a write in between shows at the next check.
- */
-function signatureOf(file: string): string {
-  try {
-    const s = statSync(file);
-    return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
-  } catch (error: unknown) {
-    throw new Error(
-      `cannot read USERS_FILE ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
   }
 }
 

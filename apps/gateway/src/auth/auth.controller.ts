@@ -16,9 +16,10 @@ import { readJsonBody } from './json-body';
 import { AuditService } from '../audit/audit.service';
 
 /**
- * `POST /api/login` (users mode): user + password → a signed session, as an httpOnly
- * SameSite=Strict cookie and in the body for bearer use. `POST /api/logout` revokes it on every
- * replica and ends its sockets. `GET /api/me` says who the caller is in any mode.
+ * `POST /api/login` (users mode): user + password → a signed session, recorded in the auth store,
+ * as an httpOnly SameSite=Strict cookie and in the body for bearer use. Attempts are limited per
+ * client (as trusted proxies report it) and user name. `POST /api/logout` deletes the session's
+ * record and ends its sockets on every replica. `GET /api/me` says who the caller is in any mode.
  */
 @Controller('api')
 export class AuthController {

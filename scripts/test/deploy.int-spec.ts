@@ -190,3 +190,29 @@ describe('deployment files', () => {
     expect(existsSync(join(root, 'dist/apps/web/browser/index.html'))).toBe(true);
   });
 });
+
+/** The lines of one service of the compose file. */
+function composeService(text: string, service: string): string {
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => new RegExp(`^ {2}${service}:( |$)`).test(line));
+  if (start < 0) return '';
+  const end = lines.findIndex((line, i) => i > start && /^ {0,2}\S/.test(line));
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+}
+
+describe('docker-compose.yml: what security relies on', () => {
+  const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+
+  it('runs Redis with an append-only file on a volume, so sessions and logouts survive a restart', () => {
+    const redis = composeService(text, 'redis');
+    expect(redis).toMatch(/'--appendonly', 'yes'/);
+    expect(redis).toMatch(/^\s+- redis-data:\/data$/m);
+    expect(text).toMatch(/^volumes:\n {2}redis-data:/m);
+  });
+
+  it("trusts exactly the load balancer's fixed address as a proxy", () => {
+    const address = /ipv4_address: (\S+)/.exec(composeService(text, 'load-balancer'))?.[1];
+    expect(address).toBeDefined();
+    expect(composeService(text, 'gateway-1')).toContain(`TRUSTED_PROXIES: ${address}`);
+  });
+});

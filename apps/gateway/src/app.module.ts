@@ -6,6 +6,7 @@ import { AuditService } from './audit/audit.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthStore } from './auth/auth-store.service';
 import { PrincipalResolver } from './auth/principal-resolver.service';
+import { SessionReviewer } from './auth/session-reviewer.service';
 import { SocketAuthenticator } from './auth/socket-authenticator.service';
 import { UserDirectory } from './auth/user-directory.service';
 import { LeaseKeeper } from './bus/lease-keeper.service';
@@ -84,6 +85,7 @@ export class AppModule {
         ActionFeed,
         CommandService,
         SessionService,
+        SessionReviewer,
         SocketEdge,
         FleetCensus,
         FleetGateway,

@@ -69,4 +69,27 @@ describe('authentication configuration', () => {
         .trustedProxies,
     ).toEqual(['10.0.0.1', '::1']);
   });
+
+  it('takes TRUSTED_PROXIES in users mode too, and SESSION_TTL in proxy mode', () => {
+    expect(
+      loadGatewayConfig({
+        ...base,
+        AUTH_MODE: 'users',
+        USERS_FILE: 'u',
+        SESSION_SECRET: secret,
+        TRUSTED_PROXIES: '10.0.0.1',
+      }).trustedProxies,
+    ).toEqual(['10.0.0.1']);
+    expect(
+      loadGatewayConfig({ ...base, AUTH_MODE: 'proxy', TRUSTED_PROXIES: '10.0.0.1' }).sessionTtlMs,
+    ).toBe(3_600_000);
+    expect(
+      loadGatewayConfig({
+        ...base,
+        AUTH_MODE: 'proxy',
+        TRUSTED_PROXIES: '10.0.0.1',
+        SESSION_TTL: '15m',
+      }).sessionTtlMs,
+    ).toBe(900_000);
+  });
 });

@@ -5,7 +5,8 @@ import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../core/tokens';
 import { CurrentPrincipal } from '../http/current-principal.decorator';
 import { IoServerRef } from '../socket/io-server.ref';
-import { AuthStore } from './auth-store.service';
+import { AuthStore, AuthStoreUnavailableError } from './auth-store.service';
+import { addressBucket, clientAddress } from './client-address';
 import { normalizeAddress } from './identity-providers';
 import type { Principal } from './principal';
 import { SESSION_COOKIE, SessionTokens } from './session-token';
@@ -14,17 +15,16 @@ import { sessionRoom } from './socket-authenticator.service';
 import { readJsonBody } from './json-body';
 import { AuditService } from '../audit/audit.service';
 
-/** Compared against when the user does not exist, so both answers take as long. */
-const DUMMY_HASH = '$2b$10$7m8CkbAioY9hjUmyqJGCveYE3oMr8MJj2SsKN1qlcJzguMJKh5hBi';
-
 /**
- * `POST /api/login` (users mode): user + password → a signed session, as an httpOnly
- * SameSite=Strict cookie and in the body for bearer use. `POST /api/logout` revokes it on every
- * replica and ends its sockets. `GET /api/me` says who the caller is in any mode.
+ * `POST /api/login` (users mode): user + password → a signed session, recorded in the auth store,
+ * as an httpOnly SameSite=Strict cookie and in the body for bearer use. Attempts are limited per
+ * client (as trusted proxies report it) and user name. `POST /api/logout` deletes the session's
+ * record and ends its sockets on every replica. `GET /api/me` says who the caller is in any mode.
  */
 @Controller('api')
 export class AuthController {
   private readonly tokens: SessionTokens | undefined;
+  private readonly trustedProxies: ReadonlySet<string>;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -34,6 +34,7 @@ export class AuthController {
     private readonly audit: AuditService,
   ) {
     if (config.authMode === 'users') this.tokens = new SessionTokens(config.sessionSecret ?? '');
+    this.trustedProxies = new Set((config.trustedProxies ?? []).map(normalizeAddress));
   }
 
   @Post('login')
@@ -46,11 +47,6 @@ export class AuthController {
         code: 'invalid_payload',
       };
     }
-    const ip = normalizeAddress(req.socket.remoteAddress ?? 'unknown');
-    if (!(await this.store.allowLoginAttempt(ip))) {
-      res.status(429).setHeader('Retry-After', '60');
-      return { error: 'too many login attempts; try again in a minute', code: 'rate_limited' };
-    }
     const body = await readJsonBody(req, 4_096).catch(() => undefined);
     const { user, password } = (body ?? {}) as { user?: unknown; password?: unknown };
     if (
@@ -62,8 +58,65 @@ export class AuthController {
       res.status(400);
       return { error: 'send {"user": "...", "password": "..."}', code: 'invalid_payload' };
     }
+    const ip = clientAddress(req, this.trustedProxies);
+    try {
+      return await this.attempt(this.tokens, user, password, ip, req, res);
+    } catch (error: unknown) {
+      if (!(error instanceof AuthStoreUnavailableError)) throw error;
+      // Without the store no attempt can be counted nor session recorded: say so, never "wrong".
+      res.status(503).setHeader('Retry-After', '5');
+      return { error: 'the service is unavailable; try again shortly', code: 'unavailable' };
+    }
+  }
+
+  @Post('logout')
+  @HttpCode(200)
+  async logout(
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
+    const session = principal.session;
+    if (session) {
+      await this.store.closeSession(session.id);
+      this.io.get()?.in(sessionRoom(session.id)).disconnectSockets(true);
+    }
+    await this.audit.record({
+      kind: 'logout',
+      user: principal.user,
+      ok: true,
+      error: null,
+      ip: clientAddress(req, this.trustedProxies),
+    });
+    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
+    return { status: 'ok' };
+  }
+
+  @Get('me')
+  me(@CurrentPrincipal() principal: Principal): unknown {
+    return {
+      user: principal.user,
+      roles: principal.roles,
+      scopes: principal.scopes,
+      expires_at: principal.session ? new Date(principal.session.expiresAt).toISOString() : null,
+    };
+  }
+
+  private async attempt(
+    tokens: SessionTokens,
+    user: string,
+    password: string,
+    ip: string,
+    req: Request,
+    res: Response,
+  ): Promise<unknown> {
+    const bucket = addressBucket(ip);
+    if (!(await this.store.allowLoginAttempt(bucket, user))) {
+      res.status(429).setHeader('Retry-After', '60');
+      return { error: 'too many login attempts; try again in a minute', code: 'rate_limited' };
+    }
     const record = this.users.get(user);
-    const ok = await compare(password, record?.hash ?? DUMMY_HASH);
+    const ok = await compare(password, record?.hash ?? this.users.dummyHash);
     if (!record || !ok) {
       await this.audit.record({
         kind: 'login_failed',
@@ -76,7 +129,9 @@ export class AuthController {
       return { error: 'wrong user or password', code: 'unauthenticated' };
     }
     const ttlMs = this.config.sessionTtlMs ?? 3_600_000;
-    const { token, claims } = this.tokens.issue(record.user, ttlMs);
+    const { token, claims } = tokens.issue(record.user, ttlMs);
+    await this.store.openSession(claims.sid, record.user, ttlMs);
+    await this.store.refundLoginAttempt(bucket, user);
     await this.audit.record({ kind: 'login', user: record.user, ok: true, error: null, ip });
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
@@ -90,39 +145,6 @@ export class AuthController {
       role: record.role,
       token,
       expires_at: new Date(claims.exp).toISOString(),
-    };
-  }
-
-  @Post('logout')
-  @HttpCode(200)
-  async logout(
-    @CurrentPrincipal() principal: Principal,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<unknown> {
-    const session = principal.session;
-    if (session) {
-      await this.store.revoke(session.id, session.expiresAt - Date.now());
-      this.io.get()?.in(sessionRoom(session.id)).disconnectSockets(true);
-    }
-    await this.audit.record({
-      kind: 'logout',
-      user: principal.user,
-      ok: true,
-      error: null,
-      ip: normalizeAddress(req.socket.remoteAddress ?? ''),
-    });
-    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
-    return { status: 'ok' };
-  }
-
-  @Get('me')
-  me(@CurrentPrincipal() principal: Principal): unknown {
-    return {
-      user: principal.user,
-      roles: principal.roles,
-      scopes: principal.scopes,
-      expires_at: principal.session ? new Date(principal.session.expiresAt).toISOString() : null,
     };
   }
 }

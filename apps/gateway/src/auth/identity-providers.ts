@@ -12,7 +12,10 @@ export class AnonymousIdentity implements IdentityProvider {
   }
 }
 
-/** `AUTH_MODE=users`: a signed, unexpired, unrevoked session of a user still in the users file. */
+/**
+ * `AUTH_MODE=users`: a signed, unexpired token whose session is still recorded (logout deletes
+ * the record; a store that lost it fails closed) and whose user is still in the users file.
+ */
 export class SessionIdentity implements IdentityProvider {
   constructor(
     private readonly tokens: SessionTokens,
@@ -25,9 +28,10 @@ export class SessionIdentity implements IdentityProvider {
     if (!token) return null;
     const claims = this.tokens.verify(token);
     if (!claims) return null;
+    if ((await this.store.sessionUser(claims.sid)) !== claims.user) return null;
+    // Read after the wait, so the principal reflects the users file as it is now.
     const record = this.users().get(claims.user);
     if (!record) return null;
-    if (await this.store.isRevoked(claims.sid)) return null;
     return principalOf(record, { id: claims.sid, expiresAt: claims.exp });
   }
 }

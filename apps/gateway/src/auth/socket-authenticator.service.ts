@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { GatewayConfig } from '../config/gateway.config';
+import { GATEWAY_CONFIG } from '../core/tokens';
 import type { FleetSocket } from '../socket/socket-types';
 import { ADMIN_ROOM } from '../audit/audit.service';
 import { PrincipalResolver } from './principal-resolver.service';
+import type { Principal } from './principal';
 import { answerUnknownEvents } from './unknown-events';
 
 /** Room every socket of a session joins, so logging out ends them on every replica. */
@@ -10,11 +13,16 @@ export const sessionRoom = (sid: string): string => `session:${sid}`;
 /**
  * The handshake middleware (`io.use`): a socket without a principal is refused with
  * `connect_error` "unauthenticated" before it is connected, so it receives nothing. A session
- * socket joins its session's room and is disconnected when the session expires.
+ * socket joins its session's room and is disconnected when the session expires; a proxy-mode
+ * socket after `SESSION_TTL`, so that it authenticates through the proxy again (the proxy's
+ * headers are read only at the handshake).
  */
 @Injectable()
 export class SocketAuthenticator {
-  constructor(private readonly principals: PrincipalResolver) {}
+  constructor(
+    private readonly principals: PrincipalResolver,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
 
   middleware(): (socket: FleetSocket, next: (error?: Error) => void) => void {
     return (socket, next) => {
@@ -27,11 +35,12 @@ export class SocketAuthenticator {
           socket.data.principal = principal;
           if (principal.roles.includes('admin')) void socket.join(ADMIN_ROOM);
           const session = principal.session;
-          if (session) {
-            void socket.join(sessionRoom(session.id));
+          if (session) void socket.join(sessionRoom(session.id));
+          const deadline = this.deadlineOf(principal);
+          if (deadline !== undefined) {
             const timer = setTimeout(
               () => socket.disconnect(true),
-              Math.max(0, session.expiresAt - Date.now()),
+              Math.max(0, deadline - Date.now()),
             );
             timer.unref();
             socket.once('disconnect', () => clearTimeout(timer));
@@ -42,5 +51,13 @@ export class SocketAuthenticator {
         () => next(new Error('unauthenticated')),
       );
     };
+  }
+
+  /** When a socket of `principal` must authenticate again; undefined: never (none mode). */
+  private deadlineOf(principal: Principal): number | undefined {
+    if (principal.session) return principal.session.expiresAt;
+    if (this.config.authMode === 'proxy')
+      return Date.now() + (this.config.sessionTtlMs ?? 3_600_000);
+    return undefined;
   }
 }

@@ -33,14 +33,22 @@ export const usersFileSchema = z.array(userRecordSchema).superRefine((users, ctx
 
 /** Reads and validates a users file; throws one readable line naming the problem. */
 export function readUsersFile(path: string): UserRecord[] {
-  let raw: string;
+  return parseUsersFile(readUsersBytes(path).toString('utf8'), path);
+}
+
+/** The bytes of a users file; throws one readable line when it cannot be read. */
+export function readUsersBytes(path: string): Buffer {
   try {
-    raw = readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (error: unknown) {
     throw new Error(
       `cannot read USERS_FILE ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
+}
+
+/** Validates the content of the users file at `path`; throws one readable line naming the problem. */
+export function parseUsersFile(raw: string, path: string): UserRecord[] {
   let json: unknown;
   try {
     json = JSON.parse(raw);

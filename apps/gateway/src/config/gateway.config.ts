@@ -19,11 +19,18 @@ export interface GatewayConfig {
   redisUrl: string | null;
   cors: CorsPolicy;
   authMode: AuthMode;
-  /** `AUTH_MODE=users`: the users file, the session signing secret and the session lifetime. */
+  /** `AUTH_MODE=users`: the users file and the session signing secret. */
   usersFile?: string;
   sessionSecret?: string;
+  /**
+   * users mode: the session lifetime. proxy mode: how often a socket must authenticate again
+   * through the proxy (it is disconnected and reconnects).
+   */
   sessionTtlMs?: number;
-  /** `AUTH_MODE=proxy`: addresses whose X-Forwarded-User / X-Forwarded-Groups are trusted. */
+  /**
+   * Addresses of reverse proxies: proxy mode believes their X-Forwarded-User / X-Forwarded-Groups;
+   * both modes take the client's address (login rate limit, audit) from their X-Forwarded-For.
+   */
   trustedProxies?: string[];
   logLevel: LogLevel;
   /** Folder of the built web app; served when it exists. */
@@ -53,8 +60,11 @@ Environment:
                 TRUSTED_PROXIES address
   USERS_FILE    users mode: JSON file of accounts (npm run users -- add <user> --role viewer)
   SESSION_SECRET users mode: secret signing sessions, at least 32 characters (required)
-  SESSION_TTL   users mode: session lifetime, e.g. 3600, 30m, 8h (default 1h)
-  TRUSTED_PROXIES proxy mode: comma-separated addresses of the authenticating proxies
+  SESSION_TTL   users mode: session lifetime, e.g. 3600, 30m, 8h (default 1h). proxy mode: how
+                often a socket is sent back through the proxy to authenticate again
+  TRUSTED_PROXIES comma-separated addresses of reverse proxies. proxy mode: the authenticating
+                proxies; users and proxy modes: their X-Forwarded-For names the client address
+                (login rate limit, audit)
   LOG_LEVEL     error | warn | log | debug | verbose (default log)
   WEB_DIST      Folder of the built web app to serve (default ${DEFAULT_WEB_DIST}); skipped
                 when it does not exist
@@ -267,9 +277,11 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     cors: v.CORS_ORIGINS,
     authMode: v.AUTH_MODE,
     ...(v.AUTH_MODE === 'users'
-      ? { usersFile: v.USERS_FILE, sessionSecret: v.SESSION_SECRET, sessionTtlMs: v.SESSION_TTL }
+      ? { usersFile: v.USERS_FILE, sessionSecret: v.SESSION_SECRET }
       : {}),
-    ...(v.AUTH_MODE === 'proxy' ? { trustedProxies: v.TRUSTED_PROXIES } : {}),
+    ...(v.AUTH_MODE !== 'none'
+      ? { sessionTtlMs: v.SESSION_TTL, trustedProxies: v.TRUSTED_PROXIES }
+      : {}),
     logLevel: v.LOG_LEVEL,
     webDist: v.WEB_DIST,
   };

@@ -32,7 +32,8 @@ export class ClientSession {
 
   constructor(
     readonly socket: FleetSocket,
-    readonly principal: Principal,
+    /** Replaced when the users file changes the user's role (SessionReviewer). */
+    public principal: Principal,
     readonly streamRequests: TokenBucket,
   ) {}
 

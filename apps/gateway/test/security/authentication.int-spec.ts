@@ -1,14 +1,17 @@
 import Redis from 'ioredis';
+import { waitFor } from '@flotilla/testing';
 import { startGateway, type RunningGateway } from '../../src/gateway-app';
 import { LOGIN_ATTEMPTS } from '../../src/auth/auth-store.service';
 import { startHarness, TEST_TUNING, type Harness } from '../support/gateway-harness';
 import {
   bearer,
+  clearLoginAttempts,
   connectAs,
   login,
   SECRET,
   token,
   tryHandshake,
+  waitForReplicasReconnected,
   writeUsers,
 } from './security-fixtures';
 
@@ -34,6 +37,9 @@ describe('AUTH_MODE=users: login, sessions, handshake, revocation (two replicas,
     redis?.disconnect();
     await h?.close();
   });
+
+  // Each test logs in afresh; the rate-limit test below checks the limit itself.
+  beforeEach(() => clearLoginAttempts(redis));
 
   it('logs in: an httpOnly SameSite=Strict cookie and a bearer token, good on every replica', async () => {
     const result = await login(h.gateways[0].url, 'alice');
@@ -131,8 +137,7 @@ describe('AUTH_MODE=users: login, sessions, handshake, revocation (two replicas,
     const { sid } = JSON.parse(Buffer.from(t.split('.')[0], 'base64url').toString()) as {
       sid: string;
     };
-    const ttl = await redis.pttl(`flotilla:v1:auth:revoked:${sid}`);
-    expect(ttl).toBeGreaterThan(59 * 60_000);
+    expect(await redis.exists(`flotilla:v1:auth:session:${sid}`)).toBe(0);
     untouched.close();
   });
 
@@ -157,16 +162,55 @@ describe('AUTH_MODE=users: login, sessions, handshake, revocation (two replicas,
   });
 
   it('rate-limits login attempts per address across replicas (429 with Retry-After)', async () => {
-    await redis.del('flotilla:v1:auth:login-attempts:127.0.0.1');
+    await clearLoginAttempts(redis);
     const statuses: number[] = [];
-    for (let i = 0; i < LOGIN_ATTEMPTS.max + 2; i++) {
+    for (let i = 0; i < LOGIN_ATTEMPTS.perUser + 2; i++) {
       statuses.push((await login(h.gateways[i % 2].url, 'alice', 'guess')).status);
     }
-    expect(statuses.slice(0, LOGIN_ATTEMPTS.max).every((s) => s === 401)).toBe(true);
-    expect(statuses.slice(LOGIN_ATTEMPTS.max)).toEqual([429, 429]);
+    expect(statuses.slice(0, LOGIN_ATTEMPTS.perUser).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(LOGIN_ATTEMPTS.perUser)).toEqual([429, 429]);
     const res = await login(h.gateways[0].url, 'alice');
     expect(res.status).toBe(429);
-    await redis.del('flotilla:v1:auth:login-attempts:127.0.0.1');
+    await clearLoginAttempts(redis);
     expect((await login(h.gateways[0].url, 'alice')).status).toBe(200);
+  });
+
+  it('keeps a logged-out token refused after Redis restarts without its data; other sessions fail closed', async () => {
+    const loggedOut = await token(h.gateways[0].url, 'alice');
+    const live = await token(h.gateways[0].url, 'alice');
+    expect(
+      (
+        await fetch(`${h.gateways[0].url}/api/logout`, {
+          method: 'POST',
+          headers: bearer(loggedOut),
+        })
+      ).status,
+    ).toBe(200);
+
+    await h.redis.stop();
+    await h.redis.start(); // no persistence: every key is gone
+    await waitForReplicasReconnected(
+      redis,
+      h.gateways.map((g) => g.replicaId),
+    );
+    // Both replicas reach Redis again once a login works on each.
+    for (const gateway of h.gateways) {
+      await waitFor(async () => (await login(gateway.url, 'bob')).status === 200, {
+        timeoutMs: 20_000,
+        intervalMs: 200,
+        message: `a login on ${gateway.url} after the restart`,
+      });
+    }
+
+    for (const gateway of h.gateways) {
+      for (const t of [loggedOut, live]) {
+        expect((await fetch(`${gateway.url}/api/me`, { headers: bearer(t) })).status).toBe(401);
+        expect((await tryHandshake(gateway.url, bearer(t))).outcome).toBe('unauthenticated');
+      }
+    }
+    const fresh = await token(h.gateways[1].url, 'alice');
+    expect((await fetch(`${h.gateways[0].url}/api/me`, { headers: bearer(fresh) })).status).toBe(
+      200,
+    );
   });
 });

@@ -1,20 +1,42 @@
 import { hashSync } from 'bcryptjs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import type Redis from 'ioredis';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
+import { waitFor } from '@flotilla/testing';
 import type { UserRecord } from '../../src/auth/users-file';
 import { TestClient } from '../support/test-client';
 
 export const SECRET = 'test-secret-0123456789-0123456789-abcdef';
 export const PASSWORD = 'correct horse battery';
 
-/** A users file with these accounts, all with PASSWORD (bcrypt cost 4 to keep tests quick). */
-export function writeUsers(users: Omit<UserRecord, 'hash'>[]): string {
+/**
+ * A users file with these accounts, all with PASSWORD (bcrypt cost 4 to keep tests quick, unless
+ * an account names its own `cost`).
+ */
+export function writeUsers(users: TestUser[]): string {
   const file = join(mkdtempSync(join(tmpdir(), 'flotilla-users-')), 'users.json');
-  const hash = hashSync(PASSWORD, 4);
-  writeFileSync(file, JSON.stringify(users.map((u) => ({ ...u, hash }))));
+  writeFileSync(file, usersJson(users));
   return file;
+}
+
+/** Replaces the accounts of a users file as `npm run users` does: a new file renamed over it. */
+export function rewriteUsers(file: string, users: TestUser[]): void {
+  writeFileSync(`${file}.tmp`, usersJson(users));
+  renameSync(`${file}.tmp`, file);
+}
+
+export type TestUser = Omit<UserRecord, 'hash'> & { cost?: number };
+
+function usersJson(users: TestUser[]): string {
+  const hashes = new Map<number, string>();
+  const hashOf = (cost: number): string => {
+    const hash = hashes.get(cost) ?? hashSync(PASSWORD, cost);
+    hashes.set(cost, hash);
+    return hash;
+  };
+  return JSON.stringify(users.map(({ cost, ...u }) => ({ ...u, hash: hashOf(cost ?? 4) })));
 }
 
 export interface LoginResult {
@@ -78,4 +100,30 @@ export async function tryHandshake(
   await new Promise((r) => setTimeout(r, 200));
   socket.disconnect();
   return { outcome, events };
+}
+
+/** Forgets every login attempt counted in `redis`. */
+export async function clearLoginAttempts(redis: Redis): Promise<void> {
+  const keys = await redis.keys('flotilla:v1:auth:login-attempts:*');
+  if (keys.length > 0) await redis.del(...keys);
+}
+
+/**
+ * After a Redis restart: waits until every replica's bus and adapter connections are back (by
+ * their names in CLIENT LIST), so nothing is left queued on a reconnecting connection.
+ */
+export async function waitForReplicasReconnected(
+  redis: Redis,
+  replicaIds: readonly string[],
+): Promise<void> {
+  const wanted = replicaIds.flatMap((id) =>
+    ['cmd', 'follow', 'io-pub', 'io-sub'].map((role) => `name=${id}:${role} `),
+  );
+  await waitFor(
+    async () => {
+      const list = String(await redis.client('LIST'));
+      return wanted.every((name) => list.includes(name));
+    },
+    { timeoutMs: 20_000, intervalMs: 100, message: 'every replica to reconnect to Redis' },
+  );
 }

@@ -42,6 +42,10 @@ describe('LoginService', () => {
     expect(await service.login('alice', 'bad')).toBe('Wrong user or password.');
     fetchMock.mockResolvedValue({ ok: false, status: 429 });
     expect(await service.login('alice', 'bad')).toMatch(/Too many/);
+    fetchMock.mockResolvedValue({ ok: false, status: 503 });
+    expect(await service.login('alice', 'pw')).toBe(
+      'The service is unavailable; try again shortly.',
+    );
     expect(socket.connectCalls).toBe(0);
   });
 

@@ -32,6 +32,7 @@ export class LoginService {
       return 'The gateway cannot be reached.';
     }
     if (res.status === 429) return 'Too many attempts; try again in a minute.';
+    if (res.status === 503) return 'The service is unavailable; try again shortly.';
     if (!res.ok) return 'Wrong user or password.';
     if (!this.socket.connected) this.socket.connect();
     await this.router.navigateByUrl('/');

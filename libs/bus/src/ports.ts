@@ -152,6 +152,12 @@ export interface Bus {
   follower(
     onEntries: (key: string, entries: StreamEntry<Record<string, string>>[]) => void,
   ): StreamFollower;
+  /**
+   * The bus's clock, epoch ms (Redis `TIME`; the process's monotonic clock in memory). Every
+   * expiry that an agent and a gateway both look at (leases, commands) is measured on it, so
+   * hosts whose clocks disagree still agree on what has expired.
+   */
+  time(): Promise<number>;
   /** Resolves when the bus answers (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -10,6 +10,8 @@ import { RedisKeys } from '@flotilla/contracts';
 export const AGENT_COMMANDS = [
   'ping',
   'info',
+  // The bus clock: lease and command expiry are measured on Redis's clock, not the host's.
+  'time',
   'hello',
   'auth',
   'quit',

@@ -1,5 +1,6 @@
 import { TIMINGS } from '@flotilla/contracts';
 import type { RawStreamEntry } from '../codecs';
+import { monotonicEpochMs } from '../common/bus-clock';
 import { silentLogger, type BusLogger } from '../common/logger';
 import { ReplyWaiter } from '../common/reply-waiter';
 import type { Bus, StreamFollower } from '../ports';
@@ -60,6 +61,11 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
       store.check();
       return follower(onEntries);
     },
+    time: () =>
+      settle(() => {
+        store.check();
+        return monotonicEpochMs();
+      }),
     ping: () => settle(() => store.check()),
     close: async () => {
       await replies.close();

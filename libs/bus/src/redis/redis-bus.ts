@@ -1,5 +1,6 @@
 import { TIMINGS } from '@flotilla/contracts';
 import type { RawStreamEntry } from '../codecs';
+import { redisClock } from '../common/bus-clock';
 import { BusClosedError } from '../common/errors';
 import { silentLogger, type BusLogger } from '../common/logger';
 import { ReplyWaiter } from '../common/reply-waiter';
@@ -81,6 +82,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     logger,
   });
   const snapshots = new RedisSnapshotRepository(command, logger);
+  const time = redisClock(command);
 
   return {
     hosts: new RedisHostRepository(
@@ -92,9 +94,10 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     events: new RedisEventRepository(command, snapshots, logger),
     logs: new RedisLogRepository(command, logger),
     stats: new RedisStatsRepository(command, logger),
-    leases: new RedisLeaseRepository(command, wakes),
+    leases: new RedisLeaseRepository(command, wakes, time),
     commands: new RedisCommandRepository(command, replies),
     follower,
+    time,
     ping: () => ping(command),
     close: async () => {
       if (closed) return;

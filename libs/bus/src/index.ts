@@ -21,3 +21,4 @@ export {
 export { LogSequenceError, BusClosedError } from './common/errors';
 export type { BusLogger } from './common/logger';
 export { compareStreamIds } from './common/stream-ids';
+export { DEFAULT_RETENTION, type RetentionBudget } from './common/retention';

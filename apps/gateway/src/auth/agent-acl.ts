@@ -33,6 +33,8 @@ export const AGENT_COMMANDS = [
   'pttl',
   'sadd',
   'hset',
+  // Byte counts of the host's log and stats streams (retention).
+  'hincrby',
   'hdel',
   'hget',
   'hgetall',

@@ -2,6 +2,7 @@ import { TIMINGS } from '@flotilla/contracts';
 import type { RawStreamEntry } from '../codecs';
 import { monotonicEpochMs } from '../common/bus-clock';
 import { silentLogger, type BusLogger } from '../common/logger';
+import { DEFAULT_RETENTION, Retention, type RetentionBudget } from '../common/retention';
 import { ReplyWaiter } from '../common/reply-waiter';
 import type { Bus, StreamFollower } from '../ports';
 import { MemoryCommandRepository } from './memory-command.repository';
@@ -9,6 +10,7 @@ import { MemoryEventRepository } from './memory-event.repository';
 import { MemoryHostRepository } from './memory-host.repository';
 import { MemoryLeaseRepository } from './memory-lease.repository';
 import { MemoryLogRepository } from './memory-log.repository';
+import { MemoryRetainedStreams } from './memory-retained-streams';
 import { MemorySnapshotRepository } from './memory-snapshot.repository';
 import { MemoryStatsRepository } from './memory-stats.repository';
 import { MemoryStore } from './memory-store';
@@ -20,6 +22,8 @@ export interface MemoryBusOptions {
   logger?: BusLogger;
   /** Heartbeat TTL; `TIMINGS.heartbeatTtlMs` unless a test needs it short. */
   heartbeatTtlMs?: number;
+  /** Byte caps of the log and stats streams this bus appends to (`DEFAULT_RETENTION`). */
+  retention?: Partial<RetentionBudget>;
 }
 
 /** The standalone bus: Redis semantics (ids, ranges, caps, TTLs, wakes) inside one process. */
@@ -45,6 +49,10 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     logger,
   });
   const snapshots = new MemorySnapshotRepository(store, logger);
+  const retention = new Retention(new MemoryRetainedStreams(store), {
+    ...DEFAULT_RETENTION,
+    ...options.retention,
+  });
   return {
     hosts: new MemoryHostRepository(
       store,
@@ -53,10 +61,11 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     ),
     snapshots,
     events: new MemoryEventRepository(store, snapshots, logger),
-    logs: new MemoryLogRepository(store, logger),
-    stats: new MemoryStatsRepository(store, logger),
+    logs: new MemoryLogRepository(store, logger, retention),
+    stats: new MemoryStatsRepository(store, logger, retention),
     leases: new MemoryLeaseRepository(store, logger),
     commands: new MemoryCommandRepository(store, replies),
+    retention,
     follower: (onEntries) => {
       store.check();
       return follower(onEntries);

@@ -2,6 +2,7 @@ import { TIMINGS } from '@flotilla/contracts';
 import type { RawStreamEntry } from '../codecs';
 import { redisClock } from '../common/bus-clock';
 import { BusClosedError } from '../common/errors';
+import { DEFAULT_RETENTION, Retention, type RetentionBudget } from '../common/retention';
 import { silentLogger, type BusLogger } from '../common/logger';
 import { ReplyWaiter } from '../common/reply-waiter';
 import type { Bus, StreamFollower } from '../ports';
@@ -11,6 +12,7 @@ import { RedisEventRepository } from './redis-event.repository';
 import { RedisHostRepository } from './redis-host.repository';
 import { RedisLeaseRepository } from './redis-lease.repository';
 import { RedisLogRepository } from './redis-log.repository';
+import { RedisRetainedStreams } from './redis-retained-streams';
 import { RedisSnapshotRepository } from './redis-snapshot.repository';
 import { RedisStatsRepository } from './redis-stats.repository';
 import { RedisStreamFollower } from './redis-stream-follower';
@@ -33,6 +35,8 @@ export interface RedisBusOptions {
   heartbeatTtlMs?: number;
   /** Longest XREAD BLOCK of a follower (see RedisStreamFollower); 5 s by default. */
   followerBlockMs?: number;
+  /** Byte caps of the log and stats streams this bus appends to (`DEFAULT_RETENTION`). */
+  retention?: Partial<RetentionBudget>;
 }
 
 /** How long `ping()` waits for an answer before reporting the bus not ready. */
@@ -83,6 +87,10 @@ export function createRedisBus(options: RedisBusOptions): Bus {
   });
   const snapshots = new RedisSnapshotRepository(command, logger);
   const time = redisClock(command);
+  const retention = new Retention(new RedisRetainedStreams(command), {
+    ...DEFAULT_RETENTION,
+    ...options.retention,
+  });
 
   return {
     hosts: new RedisHostRepository(
@@ -92,10 +100,11 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     ),
     snapshots,
     events: new RedisEventRepository(command, snapshots, logger),
-    logs: new RedisLogRepository(command, logger),
-    stats: new RedisStatsRepository(command, logger),
+    logs: new RedisLogRepository(command, logger, retention),
+    stats: new RedisStatsRepository(command, logger, retention),
     leases: new RedisLeaseRepository(command, wakes, time),
     commands: new RedisCommandRepository(command, replies),
+    retention,
     follower,
     time,
     ping: () => ping(command),

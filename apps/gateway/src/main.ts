@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       if (error instanceof AgentConfigError) fail(error.message);
       throw error;
     }
-    const bus = createMemoryBus({ logger: new Logger('Bus') });
+    const bus = createMemoryBus({ logger: new Logger('Bus'), retention: agentConfig.retention });
     logger.log(
       `standalone: no REDIS_URL, serving the Docker engine ${agentConfig.docker.display} as host ${agentConfig.hostId}`,
     );

@@ -47,7 +47,7 @@ describe("the agent keeps the host's logs within a byte budget (real dockerd, re
       agentConfig(redis.url.replace('redis://', `redis://agent-${hostId}:${PASSWORD}@`), hostId, {
         RETENTION_CONTAINER_BYTES: '1MiB',
         RETENTION_HOST_BYTES: '4MiB',
-        RETENTION_REMOVED_GRACE_S: '2',
+        RETENTION_REMOVED_GRACE_S: '3',
       }),
       { leasePollMs: 100 },
     );
@@ -81,7 +81,8 @@ describe("the agent keeps the host's logs within a byte budget (real dockerd, re
     const kept = await bus.logs.range(hostId, c.id, '0-0', 10_000);
     const lines = kept.reduce((sum, e) => sum + e.n, 0);
     expect(lines).toBe(16_000 - (first?.seq ?? 0) + (first?.n ?? 0));
-    expect(lines).toBeGreaterThan(800);
+    // Trimmed to 90% of the cap by whole entries (the agent's batches hold up to 256 KiB).
+    expect(lines).toBeGreaterThan(550);
     expect(lines).toBeLessThan(1_100);
     const after = await usedMemory(admin);
     // The whole of Redis grew by the budget and its overheads, not by the 16 MB written.
@@ -113,7 +114,7 @@ describe("the agent keeps the host's logs within a byte budget (real dockerd, re
       timeoutMs: 15_000,
       message: 'streams deleted',
     });
-    expect(Date.now() - removedAt).toBeGreaterThanOrEqual(1_500);
+    expect(Date.now() - removedAt).toBeGreaterThanOrEqual(2_000);
     expect(await bus.logs.last(hostId, c.id)).toBeNull();
     expect(await bus.stats.latest(hostId, c.id, 1)).toEqual([]);
     expect(await admin.exists(RedisKeys.logs(hostId, c.id), RedisKeys.stats(hostId, c.id))).toBe(0);

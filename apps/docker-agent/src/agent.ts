@@ -13,6 +13,7 @@ import { RevisionClock } from './inventory/revision-clock';
 import { LeaseWatcher, LEASE_POLL_MS } from './leases/lease-watcher';
 import type { BatchingOptions } from './logs/log-batcher';
 import { LogsService } from './logs/logs.service';
+import { RemovedStreamsService } from './retention/removed-streams.service';
 import { createAgentLogger, type AgentLogger } from './shared/agent-logger';
 import { AGENT_VERSION } from './shared/version';
 import { StatsService } from './stats/stats.service';
@@ -90,8 +91,9 @@ export async function startAgent(
           url: config.redisUrl,
           name: `flotilla-agent-${config.hostId}`,
           logger: logger.child('Bus'),
+          retention: config.retention,
         })
-      : createMemoryBus({ logger: logger.child('Bus') }));
+      : createMemoryBus({ logger: logger.child('Bus'), retention: config.retention }));
   const metrics = new AgentMetrics();
   const busHealth = new BusHealth();
   const registry = new ContainerRegistry();
@@ -159,6 +161,16 @@ export async function startAgent(
     logger.child('Leases'),
     options.leasePollMs ?? LEASE_POLL_MS,
   );
+  const removedStreams = new RemovedStreamsService(
+    bus,
+    registry,
+    {
+      hostId,
+      graceMs: config.retention.removedGraceMs,
+      inventoryReady: () => metrics.counters.resyncs > 0,
+    },
+    logger.child('Retention'),
+  );
   const commands = new CommandService(
     bus,
     docker,
@@ -172,7 +184,14 @@ export async function startAgent(
     // Every step is bounded: a bus or engine that does not answer must not hold the shutdown.
     await within(
       2_000,
-      Promise.all([leases.stop(), logs.stop(), stats.stop(), events.stop(), commands.stop()]),
+      Promise.all([
+        leases.stop(),
+        logs.stop(),
+        stats.stop(),
+        events.stop(),
+        commands.stop(),
+        removedStreams.stop(),
+      ]),
     );
     inventory.stop();
     unlisten();
@@ -199,6 +218,7 @@ export async function startAgent(
   heartbeat.start();
   events.start();
   leases.start();
+  removedStreams.start();
   // Take commands from the moment the agent is up; with the bus down, start() keeps retrying.
   await within(
     5_000,

@@ -78,7 +78,7 @@ async function startStandalone(config: GatewayConfig, signal: AbortSignal): Prom
     if (error instanceof AgentConfigError) fail(error.message);
     throw error;
   }
-  const bus = createMemoryBus({ logger: new Logger('Bus') });
+  const bus = createMemoryBus({ logger: new Logger('Bus'), retention: agentConfig.retention });
   new Logger('Main').log(
     `standalone: no REDIS_URL, serving the Docker engine ${agentConfig.docker.display} as host ${agentConfig.hostId}`,
   );

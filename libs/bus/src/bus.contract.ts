@@ -8,6 +8,7 @@ import { commandsContract } from './contract/commands.contract';
 import {
   CapturingLogger,
   HEARTBEAT_TTL_MS,
+  TEST_RETENTION,
   type ContractContext,
   type ContractFactory,
   type ContractFixture,
@@ -18,6 +19,7 @@ import { hostsContract } from './contract/hosts.contract';
 import { leasesContract } from './contract/leases.contract';
 import { logsContract } from './contract/logs.contract';
 import { originsContract } from './contract/origins.contract';
+import { retentionContract } from './contract/retention.contract';
 import { snapshotsContract } from './contract/snapshots.contract';
 import { statsContract } from './contract/stats.contract';
 import type { StreamFollower } from './ports';
@@ -57,7 +59,11 @@ export function busContract(label: string, factory: ContractFactory): void {
     };
 
     beforeAll(async () => {
-      fixture = await factory({ logger, heartbeatTtlMs: HEARTBEAT_TTL_MS });
+      fixture = await factory({
+        logger,
+        heartbeatTtlMs: HEARTBEAT_TTL_MS,
+        retention: TEST_RETENTION,
+      });
     });
     afterEach(async () => {
       await Promise.all(followers.splice(0).map((f) => f.close()));
@@ -75,6 +81,7 @@ export function busContract(label: string, factory: ContractFactory): void {
     eventsContract(ctx);
     logsContract(ctx);
     statsContract(ctx);
+    retentionContract(ctx);
     leasesContract(ctx);
     commandsContract(ctx);
     followerContract(ctx);

@@ -2,9 +2,9 @@ import { busContract } from './bus.contract';
 import { createMemoryBusOn } from './memory/memory-bus';
 import { MemoryStore } from './memory/memory-store';
 
-busContract('memory', ({ logger, heartbeatTtlMs }) => {
+busContract('memory', ({ logger, heartbeatTtlMs, retention }) => {
   const store = new MemoryStore();
-  const bus = createMemoryBusOn(store, { logger, heartbeatTtlMs });
+  const bus = createMemoryBusOn(store, { logger, heartbeatTtlMs, retention });
   return Promise.resolve({
     bus,
     raw: {

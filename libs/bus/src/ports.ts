@@ -86,6 +86,23 @@ export interface StatsRepository {
   latest(hostId: string, containerId: string, count: number): Promise<StreamEntry<StatsSample>[]>;
 }
 
+/** Bytes a host's log and stats streams hold (as `Retention` counts them). */
+export interface RetentionUsage {
+  total: number;
+  /** Per container with a log or stats stream: the bytes of both. */
+  containers: Record<string, number>;
+}
+
+/**
+ * The byte budget of a host's log and stats streams: appends are counted and trimmed to it by
+ * the log and stats repositories; this is what the agent reads and clears.
+ */
+export interface RetentionRepository {
+  usage(hostId: string): Promise<RetentionUsage>;
+  /** Deletes a container's log and stats streams (it was removed and its grace period is over). */
+  drop(hostId: string, containerId: string): Promise<void>;
+}
+
 export interface LeaseRepository {
   /** Adds or renews a holder's lease on a container, and wakes the host's agent. */
   acquire(
@@ -188,10 +205,17 @@ export interface Bus {
   readonly leases: LeaseRepository;
   readonly commands: CommandRepository;
   readonly records: RecordReader;
+  readonly retention: RetentionRepository;
   /** A follower over raw stream entries (field map per entry). */
   follower(
     onEntries: (key: string, entries: StreamEntry<Record<string, string>>[]) => void,
   ): StreamFollower;
+  /**
+   * The bus's clock, epoch ms (Redis `TIME`; the process's monotonic clock in memory). Every
+   * expiry that an agent and a gateway both look at (leases, commands) is measured on it, so
+   * hosts whose clocks disagree still agree on what has expired.
+   */
+  time(): Promise<number>;
   /** Resolves when the bus answers (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -17,11 +17,12 @@ afterAll(async () => {
 });
 
 for (const protocol of [2, 3] as const) {
-  busContract(`redis (RESP${protocol})`, ({ logger, heartbeatTtlMs }) => {
+  busContract(`redis (RESP${protocol})`, ({ logger, heartbeatTtlMs, retention }) => {
     const bus = createRedisBus({
       url: redis.url,
       logger,
       heartbeatTtlMs,
+      retention,
       protocol,
       name: `test-resp${protocol}`,
     });

@@ -33,6 +33,11 @@ export const RedisKeys = {
   commands: (hostId: string) => `${root}:host:${hostId}:commands`,
   /** Stream of CommandReplies from the host's agent. */
   replies: (hostId: string) => `${root}:host:${hostId}:replies`,
+  /**
+   * Hash of the bytes the host's log and stats streams hold: field `logs:<container>` or
+   * `stats:<container>` per stream, and `total` for the host, so retention is enforced in bytes.
+   */
+  retained: (hostId: string) => `${root}:host:${hostId}:retained`,
   /** Capped stream of audit records. */
   audit: `${root}:audit`,
   /** Prefix of the Socket.IO Redis adapter's channels. */
@@ -49,10 +54,20 @@ export function containerOfLeaseMember(member: string): string {
   return bar === -1 ? member : member.slice(0, bar);
 }
 
-/** Stream caps (approximate MAXLEN): retention per container and per host. */
+/**
+ * Stream caps (approximate MAXLEN): retention per container and per host. Log and stats streams
+ * are capped in bytes as well (entry ids and field names and values, UTF-8), whichever binds
+ * first; the byte caps are the agent's defaults (RETENTION_CONTAINER_BYTES, RETENTION_HOST_BYTES).
+ */
 export const STREAM_CAPS = {
   logEntries: 20_000,
   statsEntries: 300,
+  /** Bytes one container's log stream (and, apart, its stats stream) may hold: 16 MiB. */
+  containerBytes: 16 * 1024 * 1024,
+  /** Bytes all of a host's log and stats streams may hold together: 256 MiB. */
+  hostBytes: 256 * 1024 * 1024,
+  /** How long a removed container's log and stats are kept before they are deleted: 1 h. */
+  removedGraceMs: 60 * 60 * 1_000,
   events: 10_000,
   commands: 1_000,
   replies: 1_000,

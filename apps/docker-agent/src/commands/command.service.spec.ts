@@ -11,14 +11,24 @@ import { CommandService } from './command.service';
 
 const HOST = 'host-a';
 const CID = 'a'.repeat(64);
+const OTHER = 'b'.repeat(64);
 
-/** A strict fake: answers only what a test scripted, fails on anything else. */
+/**
+ * A strict fake: answers only what a test scripted, fails on anything else. Calls on a `hung`
+ * container never answer (as a wedged dockerd), whatever their signal says.
+ */
 class FakeDocker {
   readonly calls: string[] = [];
-  constructor(private readonly answers: Record<string, ActionOutcome | Error>) {}
+  readonly signals: AbortSignal[] = [];
+  constructor(
+    private readonly answers: Record<string, ActionOutcome | Error>,
+    private readonly hung = new Set<string>(),
+  ) {}
 
-  act(action: LifecycleAction, containerId: string): Promise<ActionOutcome> {
+  act(action: LifecycleAction, containerId: string, signal?: AbortSignal): Promise<ActionOutcome> {
     this.calls.push(`${action} ${containerId}`);
+    if (signal) this.signals.push(signal);
+    if (this.hung.has(containerId)) return new Promise<ActionOutcome>(() => undefined);
     const answer = this.answers[action];
     if (answer === undefined) throw new Error(`unexpected docker call: ${action}`);
     return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
@@ -40,14 +50,18 @@ describe('CommandService', () => {
     expires_at: Date.now() + 10_000,
     ...patch,
   });
-  const service = (docker: FakeDocker, allowRemove = false, now?: () => number) =>
+  const service = (docker: FakeDocker, allowRemove = false, actionTimeoutMs?: number) =>
     new CommandService(
       bus,
       docker,
       new AgentMetrics(),
-      { hostId: HOST, allowRemove, now },
+      { hostId: HOST, allowRemove, actionTimeoutMs },
       silentLogger,
     );
+  const entry = (id: string, r: CommandRequest) => ({
+    id,
+    value: { [FLEET_EVENT_FIELD]: JSON.stringify(r) },
+  });
   const replyTo = (id: string) => bus.commands.awaitReply(HOST, id, 1_000);
 
   it('runs an action and replies ok', async () => {
@@ -87,12 +101,62 @@ describe('CommandService', () => {
 
   it('refuses remove unless allowed, and expired commands, without calling Docker', async () => {
     const docker = new FakeDocker({});
-    const s = service(docker, false, () => 5_000);
+    const s = service(docker, false);
     await s.handle(request({ request_id: 'req-remove01', action: 'remove' }));
-    await s.handle(request({ request_id: 'req-expired1', expires_at: 5_000 }));
+    await s.handle(request({ request_id: 'req-expired1', expires_at: await bus.time() }));
     expect(docker.calls).toEqual([]);
     expect(await replyTo('req-remove01')).toMatchObject({ ok: false, code: 'disabled' });
     expect(await replyTo('req-expired1')).toMatchObject({ ok: false, code: 'expired' });
+  });
+
+  it("judges expiry on the bus's clock, whatever this host's clock says", async () => {
+    const realNow = Date.now.bind(Date);
+    const docker = new FakeDocker({ start: { unchanged: false } });
+    const s = service(docker);
+    try {
+      // 15 s ahead: a command with 10 s left still runs.
+      jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 15_000);
+      await s.handle(
+        request({ request_id: 'req-ahead001', expires_at: (await bus.time()) + 10_000 }),
+      );
+      // 15 s behind: a command whose deadline has passed is not run late.
+      jest.spyOn(Date, 'now').mockImplementation(() => realNow() - 15_000);
+      await s.handle(request({ request_id: 'req-behind01', expires_at: (await bus.time()) - 1 }));
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(await replyTo('req-ahead001')).toMatchObject({ ok: true });
+    expect(await replyTo('req-behind01')).toMatchObject({ ok: false, code: 'expired' });
+    expect(docker.calls).toEqual([`start ${CID}`]);
+  });
+
+  it('gives up on a Docker call that never answers, without holding up other containers', async () => {
+    const docker = new FakeDocker({ start: { unchanged: false } }, new Set([CID]));
+    const s = service(docker, false, 1_500);
+    const started = Date.now();
+    s.receive([
+      entry('1-0', request({ request_id: 'req-hung0001', action: 'stop' })),
+      entry('2-0', request({ request_id: 'req-hung0002', action: 'start' })),
+      entry('3-0', request({ request_id: 'req-other001', container_id: OTHER })),
+    ]);
+    // The other container is served while the first call still hangs.
+    expect(await replyTo('req-other001')).toMatchObject({ ok: true, container_id: OTHER });
+    expect(await bus.commands.awaitReply(HOST, 'req-hung0001', 0)).toBeNull();
+    // The hung call is abandoned at its deadline (its request aborted), and the container's next
+    // command runs after it, in order.
+    expect(await bus.commands.awaitReply(HOST, 'req-hung0001', 10_000)).toMatchObject({
+      ok: false,
+      code: 'timeout',
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_450);
+    expect(await bus.commands.awaitReply(HOST, 'req-hung0002', 10_000)).toMatchObject({
+      ok: false,
+      code: 'timeout',
+    });
+    expect(await replyTo('req-hung0002')).toMatchObject({ ok: false, code: 'timeout' });
+    expect(docker.calls).toEqual([`stop ${CID}`, `start ${OTHER}`, `start ${CID}`]);
+    expect(docker.signals[0].aborted).toBe(true);
+    await s.stop();
   });
 
   it('removes when allowed', async () => {

@@ -10,7 +10,7 @@ import {
 } from '@flotilla/contracts';
 import type { AgentMetrics } from '../agent-metrics';
 import type { ActionOutcome, ContainerClient } from '../docker/container-client';
-import { DockerCallError } from '../docker/container-client';
+import { ACTION_TIMEOUT_MS, DockerCallError } from '../docker/container-client';
 import { describeError } from '../docker/docker-errors';
 import type { AgentLogger } from '../shared/agent-logger';
 import { Sleeper } from '../shared/backoff';
@@ -18,18 +18,25 @@ import { Sleeper } from '../shared/backoff';
 export interface CommandServiceOptions {
   hostId: string;
   allowRemove: boolean;
-  now?: () => number;
+  /** Longest wait for Docker to carry out one action (`ACTION_TIMEOUT_MS`). */
+  actionTimeoutMs?: number;
 }
+
+/** The Docker call behind a command outlived its deadline. */
+class ActionTimeout extends Error {}
 
 /**
  * Executes the commands gateways queue on the host's command stream (followed from its newest
- * entry at start): validated, refused when expired or not allowed, run idempotently one at a
- * time in arrival order, and answered on the reply stream.
+ * entry at start): validated, refused when expired (on the bus's clock) or not allowed, run
+ * idempotently, and answered on the reply stream. Commands on one container run one at a time in
+ * arrival order; different containers do not wait for each other, and a Docker call that does
+ * not answer is abandoned at its deadline, so one hung container holds up nothing else.
  */
 export class CommandService {
   private follower: StreamFollower | null = null;
   private readonly sleeper = new Sleeper();
-  private queue: Promise<void> = Promise.resolve();
+  /** The tail of each container's queue; removed once it runs dry. */
+  private readonly queues = new Map<string, Promise<void>>();
   private stopped = false;
 
   constructor(
@@ -68,7 +75,7 @@ export class CommandService {
     this.stopped = true;
     this.sleeper.wake();
     await this.follower?.close();
-    await this.queue;
+    await Promise.all(this.queues.values());
   }
 
   /** Handles raw entries of the command stream (exposed for tests with a fake bus). */
@@ -85,17 +92,34 @@ export class CommandService {
         );
         continue;
       }
-      const request = parsed.value;
-      this.queue = this.queue.then(() => this.handle(request));
+      this.enqueue(parsed.value);
     }
+  }
+
+  private enqueue(request: CommandRequest): void {
+    const id = request.container_id;
+    const tail = (this.queues.get(id) ?? Promise.resolve()).then(() => this.handle(request));
+    this.queues.set(id, tail);
+    void tail.then(() => {
+      if (this.queues.get(id) === tail) this.queues.delete(id);
+    });
   }
 
   /** Runs one command and replies; never throws. */
   async handle(request: CommandRequest): Promise<void> {
     if (this.stopped) return;
-    const now = this.options.now ?? Date.now;
+    let now: number;
+    try {
+      // The gateway set the deadline on the bus's clock; this host's own clock may be off.
+      now = await this.bus.time();
+    } catch (error: unknown) {
+      this.logger.warn(
+        `command ${request.request_id} not run: the bus clock is unreadable: ${describeError(error)}`,
+      );
+      return;
+    }
     let reply: CommandReply;
-    if (request.expires_at <= now()) {
+    if (request.expires_at <= now) {
       reply = this.reply(request, {
         ok: false,
         code: 'expired',
@@ -122,16 +146,38 @@ export class CommandService {
   }
 
   private async execute(request: CommandRequest): Promise<CommandReply> {
+    const timeoutMs = this.options.actionTimeoutMs ?? ACTION_TIMEOUT_MS;
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    // Aborting asks dockerode to drop the request; the race settles even if it never does.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        reject(new ActionTimeout());
+      }, timeoutMs);
+    });
     try {
-      const outcome: ActionOutcome = await this.docker.act(request.action, request.container_id);
+      const outcome: ActionOutcome = await Promise.race([
+        this.docker.act(request.action, request.container_id, abort.signal),
+        deadline,
+      ]);
       return this.reply(request, { ok: true, unchanged: outcome.unchanged });
     } catch (error: unknown) {
+      if (error instanceof ActionTimeout) {
+        return this.reply(request, {
+          ok: false,
+          code: 'timeout',
+          error: `Docker did not finish the ${request.action} within ${timeoutMs} ms`,
+        });
+      }
       const notFound = error instanceof DockerCallError && error.notFound;
       return this.reply(request, {
         ok: false,
         code: notFound ? 'not_found' : 'docker_error',
         error: notFound ? 'no such container on this host' : describeError(error),
       });
+    } finally {
+      clearTimeout(timer);
     }
   }
 

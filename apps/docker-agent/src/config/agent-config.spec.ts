@@ -28,6 +28,11 @@ describe('loadAgentConfig', () => {
       hostLabels: {},
       allowRemove: false,
       logLevel: 'log',
+      retention: {
+        containerBytes: 16 * 1024 * 1024,
+        hostBytes: 256 * 1024 * 1024,
+        removedGraceMs: 3_600_000,
+      },
     });
   });
 
@@ -38,6 +43,9 @@ describe('loadAgentConfig', () => {
       HOST_LABELS: 'dc=par1, role=web ,empty=',
       AGENT_ALLOW_REMOVE: 'true',
       LOG_LEVEL: 'DEBUG',
+      RETENTION_CONTAINER_BYTES: '4MiB',
+      RETENTION_HOST_BYTES: '1073741824',
+      RETENTION_REMOVED_GRACE_S: '0.5',
     });
     expect(config).toMatchObject({
       hostId: 'host-a',
@@ -45,6 +53,7 @@ describe('loadAgentConfig', () => {
       hostLabels: { dc: 'par1', role: 'web', empty: '' },
       allowRemove: true,
       logLevel: 'debug',
+      retention: { containerBytes: 4 * 1024 ** 2, hostBytes: 1024 ** 3, removedGraceMs: 500 },
     });
     expect(loadAgentConfig({ ...base, DOCKER_HOST: 'unix:///tmp/d/docker.sock' }).docker).toEqual({
       kind: 'unix',
@@ -76,6 +85,18 @@ describe('loadAgentConfig', () => {
       /^AGENT_ALLOW_REMOVE must be true or false/,
     );
     expect(problem({ ...base, LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL must be one of/);
+    expect(problem({ ...base, RETENTION_CONTAINER_BYTES: '16MB' })).toMatch(
+      /^RETENTION_CONTAINER_BYTES must be a size/,
+    );
+    expect(problem({ ...base, RETENTION_CONTAINER_BYTES: '10' })).toMatch(
+      /^RETENTION_CONTAINER_BYTES must be a size of at least 1024/,
+    );
+    expect(problem({ ...base, RETENTION_HOST_BYTES: '1MiB' })).toMatch(
+      /^RETENTION_HOST_BYTES must be at least RETENTION_CONTAINER_BYTES/,
+    );
+    expect(problem({ ...base, RETENTION_REMOVED_GRACE_S: '-1' })).toMatch(
+      /^RETENTION_REMOVED_GRACE_S must be a number of seconds/,
+    );
     for (const message of [problem({}), problem({ ...base, LOG_LEVEL: 'x' })])
       expect(message).not.toContain('\n');
   });

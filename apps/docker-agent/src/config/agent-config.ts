@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { HOST_ID } from '@flotilla/contracts';
+import { HOST_ID, STREAM_CAPS } from '@flotilla/contracts';
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -20,6 +20,17 @@ export interface AgentConfig {
   hostLabels: Record<string, string>;
   allowRemove: boolean;
   logLevel: LogLevel;
+  retention: RetentionConfig;
+}
+
+/** How much of the host's logs and stats Redis keeps. */
+export interface RetentionConfig {
+  /** Bytes one container's log stream (and, apart, its stats stream) may hold. */
+  containerBytes: number;
+  /** Bytes all of the host's log and stats streams may hold together. */
+  hostBytes: number;
+  /** How long a removed container's log and stats are kept before they are deleted. */
+  removedGraceMs: number;
 }
 
 export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
@@ -39,6 +50,10 @@ Environment:
   HOST_LABELS         Labels shown with the host: k=v,k2=v2
   AGENT_ALLOW_REMOVE  true to let viewers remove containers (default false)
   LOG_LEVEL           error | warn | log | debug | verbose (default log)
+  RETENTION_CONTAINER_BYTES  Bytes of log kept per container in Redis, e.g. 16MiB (default 16MiB);
+                      the stats stream has the same cap apart
+  RETENTION_HOST_BYTES       Bytes of logs and stats kept for the whole host (default 256MiB)
+  RETENTION_REMOVED_GRACE_S  Seconds a removed container's logs and stats are kept (default 3600)
 `;
 
 export class ConfigError extends Error {}
@@ -84,6 +99,43 @@ const dockerHost = z
     });
     return z.NEVER;
   });
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/** A byte count: digits with an optional KiB, MiB or GiB. */
+const byteSize = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const raw = (value ?? '').trim();
+      if (raw === '') return fallback;
+      const match = /^(\d+)\s*([a-z]*)$/i.exec(raw);
+      const unit = match ? UNITS[match[2].toLowerCase()] : undefined;
+      const bytes = match && unit ? Number(match[1]) * unit : NaN;
+      if (Number.isSafeInteger(bytes) && bytes >= 1024) return bytes;
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} must be a size of at least 1024 bytes such as 16MiB, got "${raw}"`,
+      });
+      return z.NEVER;
+    });
+
+const seconds = (name: string, fallbackMs: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const raw = (value ?? '').trim();
+      if (raw === '') return fallbackMs;
+      const s = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+      if (Number.isFinite(s)) return Math.round(s * 1_000);
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} must be a number of seconds, got "${raw}"`,
+      });
+      return z.NEVER;
+    });
 
 const hostLabels = z
   .string()
@@ -133,8 +185,18 @@ const envSchema = z
       .optional()
       .transform((v) => (v && v.trim() !== '' ? v.trim().toLowerCase() : 'log'))
       .pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })),
+    RETENTION_CONTAINER_BYTES: byteSize('RETENTION_CONTAINER_BYTES', STREAM_CAPS.containerBytes),
+    RETENTION_HOST_BYTES: byteSize('RETENTION_HOST_BYTES', STREAM_CAPS.hostBytes),
+    RETENTION_REMOVED_GRACE_S: seconds('RETENTION_REMOVED_GRACE_S', STREAM_CAPS.removedGraceMs),
   })
   .superRefine((env, ctx) => {
+    if (env.RETENTION_HOST_BYTES < env.RETENTION_CONTAINER_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RETENTION_HOST_BYTES'],
+        message: 'RETENTION_HOST_BYTES must be at least RETENTION_CONTAINER_BYTES',
+      });
+    }
     if (env.REDIS_URL === null && !env.FLOTILLA_STANDALONE) {
       ctx.addIssue({
         code: 'custom',
@@ -167,5 +229,10 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
     hostLabels: e.HOST_LABELS,
     allowRemove: e.AGENT_ALLOW_REMOVE,
     logLevel: e.LOG_LEVEL,
+    retention: {
+      containerBytes: e.RETENTION_CONTAINER_BYTES,
+      hostBytes: e.RETENTION_HOST_BYTES,
+      removedGraceMs: e.RETENTION_REMOVED_GRACE_S,
+    },
   };
 }

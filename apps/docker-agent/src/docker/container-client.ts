@@ -36,6 +36,8 @@ export class DockerCallError extends Error {
 
 const CALL_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_S = 10;
+/** Longest a lifecycle action may take: Docker's stop grace period plus a call's timeout. */
+export const ACTION_TIMEOUT_MS = STOP_TIMEOUT_S * 1_000 + CALL_TIMEOUT_MS;
 
 /**
  * The agent's only door to Docker: a narrow wrapper over dockerode. Calls are idempotent where
@@ -120,22 +122,30 @@ export class ContainerClient {
     return stream as unknown as Readable;
   }
 
-  /** Runs an action; "already started/stopped" (304) counts as success with `unchanged`. */
-  async act(action: LifecycleAction, containerId: string): Promise<ActionOutcome> {
+  /**
+   * Runs an action; "already started/stopped" (304) counts as success with `unchanged`. The
+   * request is aborted when `signal` fires (the caller's deadline).
+   */
+  async act(
+    action: LifecycleAction,
+    containerId: string,
+    signal?: AbortSignal,
+  ): Promise<ActionOutcome> {
     const container = this.docker.getContainer(containerId);
+    const abort = signal ? { abortSignal: signal } : {};
     try {
       switch (action) {
         case 'start':
-          await container.start();
+          await container.start(abort);
           break;
         case 'stop':
-          await container.stop({ t: STOP_TIMEOUT_S });
+          await container.stop({ t: STOP_TIMEOUT_S, ...abort });
           break;
         case 'restart':
-          await container.restart({ t: STOP_TIMEOUT_S });
+          await container.restart({ t: STOP_TIMEOUT_S, ...abort });
           break;
         case 'remove':
-          await container.remove({ force: true });
+          await container.remove({ force: true, ...abort });
           break;
       }
       return { unchanged: false };

@@ -10,6 +10,8 @@ import { RedisKeys } from '@flotilla/contracts';
 export const AGENT_COMMANDS = [
   'ping',
   'info',
+  // The bus clock: lease and command expiry are measured on Redis's clock, not the host's.
+  'time',
   'hello',
   'auth',
   'quit',
@@ -31,6 +33,8 @@ export const AGENT_COMMANDS = [
   'pttl',
   'sadd',
   'hset',
+  // Byte counts of the host's log and stats streams (retention).
+  'hincrby',
   'hdel',
   'hget',
   'hgetall',

@@ -72,7 +72,8 @@ export class CommandService {
       container_id: container.container_id,
       action: request.action,
       requested_by: principal.user.slice(0, 128),
-      expires_at: Date.now() + this.tuning.commandTimeoutMs,
+      // On the bus's clock, which the agent reads too: its own clock may be off.
+      expires_at: (await this.bus.time()) + this.tuning.commandTimeoutMs,
     };
     const position = await this.bus.commands.send(command);
     const reply = await this.bus.commands.awaitReply(

@@ -3,6 +3,7 @@ import type { FleetEvent } from '@flotilla/contracts';
 import { waitFor as waitForSlowly, type WaitForOptions } from '@flotilla/testing';
 import type { RawStreamEntry } from '../codecs';
 import type { BusLogger } from '../common/logger';
+import type { RetentionBudget } from '../common/retention';
 import type { Bus, StreamFollower } from '../ports';
 import { sampleContainer } from '../test-support/samples';
 
@@ -22,6 +23,7 @@ export interface ContractFixture {
 export interface ContractOptions {
   logger: BusLogger;
   heartbeatTtlMs: number;
+  retention: RetentionBudget;
 }
 
 export type ContractFactory = (options: ContractOptions) => Promise<ContractFixture>;
@@ -38,6 +40,11 @@ export interface ContractContext {
 }
 
 export const HEARTBEAT_TTL_MS = 500;
+/** Small byte caps, so the suite can overflow them quickly; above what the other parts write. */
+export const TEST_RETENTION: RetentionBudget = {
+  containerBytes: 256 * 1024,
+  hostBytes: 1024 * 1024,
+};
 
 /** Polls often: the awaited deliveries take a few milliseconds. */
 export function waitFor<T>(

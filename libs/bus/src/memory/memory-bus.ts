@@ -1,7 +1,9 @@
 import { TIMINGS } from '@flotilla/contracts';
 import type { RawStreamEntry } from '../codecs';
 import { HostRecords } from '../common/host-records';
+import { monotonicEpochMs } from '../common/bus-clock';
 import { silentLogger, type BusLogger } from '../common/logger';
+import { DEFAULT_RETENTION, Retention, type RetentionBudget } from '../common/retention';
 import { ReplyWaiter } from '../common/reply-waiter';
 import type { Bus, StreamFollower } from '../ports';
 import { MemoryCommandRepository } from './memory-command.repository';
@@ -9,6 +11,7 @@ import { MemoryEventRepository } from './memory-event.repository';
 import { MemoryHostRepository } from './memory-host.repository';
 import { MemoryLeaseRepository } from './memory-lease.repository';
 import { MemoryLogRepository } from './memory-log.repository';
+import { MemoryRetainedStreams } from './memory-retained-streams';
 import { MemorySnapshotRepository } from './memory-snapshot.repository';
 import { MemoryStatsRepository } from './memory-stats.repository';
 import { MemoryStore } from './memory-store';
@@ -20,6 +23,8 @@ export interface MemoryBusOptions {
   logger?: BusLogger;
   /** Heartbeat TTL; `TIMINGS.heartbeatTtlMs` unless a test needs it short. */
   heartbeatTtlMs?: number;
+  /** Byte caps of the log and stats streams this bus appends to (`DEFAULT_RETENTION`). */
+  retention?: Partial<RetentionBudget>;
 }
 
 /** The standalone bus: Redis semantics (ids, ranges, caps, TTLs, wakes) inside one process. */
@@ -47,6 +52,10 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     logger,
   });
   const snapshots = new MemorySnapshotRepository(store, records);
+  const retention = new Retention(new MemoryRetainedStreams(store), {
+    ...DEFAULT_RETENTION,
+    ...options.retention,
+  });
   return {
     hosts: new MemoryHostRepository(
       store,
@@ -55,15 +64,21 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     ),
     snapshots,
     events: new MemoryEventRepository(store, snapshots, records),
-    logs: new MemoryLogRepository(store, records),
-    stats: new MemoryStatsRepository(store, records),
+    logs: new MemoryLogRepository(store, records, retention),
+    stats: new MemoryStatsRepository(store, records, retention),
     leases: new MemoryLeaseRepository(store, logger),
     commands: new MemoryCommandRepository(store, replies),
     records,
+    retention,
     follower: (onEntries) => {
       store.check();
       return follower(onEntries);
     },
+    time: () =>
+      settle(() => {
+        store.check();
+        return monotonicEpochMs();
+      }),
     ping: () => settle(() => store.check()),
     close: async () => {
       await replies.close();

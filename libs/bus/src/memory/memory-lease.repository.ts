@@ -1,4 +1,5 @@
 import { containerOfLeaseMember, leaseMember, RedisKeys } from '@flotilla/contracts';
+import { monotonicEpochMs } from '../common/bus-clock';
 import { describeError, type BusLogger } from '../common/logger';
 import { leaseKey } from '../common/lease-key';
 import type { LeaseKind, LeaseRepository } from '../ports';
@@ -21,7 +22,7 @@ export class MemoryLeaseRepository implements LeaseRepository {
     return settle(() => {
       this.store
         .sortedSet(leaseKey(kind, hostId))
-        .set(leaseMember(containerId, holder), Date.now() + ttlMs);
+        .set(leaseMember(containerId, holder), monotonicEpochMs() + ttlMs);
       this.store.publish(RedisKeys.wake(hostId));
     });
   }
@@ -37,7 +38,7 @@ export class MemoryLeaseRepository implements LeaseRepository {
     return settle(() => {
       this.store.check();
       const leases = this.store.sortedSets.get(leaseKey(kind, hostId)) ?? new Map<string, number>();
-      const now = Date.now();
+      const now = monotonicEpochMs();
       const live = new Set<string>();
       for (const [member, expiresAt] of leases) {
         // Same bound as ZREMRANGEBYSCORE -inf (now: a lease is live up to its expiry ms.

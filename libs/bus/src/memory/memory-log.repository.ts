@@ -3,6 +3,7 @@ import { encodeLogBatch } from '../codecs';
 import { LogSequenceError } from '../common/errors';
 import { EDGE_SCAN, firstValidLogEntry, tailLogEntries } from '../common/log-reads';
 import type { HostRecords } from '../common/host-records';
+import type { Retention } from '../common/retention';
 import { compareStreamIds } from '../common/stream-ids';
 import type { LogBatch, LogEntry, LogRepository } from '../ports';
 import type { MemoryStore } from './memory-store';
@@ -13,25 +14,33 @@ export class MemoryLogRepository implements LogRepository {
   constructor(
     private readonly store: MemoryStore,
     private readonly records: HostRecords,
+    private readonly retention: Retention,
   ) {}
 
-  append(
+  async append(
     hostId: string,
     containerId: string,
     firstSeq: number,
     batch: LogBatch,
   ): Promise<LogEntry> {
-    return settle(() => {
-      const key = RedisKeys.logs(hostId, containerId);
-      const { entry, fields } = encodeLogBatch(firstSeq, batch);
-      const id = entry.id;
+    const key = RedisKeys.logs(hostId, containerId);
+    const { entry, fields } = await settle(() => {
+      const encoded = encodeLogBatch(firstSeq, batch);
       const lastId = this.store.stream(key)?.lastId;
-      if (lastId !== undefined && compareStreamIds(id, lastId) <= 0) {
-        throw new LogSequenceError(key, id, lastId);
+      if (lastId !== undefined && compareStreamIds(encoded.entry.id, lastId) <= 0) {
+        throw new LogSequenceError(key, encoded.entry.id, lastId);
       }
-      this.store.xadd(key, id, fields, STREAM_CAPS.logEntries);
-      return entry;
+      return encoded;
     });
+    await this.retention.append(
+      hostId,
+      'logs',
+      containerId,
+      entry.id,
+      fields,
+      STREAM_CAPS.logEntries,
+    );
+    return entry;
   }
 
   last(hostId: string, containerId: string): Promise<LogEntry | null> {

@@ -1,6 +1,7 @@
 import { RedisKeys, STREAM_CAPS, type StatsSample } from '@flotilla/contracts';
 import { encodeJson } from '../codecs';
 import type { HostRecords } from '../common/host-records';
+import type { Retention } from '../common/retention';
 import type { StatsRepository, StreamEntry } from '../ports';
 import type { MemoryStore } from './memory-store';
 import { rawEntries } from './raw-entries';
@@ -10,13 +11,18 @@ export class MemoryStatsRepository implements StatsRepository {
   constructor(
     private readonly store: MemoryStore,
     private readonly records: HostRecords,
+    private readonly retention: Retention,
   ) {}
 
   append(sample: StatsSample): Promise<string> {
-    return settle(() => {
-      const key = RedisKeys.stats(sample.host_id, sample.container_id);
-      return this.store.xadd(key, '*', encodeJson(sample), STREAM_CAPS.statsEntries);
-    });
+    return this.retention.append(
+      sample.host_id,
+      'stats',
+      sample.container_id,
+      '*',
+      encodeJson(sample),
+      STREAM_CAPS.statsEntries,
+    );
   }
 
   latest(hostId: string, containerId: string, count: number): Promise<StreamEntry<StatsSample>[]> {

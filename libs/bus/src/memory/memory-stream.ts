@@ -56,6 +56,11 @@ export class MemoryStream {
     return this.entries.slice(Math.max(0, end - Math.max(0, count)), end).reverse();
   }
 
+  /** Deletes the entries below `minId` (`XTRIM MINID`). */
+  trimBelow(minId: string): void {
+    this.entries.splice(0, this.indexAtOrAfter(parseStreamId(minId)));
+  }
+
   first(): MemoryEntry | undefined {
     return this.entries[0];
   }

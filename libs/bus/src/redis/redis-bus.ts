@@ -1,7 +1,9 @@
 import { TIMINGS } from '@flotilla/contracts';
 import type { RawStreamEntry } from '../codecs';
+import { redisClock } from '../common/bus-clock';
 import { BusClosedError } from '../common/errors';
 import { HostRecords } from '../common/host-records';
+import { DEFAULT_RETENTION, Retention, type RetentionBudget } from '../common/retention';
 import { silentLogger, type BusLogger } from '../common/logger';
 import { ReplyWaiter } from '../common/reply-waiter';
 import type { Bus, StreamFollower } from '../ports';
@@ -11,6 +13,7 @@ import { RedisEventRepository } from './redis-event.repository';
 import { RedisHostRepository } from './redis-host.repository';
 import { RedisLeaseRepository } from './redis-lease.repository';
 import { RedisLogRepository } from './redis-log.repository';
+import { RedisRetainedStreams } from './redis-retained-streams';
 import { RedisSnapshotRepository } from './redis-snapshot.repository';
 import { RedisStatsRepository } from './redis-stats.repository';
 import { RedisStreamFollower } from './redis-stream-follower';
@@ -33,6 +36,8 @@ export interface RedisBusOptions {
   heartbeatTtlMs?: number;
   /** Longest XREAD BLOCK of a follower (see RedisStreamFollower); 5 s by default. */
   followerBlockMs?: number;
+  /** Byte caps of the log and stats streams this bus appends to (`DEFAULT_RETENTION`). */
+  retention?: Partial<RetentionBudget>;
 }
 
 /** How long `ping()` waits for an answer before reporting the bus not ready. */
@@ -84,6 +89,11 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     logger,
   });
   const snapshots = new RedisSnapshotRepository(command, records);
+  const time = redisClock(command);
+  const retention = new Retention(new RedisRetainedStreams(command), {
+    ...DEFAULT_RETENTION,
+    ...options.retention,
+  });
 
   return {
     hosts: new RedisHostRepository(
@@ -93,12 +103,14 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     ),
     snapshots,
     events: new RedisEventRepository(command, snapshots, records),
-    logs: new RedisLogRepository(command, records),
-    stats: new RedisStatsRepository(command, records),
-    leases: new RedisLeaseRepository(command, wakes),
+    logs: new RedisLogRepository(command, records, retention),
+    stats: new RedisStatsRepository(command, records, retention),
+    leases: new RedisLeaseRepository(command, wakes, time),
     commands: new RedisCommandRepository(command, replies),
     records,
+    retention,
     follower,
+    time,
     ping: () => ping(command),
     close: async () => {
       if (closed) return;

@@ -1,5 +1,6 @@
 import { containerOfLeaseMember, leaseMember, RedisKeys } from '@flotilla/contracts';
 import type Redis from 'ioredis';
+import type { BusClock } from '../common/bus-clock';
 import { leaseKey } from '../common/lease-key';
 import type { LeaseKind, LeaseRepository } from '../ports';
 import { execAll } from './replies';
@@ -9,6 +10,7 @@ export class RedisLeaseRepository implements LeaseRepository {
   constructor(
     private readonly redis: Redis,
     private readonly wakes: WakeHub,
+    private readonly clock: BusClock,
   ) {}
 
   async acquire(
@@ -18,9 +20,12 @@ export class RedisLeaseRepository implements LeaseRepository {
     holder: string,
     ttlMs: number,
   ): Promise<void> {
+    // Scored on the bus's clock, as `active` reads it: the holder's and the agent's own clocks
+    // never meet.
+    const expiresAt = (await this.clock()) + ttlMs;
     const batch = this.redis
       .multi()
-      .zadd(leaseKey(kind, hostId), Date.now() + ttlMs, leaseMember(containerId, holder));
+      .zadd(leaseKey(kind, hostId), expiresAt, leaseMember(containerId, holder));
     await execAll(batch.publish(RedisKeys.wake(hostId), kind));
   }
 
@@ -35,9 +40,10 @@ export class RedisLeaseRepository implements LeaseRepository {
 
   async active(kind: LeaseKind, hostId: string): Promise<string[]> {
     const key = leaseKey(kind, hostId);
+    const now = await this.clock();
     const [, members] = (await execAll(
       // Purge first, in the same transaction, so expired members are never reported.
-      this.redis.multi().zremrangebyscore(key, '-inf', `(${Date.now()}`).zrange(key, 0, '-1'),
+      this.redis.multi().zremrangebyscore(key, '-inf', `(${now}`).zrange(key, 0, '-1'),
     )) as [number, string[]];
     return [...new Set(members.map(containerOfLeaseMember))];
   }

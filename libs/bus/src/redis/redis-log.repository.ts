@@ -4,13 +4,15 @@ import { encodeLogBatch } from '../codecs';
 import { LogSequenceError } from '../common/errors';
 import { EDGE_SCAN, firstValidLogEntry, tailLogEntries } from '../common/log-reads';
 import type { HostRecords } from '../common/host-records';
+import type { Retention } from '../common/retention';
 import type { LogBatch, LogEntry, LogRepository } from '../ports';
-import { capped, toRawEntries } from './replies';
+import { toRawEntries } from './replies';
 
 export class RedisLogRepository implements LogRepository {
   constructor(
     private readonly redis: Redis,
     private readonly records: HostRecords,
+    private readonly retention: Retention,
   ) {}
 
   async append(
@@ -22,11 +24,13 @@ export class RedisLogRepository implements LogRepository {
     const key = RedisKeys.logs(hostId, containerId);
     const { entry, fields } = encodeLogBatch(firstSeq, batch);
     try {
-      await this.redis.xadd(
-        key,
-        ...capped(STREAM_CAPS.logEntries),
+      await this.retention.append(
+        hostId,
+        'logs',
+        containerId,
         entry.id,
-        ...['l', fields.l, 'n', fields.n, 'e', fields.e, 't', fields.t],
+        fields,
+        STREAM_CAPS.logEntries,
       );
     } catch (error: unknown) {
       if (!(error instanceof Error) || !/equal or smaller/.test(error.message)) throw error;

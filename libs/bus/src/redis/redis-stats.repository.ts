@@ -2,26 +2,26 @@ import { RedisKeys, STREAM_CAPS, type StatsSample } from '@flotilla/contracts';
 import type Redis from 'ioredis';
 import { JSON_FIELD } from '../codecs';
 import type { HostRecords } from '../common/host-records';
+import type { Retention } from '../common/retention';
 import type { StatsRepository, StreamEntry } from '../ports';
-import { capped, toRawEntries } from './replies';
+import { toRawEntries } from './replies';
 
 export class RedisStatsRepository implements StatsRepository {
   constructor(
     private readonly redis: Redis,
     private readonly records: HostRecords,
+    private readonly retention: Retention,
   ) {}
 
   async append(sample: StatsSample): Promise<string> {
-    const key = RedisKeys.stats(sample.host_id, sample.container_id);
-    const id = await this.redis.xadd(
-      key,
-      ...capped(STREAM_CAPS.statsEntries),
+    return this.retention.append(
+      sample.host_id,
+      'stats',
+      sample.container_id,
       '*',
-      JSON_FIELD,
-      JSON.stringify(sample),
+      { [JSON_FIELD]: JSON.stringify(sample) },
+      STREAM_CAPS.statsEntries,
     );
-    if (id === null) throw new Error(`XADD to ${key} returned no id`);
-    return id;
   }
 
   async latest(

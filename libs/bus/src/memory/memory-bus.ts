@@ -44,12 +44,13 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     logger,
   });
   const snapshots = new MemorySnapshotRepository(store, logger);
+  const hosts = new MemoryHostRepository(
+    store,
+    options.heartbeatTtlMs ?? TIMINGS.heartbeatTtlMs,
+    logger,
+  );
   return {
-    hosts: new MemoryHostRepository(
-      store,
-      options.heartbeatTtlMs ?? TIMINGS.heartbeatTtlMs,
-      logger,
-    ),
+    hosts,
     snapshots,
     events: new MemoryEventRepository(store, snapshots, logger),
     logs: new MemoryLogRepository(store, logger),
@@ -62,6 +63,7 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     },
     ping: () => settle(() => store.check()),
     close: async () => {
+      await hosts.close();
       await replies.close();
       await Promise.all([...followers].map((f) => f.close()));
       store.close();

@@ -81,13 +81,15 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     logger,
   });
   const snapshots = new RedisSnapshotRepository(command, logger);
+  const hosts = new RedisHostRepository(
+    command,
+    wakes,
+    options.heartbeatTtlMs ?? TIMINGS.heartbeatTtlMs,
+    logger,
+  );
 
   return {
-    hosts: new RedisHostRepository(
-      command,
-      options.heartbeatTtlMs ?? TIMINGS.heartbeatTtlMs,
-      logger,
-    ),
+    hosts,
     snapshots,
     events: new RedisEventRepository(command, snapshots, logger),
     logs: new RedisLogRepository(command, logger),
@@ -99,6 +101,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     close: async () => {
       if (closed) return;
       closed = true;
+      await hosts.close();
       await replies.close();
       await Promise.all([...followers].map((f) => f.close()));
       await Promise.all([closeConnection(command), wakes.close()]);

@@ -81,6 +81,8 @@ export async function startAgent(
           url: config.redisUrl,
           name: `flotilla-agent-${config.hostId}`,
           logger: logger.child('Bus'),
+          // The agent's ACL has no CLIENT UNBLOCK (see agent-acl.ts).
+          interruptFollowers: false,
         })
       : createMemoryBus({ logger: logger.child('Bus') }));
   const hostId = config.hostId;

@@ -62,8 +62,8 @@ export interface HostRepository {
    * Gateways: keeps the host set that `list` reads. Adds every host heard on an announce channel
    * (its id taken from the channel's name, never from a payload) and, at start and every
    * `rescanMs`, every host with an info key (announced while no tracker listened). Resolves once
-   * listening and the first scan are done (or failed: both are retried every `rescanMs`);
-   * returns the stop function.
+   * listening and the first scan are done, or failed (both are retried every `rescanMs`), or
+   * after 2 s while Redis does not answer; returns the stop function.
    */
   track(options?: HostTrackOptions): Promise<() => Promise<void>>;
   /** The hosts of the host set (see `track`), online or not. */

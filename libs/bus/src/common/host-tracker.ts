@@ -14,6 +14,8 @@ export interface HostTrackerPorts {
 }
 
 const DEFAULT_RESCAN_MS = 60_000;
+/** Longest wait of `track` for its first subscription and scan; they go on after it. */
+const START_WAIT_MS = 2_000;
 
 /** The trackers one bus started (`HostRepository.track`), all stopped when the bus closes. */
 export class HostTrackers {
@@ -58,10 +60,15 @@ class HostTracker {
     private readonly options: HostTrackOptions,
   ) {}
 
+  /** Waits for the first refresh, but no longer than `START_WAIT_MS` (Redis may be down). */
   async start(): Promise<void> {
-    await this.refresh();
-    if (this.stopped) return;
     this.timer = setInterval(() => void this.refresh(), this.options.rescanMs ?? DEFAULT_RESCAN_MS);
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.refresh(),
+      new Promise<void>((resolve) => (timeout = setTimeout(resolve, START_WAIT_MS))),
+    ]);
+    clearTimeout(timeout);
   }
 
   async stop(): Promise<void> {

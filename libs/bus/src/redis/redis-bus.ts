@@ -32,6 +32,12 @@ export interface RedisBusOptions {
   heartbeatTtlMs?: number;
   /** Longest XREAD BLOCK of a follower (see RedisStreamFollower); 5 s by default. */
   followerBlockMs?: number;
+  /**
+   * Interrupt a follower's blocked read with CLIENT UNBLOCK when its streams change (true by
+   * default). Agents pass false: CLIENT UNBLOCK can end any connection's read, so their ACL has
+   * no CLIENT command but SETNAME, and their one followed stream never changes while read.
+   */
+  interruptFollowers?: boolean;
 }
 
 /** How long `ping()` waits for an answer before reporting the bus not ready. */
@@ -63,7 +69,10 @@ export function createRedisBus(options: RedisBusOptions): Bus {
       {
         // Waits out outages instead of failing reads after a number of retries.
         connection: openConnection(settings, 'follow', { maxRetriesPerRequest: null }),
-        unblock: async (clientId) => Number(await command.client('UNBLOCK', clientId)),
+        unblock:
+          options.interruptFollowers === false
+            ? undefined
+            : async (clientId) => Number(await command.client('UNBLOCK', clientId)),
         logger,
         blockMs: options.followerBlockMs ?? 5_000,
         onClose: () => followers.delete(created),

@@ -71,10 +71,10 @@ class HostTracker {
     clearTimeout(timeout);
   }
 
+  /** Does not wait for a pending subscription or scan (Redis may be down): they end on their own. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await Promise.all([this.refreshing, this.flushing]);
     const unlisten = this.unlisten;
     this.unlisten = null;
     await unlisten?.();
@@ -88,7 +88,12 @@ class HostTracker {
 
   private async listenAndScan(): Promise<void> {
     try {
-      if (!this.unlisten) this.unlisten = await this.ports.listen((c) => this.heard(c));
+      if (!this.unlisten) {
+        const unlisten = await this.ports.listen((c) => this.heard(c));
+        // Stopped while subscribing: nothing else will unsubscribe.
+        if (this.stopped) return await unlisten();
+        this.unlisten = unlisten;
+      }
       if (this.stopped) return;
       const ids = (await this.ports.scanInfoKeys()).flatMap((key) => hostIdOf(key, 'info') ?? []);
       await this.add(ids);

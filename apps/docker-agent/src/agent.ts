@@ -92,6 +92,8 @@ export async function startAgent(
           name: `flotilla-agent-${config.hostId}`,
           logger: logger.child('Bus'),
           retention: config.retention,
+          // The agent's ACL has no CLIENT UNBLOCK (see agent-acl.ts).
+          interruptFollowers: false,
         })
       : createMemoryBus({ logger: logger.child('Bus'), retention: config.retention }));
   const metrics = new AgentMetrics();

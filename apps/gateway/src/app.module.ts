@@ -9,6 +9,7 @@ import { PrincipalResolver } from './auth/principal-resolver.service';
 import { SessionReviewer } from './auth/session-reviewer.service';
 import { SocketAuthenticator } from './auth/socket-authenticator.service';
 import { UserDirectory } from './auth/user-directory.service';
+import { HostDiscovery } from './bus/host-discovery.service';
 import { LeaseKeeper } from './bus/lease-keeper.service';
 import { StreamRouter } from './bus/stream-router.service';
 import { ActionFeed } from './commands/action-feed.service';
@@ -79,6 +80,7 @@ export class AppModule {
         IoServerRef,
         ContainerResolver,
         FleetStateService,
+        HostDiscovery,
         FleetQueryService,
         LogStreamService,
         StatsStreamService,

@@ -12,6 +12,7 @@ busContract('memory', ({ logger, heartbeatTtlMs, retention }) => {
       hset: (key, field, value) => Promise.resolve(void store.hash(key).set(field, value)),
       xadd: (key, id, fields) =>
         Promise.resolve(store.xadd(key, id, fields, Number.MAX_SAFE_INTEGER)),
+      publish: (channel) => Promise.resolve(store.publish(channel)),
     },
     close: () => bus.close(),
   });

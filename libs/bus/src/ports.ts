@@ -41,13 +41,32 @@ export interface LogEntry {
 
 export type LeaseKind = 'logs' | 'stats';
 
+export interface HostTrackOptions {
+  /** Called once per host id this tracker has not met before, after it is in the host set. */
+  onHost?: (hostId: string) => void;
+  /** How often info keys are scanned for hosts whose announcements were missed; 60 s by default. */
+  rescanMs?: number;
+}
+
 export interface HostRepository {
-  /** Registers the host and writes its info. */
+  /**
+   * Writes the host's info and announces it on the host's own channel. Agents write nothing
+   * shared: gateways (`track`) add announced hosts to the host set.
+   */
   announce(info: HostInfo): Promise<void>;
-  /** Refreshes the heartbeat key (TTL `TIMINGS.heartbeatTtlMs`). */
+  /** Refreshes the heartbeat key (TTL `TIMINGS.heartbeatTtlMs`) and announces the host again. */
   beat(hostId: string): Promise<void>;
   /** Deletes the heartbeat at once (clean shutdown) and appends a host-offline event. */
   markOffline(info: HostInfo): Promise<void>;
+  /**
+   * Gateways: keeps the host set that `list` reads. Adds every host heard on an announce channel
+   * (its id taken from the channel's name, never from a payload) and, at start and every
+   * `rescanMs`, every host with an info key (announced while no tracker listened). Resolves once
+   * listening and the first scan are done, or failed (both are retried every `rescanMs`), or
+   * after 2 s while Redis does not answer; returns the stop function.
+   */
+  track(options?: HostTrackOptions): Promise<() => Promise<void>>;
+  /** The hosts of the host set (see `track`), online or not. */
   list(): Promise<HostStatus[]>;
   get(hostId: string): Promise<HostStatus | null>;
 }

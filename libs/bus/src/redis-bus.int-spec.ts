@@ -36,6 +36,7 @@ for (const protocol of [2, 3] as const) {
           if (added === null) throw new Error('XADD returned no id');
           return added;
         },
+        publish: async (channel) => void (await raw.publish(channel, '')),
       },
       close: () => bus.close(),
     });

@@ -1,8 +1,8 @@
 import { RedisKeys, type FleetEvent } from '@flotilla/contracts';
-import { startRedis, waitFor, type RedisHandle } from '@flotilla/testing';
+import { freePort, startRedis, waitFor, type RedisHandle } from '@flotilla/testing';
 import type { Bus } from './ports';
 import { createRedisBus } from './redis/redis-bus';
-import { replyTo, sampleContainer, sampleRequest } from './test-support/samples';
+import { replyTo, sampleContainer, sampleHost, sampleRequest } from './test-support/samples';
 
 const HOST = 'restart-host';
 const KEY = RedisKeys.events(HOST);
@@ -89,5 +89,45 @@ describe('redis bus across a Redis restart', () => {
       { intervalMs: 20, message: 'a wake after the restart' },
     );
     await stop();
+  });
+
+  it('keeps the host set after a restart that lost it: hosts announcing again are tracked again', async () => {
+    const stop = await bus.hosts.track();
+    try {
+      await bus.hosts.announce(sampleHost(HOST));
+      await waitFor(async () => (await bus.hosts.list()).length === 1, { message: 'tracked' });
+      await redis.stop();
+      await redis.start();
+      expect(await bus.hosts.list()).toEqual([]);
+      // What an agent's heartbeat does once it sees its info gone; the first may precede the
+      // tracker's re-subscription, the next beat is heard.
+      await waitFor(
+        async () => {
+          await bus.hosts.announce(sampleHost(HOST));
+          return (await bus.hosts.list()).length === 1;
+        },
+        { intervalMs: 50, message: 'the host tracked again after the restart' },
+      );
+    } finally {
+      await stop();
+    }
+  });
+});
+
+describe('redis bus while Redis is unreachable', () => {
+  it('does not hold a start or a stop of host tracking', async () => {
+    const warnings: string[] = [];
+    const bus = createRedisBus({
+      url: `redis://127.0.0.1:${await freePort()}`,
+      logger: { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
+    });
+    const started = Date.now();
+    const stop = await bus.hosts.track();
+    // The first subscription and scan are still pending (ioredis retries them): start waits 2 s.
+    expect(Date.now() - started).toBeLessThan(4_000);
+    const stopping = Date.now();
+    await stop();
+    await bus.close();
+    expect(Date.now() - stopping).toBeLessThan(1_000);
   });
 });

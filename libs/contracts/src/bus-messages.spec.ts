@@ -2,7 +2,7 @@ import { commandReplySchema, commandRequestSchema } from './commands';
 import { containerSchema, isNewer, type Container } from './container';
 import { fleetEventSchema } from './fleet-events';
 import { lastLineSeqOf, logBatchFieldsSchema, logEntryId } from './logs';
-import { containerOfLeaseMember, leaseMember, RedisKeys } from './redis-keys';
+import { containerOfLeaseMember, hostIdOf, leaseMember, RedisKeys } from './redis-keys';
 import { statsSampleSchema } from './stats';
 import { parsePayload } from './validate';
 
@@ -133,12 +133,24 @@ describe('Redis keys', () => {
       RedisKeys.logLeases('h1'),
       RedisKeys.statsLeases('h1'),
       RedisKeys.wake('h1'),
+      RedisKeys.announce('h1'),
       RedisKeys.commands('h1'),
       RedisKeys.replies('h1'),
     ]) {
       expect(key.startsWith(prefix)).toBe(true);
     }
     expect(RedisKeys.root).toBe('flotilla:v1');
+  });
+
+  it('reads a host id only from a well-formed info key or announce channel', () => {
+    expect(hostIdOf(RedisKeys.hostInfo('web-2.prod'), 'info')).toBe('web-2.prod');
+    expect(hostIdOf(RedisKeys.announce('web-2'), 'announce')).toBe('web-2');
+    // A key an agent may write under its own prefix must not pass for another host's.
+    expect(hostIdOf(`${RedisKeys.hostPrefix('a')}b:info`, 'info')).toBeNull();
+    expect(hostIdOf(`${RedisKeys.hostPrefix('a')}b:announce`, 'announce')).toBeNull();
+    expect(hostIdOf(RedisKeys.announce('web-2'), 'info')).toBeNull();
+    expect(hostIdOf(RedisKeys.announce(''), 'announce')).toBeNull();
+    expect(hostIdOf(`flotilla:v2:host:a:info`, 'info')).toBeNull();
   });
 
   it('joins and splits lease members', () => {

@@ -1,18 +1,28 @@
+import { HOST_ID } from './ids';
 import { PROTOCOL_VERSION } from './protocol';
 
 const root = `flotilla:v${PROTOCOL_VERSION}`;
 
 /**
  * Every Redis key, stream and channel Flotilla uses. Everything an agent writes lives under its
- * own `host:<id>:` prefix so a Redis ACL can confine each agent to its host (see `agentAclRules`).
+ * own `host:<id>:` prefix so a Redis ACL can confine each agent to its host (see `agentAclArgs` in the gateway).
  */
 export const RedisKeys = {
   root,
-  /** Set of every host id that ever announced itself. */
+  /**
+   * Set of every host id that ever announced itself. Gateways alone write it (from announce
+   * channels and info keys), so no agent can empty it, retype it or add another host to it.
+   */
   hosts: `${root}:hosts`,
   hostPrefix: (hostId: string) => `${root}:host:${hostId}:`,
   /** JSON HostInfo. */
   hostInfo: (hostId: string) => `${root}:host:${hostId}:info`,
+  /** SCAN pattern of every host's info key (see `hostIdOf`). */
+  hostInfoPattern: `${root}:host:*:info`,
+  /** Channel on which an agent says "I am here" at start and with every heartbeat. */
+  announce: (hostId: string) => `${root}:host:${hostId}:announce`,
+  /** PSUBSCRIBE pattern of every host's announce channel (see `hostIdOf`). */
+  announcePattern: `${root}:host:*:announce`,
   /** Present (with a TTL) while the agent is alive; its value is the last beat's ISO time. */
   heartbeat: (hostId: string) => `${root}:host:${hostId}:alive`,
   /** Hash container id → JSON Container: the host's snapshot. */
@@ -43,6 +53,19 @@ export const RedisKeys = {
   /** Prefix of the Socket.IO Redis adapter's channels. */
   adapterPrefix: `${root}:socket.io`,
 } as const;
+
+/**
+ * The host id inside a per-host key or channel name ending in `:<suffix>` (an info key, an
+ * announce channel), or null when the name holds no valid host id. The name is what the Redis
+ * ACL vouches for, so a host's identity is taken from it, never from a payload.
+ */
+export function hostIdOf(name: string, suffix: 'info' | 'announce'): string | null {
+  const prefix = `${root}:host:`;
+  const end = `:${suffix}`;
+  if (!name.startsWith(prefix) || !name.endsWith(end)) return null;
+  const id = name.slice(prefix.length, name.length - end.length);
+  return HOST_ID.test(id) ? id : null;
+}
 
 /** Lease members join a container id and the lease holder (a gateway replica). */
 export function leaseMember(containerId: string, holder: string): string {

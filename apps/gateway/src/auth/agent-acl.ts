@@ -1,11 +1,12 @@
-import { RedisKeys } from '@flotilla/contracts';
+import { HOST_ID, RedisKeys } from '@flotilla/contracts';
 
 /**
- * The commands a docker agent issues through the bus, and nothing else: strings, hashes, sets,
- * sorted sets and streams on its own keys, MULTI/EXEC, its wake channel, and `CLIENT ID` /
- * `CLIENT UNBLOCK` so its stream follower can be interrupted at once (without them it still
- * works, at the block timeout). No KEYS, SCAN, FLUSH*, CONFIG, EVAL, DEBUG or other CLIENT
- * subcommands.
+ * The commands a docker agent issues through the bus, and nothing else: strings, hashes, sorted
+ * sets and streams on its own keys, MULTI/EXEC, SUBSCRIBE to its wake channel, PUBLISH on its
+ * announce channel. Of CLIENT only SETNAME (ioredis names each connection): every other
+ * subcommand can see or touch other clients' connections (UNBLOCK ends a gateway's blocking
+ * read, KILL, PAUSE, LIST), and the agent's stream follower needs no interrupt. INFO is ioredis'
+ * ready check. No KEYS, SCAN, FLUSH*, CONFIG, EVAL, DEBUG, ACL.
  */
 export const AGENT_COMMANDS = [
   'ping',
@@ -16,10 +17,7 @@ export const AGENT_COMMANDS = [
   'auth',
   'quit',
   'select',
-  'client|id',
-  'client|unblock',
   'client|setname',
-  'client|getname',
   'multi',
   'exec',
   'discard',
@@ -27,44 +25,35 @@ export const AGENT_COMMANDS = [
   'set',
   'mget',
   'del',
-  'exists',
-  'expire',
-  'pexpire',
-  'pttl',
-  'sadd',
   'hset',
   // Byte counts of the host's log and stats streams (retention).
   'hincrby',
   'hdel',
   'hget',
   'hgetall',
-  'hmset',
-  'zadd',
-  'zrem',
   'zrange',
-  'zrangebyscore',
   'zremrangebyscore',
   'xadd',
   'xrange',
   'xrevrange',
   'xread',
-  'xtrim',
+  // Trimming its own streams to the byte budget (retention).
   'xlen',
+  'xtrim',
   'publish',
   'subscribe',
   'unsubscribe',
 ] as const;
 
-const HOST_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
 /**
  * `ACL SETUSER` arguments confining the agent of `hostId` to its own keys and channels
- * (`flotilla:v1:host:<id>:*`) plus write-only access to the shared host set (SADD on
- * `flotilla:v1:hosts`, which it cannot read). Everything else is refused with NOPERM.
+ * (`flotilla:v1:host:<id>:*`, its wake and announce channels). Nothing shared: gateways learn of
+ * the host from its announce channel and info key. Everything else is refused with NOPERM.
  */
 export function agentAclArgs(hostId: string, password: string): string[] {
+  // Also keeps glob characters out of the key and channel patterns below.
   if (!HOST_ID.test(hostId))
-    throw new Error(`"${hostId}" is not a host id (letters, digits, . _ -)`);
+    throw new Error(`"${hostId}" is not a host id (up to 63 letters, digits, . _ -)`);
   if (password.length < 16 || /\s/.test(password))
     throw new Error('the password must be at least 16 characters without spaces');
   return [
@@ -73,8 +62,8 @@ export function agentAclArgs(hostId: string, password: string): string[] {
     'on',
     `>${password}`,
     `~${RedisKeys.hostPrefix(hostId)}*`,
-    `%W~${RedisKeys.hosts}`,
     `&${RedisKeys.wake(hostId)}`,
+    `&${RedisKeys.announce(hostId)}`,
     '-@all',
     ...AGENT_COMMANDS.map((c) => `+${c}`),
   ];

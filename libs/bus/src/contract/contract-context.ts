@@ -12,6 +12,7 @@ export interface RawAccess {
   set(key: string, value: string): Promise<void>;
   hset(key: string, field: string, value: string): Promise<void>;
   xadd(key: string, id: string, fields: Record<string, string>): Promise<string>;
+  publish(channel: string): Promise<void>;
 }
 
 export interface ContractFixture {

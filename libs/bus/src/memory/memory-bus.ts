@@ -56,12 +56,14 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     ...DEFAULT_RETENTION,
     ...options.retention,
   });
+  const hosts = new MemoryHostRepository(
+    store,
+    options.heartbeatTtlMs ?? TIMINGS.heartbeatTtlMs,
+    records,
+    logger,
+  );
   return {
-    hosts: new MemoryHostRepository(
-      store,
-      options.heartbeatTtlMs ?? TIMINGS.heartbeatTtlMs,
-      records,
-    ),
+    hosts,
     snapshots,
     events: new MemoryEventRepository(store, snapshots, records),
     logs: new MemoryLogRepository(store, records, retention),
@@ -81,6 +83,7 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
       }),
     ping: () => settle(() => store.check()),
     close: async () => {
+      await hosts.close();
       await replies.close();
       await Promise.all([...followers].map((f) => f.close()));
       store.close();

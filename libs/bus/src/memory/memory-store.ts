@@ -10,6 +10,11 @@ interface Expiring {
 
 type Listener = () => void;
 
+interface PatternListener {
+  matches: RegExp;
+  listener: (channel: string) => void;
+}
+
 /**
  * The in-process stand-in for Redis that the memory repositories share: only the structures
  * Flotilla uses, each holding strings exactly as Redis would (so corrupt values can exist and
@@ -23,6 +28,7 @@ export class MemoryStore {
   readonly sortedSets = new Map<string, Map<string, number>>();
   private readonly appendListeners = new Map<string, Set<Listener>>();
   private readonly subscribers = new Map<string, Set<Listener>>();
+  private readonly patternSubscribers = new Set<PatternListener>();
   private open = true;
 
   /** Throws once the bus is closed, so late callers fail as they would on a closed connection. */
@@ -34,6 +40,7 @@ export class MemoryStore {
     this.open = false;
     this.appendListeners.clear();
     this.subscribers.clear();
+    this.patternSubscribers.clear();
   }
 
   stream(key: string): MemoryStream | undefined {
@@ -77,6 +84,12 @@ export class MemoryStore {
     this.strings.set(key, { value, expiresAt: ttlMs === undefined ? null : Date.now() + ttlMs });
   }
 
+  /** Names of the string keys (SCAN over strings). */
+  stringKeys(): string[] {
+    this.check();
+    return [...this.strings.keys()];
+  }
+
   del(key: string): void {
     this.check();
     this.strings.delete(key);
@@ -111,14 +124,30 @@ export class MemoryStore {
     };
   }
 
+  /** As PSUBSCRIBE: `pattern` is a glob whose only wildcard is `*`. */
+  psubscribe(pattern: string, listener: (channel: string) => void): () => void {
+    this.check();
+    const escaped = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const entry: PatternListener = {
+      matches: new RegExp(`^${escaped.join('.*')}$`, 's'),
+      listener,
+    };
+    this.patternSubscribers.add(entry);
+    return () => void this.patternSubscribers.delete(entry);
+  }
+
   /** Delivers on a later turn of the event loop, as a Redis message would arrive. */
   publish(channel: string): void {
     this.check();
     const listeners = [...(this.subscribers.get(channel) ?? [])];
-    if (listeners.length === 0) return;
+    const patterns = [...this.patternSubscribers].filter((p) => p.matches.test(channel));
+    if (listeners.length === 0 && patterns.length === 0) return;
     setImmediate(() => {
       for (const listener of listeners) {
         if (this.open && this.subscribers.get(channel)?.has(listener)) listener();
+      }
+      for (const pattern of patterns) {
+        if (this.open && this.patternSubscribers.has(pattern)) pattern.listener(channel);
       }
     });
   }

@@ -38,6 +38,12 @@ export interface RedisBusOptions {
   followerBlockMs?: number;
   /** Byte caps of the log and stats streams this bus appends to (`DEFAULT_RETENTION`). */
   retention?: Partial<RetentionBudget>;
+  /**
+   * Interrupt a follower's blocked read with CLIENT UNBLOCK when its streams change (true by
+   * default). Agents pass false: CLIENT UNBLOCK can end any connection's read, so their ACL has
+   * no CLIENT command but SETNAME, and their one followed stream never changes while read.
+   */
+  interruptFollowers?: boolean;
 }
 
 /** How long `ping()` waits for an answer before reporting the bus not ready. */
@@ -70,7 +76,10 @@ export function createRedisBus(options: RedisBusOptions): Bus {
       {
         // Waits out outages instead of failing reads after a number of retries.
         connection: openConnection(settings, 'follow', { maxRetriesPerRequest: null }),
-        unblock: async (clientId) => Number(await command.client('UNBLOCK', clientId)),
+        unblock:
+          options.interruptFollowers === false
+            ? undefined
+            : async (clientId) => Number(await command.client('UNBLOCK', clientId)),
         logger,
         blockMs: options.followerBlockMs ?? 5_000,
         onClose: () => followers.delete(created),
@@ -94,13 +103,16 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     ...DEFAULT_RETENTION,
     ...options.retention,
   });
+  const hosts = new RedisHostRepository(
+    command,
+    wakes,
+    options.heartbeatTtlMs ?? TIMINGS.heartbeatTtlMs,
+    records,
+    logger,
+  );
 
   return {
-    hosts: new RedisHostRepository(
-      command,
-      options.heartbeatTtlMs ?? TIMINGS.heartbeatTtlMs,
-      records,
-    ),
+    hosts,
     snapshots,
     events: new RedisEventRepository(command, snapshots, records),
     logs: new RedisLogRepository(command, records, retention),
@@ -115,6 +127,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     close: async () => {
       if (closed) return;
       closed = true;
+      await hosts.close();
       await replies.close();
       await Promise.all([...followers].map((f) => f.close()));
       await Promise.all([closeConnection(command), wakes.close()]);

@@ -2,28 +2,38 @@ import { RedisKeys, STREAM_CAPS, type HostInfo, type HostStatus } from '@flotill
 import type Redis from 'ioredis';
 import { encodeJson, hostOfflineEvent, JSON_FIELD, toHostStatus } from '../codecs';
 import type { HostRecords } from '../common/host-records';
-import type { HostRepository } from '../ports';
+import { HostTrackers } from '../common/host-tracker';
+import type { BusLogger } from '../common/logger';
+import type { HostRepository, HostTrackOptions } from '../ports';
 import { capped, execAll } from './replies';
+import type { WakeHub } from './wake-hub';
+
+/** Keys per SCAN step while looking for info keys. */
+const SCAN_COUNT = 1_000;
 
 export class RedisHostRepository implements HostRepository {
+  private readonly trackers = new HostTrackers();
+
   constructor(
     private readonly redis: Redis,
+    private readonly wakes: WakeHub,
     private readonly heartbeatTtlMs: number,
     private readonly records: HostRecords,
+    private readonly logger: BusLogger,
   ) {}
 
+  /** The info first: a gateway that hears the announcement can read it. */
   async announce(info: HostInfo): Promise<void> {
-    const batch = this.redis.multi().sadd(RedisKeys.hosts, info.host_id);
-    await execAll(batch.set(RedisKeys.hostInfo(info.host_id), JSON.stringify(info)));
+    const batch = this.redis.multi().set(RedisKeys.hostInfo(info.host_id), JSON.stringify(info));
+    await execAll(batch.publish(RedisKeys.announce(info.host_id), ''));
   }
 
   async beat(hostId: string): Promise<void> {
-    await this.redis.set(
-      RedisKeys.heartbeat(hostId),
-      new Date().toISOString(),
-      'PX',
-      this.heartbeatTtlMs,
-    );
+    const beat = new Date().toISOString();
+    const batch = this.redis
+      .multi()
+      .set(RedisKeys.heartbeat(hostId), beat, 'PX', this.heartbeatTtlMs);
+    await execAll(batch.publish(RedisKeys.announce(hostId), ''));
   }
 
   async markOffline(info: HostInfo): Promise<void> {
@@ -31,6 +41,40 @@ export class RedisHostRepository implements HostRepository {
     const batch = this.redis.multi().del(RedisKeys.heartbeat(info.host_id));
     const events = RedisKeys.events(info.host_id);
     await execAll(batch.xadd(events, ...capped(STREAM_CAPS.events), '*', JSON_FIELD, event));
+  }
+
+  track(options?: HostTrackOptions): Promise<() => Promise<void>> {
+    return this.trackers.start(
+      {
+        listen: (onChannel) => this.wakes.psubscribe(RedisKeys.announcePattern, onChannel),
+        scanInfoKeys: () => this.scanInfoKeys(),
+        add: async (ids) => void (await this.redis.sadd(RedisKeys.hosts, ...ids)),
+        logger: this.logger,
+      },
+      options,
+    );
+  }
+
+  /** Stops every tracker (the bus is closing). */
+  close(): Promise<void> {
+    return this.trackers.close();
+  }
+
+  private async scanInfoKeys(): Promise<string[]> {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        RedisKeys.hostInfoPattern,
+        'COUNT',
+        SCAN_COUNT,
+      );
+      found.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    return found;
   }
 
   async list(): Promise<HostStatus[]> {

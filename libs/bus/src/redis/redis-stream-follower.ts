@@ -8,8 +8,12 @@ import { toRawEntries, type RedisStreamEntry } from './replies';
 export interface RedisFollowerDeps {
   /** A connection of the follower's own: XREAD BLOCK holds it. */
   connection: Redis;
-  /** `CLIENT UNBLOCK id` from another connection; resolves 1 when a blocked read was ended. */
-  unblock(clientId: number): Promise<number>;
+  /**
+   * `CLIENT UNBLOCK id` from another connection; resolves 1 when a blocked read was ended.
+   * Without it the follower never asks for its connection's id, and a change of the followed
+   * streams waits for the running read to return (an entry arrives or `blockMs` passes).
+   */
+  unblock?: (clientId: number) => Promise<number>;
   logger: BusLogger;
   /** Longest block of one XREAD: how late a change is picked up when an unblock cannot be sent. */
   blockMs: number;
@@ -31,7 +35,8 @@ const CLOSED = Symbol('closed');
  * One XREAD BLOCK over every followed stream at once, re-issued whenever the set changes. A
  * change interrupts the blocked read with CLIENT UNBLOCK from the command connection, so a new
  * stream is served at once rather than when the block times out; `blockMs` is only the backstop
- * (a reconnect, when the connection's id is not known yet, or an ACL without CLIENT UNBLOCK).
+ * (a reconnect, when the connection's id is not known yet, an ACL without CLIENT UNBLOCK, or a
+ * bus made without interrupts, as agents' are: their one stream never changes while read).
  *
  * Lost connections: ioredis re-sends the pending XREAD after reconnecting, with the same cursors,
  * and a failed read is retried with backoff, so entries are neither skipped nor repeated. Nothing
@@ -45,7 +50,7 @@ export class RedisStreamFollower implements StreamFollower {
   private reading = false;
   private readEnded: Promise<void> = Promise.resolve();
   private clientId: number | undefined;
-  private canUnblock = true;
+  private canUnblock: boolean;
   private interrupting = false;
   private closed = false;
   /** What close() must cut short: pending waits and pauses (kept in a set, never leaked). */
@@ -57,6 +62,7 @@ export class RedisStreamFollower implements StreamFollower {
     private readonly deps: RedisFollowerDeps,
     private readonly onEntries: (key: string, entries: RawStreamEntry[]) => void,
   ) {
+    this.canUnblock = deps.unblock !== undefined;
     // A new connection has a new id; until the next read asks for it, unblocking waits for blockMs.
     deps.connection.on('close', () => (this.clientId = undefined));
     this.done = this.run();
@@ -199,9 +205,10 @@ export class RedisStreamFollower implements StreamFollower {
       let misses = 0;
       while (!this.closed && this.reading && this.readVersion !== this.version && misses < 5) {
         const id = this.clientId;
-        if (id === undefined || !this.canUnblock) return;
+        const unblock = this.deps.unblock;
+        if (id === undefined || !this.canUnblock || !unblock) return;
         const ended = this.readEnded;
-        if ((await this.deps.unblock(id)) === 1) {
+        if ((await unblock(id)) === 1) {
           misses = 0;
           await ended;
         } else {

@@ -2,13 +2,14 @@ import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/commo
 import type { Request, Response } from 'express';
 import { compare } from 'bcryptjs';
 import type { GatewayConfig } from '../config/gateway.config';
+import { OriginPolicy } from '../config/origin-policy';
 import { GATEWAY_CONFIG } from '../core/tokens';
 import { CurrentPrincipal } from '../http/current-principal.decorator';
 import { IoServerRef } from '../socket/io-server.ref';
 import { AuthStore } from './auth-store.service';
 import { normalizeAddress } from './identity-providers';
 import type { Principal } from './principal';
-import { SESSION_COOKIE, SessionTokens } from './session-token';
+import { sessionCookie, SessionTokens } from './session-token';
 import { UserDirectory } from './user-directory.service';
 import { sessionRoom } from './socket-authenticator.service';
 import { readJsonBody } from './json-body';
@@ -32,6 +33,7 @@ export class AuthController {
     private readonly users: UserDirectory,
     private readonly io: IoServerRef,
     private readonly audit: AuditService,
+    private readonly policy: OriginPolicy,
   ) {
     if (config.authMode === 'users') this.tokens = new SessionTokens(config.sessionSecret ?? '');
   }
@@ -78,10 +80,11 @@ export class AuthController {
     const ttlMs = this.config.sessionTtlMs ?? 3_600_000;
     const { token, claims } = this.tokens.issue(record.user, ttlMs);
     await this.audit.record({ kind: 'login', user: record.user, ok: true, error: null, ip });
-    res.cookie(SESSION_COOKIE, token, {
+    const tls = this.policy.servedOverTls(req);
+    res.cookie(sessionCookie(tls), token, {
       httpOnly: true,
       sameSite: 'strict',
-      secure: req.secure,
+      secure: tls,
       path: '/',
       maxAge: ttlMs,
     });
@@ -112,7 +115,13 @@ export class AuthController {
       error: null,
       ip: normalizeAddress(req.socket.remoteAddress ?? ''),
     });
-    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
+    const tls = this.policy.servedOverTls(req);
+    res.clearCookie(sessionCookie(tls), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: tls,
+    });
     return { status: 'ok' };
   }
 

@@ -18,10 +18,12 @@ export class SessionIdentity implements IdentityProvider {
     private readonly tokens: SessionTokens,
     private readonly users: () => ReadonlyMap<string, UserRecord>,
     private readonly store: AuthStore,
+    /** Whether the browser reached this request over TLS (which names the cookie). */
+    private readonly tls: (request: IncomingMessage) => boolean,
   ) {}
 
   async resolve(request: IncomingMessage): Promise<Principal | null> {
-    const token = tokenOf(request.headers);
+    const token = tokenOf(request.headers, this.tls(request));
     if (!token) return null;
     const claims = this.tokens.verify(token);
     if (!claims) return null;

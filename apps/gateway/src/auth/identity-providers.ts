@@ -38,7 +38,8 @@ export class SessionIdentity implements IdentityProvider {
  * `AUTH_MODE=proxy`: an authenticating reverse proxy sets `X-Forwarded-User` and
  * `X-Forwarded-Groups`; they are believed only on connections from a `TRUSTED_PROXIES` address.
  * Groups: `flotilla-admin`, `flotilla-operator`, `flotilla-viewer` (the highest wins; none: no
- * access) and `flotilla-host:<id>` (confines to those hosts; none: every host).
+ * access) and `flotilla-host:<id>` (the hosts it may see; `flotilla-host:*` every host; none:
+ * no host, so a user the directory forgot to scope gets nothing rather than everything).
  */
 export class ProxyIdentity implements IdentityProvider {
   private readonly trusted: Set<string>;
@@ -64,11 +65,7 @@ export class ProxyIdentity implements IdentityProvider {
     const hosts = groups
       .filter((g) => g.startsWith('flotilla-host:'))
       .map((g) => `host:${g.slice('flotilla-host:'.length)}`);
-    return {
-      user,
-      roles: [roles[roles.length - 1]],
-      scopes: hosts.length > 0 ? hosts : ['host:*'],
-    };
+    return { user, roles: [roles[roles.length - 1]], scopes: hosts };
   }
 }
 

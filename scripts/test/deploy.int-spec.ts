@@ -214,7 +214,7 @@ function resolvedEnvironment(service: string, env: Record<string, string>): Reco
   return result;
 }
 
-describe('the load balancer and the gateways agree on the dashboard’s name', () => {
+describe("the load balancer and the gateways agree on the dashboard's name", () => {
   it('nginx forwards the Host the browser sent, port included', () => {
     const conf = readFileSync(join(root, 'deploy/nginx.conf'), 'utf8');
     const hosts = [...conf.matchAll(/^\s*proxy_set_header\s+Host\s+(\S+);/gim)].map((m) => m[1]);

@@ -60,7 +60,7 @@ describe('AUTH_MODE=none answers only to loopback names (DNS rebinding; real Red
     expect(agent.requests).toEqual([]);
   });
 
-  it('refuses a rebinding page’s socket handshake before anything is sent', async () => {
+  it("refuses a rebinding page's socket handshake before anything is sent", async () => {
     const { outcome, events } = await tryHandshake(url, page(`rebind.example:${port}`));
     expect(outcome).not.toBe('connected');
     expect(events).toEqual([]);

@@ -8,7 +8,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_HELP as AGENT_HELP } from '../../apps/docker-agent/src/config/agent-config';
-import { CONFIG_HELP as GATEWAY_HELP } from '../../apps/gateway/src/config/gateway.config';
+import {
+  CONFIG_HELP as GATEWAY_HELP,
+  loadGatewayConfig,
+} from '../../apps/gateway/src/config/gateway.config';
+import { OriginPolicy } from '../../apps/gateway/src/config/origin-policy';
 
 const root = join(__dirname, '../..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -214,5 +218,45 @@ describe('docker-compose.yml: what security relies on', () => {
     const address = /ipv4_address: (\S+)/.exec(composeService(text, 'load-balancer'))?.[1];
     expect(address).toBeDefined();
     expect(composeService(text, 'gateway-1')).toContain(`TRUSTED_PROXIES: ${address}`);
+  });
+});
+
+/** A service's environment as `docker-compose config` resolves it (variables substituted). */
+function resolvedEnvironment(service: string, env: Record<string, string>): Record<string, string> {
+  const text = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, FLOTILLA_SESSION_SECRET: 'a'.repeat(64), ...env },
+  });
+  const result: Record<string, string> = {};
+  let inService = false;
+  let inEnv = false;
+  for (const line of text.split('\n')) {
+    if (/^ {2}\S/.test(line)) inService = line === `  ${service}:`;
+    if (/^ {4}\S/.test(line)) inEnv = inService && line === '    environment:';
+    const pair = inEnv ? /^ {6}([A-Z][A-Z0-9_]*): (.*)$/.exec(line) : null;
+    if (pair) result[pair[1]] = pair[2].replace(/^'(.*)'$/, '$1');
+  }
+  return result;
+}
+
+describe("the load balancer and the gateways agree on the dashboard's name", () => {
+  it('nginx forwards the Host the browser sent, port included', () => {
+    const conf = readFileSync(join(root, 'deploy/nginx.conf'), 'utf8');
+    const hosts = [...conf.matchAll(/^\s*proxy_set_header\s+Host\s+(\S+);/gim)].map((m) => m[1]);
+    expect(hosts).toEqual(['$http_host']);
+  });
+
+  it.each([
+    [{}, 'localhost:8080'],
+    [{ FLOTILLA_PUBLIC_URL: 'http://fleet.example:8080' }, 'fleet.example:8080'],
+  ])('with %j the compose gateways answer a browser at http://%s', (env, host) => {
+    const config = loadGatewayConfig(resolvedEnvironment('gateway-1', env));
+    const policy = new OriginPolicy(config.publicUrls, config.cors);
+    expect(policy.hostAllowed(host)).toBe(true);
+    expect(policy.originAllowed(`http://${host}`, host)).toBe(true);
+    // What nginx's $host would have forwarded: the name without its port.
+    expect(policy.hostAllowed(host.replace(/:\d+$/, ''))).toBe(false);
+    expect(policy.hostAllowed('rebind.example:8080')).toBe(false);
   });
 });

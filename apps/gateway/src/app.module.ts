@@ -15,6 +15,7 @@ import { StreamRouter } from './bus/stream-router.service';
 import { ActionFeed } from './commands/action-feed.service';
 import { CommandService } from './commands/command.service';
 import type { GatewayConfig } from './config/gateway.config';
+import { OriginPolicy } from './config/origin-policy';
 import { ErrorReporter } from './core/error-reporter';
 import type { GatewayTuning } from './core/gateway-tuning';
 import { BUS, GATEWAY_CONFIG, GATEWAY_TUNING, REPLICA_ID } from './core/tokens';
@@ -65,6 +66,10 @@ export class AppModule {
         { provide: GATEWAY_TUNING, useValue: options.tuning },
         { provide: BUS, useValue: options.bus },
         { provide: REPLICA_ID, useValue: options.replicaId },
+        {
+          provide: OriginPolicy,
+          useValue: new OriginPolicy(options.config.publicUrls, options.config.cors),
+        },
         GatewayMetrics,
         BusRejections,
         ErrorReporter,

@@ -18,11 +18,12 @@ import { PrincipalResolver } from './auth/principal-resolver.service';
 import { LeaseKeeper } from './bus/lease-keeper.service';
 import { StreamRouter } from './bus/stream-router.service';
 import { enabledLogLevels, type GatewayConfig } from './config/gateway.config';
+import { OriginPolicy } from './config/origin-policy';
 import { ErrorReporter } from './core/error-reporter';
 import { DEFAULT_TUNING, type GatewayTuning } from './core/gateway-tuning';
 import { GatewayInspector, type GatewayInspection } from './gateway-inspector.service';
 import { HttpExceptionFilter } from './http/http-exception.filter';
-import { apiGuards, securityHeaders } from './http/http-guards';
+import { apiGuards, hostGuard, securityHeaders } from './http/http-guards';
 import { serveWebApp } from './http/static-web';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { FleetIoAdapter } from './socket/fleet-io.adapter';
@@ -103,7 +104,9 @@ export async function startGateway(
       },
     );
     app.disable('x-powered-by');
+    const policy = app.get(OriginPolicy);
     app.use(securityHeaders);
+    app.use(hostGuard(config, policy));
     if (config.cors.kind !== 'same-origin') {
       const allowed = config.cors.kind === 'any' ? true : new Set(config.cors.origins);
       // A function, not the list: an origin off the list then gets no CORS header at all.
@@ -113,9 +116,9 @@ export async function startGateway(
         credentials: false,
       });
     }
-    app.use('/api', apiGuards(config, app.get(PrincipalResolver)));
+    app.use('/api', apiGuards(policy, app.get(PrincipalResolver)));
     app.useGlobalFilters(new HttpExceptionFilter(app.get(ErrorReporter)));
-    app.useWebSocketAdapter(new FleetIoAdapter(app, config, tuning, ioAdapter?.adapter));
+    app.useWebSocketAdapter(new FleetIoAdapter(app, policy, tuning, ioAdapter?.adapter));
     if (options.processMetrics ?? true) app.get(GatewayMetrics).collectProcessMetrics();
     const webServed = serveWebApp(app, config.webDist);
     if (signal?.aborted) throw aborted();

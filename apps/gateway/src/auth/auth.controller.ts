@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/commo
 import type { Request, Response } from 'express';
 import { compare } from 'bcryptjs';
 import type { GatewayConfig } from '../config/gateway.config';
+import { OriginPolicy } from '../config/origin-policy';
 import { GATEWAY_CONFIG } from '../core/tokens';
 import { CurrentPrincipal } from '../http/current-principal.decorator';
 import { IoServerRef } from '../socket/io-server.ref';
@@ -9,7 +10,7 @@ import { AuthStore, AuthStoreUnavailableError } from './auth-store.service';
 import { addressBucket, clientAddress } from './client-address';
 import { normalizeAddress } from './identity-providers';
 import type { Principal } from './principal';
-import { SESSION_COOKIE, SessionTokens } from './session-token';
+import { sessionCookie, SessionTokens } from './session-token';
 import { UserDirectory } from './user-directory.service';
 import { sessionRoom } from './socket-authenticator.service';
 import { readJsonBody } from './json-body';
@@ -32,6 +33,7 @@ export class AuthController {
     private readonly users: UserDirectory,
     private readonly io: IoServerRef,
     private readonly audit: AuditService,
+    private readonly policy: OriginPolicy,
   ) {
     if (config.authMode === 'users') this.tokens = new SessionTokens(config.sessionSecret ?? '');
     this.trustedProxies = new Set((config.trustedProxies ?? []).map(normalizeAddress));
@@ -88,7 +90,13 @@ export class AuthController {
       error: null,
       ip: clientAddress(req, this.trustedProxies),
     });
-    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
+    const tls = this.policy.servedOverTls(req);
+    res.clearCookie(sessionCookie(tls), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: tls,
+    });
     return { status: 'ok' };
   }
 
@@ -133,10 +141,11 @@ export class AuthController {
     await this.store.openSession(claims.sid, record.user, ttlMs);
     await this.store.refundLoginAttempt(bucket, user);
     await this.audit.record({ kind: 'login', user: record.user, ok: true, error: null, ip });
-    res.cookie(SESSION_COOKIE, token, {
+    const tls = this.policy.servedOverTls(req);
+    res.cookie(sessionCookie(tls), token, {
       httpOnly: true,
       sameSite: 'strict',
-      secure: req.secure,
+      secure: tls,
       path: '/',
       maxAge: ttlMs,
     });

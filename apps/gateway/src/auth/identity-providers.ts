@@ -21,10 +21,12 @@ export class SessionIdentity implements IdentityProvider {
     private readonly tokens: SessionTokens,
     private readonly users: () => ReadonlyMap<string, UserRecord>,
     private readonly store: AuthStore,
+    /** Whether the browser reached this request over TLS (which names the cookie). */
+    private readonly tls: (request: IncomingMessage) => boolean,
   ) {}
 
   async resolve(request: IncomingMessage): Promise<Principal | null> {
-    const token = tokenOf(request.headers);
+    const token = tokenOf(request.headers, this.tls(request));
     if (!token) return null;
     const claims = this.tokens.verify(token);
     if (!claims) return null;
@@ -40,7 +42,8 @@ export class SessionIdentity implements IdentityProvider {
  * `AUTH_MODE=proxy`: an authenticating reverse proxy sets `X-Forwarded-User` and
  * `X-Forwarded-Groups`; they are believed only on connections from a `TRUSTED_PROXIES` address.
  * Groups: `flotilla-admin`, `flotilla-operator`, `flotilla-viewer` (the highest wins; none: no
- * access) and `flotilla-host:<id>` (confines to those hosts; none: every host).
+ * access) and `flotilla-host:<id>` (the hosts it may see; `flotilla-host:*` every host; none:
+ * no host, so a user the directory forgot to scope gets nothing rather than everything).
  */
 export class ProxyIdentity implements IdentityProvider {
   private readonly trusted: Set<string>;
@@ -66,11 +69,7 @@ export class ProxyIdentity implements IdentityProvider {
     const hosts = groups
       .filter((g) => g.startsWith('flotilla-host:'))
       .map((g) => `host:${g.slice('flotilla-host:'.length)}`);
-    return {
-      user,
-      roles: [roles[roles.length - 1]],
-      scopes: hosts.length > 0 ? hosts : ['host:*'],
-    };
+    return { user, roles: [roles[roles.length - 1]], scopes: hosts };
   }
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { GatewayConfig } from '../config/gateway.config';
+import { OriginPolicy } from '../config/origin-policy';
 import { GATEWAY_CONFIG } from '../core/tokens';
 import { AuthStore } from './auth-store.service';
 import type { IdentityProvider } from './identity-provider';
@@ -22,6 +23,7 @@ export class PrincipalResolver {
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     store: AuthStore,
     users: UserDirectory,
+    policy: OriginPolicy,
   ) {
     switch (config.authMode) {
       case 'none':
@@ -32,6 +34,7 @@ export class PrincipalResolver {
           new SessionTokens(config.sessionSecret ?? ''),
           () => users.all(),
           store,
+          (request) => policy.servedOverTls(request),
         );
         break;
       case 'proxy':

@@ -25,8 +25,16 @@ describe('SessionTokens', () => {
   });
 
   it('reads the token from a bearer header or the session cookie', () => {
-    expect(tokenOf({ authorization: 'Bearer abc' })).toBe('abc');
-    expect(tokenOf({ cookie: 'a=1; flotilla_session=xyz; b=2' })).toBe('xyz');
-    expect(tokenOf({ cookie: 'other=1' })).toBeNull();
+    expect(tokenOf({ authorization: 'Bearer abc' }, false)).toBe('abc');
+    expect(tokenOf({ cookie: 'a=1; flotilla_session=xyz; b=2' }, false)).toBe('xyz');
+    expect(tokenOf({ cookie: 'other=1' }, false)).toBeNull();
+  });
+
+  it('over TLS reads only the __Host- cookie, which a sibling domain cannot set', () => {
+    expect(tokenOf({ cookie: 'flotilla_session=planted' }, true)).toBeNull();
+    expect(tokenOf({ cookie: 'flotilla_session=planted; __Host-flotilla_session=own' }, true)).toBe(
+      'own',
+    );
+    expect(tokenOf({ cookie: '__Host-flotilla_session=own' }, false)).toBeNull();
   });
 });

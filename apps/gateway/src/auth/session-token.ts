@@ -49,15 +49,26 @@ export class SessionTokens {
   }
 }
 
-export const SESSION_COOKIE = 'flotilla_session';
+/**
+ * The session cookie's name. Over TLS it carries the `__Host-` prefix: browsers then accept it
+ * only with Secure, Path=/ and no Domain, so a sibling domain cannot plant a session of its own;
+ * and only that name is read there.
+ */
+export function sessionCookie(tls: boolean): string {
+  return tls ? '__Host-flotilla_session' : 'flotilla_session';
+}
 
 /** The session token of a request: `Authorization: Bearer …` or the session cookie. */
-export function tokenOf(headers: { authorization?: string; cookie?: string }): string | null {
+export function tokenOf(
+  headers: { authorization?: string; cookie?: string },
+  tls: boolean,
+): string | null {
   const auth = headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim() || null;
+  const name = sessionCookie(tls);
   for (const part of (headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE)
+    if (eq > 0 && part.slice(0, eq).trim() === name)
       return decodeURIComponent(part.slice(eq + 1).trim()) || null;
   }
   return null;

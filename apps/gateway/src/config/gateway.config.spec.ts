@@ -1,5 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { ConfigError, enabledLogLevels, isLoopback, loadGatewayConfig } from './gateway.config';
-import { originAllowed } from './origin-policy';
+import { OriginPolicy } from './origin-policy';
 
 const base = { REDIS_URL: 'redis://127.0.0.1:6379' };
 
@@ -9,6 +10,7 @@ describe('loadGatewayConfig', () => {
       port: 8080,
       host: '127.0.0.1',
       redisUrl: 'redis://127.0.0.1:6379',
+      publicUrls: [],
       cors: { kind: 'same-origin' },
       authMode: 'none',
       logLevel: 'log',
@@ -21,13 +23,17 @@ describe('loadGatewayConfig', () => {
       ...base,
       PORT: '0',
       HOST: '::1',
+      PUBLIC_URL: 'http://localhost:8080/, http://[::1]:8080',
       CORS_ORIGINS: 'https://dash.example.com, http://localhost:4200',
+      METRICS_TOKEN: 'm'.repeat(24),
       LOG_LEVEL: 'debug',
       WEB_DIST: '/srv/web',
     });
     expect(config).toMatchObject({
       port: 0,
       host: '::1',
+      publicUrls: ['http://localhost:8080', 'http://[::1]:8080'],
+      metricsToken: 'm'.repeat(24),
       cors: { kind: 'list', origins: ['https://dash.example.com', 'http://localhost:4200'] },
       logLevel: 'debug',
       webDist: '/srv/web',
@@ -55,6 +61,16 @@ describe('loadGatewayConfig', () => {
       /CORS_ORIGINS entries must be origins/,
     ],
     [{ ...base, HOST: '0.0.0.0' }, /AUTH_MODE=none .* loopback/],
+    [{ ...base, PUBLIC_URL: 'dash.example.com' }, /PUBLIC_URL entries must be origins/],
+    [
+      { ...base, PUBLIC_URL: 'http://rebind.example:8080' },
+      /AUTH_MODE=none .* loopback names; PUBLIC_URL names http:\/\/rebind.example:8080/,
+    ],
+    [
+      { ...base, AUTH_MODE: 'proxy', TRUSTED_PROXIES: '10.0.0.1', HOST: '0.0.0.0' },
+      /HOST 0.0.0.0 is reachable from other machines, so set PUBLIC_URL/,
+    ],
+    [{ ...base, METRICS_TOKEN: 'short' }, /METRICS_TOKEN must be 16 to 256/],
   ])('rejects %j with one clear line', (env, message) => {
     let error: unknown;
     try {
@@ -77,27 +93,68 @@ describe('loadGatewayConfig', () => {
   });
 });
 
-describe('originAllowed', () => {
-  it('lets non-browser clients (no Origin) and the same origin in', () => {
-    expect(originAllowed(undefined, 'gw:8080', { kind: 'same-origin' })).toBe(true);
-    expect(originAllowed('http://gw:8080', 'gw:8080', { kind: 'same-origin' })).toBe(true);
+describe('OriginPolicy', () => {
+  const loopback = new OriginPolicy([], { kind: 'same-origin' });
+  const listed = new OriginPolicy(['https://dash.example.com', 'http://gw.internal:8080'], {
+    kind: 'list',
+    origins: ['https://other.example.com'],
   });
 
-  it('refuses other origins unless listed or any', () => {
-    expect(originAllowed('https://evil.example', 'gw:8080', { kind: 'same-origin' })).toBe(false);
-    expect(
-      originAllowed('https://ok.example', 'gw:8080', {
-        kind: 'list',
-        origins: ['https://ok.example'],
-      }),
-    ).toBe(true);
-    expect(
-      originAllowed('https://evil.example', 'gw:8080', {
-        kind: 'list',
-        origins: ['https://ok.example'],
-      }),
-    ).toBe(false);
-    expect(originAllowed('https://evil.example', 'gw:8080', { kind: 'any' })).toBe(true);
-    expect(originAllowed('not a url', 'gw:8080', { kind: 'same-origin' })).toBe(false);
+  it('answers only to loopback names and addresses without PUBLIC_URL, on any port', () => {
+    for (const host of ['localhost:8080', '127.0.0.1', '127.3.2.1:1', '[::1]:9000', 'LOCALHOST'])
+      expect({ host, ok: loopback.hostAllowed(host) }).toEqual({ host, ok: true });
+    for (const host of [
+      undefined,
+      '',
+      'rebind.example:8080',
+      'localhost.rebind.example',
+      '127.0.0.1.nip.io',
+      '10.0.0.1:8080',
+      '[::]:8080',
+      'localhost:8080/x',
+      'user@localhost',
+      'localhost, evil.example',
+    ])
+      expect({ host, ok: loopback.hostAllowed(host) }).toEqual({ host, ok: false });
+  });
+
+  it('answers only to the PUBLIC_URL names, default ports included', () => {
+    expect(listed.hostAllowed('dash.example.com')).toBe(true);
+    expect(listed.hostAllowed('dash.example.com:443')).toBe(true);
+    expect(listed.hostAllowed('DASH.example.com')).toBe(true);
+    expect(listed.hostAllowed('gw.internal:8080')).toBe(true);
+    expect(listed.hostAllowed('gw.internal')).toBe(false);
+    expect(listed.hostAllowed('dash.example.com:8443')).toBe(false);
+    expect(listed.hostAllowed('localhost:8080')).toBe(false);
+  });
+
+  it('compares Origin with the configured origins, never with Host alone', () => {
+    // A rebinding page controls both headers and makes them agree.
+    expect(loopback.originAllowed('http://rebind.example:8080', 'rebind.example:8080')).toBe(false);
+    expect(listed.originAllowed('http://rebind.example:8080', 'rebind.example:8080')).toBe(false);
+    expect(loopback.originAllowed('http://localhost:8080', 'localhost:8080')).toBe(true);
+    expect(loopback.originAllowed('http://127.0.0.1:8080', 'localhost:8080')).toBe(true);
+    expect(loopback.originAllowed('http://[::1]', '[::1]:80')).toBe(true);
+    // Another local port is another site.
+    expect(loopback.originAllowed('http://localhost:3000', 'localhost:8080')).toBe(false);
+    expect(listed.originAllowed('https://dash.example.com', 'gw.internal:8080')).toBe(true);
+    expect(listed.originAllowed('https://other.example.com', 'dash.example.com')).toBe(true);
+    expect(listed.originAllowed('https://dash.example.com:8443', 'dash.example.com')).toBe(false);
+    expect(listed.originAllowed('null', 'dash.example.com')).toBe(false);
+    expect(loopback.originAllowed('not a url', 'localhost')).toBe(false);
+  });
+
+  it('lets non-browser clients (no Origin) in, and any origin only when told so', () => {
+    expect(loopback.originAllowed(undefined, 'localhost')).toBe(true);
+    const any = new OriginPolicy([], { kind: 'any' });
+    expect(any.originAllowed('https://evil.example', 'localhost')).toBe(true);
+  });
+
+  it('knows a request reached a https: public URL over TLS', () => {
+    const request = (host: string) =>
+      ({ headers: { host }, socket: {} }) as unknown as IncomingMessage;
+    expect(listed.servedOverTls(request('dash.example.com'))).toBe(true);
+    expect(listed.servedOverTls(request('gw.internal:8080'))).toBe(false);
+    expect(loopback.servedOverTls(request('localhost:8080'))).toBe(false);
   });
 });

@@ -17,6 +17,11 @@ export interface GatewayConfig {
   host: string;
   /** Redis of the fleet bus; null runs standalone (in-process bus, one host). */
   redisUrl: string | null;
+  /**
+   * The URLs browsers reach the dashboard at (`PUBLIC_URL`); requests naming another `Host` are
+   * refused. Empty: loopback names and addresses only.
+   */
+  publicUrls: string[];
   cors: CorsPolicy;
   authMode: AuthMode;
   /** `AUTH_MODE=users`: the users file and the session signing secret. */
@@ -32,6 +37,8 @@ export interface GatewayConfig {
    * both modes take the client's address (login rate limit, audit) from their X-Forwarded-For.
    */
   trustedProxies?: string[];
+  /** When set, `/metrics` answers only `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
   logLevel: LogLevel;
   /** Folder of the built web app; served when it exists. */
   webDist: string;
@@ -52,6 +59,12 @@ Environment:
   DOCKER_HOST   Standalone only: the Docker engine, unix:///path/to/docker.sock or
                 tcp://host:port (default unix:///var/run/docker.sock)
   HOST_ID       Standalone only: the host's id (default: the machine's hostname)
+  PUBLIC_URL    The URLs browsers use to reach the dashboard, comma-separated, such as
+                https://flotilla.example.com; the gateway answers only requests and sockets
+                whose Host names one of them (against DNS rebinding), and https ones get the
+                __Host- session cookie. Default: loopback names and addresses only (localhost,
+                127.0.0.1, [::1], any port); required when HOST is not loopback. With
+                AUTH_MODE=none only loopback URLs are allowed
   CORS_ORIGINS  Browser origins allowed besides the gateway's own: a comma-separated list of
                 origins such as https://dash.example.com, or * for any (default: same origin only)
   AUTH_MODE     none: every client is an anonymous admin; allowed only when HOST is a loopback
@@ -65,6 +78,8 @@ Environment:
   TRUSTED_PROXIES comma-separated addresses of reverse proxies. proxy mode: the authenticating
                 proxies; users and proxy modes: their X-Forwarded-For names the client address
                 (login rate limit, audit)
+  METRICS_TOKEN Optional: /metrics then answers only "Authorization: Bearer <METRICS_TOKEN>"
+                (at least 16 characters); unset: /metrics is open to whoever reaches the port
   LOG_LEVEL     error | warn | log | debug | verbose (default log)
   WEB_DIST      Folder of the built web app to serve (default ${DEFAULT_WEB_DIST}); skipped
                 when it does not exist
@@ -74,10 +89,40 @@ export class ConfigError extends Error {}
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
-/** True for addresses only this machine can reach. */
-export function isLoopback(host: string): boolean {
+/** True for addresses only this machine can reach (an IPv6 one bare or in URL brackets). */
+export function isLoopback(address: string): boolean {
+  const host = /^\[.*\]$/.test(address) ? address.slice(1, -1) : address;
   if (LOOPBACK_NAMES.has(host)) return true;
   return isIP(host) === 4 && host.startsWith('127.');
+}
+
+/** A comma-separated list of http(s) origins (a trailing slash allowed), canonical. */
+function originList(variable: string, raw: string, ctx: z.RefinementCtx): string[] {
+  const origins: string[] = [];
+  for (const item of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {
+      url = undefined;
+    }
+    if (
+      !url ||
+      !['http:', 'https:'].includes(url.protocol) ||
+      url.origin.toLowerCase() !== item.replace(/\/$/, '').toLowerCase()
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${variable} entries must be origins like https://dash.example.com, got "${item}"`,
+      });
+      return [];
+    }
+    origins.push(url.origin);
+  }
+  return origins;
 }
 
 const corsOrigins = z
@@ -87,31 +132,7 @@ const corsOrigins = z
     const raw = (value ?? '').trim();
     if (raw === '') return { kind: 'same-origin' };
     if (raw === '*') return { kind: 'any' };
-    const origins: string[] = [];
-    for (const item of raw
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)) {
-      let url: URL | undefined;
-      try {
-        url = new URL(item);
-      } catch {
-        url = undefined;
-      }
-      if (
-        !url ||
-        !['http:', 'https:'].includes(url.protocol) ||
-        url.origin !== item.replace(/\/$/, '')
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `CORS_ORIGINS entries must be origins like https://dash.example.com, got "${item}"`,
-        });
-        return z.NEVER;
-      }
-      origins.push(url.origin);
-    }
-    return { kind: 'list', origins };
+    return { kind: 'list', origins: originList('CORS_ORIGINS', raw, ctx) };
   });
 
 const envSchema = z
@@ -155,6 +176,10 @@ const envSchema = z
         (v) => v === null || /^rediss?:\/\/[^\s]+$/.test(v),
         'REDIS_URL must start with redis:// or rediss://',
       ),
+    PUBLIC_URL: z
+      .string()
+      .optional()
+      .transform((value, ctx) => originList('PUBLIC_URL', value ?? '', ctx)),
     CORS_ORIGINS: corsOrigins,
     AUTH_MODE: z
       .string()
@@ -210,6 +235,14 @@ const envSchema = z
         }
         return items;
       }),
+    METRICS_TOKEN: z
+      .string()
+      .optional()
+      .transform((value) => (value ?? '').trim() || undefined)
+      .refine(
+        (v) => v === undefined || /^[\x21-\x7e]{16,256}$/.test(v),
+        'METRICS_TOKEN must be 16 to 256 printable characters without spaces (e.g. openssl rand -hex 24)',
+      ),
     LOG_LEVEL: z
       .string()
       .optional()
@@ -233,6 +266,21 @@ const envSchema = z
         code: 'custom',
         path: ['AUTH_MODE'],
         message: `AUTH_MODE=none gives every client admin rights, so it is allowed only on a loopback HOST (127.0.0.1, ::1, localhost); HOST is ${env.HOST}`,
+      });
+    }
+    if (env.PUBLIC_URL.length === 0 && !isLoopback(env.HOST)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message: `HOST ${env.HOST} is reachable from other machines, so set PUBLIC_URL to the URLs browsers use (e.g. https://flotilla.example.com): the gateway answers only to those names`,
+      });
+    }
+    const foreign = env.PUBLIC_URL.find((url) => !isLoopback(new URL(url).hostname));
+    if (env.AUTH_MODE === 'none' && foreign !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message: `AUTH_MODE=none gives every client admin rights, so it answers only to loopback names; PUBLIC_URL names ${foreign}`,
       });
     }
     if (env.AUTH_MODE === 'users') {
@@ -274,6 +322,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     port: v.PORT,
     host: v.HOST,
     redisUrl: v.REDIS_URL,
+    publicUrls: v.PUBLIC_URL,
     cors: v.CORS_ORIGINS,
     authMode: v.AUTH_MODE,
     ...(v.AUTH_MODE === 'users'
@@ -282,6 +331,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     ...(v.AUTH_MODE !== 'none'
       ? { sessionTtlMs: v.SESSION_TTL, trustedProxies: v.TRUSTED_PROXIES }
       : {}),
+    ...(v.METRICS_TOKEN !== undefined ? { metricsToken: v.METRICS_TOKEN } : {}),
     logLevel: v.LOG_LEVEL,
     webDist: v.WEB_DIST,
   };

@@ -5,8 +5,7 @@ import type { Observable } from 'rxjs';
 import { LIMITS } from '@flotilla/contracts';
 import { Server as HttpServer, type IncomingMessage } from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
-import type { GatewayConfig } from '../config/gateway.config';
-import { originAllowed } from '../config/origin-policy';
+import type { OriginPolicy } from '../config/origin-policy';
 import type { GatewayTuning } from '../core/gateway-tuning';
 
 type NestSocket = Parameters<IoAdapter['bindMessageHandlers']>[0];
@@ -17,7 +16,8 @@ export type AdapterConstructor = Parameters<Server['adapter']>[0];
 /**
  * Creates the Socket.IO server with Flotilla's transport rules: websocket only, client messages
  * capped at `LIMITS.maxClientMessageBytes`, dead clients dropped within ping interval + timeout,
- * browser origins checked (WebSockets are not covered by CORS), and the Redis adapter that carries
+ * the Host name and the browser origin checked (WebSockets are not covered by CORS, and the
+ * upgrade does not pass the HTTP middleware), and the Redis adapter that carries
  * cross-replica actions (action records, ending a user's sessions, fetchSockets).
  */
 export class FleetIoAdapter extends IoAdapter {
@@ -25,7 +25,7 @@ export class FleetIoAdapter extends IoAdapter {
 
   constructor(
     app: INestApplicationContext,
-    private readonly config: GatewayConfig,
+    private readonly policy: OriginPolicy,
     private readonly tuning: GatewayTuning,
     private readonly adapter: AdapterConstructor | undefined,
   ) {
@@ -51,8 +51,10 @@ export class FleetIoAdapter extends IoAdapter {
         req: IncomingMessage,
         callback: (err: string | null | undefined, success: boolean) => void,
       ) => {
-        const allowed = originAllowed(req.headers.origin, req.headers.host, this.config.cors);
-        callback(allowed ? null : 'origin not allowed', allowed);
+        const { host, origin } = req.headers;
+        if (!this.policy.hostAllowed(host)) callback('host not allowed', false);
+        else if (!this.policy.originAllowed(origin, host)) callback('origin not allowed', false);
+        else callback(null, true);
       },
     });
     if (this.adapter) server.adapter(this.adapter);

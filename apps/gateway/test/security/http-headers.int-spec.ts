@@ -2,12 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHarness, type Harness } from '../support/gateway-harness';
-import { tryHandshake } from './security-fixtures';
+import { raw, tryHandshake } from './security-fixtures';
 
 jest.setTimeout(30_000);
 
 const ALLOWED = 'https://dash.example.com';
 const EVIL = 'https://evil.example.net';
+const METRICS_TOKEN = 'metrics-0123456789-abcdef';
 
 describe('HTTP security headers and the CORS allowlist on HTTP and the socket (real Redis)', () => {
   let h: Harness;
@@ -20,7 +21,10 @@ describe('HTTP security headers and the CORS allowlist on HTTP and the socket (r
       '<!doctype html><html><head><script src="main.js"></script></head><body><app-root ngCspNonce="__CSP_NONCE__"></app-root></body></html>',
     );
     writeFileSync(join(web, 'main.js'), 'console.log(1)');
-    h = await startHarness({ replicas: 1, env: { CORS_ORIGINS: ALLOWED, WEB_DIST: web } });
+    h = await startHarness({
+      replicas: 1,
+      env: { CORS_ORIGINS: ALLOWED, WEB_DIST: web, METRICS_TOKEN },
+    });
     url = h.gateways[0].url;
   });
 
@@ -82,6 +86,32 @@ describe('HTTP security headers and the CORS allowlist on HTTP and the socket (r
       headers: { origin: EVIL },
     });
     expect(post.status).toBe(403);
+  });
+
+  it('with METRICS_TOKEN, serves /metrics only to its bearer (under any Host: scrapers use IPs)', async () => {
+    const refused: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong' },
+      { authorization: METRICS_TOKEN },
+    ];
+    for (const headers of refused) {
+      const res = await fetch(`${url}/metrics`, { headers });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      expect(await res.text()).not.toContain('flotilla_');
+    }
+    const res = await fetch(`${url}/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('flotilla_');
+    const byIp = { host: `10.0.0.9:${h.gateways[0].port}` };
+    expect((await raw(url, '/metrics', byIp)).status).toBe(401);
+    const scraped = await raw(url, '/metrics', {
+      ...byIp,
+      authorization: `Bearer ${METRICS_TOKEN}`,
+    });
+    expect(scraped.status).toBe(200);
   });
 
   it('refuses the socket handshake from a disallowed origin and accepts the allowed one', async () => {

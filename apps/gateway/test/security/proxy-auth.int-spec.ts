@@ -1,9 +1,14 @@
+import { announceHost, makeContainer, uniqueHostId } from '../support/fleet-fixtures';
 import { startHarness, type Harness } from '../support/gateway-harness';
+import { TestClient } from '../support/test-client';
 import { tryHandshake } from './security-fixtures';
 
 jest.setTimeout(30_000);
 
-const asAdmin = { 'x-forwarded-user': 'carol', 'x-forwarded-groups': 'staff, flotilla-admin' };
+const asAdmin = {
+  'x-forwarded-user': 'carol',
+  'x-forwarded-groups': 'staff, flotilla-admin, flotilla-host:*',
+};
 
 async function me(
   url: string,
@@ -44,6 +49,27 @@ describe('AUTH_MODE=proxy: forwarded identity only from trusted proxies (real Re
     });
     expect(scoped.body).toMatchObject({ roles: ['viewer'], scopes: ['host:h1'] });
     expect((await tryHandshake(trusted.gateways[0].url, asAdmin)).outcome).toBe('connected');
+  });
+
+  it('gives a user without a host group no host at all, on HTTP and the socket', async () => {
+    const hostId = uniqueHostId('proxy');
+    const container = makeContainer(hostId, { name: 'only-for-some' });
+    await announceHost(trusted.bus, hostId, [container]);
+    const url = trusted.gateways[0].url;
+    const unscoped = { 'x-forwarded-user': 'frank', 'x-forwarded-groups': 'flotilla-admin' };
+    expect((await me(url, unscoped)).body).toMatchObject({ roles: ['admin'], scopes: [] });
+    const hosts = (await (await fetch(`${url}/api/hosts`, { headers: unscoped })).json()) as {
+      hosts: unknown[];
+    };
+    expect(hosts.hosts).toEqual([]);
+    const detail = `/api/containers/${hostId}/${container.container_id}`;
+    expect((await fetch(`${url}${detail}`, { headers: unscoped })).status).toBe(404);
+    const client = await TestClient.connect(url, { extraHeaders: unscoped });
+    const state = await client.waitFor('initial_state');
+    client.close();
+    expect(state.containers).toEqual([]);
+    // The same fleet, seen with every host granted.
+    expect((await fetch(`${url}${detail}`, { headers: asAdmin })).status).toBe(200);
   });
 
   it('refuses a request without the headers, or without a Flotilla role', async () => {

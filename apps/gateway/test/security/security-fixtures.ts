@@ -1,5 +1,6 @@
 import { hashSync } from 'bcryptjs';
 import type Redis from 'ioredis';
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,4 +127,32 @@ export async function waitForReplicasReconnected(
     },
     { timeoutMs: 20_000, intervalMs: 100, message: 'every replica to reconnect to Redis' },
   );
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** An HTTP request with exactly these headers, `Host` included (fetch would replace it). */
+export function raw(
+  url: string,
+  path: string,
+  headers: Record<string, string>,
+  method = 'GET',
+  body?: string,
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}${path}`, { method, headers, setHost: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
+      );
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

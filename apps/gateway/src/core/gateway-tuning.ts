@@ -18,6 +18,11 @@ export interface GatewayTuning {
   maxStreamsPerSocket: number;
   /** Bytes queued for a socket above which live log lines are dropped (and counted) for it. */
   socketBufferCapBytes: number;
+  /**
+   * Bytes queued for a socket above which it is disconnected: what no cap above bounds (acks,
+   * errors, state changes, a backfill page) cannot grow past this for a client that stops reading.
+   */
+  socketHardCapBytes: number;
   /** Largest text of one `log_update` (whole entries are never split). */
   maxUpdateBytes: number;
   /** How often sockets that fell behind are checked for having drained. */
@@ -35,6 +40,7 @@ export const DEFAULT_TUNING: GatewayTuning = {
   streamRequestsPerSecond: 5,
   maxStreamsPerSocket: 32,
   socketBufferCapBytes: 512 * 1024,
+  socketHardCapBytes: 2 * 1024 * 1024,
   maxUpdateBytes: 64 * 1024,
   drainCheckMs: 100,
   // A client that stops answering is gone within interval + timeout = 20 s.

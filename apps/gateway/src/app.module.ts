@@ -11,6 +11,7 @@ import { UserDirectory } from './auth/user-directory.service';
 import { LeaseKeeper } from './bus/lease-keeper.service';
 import { StreamRouter } from './bus/stream-router.service';
 import { ActionFeed } from './commands/action-feed.service';
+import { ActionLimiter } from './commands/action-limiter';
 import { CommandService } from './commands/command.service';
 import type { GatewayConfig } from './config/gateway.config';
 import { ErrorReporter } from './core/error-reporter';
@@ -80,6 +81,7 @@ export class AppModule {
         LogStreamService,
         StatsStreamService,
         ActionFeed,
+        ActionLimiter,
         CommandService,
         SessionService,
         SocketEdge,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { FleetSocket } from '../socket/socket-types';
-import { ADMIN_ROOM } from '../audit/audit.service';
 import { PrincipalResolver } from './principal-resolver.service';
 import { answerUnknownEvents } from './unknown-events';
 
@@ -25,7 +24,6 @@ export class SocketAuthenticator {
             return;
           }
           socket.data.principal = principal;
-          if (principal.roles.includes('admin')) void socket.join(ADMIN_ROOM);
           const session = principal.session;
           if (session) {
             void socket.join(sessionRoom(session.id));

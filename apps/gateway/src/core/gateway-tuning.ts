@@ -14,6 +14,12 @@ export interface GatewayTuning {
   streamRequestBurst: number;
   /** ...and sustain per second. */
   streamRequestsPerSecond: number;
+  /** Container actions one user may burst on this replica (sockets and REST together)... */
+  actionBurst: number;
+  /** ...and sustain per second. */
+  actionsPerSecond: number;
+  /** Repeated refusals of one user, action, reason and container: one audit record per window. */
+  auditCoalesceMs: number;
   /** Log and stats streams one socket may hold at once. */
   maxStreamsPerSocket: number;
   /** Bytes queued for a socket above which live log lines are dropped (and counted) for it. */
@@ -38,6 +44,9 @@ export const DEFAULT_TUNING: GatewayTuning = {
   commandTimeoutMs: TIMINGS.commandTimeoutMs,
   streamRequestBurst: 20,
   streamRequestsPerSecond: 5,
+  actionBurst: 20,
+  actionsPerSecond: 2,
+  auditCoalesceMs: 10_000,
   maxStreamsPerSocket: 32,
   socketBufferCapBytes: 512 * 1024,
   socketHardCapBytes: 2 * 1024 * 1024,

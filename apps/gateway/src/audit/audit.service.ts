@@ -147,6 +147,9 @@ export class AuditService implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.flush();
+    this.windows.clear();
+    clearInterval(this.flushTimer);
+    this.flushTimer = undefined;
     await this.redis?.quit().catch(() => undefined);
   }
 

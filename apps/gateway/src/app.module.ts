@@ -13,6 +13,7 @@ import { HostDiscovery } from './bus/host-discovery.service';
 import { LeaseKeeper } from './bus/lease-keeper.service';
 import { StreamRouter } from './bus/stream-router.service';
 import { ActionFeed } from './commands/action-feed.service';
+import { ActionLimiter } from './commands/action-limiter';
 import { CommandService } from './commands/command.service';
 import type { GatewayConfig } from './config/gateway.config';
 import { OriginPolicy } from './config/origin-policy';
@@ -90,6 +91,7 @@ export class AppModule {
         LogStreamService,
         StatsStreamService,
         ActionFeed,
+        ActionLimiter,
         CommandService,
         SessionService,
         SessionReviewer,

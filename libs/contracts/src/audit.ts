@@ -27,6 +27,15 @@ export interface AuditEvent {
   error: string | null;
   host_id?: string;
   container_id?: string;
+  /** The container's name when the action was asked for. */
+  container_name?: string;
   /** The client address (login, logout). */
   ip?: string;
+  /**
+   * Identical refusals this record stands for (absent: one). Repeated refusals of one user,
+   * action, reason and container are coalesced: the first is recorded at once, the rest in one
+   * record per window with their count; `since` is the time of the first of them, `at` the last.
+   */
+  count?: number;
+  since?: string;
 }

@@ -10,7 +10,7 @@ const auditQuerySchema = z
   .object({ limit: z.coerce.number().int().min(1).max(AUDIT_LIMIT.max).optional() })
   .strict();
 
-/** `GET /api/audit?limit=`: admins only, newest first. */
+/** `GET /api/audit?limit=`: admins only, newest first, only the records the admin may see. */
 @Controller('api/audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
@@ -22,6 +22,6 @@ export class AuditController {
   ): Promise<{ events: AuditEvent[] }> {
     if (!principal.roles.includes('admin')) throw new ForbiddenException('admins only');
     const { limit } = parseRequest(auditQuerySchema, query);
-    return { events: await this.audit.list(limit ?? AUDIT_LIMIT.default) };
+    return { events: await this.audit.list(principal, limit ?? AUDIT_LIMIT.default) };
   }
 }

@@ -1,29 +1,52 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
 import { RedisKeys, STREAM_CAPS, type AuditEvent } from '@flotilla/contracts';
+import type { Principal } from '../auth/principal';
 import type { GatewayConfig } from '../config/gateway.config';
-import { GATEWAY_CONFIG } from '../core/tokens';
+import type { GatewayTuning } from '../core/gateway-tuning';
+import { GATEWAY_CONFIG, GATEWAY_TUNING } from '../core/tokens';
+import { ClientOutbox } from '../socket/client-outbox.service';
 import { IoServerRef } from '../socket/io-server.ref';
-
-/** Room of every admin socket: audit records are pushed there live, on every replica. */
-export const ADMIN_ROOM = 'role:admin';
+import { SessionRegistry } from '../socket/session-registry.service';
+import { canSeeAudit } from './audit-visibility';
 
 export const AUDIT_LIMIT = { default: 100, max: 1_000 } as const;
 
+/** Entries read per request while a scoped admin's list is filtered. */
+const LIST_PAGE = 500;
+/** Coalescing windows open at once above which all are written out early. */
+const MAX_WINDOWS = 10_000;
+
+type NewAuditEvent = Omit<AuditEvent, 'at' | 'id'>;
+
+/** Refusals of one user, action, reason and container seen since the last record of them. */
+interface RefusalWindow {
+  event: NewAuditEvent;
+  count: number;
+  since: string;
+}
+
 /**
  * The audit trail: each record appended to the capped audit stream (in memory when standalone),
- * logged, and pushed to the admins' sockets on every replica through the adapter.
+ * logged, and pushed live to the admins who may see it on every replica (through the adapter,
+ * then `canSeeAudit` per socket). Repeated refusals are coalesced, so a flood of refused actions
+ * neither pushes real history out of the capped stream nor floods the admins.
  */
 @Injectable()
 export class AuditService implements OnModuleDestroy {
   private readonly logger = new Logger('Audit');
   private readonly redis: Redis | undefined;
   private readonly memory: AuditEvent[] = [];
+  private readonly windows = new Map<string, RefusalWindow>();
+  private flushTimer: NodeJS.Timeout | undefined;
   private seq = 0;
 
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
     private readonly io: IoServerRef,
+    private readonly registry: SessionRegistry,
+    private readonly outbox: ClientOutbox,
   ) {
     if (config.redisUrl) {
       this.redis = new Redis(config.redisUrl, {
@@ -35,10 +58,10 @@ export class AuditService implements OnModuleDestroy {
   }
 
   /** Records an event; never throws (a failed write is logged, the action is not undone). */
-  async record(event: Omit<AuditEvent, 'at' | 'id'>): Promise<void> {
-    const entry: AuditEvent = { ...event, at: new Date().toISOString() };
+  async record(event: NewAuditEvent, at = new Date().toISOString()): Promise<void> {
+    const entry: AuditEvent = { ...event, at };
     this.logger.log(
-      `${entry.user} ${entry.kind}${entry.host_id ? ` ${entry.host_id}/${(entry.container_id ?? '').slice(0, 12)}` : ''}: ${entry.error ?? 'ok'}`,
+      `${entry.user} ${entry.kind}${entry.host_id ? ` ${entry.host_id}/${(entry.container_id ?? '').slice(0, 12)}` : ''}: ${entry.error ?? 'ok'}${entry.count ? ` ×${entry.count}` : ''}`,
     );
     try {
       if (this.redis) {
@@ -63,25 +86,96 @@ export class AuditService implements OnModuleDestroy {
         `audit record not stored: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    this.io.get()?.to(ADMIN_ROOM).emit('audit_event', entry);
+    try {
+      this.io.get()?.serverSideEmit('audit_event', entry);
+    } catch (error: unknown) {
+      this.logger.warn(
+        `sharing an audit record failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    this.receive(entry);
   }
 
-  /** The newest `limit` records, newest first. */
-  async list(limit: number): Promise<AuditEvent[]> {
-    if (!this.redis) return this.memory.slice(-limit).reverse();
-    const entries = await this.redis.xrevrange(RedisKeys.audit, '+', '-', 'COUNT', limit);
-    const events: AuditEvent[] = [];
-    for (const [id, fields] of entries) {
-      try {
-        events.push({ ...(JSON.parse(fields[1] ?? '') as AuditEvent), id });
-      } catch {
-        // An entry not written by this service: skipped.
-      }
+  /**
+   * A refused action. The first of a kind (user, action, reason, container) is recorded at once;
+   * repeats are counted and recorded together, one record per window, while they go on.
+   */
+  refused(event: NewAuditEvent & { ok: false }): void {
+    const key = JSON.stringify([
+      event.user,
+      event.kind,
+      event.error,
+      event.host_id,
+      event.container_id,
+    ]);
+    const window = this.windows.get(key);
+    if (window) {
+      if (window.count === 0) window.since = new Date().toISOString();
+      window.count++;
+      return;
     }
-    return events;
+    if (this.windows.size >= MAX_WINDOWS) this.flush();
+    this.windows.set(key, { event, count: 0, since: '' });
+    this.flushTimer ??= setInterval(() => this.flush(), this.tuning.auditCoalesceMs);
+    void this.record(event);
+  }
+
+  /** A record from this or another replica: to the local admin sockets that may see it. */
+  receive(record: AuditEvent): void {
+    for (const session of this.registry.all()) {
+      if (canSeeAudit(session.principal, record)) this.outbox.send(session, 'audit_event', record);
+    }
+  }
+
+  /** The newest `limit` records `principal` may see, newest first. */
+  async list(principal: Principal, limit: number): Promise<AuditEvent[]> {
+    const visible = (e: AuditEvent) => canSeeAudit(principal, e);
+    if (!this.redis) return this.memory.filter(visible).slice(-limit).reverse();
+    const events: AuditEvent[] = [];
+    let end = '+';
+    for (;;) {
+      const entries = await this.redis.xrevrange(RedisKeys.audit, end, '-', 'COUNT', LIST_PAGE);
+      for (const [id, fields] of entries) {
+        const event = parseEntry(id, fields);
+        if (event && visible(event)) events.push(event);
+        if (events.length === limit) return events;
+      }
+      if (entries.length < LIST_PAGE) return events;
+      end = `(${entries[entries.length - 1][0]}`;
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.flush();
+    this.windows.clear();
+    clearInterval(this.flushTimer);
+    this.flushTimer = undefined;
     await this.redis?.quit().catch(() => undefined);
+  }
+
+  /** Records the repeats counted in each window; windows with none are closed. */
+  private flush(): void {
+    const at = new Date().toISOString();
+    for (const [key, window] of this.windows) {
+      if (window.count === 0) {
+        this.windows.delete(key);
+        continue;
+      }
+      void this.record({ ...window.event, count: window.count, since: window.since }, at);
+      window.count = 0;
+    }
+    if (this.windows.size === 0 && this.flushTimer) {
+      clearInterval(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+  }
+}
+
+function parseEntry(id: string, fields: string[]): AuditEvent | null {
+  try {
+    return { ...(JSON.parse(fields[1] ?? '') as AuditEvent), id };
+  } catch {
+    // An entry not written by this service: skipped.
+    return null;
   }
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ADMIN_ROOM } from '../audit/audit.service';
 import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../core/tokens';
 import { ClientOutbox } from '../socket/client-outbox.service';
@@ -17,7 +16,7 @@ import { principalOf } from './users-file';
  *   with a notice, and the client reconnects to a fresh `initial_state` under the new scopes
  *   (nothing it was sent under the old ones keeps streaming);
  * - only the role changed: the new principal replaces the old one on the open socket, so the
- *   next action is checked against it, and the admins' room is joined or left.
+ *   next action is checked against it (audit records follow the principal too).
  */
 @Injectable()
 export class SessionReviewer implements OnModuleInit {
@@ -54,8 +53,6 @@ export class SessionReviewer implements OnModuleInit {
     if (next.roles.join() === current.roles.join()) return;
     session.principal = next;
     session.socket.data.principal = next;
-    if (next.roles.includes('admin')) void session.socket.join(ADMIN_ROOM);
-    else void session.socket.leave(ADMIN_ROOM);
     this.logger.log(
       `${next.user}: role ${current.roles.join()} → ${next.roles.join()} on ${session.id}`,
     );

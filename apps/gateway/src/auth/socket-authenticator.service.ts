@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../core/tokens';
 import type { FleetSocket } from '../socket/socket-types';
-import { ADMIN_ROOM } from '../audit/audit.service';
 import { PrincipalResolver } from './principal-resolver.service';
 import type { Principal } from './principal';
 import { answerUnknownEvents } from './unknown-events';
@@ -33,7 +32,6 @@ export class SocketAuthenticator {
             return;
           }
           socket.data.principal = principal;
-          if (principal.roles.includes('admin')) void socket.join(ADMIN_ROOM);
           const session = principal.session;
           if (session) void socket.join(sessionRoom(session.id));
           const deadline = this.deadlineOf(principal);

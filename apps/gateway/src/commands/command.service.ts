@@ -10,6 +10,7 @@ import type { GatewayTuning } from '../core/gateway-tuning';
 import { BUS, GATEWAY_TUNING } from '../core/tokens';
 import { ContainerResolver } from '../fleet/container-resolver.service';
 import { ActionFeed } from './action-feed.service';
+import { ActionLimiter } from './action-limiter';
 
 export interface ActionRequest {
   host_id: string;
@@ -26,7 +27,7 @@ export interface ActionResult {
 }
 
 /**
- * Container actions, from a socket or from REST alike: authorise, send a `CommandRequest` to the
+ * Container actions, from a socket or from REST alike: rate limit per user, authorise, send a `CommandRequest` to the
  * host's agent, await its reply (or time out), and publish who did what to every viewer.
  */
 @Injectable()
@@ -36,20 +37,36 @@ export class CommandService {
     private readonly audit: AuditService,
     private readonly resolver: ContainerResolver,
     private readonly feed: ActionFeed,
+    private readonly limiter: ActionLimiter,
     @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
   ) {}
 
   async run(principal: Principal, request: ActionRequest): Promise<ActionResult> {
+    // Before anything is read: a flood of actions costs neither Redis nor the audit trail.
+    if (!this.limiter.take(principal.user)) {
+      this.audit.refused({
+        kind: request.action,
+        user: principal.user,
+        ok: false,
+        error: 'rate_limited',
+      });
+      throw new GatewayError(
+        'rate_limited',
+        'too many container actions; try again in a moment',
+        request.container_id,
+      );
+    }
     const container = await this.resolver.resolve(principal, request.container_id, request.host_id);
     if (!canDo(principal, request.action, container)) {
       const { host_id, container_id } = container;
-      await this.audit.record({
+      this.audit.refused({
         kind: request.action,
         user: principal.user,
         ok: false,
         error: 'forbidden',
         host_id,
         container_id,
+        container_name: container.name,
       });
       throw new GatewayError(
         'forbidden',
@@ -106,6 +123,7 @@ export class CommandService {
       error,
       host_id,
       container_id,
+      container_name: container.name,
     });
     if (error !== null) {
       const code = reply?.code === 'not_found' ? 'unknown_container' : 'command_failed';

@@ -14,10 +14,21 @@ export interface GatewayTuning {
   streamRequestBurst: number;
   /** ...and sustain per second. */
   streamRequestsPerSecond: number;
+  /** Container actions one user may burst on this replica (sockets and REST together)... */
+  actionBurst: number;
+  /** ...and sustain per second. */
+  actionsPerSecond: number;
+  /** Repeated refusals of one user, action, reason and container: one audit record per window. */
+  auditCoalesceMs: number;
   /** Log and stats streams one socket may hold at once. */
   maxStreamsPerSocket: number;
   /** Bytes queued for a socket above which live log lines are dropped (and counted) for it. */
   socketBufferCapBytes: number;
+  /**
+   * Bytes queued for a socket above which it is disconnected: what no cap above bounds (acks,
+   * errors, state changes, a backfill page) cannot grow past this for a client that stops reading.
+   */
+  socketHardCapBytes: number;
   /** Largest text of one `log_update` (whole entries are never split). */
   maxUpdateBytes: number;
   /** How often sockets that fell behind are checked for having drained. */
@@ -33,8 +44,12 @@ export const DEFAULT_TUNING: GatewayTuning = {
   commandTimeoutMs: TIMINGS.commandTimeoutMs,
   streamRequestBurst: 20,
   streamRequestsPerSecond: 5,
+  actionBurst: 20,
+  actionsPerSecond: 2,
+  auditCoalesceMs: 10_000,
   maxStreamsPerSocket: 32,
   socketBufferCapBytes: 512 * 1024,
+  socketHardCapBytes: 2 * 1024 * 1024,
   maxUpdateBytes: 64 * 1024,
   drainCheckMs: 100,
   // A client that stops answering is gone within interval + timeout = 20 s.

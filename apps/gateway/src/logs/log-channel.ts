@@ -12,6 +12,10 @@ export class LogView {
   dropped = 0;
   /** The id the socket had received up to when dropping began (the gap marker's `resume_after`). */
   resumeAfter: string | null = null;
+  /** Aborted when the view ends or a newer start on the same container replaces it. */
+  readonly ended = new AbortController();
+  /** Settles when the view's backfill and catch-up have finished (or given up). */
+  backfilled: Promise<void> = Promise.resolve();
 
   constructor(
     readonly session: ClientSession,

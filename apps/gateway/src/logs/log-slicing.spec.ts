@@ -1,12 +1,5 @@
 import type { LogEntry } from '@flotilla/bus';
-import {
-  buildLogUpdates,
-  checkResume,
-  cutTail,
-  gapUpdate,
-  lastLines,
-  linesAfter,
-} from './log-slicing';
+import { buildLogUpdates, checkResume, gapUpdate, lastLines, linesAfter } from './log-slicing';
 
 /** An entry holding lines `from`..`to`, the odd ones on stderr. */
 function entry(from: number, to: number): LogEntry {
@@ -41,28 +34,6 @@ describe('lastLines / linesAfter', () => {
     expect(linesOf(linesAfter(entry(11, 20), 14)!.text)[0]).toBe('t line 15');
     expect(linesAfter(entry(11, 20), 3)?.n).toBe(10);
     expect(linesAfter(entry(11, 20), 20)).toBeNull();
-  });
-});
-
-describe('cutTail', () => {
-  const entries = [entry(1, 40), entry(41, 90), entry(91, 150)];
-
-  it('sends exactly `tail` lines, cutting the oldest entry', () => {
-    const slices = cutTail(entries, 100);
-    expect(slices.map((s) => [s.id, s.n])).toEqual([
-      ['90-0', 40],
-      ['150-0', 60],
-    ]);
-    const all = slices.flatMap((s) => linesOf(s.text));
-    expect(all).toHaveLength(100);
-    expect(all[0]).toBe('t line 51');
-    expect(all[99]).toBe('t line 150');
-  });
-
-  it('sends everything when fewer lines exist, nothing for tail 0', () => {
-    expect(cutTail(entries, 1_000).reduce((n, s) => n + s.n, 0)).toBe(150);
-    expect(cutTail(entries, 0)).toEqual([]);
-    expect(cutTail([], 100)).toEqual([]);
   });
 });
 

@@ -45,18 +45,6 @@ export function linesAfter(entry: LogEntry, afterSeq: number): EntrySlice | null
   return lastLines(entry, Math.min(entry.n, entry.seq - afterSeq));
 }
 
-/** Exactly the newest `tail` lines of `entries` (oldest first), cutting the oldest entry. */
-export function cutTail(entries: readonly LogEntry[], tail: number): EntrySlice[] {
-  const out: EntrySlice[] = [];
-  let left = tail;
-  for (let i = entries.length - 1; i >= 0 && left > 0; i--) {
-    const slice = lastLines(entries[i], left);
-    out.push(slice);
-    left -= slice.n;
-  }
-  return out.reverse();
-}
-
 export type ResumeCheck =
   { kind: 'contiguous' } | { kind: 'retention'; lost: number } | { kind: 'reset' };
 

@@ -29,14 +29,20 @@ import { LogChannel, LogView } from './log-channel';
 import {
   buildLogUpdates,
   checkResume,
-  cutTail,
   gapUpdate,
   linesAfter,
   type EntrySlice,
 } from './log-slicing';
 
-/** Entries read per range request while a viewer catches up. */
-const CATCH_UP_PAGE = 100;
+/**
+ * A backfill or catch-up reads pages of about this many bytes of text (the entry count follows
+ * the largest entry seen so far), so what a view holds while its socket drains stays small
+ * whatever the size of the stored entries.
+ */
+const PAGE_BYTES = 512 * 1024;
+/** Entries in the first page of a view, and at most in any page. */
+const FIRST_PAGE = 8;
+const MAX_PAGE = 100;
 
 /**
  * Log streams: one channel per container with viewers on this replica (one lease, one followed
@@ -90,10 +96,15 @@ export class LogStreamService implements OnModuleDestroy {
     if (session.closed || this.closed) return ack;
     const channel = this.channels.get(key) ?? this.open(key, container);
     const view = new LogView(session, channel);
-    // A second start on the same container restarts the socket's stream from the new position.
+    // A second start on the same container restarts the socket's stream from the new position:
+    // the view it replaces stops at once and releases what it held, and the new backfill begins
+    // only once the old one has returned, so a socket has one backfill per container in flight.
+    const replaced = channel.viewers.get(session.id);
+    replaced?.ended.abort();
     channel.viewers.set(session.id, view);
     session.logKeys.add(key);
-    this.track(this.backfill(view, payload));
+    view.backfilled = this.backfill(view, payload, replaced?.backfilled);
+    this.track(view.backfilled);
     return ack;
   }
 
@@ -141,6 +152,7 @@ export class LogStreamService implements OnModuleDestroy {
 
   private closeChannel(channel: LogChannel): void {
     channel.closed = true;
+    for (const view of channel.viewers.values()) view.ended.abort();
     if (this.channels.get(channel.key) === channel) this.channels.delete(channel.key);
     this.router.unfollow(channel.key);
     this.leases.drop('logs', channel.container.host_id, channel.container.container_id);
@@ -148,6 +160,7 @@ export class LogStreamService implements OnModuleDestroy {
 
   private removeView(view: LogView): void {
     const { channel, session } = view;
+    view.ended.abort();
     if (channel.viewers.get(session.id) === view) channel.viewers.delete(session.id);
     if (!channel.viewers.has(session.id)) session.logKeys.delete(channel.key);
     if (channel.viewers.size === 0 && !channel.closed) this.closeChannel(channel);
@@ -168,8 +181,13 @@ export class LogStreamService implements OnModuleDestroy {
   }
 
   /** Backfill, catch-up, live. Failures end the view with an `error` to its socket. */
-  private async backfill(view: LogView, payload: StartLogStreamPayload): Promise<void> {
+  private async backfill(
+    view: LogView,
+    payload: StartLogStreamPayload,
+    previous: Promise<void> | undefined,
+  ): Promise<void> {
     try {
+      await previous;
       await view.channel.ready;
       if (!this.isCurrent(view)) return;
       const tail = payload.tail ?? LIMITS.defaultTail;
@@ -191,17 +209,14 @@ export class LogStreamService implements OnModuleDestroy {
     }
   }
 
-  /** Exactly the newest `tail` lines. */
+  /**
+   * The newest `tail` lines: the cursor goes `tail` lines back from the newest stored line, and
+   * the catch-up sends them page by page (entry ids count lines).
+   */
   private async sendTail(view: LogView, tail: number): Promise<void> {
     const { host_id, container_id } = view.channel.container;
-    if (tail === 0) {
-      const last = await this.bus.logs.last(host_id, container_id);
-      view.cursor = Math.max(view.cursor, last?.seq ?? 0);
-      return;
-    }
-    const entries = await this.bus.logs.tail(host_id, container_id, tail);
-    if (!this.isCurrent(view)) return;
-    await this.sendPaced(view, cutTail(entries, tail));
+    const last = await this.bus.logs.last(host_id, container_id);
+    view.cursor = Math.max(view.cursor, (last?.seq ?? 0) - tail);
   }
 
   /** Everything after line `afterSeq`, behind a gap marker when retention trimmed some of it. */
@@ -233,22 +248,21 @@ export class LogStreamService implements OnModuleDestroy {
   /** Range reads from the view's cursor until it reaches what the follower has delivered. */
   private async catchUp(view: LogView): Promise<void> {
     const { host_id, container_id } = view.channel.container;
+    let count = FIRST_PAGE;
+    let largest = 1;
     while (this.isCurrent(view)) {
       if (view.cursor >= view.channel.delivered) {
         view.live = true;
         return;
       }
-      const page = await this.bus.logs.range(
-        host_id,
-        container_id,
-        logEntryId(view.cursor),
-        CATCH_UP_PAGE,
-      );
+      const page = await this.bus.logs.range(host_id, container_id, logEntryId(view.cursor), count);
       if (!this.isCurrent(view)) return;
       if (page.length === 0) {
         view.live = true;
         return;
       }
+      for (const entry of page) largest = Math.max(largest, entry.text.length);
+      count = Math.min(MAX_PAGE, Math.max(1, Math.floor(PAGE_BYTES / largest)));
       await this.sendPaced(view, slicesAfter(page, view.cursor));
       view.cursor = Math.max(view.cursor, page[page.length - 1].seq);
     }
@@ -294,7 +308,7 @@ export class LogStreamService implements OnModuleDestroy {
     const lastRefs = updates[updates.length - 1].entries;
     if (view.dropped === 0) {
       view.resumeAfter = logEntryId(view.cursor);
-      void this.outbox.whenRoom(view.session, this.lowWater).then((ok) => {
+      void this.outbox.whenRoom(view.session, this.lowWater, view.ended.signal).then((ok) => {
         if (ok && this.isCurrent(view) && view.dropped > 0) this.flushDropped(view);
       });
     }
@@ -313,7 +327,8 @@ export class LogStreamService implements OnModuleDestroy {
   /** Backfill and catch-up: waits for the socket to drain before each update (never drops). */
   private async sendPaced(view: LogView, slices: EntrySlice[]): Promise<void> {
     for (const update of buildLogUpdates(slices, view.channel.meta, this.tuning.maxUpdateBytes)) {
-      if (!(await this.outbox.whenRoom(view.session)) || !this.isCurrent(view)) return;
+      const room = await this.outbox.whenRoom(view.session, undefined, view.ended.signal);
+      if (!room || !this.isCurrent(view)) return;
       this.sendUpdate(view, update);
     }
   }
@@ -381,6 +396,7 @@ export class LogStreamService implements OnModuleDestroy {
     if (!channel) return;
     const views = [...channel.viewers.values()];
     for (const view of views) {
+      view.ended.abort();
       view.session.logKeys.delete(channel.key);
       this.sendStopped(view, 'removed', 'Container was removed');
     }

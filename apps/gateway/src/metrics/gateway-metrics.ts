@@ -43,6 +43,12 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly overflowedSockets = new Counter({
+    name: 'flotilla_gateway_overflowed_sockets_total',
+    help: 'Sockets disconnected because more than the hard cap was queued for them',
+    registers: [this.registry],
+  });
+
   private newestEventAt: number | undefined;
   private fleetClients: () => Promise<number> = () => Promise.resolve(0);
   private counters: {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ServerEventName, ServerToClientEvents } from '@flotilla/contracts';
 import { GATEWAY_TUNING } from '../core/tokens';
 import type { GatewayTuning } from '../core/gateway-tuning';
@@ -8,7 +8,7 @@ import type { ClientSession } from './client-session';
 /** The parts of engine.io's socket the outbox reads to know how much is queued for a client. */
 interface EngineConnection {
   writeBuffer?: { data?: unknown }[];
-  transport?: { socket?: { bufferedAmount?: number } };
+  transport?: { socket?: { bufferedAmount?: number; terminate?: () => void } };
 }
 
 interface RoomWaiter {
@@ -20,10 +20,13 @@ interface RoomWaiter {
 /**
  * Every message to a client goes through here: typed by the contract's event map, counted, and
  * measured against the client's queue so slow clients cannot make the replica buffer without
- * bound.
+ * bound. Live lines are dropped above the soft cap and paced sends wait below it; whatever is
+ * still queued above the hard cap (acks, errors, state changes a client never reads) ends the
+ * connection.
  */
 @Injectable()
 export class ClientOutbox implements OnModuleDestroy {
+  private readonly logger = new Logger(ClientOutbox.name);
   private readonly waiters = new Set<RoomWaiter>();
   private timer: NodeJS.Timeout | undefined;
 
@@ -37,7 +40,7 @@ export class ClientOutbox implements OnModuleDestroy {
     event: E,
     ...args: Parameters<ServerToClientEvents[E]>
   ): void {
-    if (session.closed) return;
+    if (session.closed || !this.admits(session)) return;
     this.metrics.messagesOut.inc({ event });
     (session.socket.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
   }
@@ -60,14 +63,51 @@ export class ClientOutbox implements OnModuleDestroy {
   }
 
   /**
-   * Resolves true once the client's queue is at most `below` bytes (by default the cap), false
-   * if the client goes away first.
+   * May the client be sent (or asked to answer) anything more? Not once its queue is over the
+   * hard cap: a client that does not read what it asked for is disconnected, and the bytes
+   * queued for it are released at once.
    */
-  whenRoom(session: ClientSession, below = this.tuning.socketBufferCapBytes): Promise<boolean> {
-    if (session.closed) return Promise.resolve(false);
+  admits(session: ClientSession): boolean {
+    if (session.closed) return false;
+    const queued = this.bufferedBytes(session);
+    if (queued <= this.tuning.socketHardCapBytes) return true;
+    session.closed = true;
+    this.metrics.overflowedSockets.inc();
+    this.logger.warn(
+      `socket ${session.id} (${session.principal.user}) disconnected: ${queued} bytes queued, over the ${this.tuning.socketHardCapBytes} cap`,
+    );
+    const conn = session.socket.conn as unknown as EngineConnection;
+    session.socket.disconnect(true);
+    // A graceful close would wait for the queue to drain, which this client never does.
+    conn.transport?.socket?.terminate?.();
+    return false;
+  }
+
+  /**
+   * Resolves true once the client's queue is at most `below` bytes (by default the cap), false
+   * if the client goes away or `signal` aborts first (the wait then holds nothing).
+   */
+  whenRoom(
+    session: ClientSession,
+    below = this.tuning.socketBufferCapBytes,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    if (session.closed || signal?.aborted) return Promise.resolve(false);
     if (this.bufferedBytes(session) <= below) return Promise.resolve(true);
     return new Promise((resolve) => {
-      this.waiters.add({ session, below, resolve });
+      const waiter: RoomWaiter = {
+        session,
+        below,
+        resolve: (ok) => {
+          signal?.removeEventListener('abort', abort);
+          resolve(ok);
+        },
+      };
+      const abort = (): void => {
+        if (this.waiters.delete(waiter)) waiter.resolve(false);
+      };
+      signal?.addEventListener('abort', abort, { once: true });
+      this.waiters.add(waiter);
       this.timer ??= setInterval(() => this.check(), this.tuning.drainCheckMs);
     });
   }

@@ -21,6 +21,7 @@ import {
   type OkAck,
   type StartLogStreamAck,
 } from '@flotilla/contracts';
+import { AuditService } from '../audit/audit.service';
 import { SocketAuthenticator } from '../auth/socket-authenticator.service';
 import { ActionFeed } from '../commands/action-feed.service';
 import { CommandService } from '../commands/command.service';
@@ -51,12 +52,14 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     private readonly authenticator: SocketAuthenticator,
     private readonly io: IoServerRef,
     private readonly census: FleetCensus,
+    private readonly audit: AuditService,
   ) {}
 
   afterInit(server: FleetServer): void {
     this.io.attach(server);
     server.use(this.authenticator.middleware());
     server.on('container_action', (record) => this.feed.receive(record));
+    server.on('audit_event', (record) => this.audit.receive(record));
     this.census.attach(server);
   }
 

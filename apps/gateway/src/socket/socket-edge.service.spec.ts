@@ -22,6 +22,7 @@ describe('SocketEdge', () => {
     sent = [];
     const outbox = {
       send: (_s: unknown, event: string, payload: unknown) => sent.push({ event, payload }),
+      admits: (s: ClientSession) => !s.closed,
     } as unknown as ClientOutbox;
     const registry = new SessionRegistry();
     session = new ClientSession(socket, ANONYMOUS_ADMIN, new TokenBucket(1, 0.0001));

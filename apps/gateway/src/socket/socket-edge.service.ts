@@ -38,7 +38,8 @@ export class SocketEdge {
   ): Promise<R | ErrorAck> {
     this.metrics.messagesIn.inc({ event });
     const session = this.registry.get(socket.id);
-    if (!session || session.closed)
+    // A client that does not read its answers is not served more of them (acks included).
+    if (!session || !this.outbox.admits(session))
       return { status: 'error', error: 'not connected', code: 'internal' };
     try {
       const parsed = parsePayload(schema, body);

@@ -1,4 +1,5 @@
 import type {
+  AuditEvent,
   ClientToServerEvents,
   ContainerActionPayload,
   ServerToClientEvents,
@@ -9,6 +10,8 @@ import type { Principal } from '../auth/principal';
 /** Messages replicas send each other through the adapter. */
 export interface InterServerEvents {
   container_action: (record: ContainerActionPayload) => void;
+  /** An audit record, for each replica to hand to its admins who may see it. */
+  audit_event: (record: AuditEvent) => void;
   /** A census: each replica answers with its number of connected sockets. */
   client_count: (reply: (count: number) => void) => void;
 }

@@ -93,14 +93,24 @@ export function originsContract(ctx: ContractContext): void {
 
     it('drops host info naming another host', async () => {
       const [own, other] = [ctx.newHost(), ctx.newHost()];
-      await ctx.bus.hosts.announce(sampleHost(own));
-      await ctx.bus.hosts.announce(sampleHost(other));
-      await ctx.raw.set(RedisKeys.hostInfo(own), JSON.stringify(sampleHost(other)));
-      expect(await ctx.bus.hosts.get(own)).toBeNull();
-      const listed = (await ctx.bus.hosts.list()).map((h) => h.host_id);
-      expect(listed.filter((id) => id === other)).toEqual([other]);
-      expect(listed).not.toContain(own);
-      expect(reasons(own)).toContain('foreign_host');
+      // What a gateway runs: it keeps the host set from the agents' announcements.
+      const stopTracking = await ctx.bus.hosts.track();
+      try {
+        await ctx.bus.hosts.announce(sampleHost(own));
+        await ctx.bus.hosts.announce(sampleHost(other));
+        const listed = async () => (await ctx.bus.hosts.list()).map((h) => h.host_id);
+        await waitFor(
+          async () => (await listed()).includes(own) && (await listed()).includes(other),
+        );
+        await ctx.raw.set(RedisKeys.hostInfo(own), JSON.stringify(sampleHost(other)));
+        expect(await ctx.bus.hosts.get(own)).toBeNull();
+        const after = await listed();
+        expect(after.filter((id) => id === other)).toEqual([other]);
+        expect(after).not.toContain(own);
+        expect(reasons(own)).toContain('foreign_host');
+      } finally {
+        await stopTracking();
+      }
     });
 
     it('drops stats samples naming another host or container than their key', async () => {

@@ -17,6 +17,7 @@ import { RemovedStreamsService } from './retention/removed-streams.service';
 import { createAgentLogger, type AgentLogger } from './shared/agent-logger';
 import { AGENT_VERSION } from './shared/version';
 import { StatsService } from './stats/stats.service';
+import { describeError } from '@flotilla/logging';
 
 /** Waits for `work` at most `ms` (its failure is ignored: shutdown goes on). */
 async function within(ms: number, work: Promise<unknown>): Promise<void> {
@@ -225,9 +226,7 @@ export async function startAgent(
   await within(
     5_000,
     commands.start().catch((error: unknown) => {
-      logger.warn(
-        `command stream not followed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      logger.warn(`command stream not followed: ${describeError(error)}`);
     }),
   );
   options.signal?.removeEventListener('abort', abort);

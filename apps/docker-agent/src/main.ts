@@ -3,7 +3,7 @@ import { runService } from './shared/service-process';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { startAgent } from './agent';
-import { FlotillaLogger } from '@flotilla/logging';
+import { FlotillaLogger, describeError } from '@flotilla/logging';
 import { CONFIG_HELP, ConfigError, loadAgentConfig, type AgentConfig } from './config/agent-config';
 
 /** `npm run start:agent`: reads the configuration once, runs the agent until SIGTERM/SIGINT. */
@@ -32,8 +32,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `flotilla agent: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
+  process.stderr.write(`flotilla agent: ${describeError(error)}\n`);
   process.exit(1);
 });

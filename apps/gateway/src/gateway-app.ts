@@ -28,6 +28,7 @@ import { serveWebApp } from './http/static-web';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { FleetIoAdapter } from './socket/fleet-io.adapter';
 import { IoServerRef } from './socket/io-server.ref';
+import { describeError } from '@flotilla/logging';
 
 export interface GatewayOptions {
   /**
@@ -187,7 +188,7 @@ async function stopStep(
       new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
     ]);
   } catch (error: unknown) {
-    logger.warn(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    logger.warn(`${what} failed: ${describeError(error)}`);
   } finally {
     clearTimeout(timer);
   }

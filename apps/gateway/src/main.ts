@@ -3,7 +3,7 @@ import { runService } from '../../docker-agent/src/shared/service-process';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createMemoryBus } from '@flotilla/bus';
-import { FlotillaLogger } from '@flotilla/logging';
+import { FlotillaLogger, describeError } from '@flotilla/logging';
 import { startAgent, type AgentHandle } from '../../docker-agent/src/agent';
 import {
   ConfigError as AgentConfigError,
@@ -92,8 +92,6 @@ async function startStandalone(config: GatewayConfig, signal: AbortSignal): Prom
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `flotilla gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
+  process.stderr.write(`flotilla gateway failed to start: ${describeError(error)}\n`);
   process.exit(1);
 });

@@ -18,6 +18,7 @@ import {
   withParentDeathSignal,
 } from './processes';
 import { waitFor } from './wait';
+import { describeError } from '@flotilla/logging';
 
 export interface RedisOptions {
   /** Fixed port; by default a free one is picked (and re-picked if another process grabs it). */
@@ -128,7 +129,7 @@ class RedisServer implements RedisHandle {
       });
     } catch (error: unknown) {
       await this.kill();
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = describeError(error);
       throw new Error(`${reason}\n--- ${log} ---\n${logTail(log)}`, { cause: error });
     }
   }

@@ -30,6 +30,7 @@ import {
 } from './processes';
 import { ensureTestImage } from './test-image';
 import { waitFor } from './wait';
+import { describeError } from '@flotilla/logging';
 
 // Unix socket paths are capped at 108 bytes: keep the directory short, directly in /tmp.
 const PARENT = '/tmp';
@@ -166,7 +167,7 @@ class SecondEngine implements SecondDockerd {
         signal: abortOnExit(child, 'dockerd'),
       });
     } catch (error: unknown) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = describeError(error);
       throw new Error(`${reason}\n--- ${this.logPath} ---\n${logTail(this.logPath)}`, {
         cause: error,
       });

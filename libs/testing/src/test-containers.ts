@@ -8,6 +8,7 @@ import type Docker from 'dockerode';
 import { TEST_IMAGE, dockerEngine, dockerStatus } from './docker-engine';
 import { isAlive } from './processes';
 import { ensureTestImage } from './test-image';
+import { describeError } from '@flotilla/logging';
 
 export const TEST_LABEL = 'flotilla.test';
 export const OWNER_LABEL = 'flotilla.test.owner';
@@ -52,7 +53,7 @@ async function forceRemove(docker: Docker, id: string): Promise<string | undefin
   } catch (error: unknown) {
     const status = dockerStatus(error);
     if (status === 404 || status === 409) return undefined;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = describeError(error);
     console.warn(`test container ${id}: removal failed: ${reason}`);
     return `${id}: ${reason}`;
   }

@@ -11,9 +11,9 @@ import {
 import type { AgentMetrics } from '../agent-metrics';
 import type { ActionOutcome, ContainerClient } from '../docker/container-client';
 import { ACTION_TIMEOUT_MS, DockerCallError } from '../docker/container-client';
-import { describeError } from '../docker/docker-errors';
 import type { AgentLogger } from '../shared/agent-logger';
 import { Sleeper } from '../shared/backoff';
+import { describeError } from '@flotilla/logging';
 
 export interface CommandServiceOptions {
   hostId: string;

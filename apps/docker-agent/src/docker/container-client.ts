@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 import type { DockerAddress } from '../config/agent-config';
 import type { AgentLogger } from '../shared/agent-logger';
 import type { DockerInspect } from './docker-inspect';
-import { describeError, dockerStatusCode, isNotFound } from './docker-errors';
+import { dockerStatusCode, isNotFound } from './docker-errors';
+import { describeError } from '@flotilla/logging';
 
 /** Container actions the agent performs on request. */
 export type LifecycleAction = 'start' | 'stop' | 'restart' | 'remove';

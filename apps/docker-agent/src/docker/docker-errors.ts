@@ -10,21 +10,3 @@ export function dockerStatusCode(error: unknown): number | undefined {
 export function isNotFound(error: unknown): boolean {
   return dockerStatusCode(error) === 404;
 }
-
-/** One readable line: Docker's own message when it gave one, never a stack. */
-export function describeError(error: unknown): string {
-  let text: string;
-  if (error instanceof Error) {
-    const json = (error as { json?: unknown }).json;
-    const fromDocker =
-      typeof json === 'object' &&
-      json !== null &&
-      typeof (json as { message?: unknown }).message === 'string'
-        ? (json as { message: string }).message
-        : undefined;
-    text = fromDocker ?? error.message;
-  } else {
-    text = String(error);
-  }
-  return text.replace(/\s+/g, ' ').trim().slice(0, 500);
-}

@@ -1,11 +1,11 @@
 import type { Bus } from '@flotilla/bus';
 import { TIMINGS, type HostInfo } from '@flotilla/contracts';
 import type { AgentMetrics } from '../agent-metrics';
-import { describeError } from '../docker/docker-errors';
 import type { EngineState } from '../inventory/docker-events.service';
 import type { AgentLogger } from '../shared/agent-logger';
 import { Sleeper } from '../shared/backoff';
 import type { BusHealth } from './bus-health';
+import { describeError } from '@flotilla/logging';
 
 /** How often the bus is probed between beats. */
 const PROBE_MS = 500;

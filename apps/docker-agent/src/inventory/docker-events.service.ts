@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
 import type { AgentMetrics } from '../agent-metrics';
 import type { ContainerClient } from '../docker/container-client';
-import { describeError } from '../docker/docker-errors';
 import type { DockerEvent } from '../docker/docker-inspect';
 import { NdjsonParser } from '../docker/ndjson-parser';
 import type { AgentLogger } from '../shared/agent-logger';
 import { Backoff, Sleeper } from '../shared/backoff';
 import type { InventoryService } from './inventory.service';
+import { describeError } from '@flotilla/logging';
 
 /** The container actions that change what viewers see. */
 export const FOLLOWED_ACTIONS = [

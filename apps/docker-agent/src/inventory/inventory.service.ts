@@ -2,13 +2,13 @@ import type { Bus } from '@flotilla/bus';
 import type { Container, FleetEvent } from '@flotilla/contracts';
 import type { AgentMetrics } from '../agent-metrics';
 import type { ContainerClient } from '../docker/container-client';
-import { describeError } from '../docker/docker-errors';
 import type { BusHealth } from '../heartbeat/bus-health';
 import type { AgentLogger } from '../shared/agent-logger';
 import { Backoff, Sleeper } from '../shared/backoff';
 import { asRemoved, sameState, toContainerView, type ContainerView } from './container-mapper';
 import type { ContainerRegistry } from './container-registry';
 import type { RevisionClock } from './revision-clock';
+import { describeError } from '@flotilla/logging';
 
 const INSPECT_CONCURRENCY = 4;
 

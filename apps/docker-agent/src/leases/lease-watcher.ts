@@ -1,7 +1,7 @@
 import type { Bus, LeaseKind } from '@flotilla/bus';
-import { describeError } from '../docker/docker-errors';
 import type { AgentLogger } from '../shared/agent-logger';
 import { Sleeper } from '../shared/backoff';
+import { describeError } from '@flotilla/logging';
 
 export const LEASE_POLL_MS = 1_000;
 

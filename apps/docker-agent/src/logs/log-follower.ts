@@ -3,7 +3,6 @@ import { LIMITS } from '@flotilla/contracts';
 import type { Readable } from 'node:stream';
 import type { AgentMetrics } from '../agent-metrics';
 import type { ContainerClient, LogRequest } from '../docker/container-client';
-import { describeError } from '../docker/docker-errors';
 import type { BusHealth } from '../heartbeat/bus-health';
 import type { AgentLogger } from '../shared/agent-logger';
 import { Backoff, Sleeper } from '../shared/backoff';
@@ -11,6 +10,7 @@ import { sinceAfter } from './docker-timestamp';
 import { FrameDemuxer, STDERR } from './frame-demuxer';
 import { BatcherStopped, DEFAULT_BATCHING, LogBatcher, type BatchingOptions } from './log-batcher';
 import { LineAssembler } from './log-line-assembler';
+import { describeError } from '@flotilla/logging';
 
 export interface LogFollowerDeps {
   hostId: string;

@@ -1,8 +1,8 @@
 import type { Bus } from '@flotilla/bus';
-import { describeError } from '../docker/docker-errors';
 import type { ContainerRegistry } from '../inventory/container-registry';
 import type { AgentLogger } from '../shared/agent-logger';
 import { Sleeper } from '../shared/backoff';
+import { describeError } from '@flotilla/logging';
 
 export interface RemovedStreamsOptions {
   hostId: string;

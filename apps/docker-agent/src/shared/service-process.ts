@@ -7,6 +7,7 @@
  * Nothing else is loaded here, so the window before the listeners exist stays Node's own start.
  */
 import type { LoggerService } from '@nestjs/common';
+import { describeError } from '@flotilla/logging';
 
 const controller = new AbortController();
 const onSignal = (signal: NodeJS.Signals): void =>
@@ -49,7 +50,7 @@ export async function runService<T>(
   timeoutMs = SHUTDOWN_TIMEOUT_MS,
 ): Promise<void> {
   process.on('unhandledRejection', (reason) => {
-    logger.error(`unhandled rejection: ${describe(reason)}`);
+    logger.error(`unhandled rejection: ${describeError(reason)}`);
   });
   const requested = new Promise<void>((resolve) => {
     const onStop = (): void => {
@@ -76,7 +77,7 @@ export async function runService<T>(
   try {
     await lifecycle.stop(service);
   } catch (error: unknown) {
-    logger.error(`shutdown failed: ${describe(error)}`);
+    logger.error(`shutdown failed: ${describeError(error)}`);
     process.exit(1);
   }
   logger.log('stopped');
@@ -84,5 +85,5 @@ export async function runService<T>(
 }
 
 function describe(value: unknown): string {
-  return value instanceof Error ? value.message : String(value);
+  return describeError(value);
 }

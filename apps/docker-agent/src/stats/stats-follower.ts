@@ -2,11 +2,11 @@ import type { Bus } from '@flotilla/bus';
 import type { Readable } from 'node:stream';
 import type { AgentMetrics } from '../agent-metrics';
 import type { ContainerClient } from '../docker/container-client';
-import { describeError } from '../docker/docker-errors';
 import { NdjsonParser } from '../docker/ndjson-parser';
 import type { AgentLogger } from '../shared/agent-logger';
 import { Backoff, Sleeper } from '../shared/backoff';
 import { toStatsSample, type DockerStats } from './stats-calculator';
+import { describeError } from '@flotilla/logging';
 
 export interface StatsFollowerDeps {
   hostId: string;

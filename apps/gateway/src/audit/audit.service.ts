@@ -9,6 +9,7 @@ import { ClientOutbox } from '../socket/client-outbox.service';
 import { IoServerRef } from '../socket/io-server.ref';
 import { SessionRegistry } from '../socket/session-registry.service';
 import { canSeeAudit } from './audit-visibility';
+import { describeError } from '@flotilla/logging';
 
 export const AUDIT_LIMIT = { default: 100, max: 1_000 } as const;
 
@@ -82,16 +83,12 @@ export class AuditService implements OnModuleDestroy {
           this.memory.splice(0, this.memory.length - STREAM_CAPS.audit);
       }
     } catch (error: unknown) {
-      this.logger.error(
-        `audit record not stored: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.error(`audit record not stored: ${describeError(error)}`);
     }
     try {
       this.io.get()?.serverSideEmit('audit_event', entry);
     } catch (error: unknown) {
-      this.logger.warn(
-        `sharing an audit record failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`sharing an audit record failed: ${describeError(error)}`);
     }
     this.receive(entry);
   }

@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { RedisKeys } from '@flotilla/contracts';
 import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../core/tokens';
+import { describeError } from '@flotilla/logging';
 
 const sessionKey = (sid: string) => `${RedisKeys.root}:auth:session:${sid}`;
 const attemptsKey = (bucket: string) =>
@@ -129,9 +130,7 @@ export class AuthStore implements OnModuleDestroy {
     try {
       return await operation;
     } catch (error: unknown) {
-      throw new AuthStoreUnavailableError(
-        `sessions store unreachable: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw new AuthStoreUnavailableError(`sessions store unreachable: ${describeError(error)}`);
     }
   }
 }

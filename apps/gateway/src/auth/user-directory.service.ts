@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../core/tokens';
 import { parseUsersFile, readUsersBytes, type UserRecord } from './users-file';
+import { describeError } from '@flotilla/logging';
 
 /** How often the users file is checked for changes. */
 export const USERS_FILE_CHECK_MS = 1_000;
@@ -79,7 +80,7 @@ export class UserDirectory implements OnModuleInit, OnModuleDestroy {
       this.apply(readUsersBytes(file), file);
       this.lastProblem = '';
     } catch (error: unknown) {
-      const problem = error instanceof Error ? error.message : String(error);
+      const problem = describeError(error);
       if (problem !== this.lastProblem) {
         this.logger.error(`${problem}; no account has access until the file is fixed`);
         this.lastProblem = problem;

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hash } from 'bcryptjs';
 import { ROLES, type Role } from './principal';
 import { userRecordSchema, usersFileSchema, type UserRecord } from './users-file';
+import { describeError } from '@flotilla/logging';
 
 const USAGE = `usage: npm run users -- add <user> --role viewer|operator|admin [--hosts a,b]
            [--containers 'web-*,api-?'] [--labels team=shop,env=prod] [--file USERS_FILE]
@@ -89,7 +90,7 @@ if (require.main === module) {
   runUsersCli(process.argv.slice(2), process.env).then(
     (message) => process.stdout.write(`${message}\n`),
     (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`${describeError(error)}\n`);
       process.exitCode = 1;
     },
   );

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type { Bus, LeaseKind } from '@flotilla/bus';
 import { BUS, GATEWAY_TUNING, REPLICA_ID } from '../core/tokens';
 import type { GatewayTuning } from '../core/gateway-tuning';
+import { describeError } from '@flotilla/logging';
 
 interface Lease {
   kind: LeaseKind;
@@ -103,7 +104,7 @@ export class LeaseKeeper implements OnModuleDestroy {
       } catch (error: unknown) {
         // The next renewal (or the lease's expiry) repairs it.
         this.logger.warn(
-          `lease ${key} ${lease.wanted ? 'renewal' : 'release'} failed: ${describe(error)}`,
+          `lease ${key} ${lease.wanted ? 'renewal' : 'release'} failed: ${describeError(error)}`,
         );
       }
     });
@@ -113,8 +114,4 @@ export class LeaseKeeper implements OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

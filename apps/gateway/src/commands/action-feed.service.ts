@@ -6,6 +6,7 @@ import { BUS } from '../core/tokens';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import { IoServerRef } from '../socket/io-server.ref';
 import { SessionRegistry } from '../socket/session-registry.service';
+import { describeError } from '@flotilla/logging';
 
 /**
  * Who did what: a `container_action` record reaches the viewers of the container on every
@@ -27,9 +28,7 @@ export class ActionFeed {
     try {
       this.io.get()?.serverSideEmit('container_action', record);
     } catch (error: unknown) {
-      this.logger.warn(
-        `sharing an action record failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`sharing an action record failed: ${describeError(error)}`);
     }
     this.receive(record);
   }

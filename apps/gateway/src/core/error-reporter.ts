@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ErrorPayload } from '@flotilla/contracts';
 import { GatewayError } from './gateway-error';
+import { describeError } from '@flotilla/logging';
 
 /**
  * Turns any failure into what a client may see: a `GatewayError` as it is; anything else logged
@@ -19,7 +20,7 @@ export class ErrorReporter {
     }
     const correlationId = randomUUID();
     this.logger.error(
-      `${context} failed [${correlationId}]: ${error instanceof Error ? error.message : String(error)}`,
+      `${context} failed [${correlationId}]: ${describeError(error)}`,
       error instanceof Error ? error.stack : undefined,
     );
     return { error: 'internal error', code: 'internal', correlation_id: correlationId };

@@ -21,6 +21,7 @@ import { StreamRouter, type RawEntries } from '../bus/stream-router.service';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import type { ClientSession } from '../socket/client-session';
 import { SessionRegistry } from '../socket/session-registry.service';
+import { describeError } from '@flotilla/logging';
 
 interface KnownHost {
   status: HostStatus;
@@ -119,7 +120,7 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
   pollHosts(): Promise<void> {
     this.polling ??= this.readHosts()
       .catch((error: unknown) => {
-        if (!this.closed) this.logger.warn(`reading the host list failed: ${describe(error)}`);
+        if (!this.closed) this.logger.warn(`reading the host list failed: ${describeError(error)}`);
       })
       .finally(() => (this.polling = undefined));
     return this.polling;
@@ -172,7 +173,7 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
     } catch (error: unknown) {
       // Forget it, so the next poll tries again.
       this.hosts.delete(hostId);
-      this.logger.warn(`following host ${hostId} failed: ${describe(error)}`);
+      this.logger.warn(`following host ${hostId} failed: ${describeError(error)}`);
     }
   }
 
@@ -202,7 +203,7 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
         this.present(session, known.status, containers, position);
     } catch (error: unknown) {
       this.logger.warn(
-        `reading host ${hostId} for socket ${session.id} failed: ${describe(error)}`,
+        `reading host ${hostId} for socket ${session.id} failed: ${describeError(error)}`,
       );
     } finally {
       session.introducing.delete(hostId);
@@ -237,7 +238,7 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
       }
     } catch (error: unknown) {
       this.logger.warn(
-        `catching up socket ${session.id} on host ${hostId} failed: ${describe(error)}`,
+        `catching up socket ${session.id} on host ${hostId} failed: ${describeError(error)}`,
       );
       if (!session.closed) session.socket.disconnect(true);
     } finally {
@@ -314,8 +315,4 @@ export class FleetStateService implements OnApplicationBootstrap, OnModuleDestro
       last_seen: event.online ? new Date().toISOString() : known.status.last_seen,
     };
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

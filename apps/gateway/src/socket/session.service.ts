@@ -15,6 +15,7 @@ import { ClientSession } from './client-session';
 import { IoServerRef } from './io-server.ref';
 import { SessionRegistry } from './session-registry.service';
 import { userRoom, type FleetSocket } from './socket-types';
+import { describeError } from '@flotilla/logging';
 
 /** A socket's life on this replica: connect, filter, disconnect and cleanup. */
 @Injectable()
@@ -71,7 +72,7 @@ export class SessionService {
   }
 
   private logClosed(session: ClientSession, reason: unknown): void {
-    const text = reason instanceof Error ? reason.message : String(reason);
+    const text = describeError(reason);
     if (isRoutineSocketError(reason)) this.logger.debug(`socket ${session.id} closed: ${text}`);
     else this.logger.warn(`socket ${session.id} failed: ${text}`);
   }

@@ -18,6 +18,7 @@ import { FleetStateService } from '../fleet/fleet-state.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import type { ClientSession } from '../socket/client-session';
+import { describeError } from '@flotilla/logging';
 
 class StatsChannel {
   readonly viewers = new Map<string, ClientSession>();
@@ -140,9 +141,7 @@ export class StatsStreamService implements OnModuleDestroy {
         this.router.follow(key, last?.id ?? '0-0', (entries) => this.onEntries(channel, entries));
       })
       .catch((error: unknown) => {
-        this.logger.warn(
-          `following ${key} failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        this.logger.warn(`following ${key} failed: ${describeError(error)}`);
         for (const session of [...channel.viewers.values()])
           this.stopFor(channel, session, 'Stats stream failed');
       });

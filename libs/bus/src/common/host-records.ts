@@ -20,7 +20,8 @@ import {
   type RawStreamEntry,
 } from '../codecs';
 import type { LogEntry, RecordReader, RecordRejection, StreamEntry } from '../ports';
-import { describeError, type BusLogger } from './logger';
+import { type BusLogger } from './logger';
+import { describeError } from '@flotilla/logging';
 
 /** Hosts whose first rejection was logged; past this many the set starts over (bounded memory). */
 const MAX_LOGGED_HOSTS = 10_000;

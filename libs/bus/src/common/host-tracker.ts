@@ -1,6 +1,7 @@
 import { hostIdOf } from '@flotilla/contracts';
 import type { HostTrackOptions } from '../ports';
-import { describeError, type BusLogger } from './logger';
+import { type BusLogger } from './logger';
+import { describeError } from '@flotilla/logging';
 
 /** What the tracker needs from one bus implementation. */
 export interface HostTrackerPorts {

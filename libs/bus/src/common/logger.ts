@@ -12,7 +12,3 @@ export const silentLogger: BusLogger = {
   warn: () => undefined,
   error: () => undefined,
 };
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

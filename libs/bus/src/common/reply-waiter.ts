@@ -3,8 +3,9 @@ import type { RawStreamEntry } from '../codecs';
 import type { StreamFollower } from '../ports';
 import { BusClosedError } from './errors';
 import type { HostRecords } from './host-records';
-import { describeError, type BusLogger } from './logger';
+import { type BusLogger } from './logger';
 import { compareStreamIds, parseStreamId, ZERO_ID } from './stream-ids';
+import { describeError } from '@flotilla/logging';
 
 export interface ReplyWaiterDeps {
   createFollower(onEntries: (key: string, entries: RawStreamEntry[]) => void): StreamFollower;

@@ -1,10 +1,11 @@
 import { containerOfLeaseMember, leaseMember, RedisKeys } from '@flotilla/contracts';
 import { monotonicEpochMs } from '../common/bus-clock';
-import { describeError, type BusLogger } from '../common/logger';
+import { type BusLogger } from '../common/logger';
 import { leaseKey } from '../common/lease-key';
 import type { LeaseKind, LeaseRepository } from '../ports';
 import type { MemoryStore } from './memory-store';
 import { settle } from './settle';
+import { describeError } from '@flotilla/logging';
 
 export class MemoryLeaseRepository implements LeaseRepository {
   constructor(

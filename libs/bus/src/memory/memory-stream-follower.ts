@@ -1,9 +1,10 @@
 import type { RawStreamEntry } from '../codecs';
-import { describeError, type BusLogger } from '../common/logger';
+import { type BusLogger } from '../common/logger';
 import { parseStreamId } from '../common/stream-ids';
 import type { StreamFollower } from '../ports';
 import type { MemoryStore } from './memory-store';
 import { rawEntries } from './raw-entries';
+import { describeError } from '@flotilla/logging';
 
 /** Most entries handed over per stream per turn, so a long backlog cannot hog the event loop. */
 const PAGE = 500;

@@ -1,5 +1,6 @@
 import Redis, { type RedisOptions } from 'ioredis';
-import { describeError, type BusLogger } from '../common/logger';
+import { type BusLogger } from '../common/logger';
+import { describeError } from '@flotilla/logging';
 
 export interface ConnectionSettings {
   url: string;

@@ -1,9 +1,10 @@
 import type Redis from 'ioredis';
 import type { RawStreamEntry } from '../codecs';
-import { describeError, type BusLogger } from '../common/logger';
+import { type BusLogger } from '../common/logger';
 import { parseStreamId } from '../common/stream-ids';
 import type { StreamFollower } from '../ports';
 import { toRawEntries, type RedisStreamEntry } from './replies';
+import { describeError } from '@flotilla/logging';
 
 export interface RedisFollowerDeps {
   /** A connection of the follower's own: XREAD BLOCK holds it. */

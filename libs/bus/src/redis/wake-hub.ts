@@ -1,7 +1,8 @@
 import type Redis from 'ioredis';
 import { BusClosedError } from '../common/errors';
-import { describeError, type BusLogger } from '../common/logger';
+import { type BusLogger } from '../common/logger';
 import { closeConnection } from './connections';
+import { describeError } from '@flotilla/logging';
 
 type Listener = (channel: string) => void;
 

@@ -25,6 +25,16 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**'] }] },
   },
   {
+    // The agent is used through its public entry (`@flotilla/agent`), never its internals.
+    files: ['apps/gateway/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/docker-agent/src/**'], message: 'Import @flotilla/agent.' }] },
+      ],
+    },
+  },
+  {
     // The wire contract is plain TypeScript: it must run in the browser and in Node alike.
     files: ['libs/contracts/**/*.ts'],
     rules: {

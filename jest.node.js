@@ -28,6 +28,8 @@ module.exports = function nodeProject(displayName, testMatch, extra = {}) {
       '^@flotilla/bus$': path.join(root, 'libs/bus/src/index.ts'),
       '^@flotilla/testing$': path.join(root, 'libs/testing/src/index.ts'),
       '^@flotilla/logging$': path.join(root, 'libs/logging/src/index.ts'),
+      '^@flotilla/logging/service-process$': path.join(root, 'libs/logging/src/service-process.ts'),
+      '^@flotilla/agent$': path.join(root, 'apps/docker-agent/src/index.ts'),
     },
     ...extra,
   };

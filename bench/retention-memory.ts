@@ -9,7 +9,7 @@
 import Redis from 'ioredis';
 import { createRedisBus } from '@flotilla/bus';
 import { startRedis } from '@flotilla/testing';
-import { loadAgentConfig } from '../apps/docker-agent/src/config/agent-config';
+import { loadAgentConfig } from '@flotilla/agent';
 
 const [containers = 2, batches = 4_000, lineKiB = 16] = process.argv.slice(2).map(Number);
 const MIB = 1024 * 1024;

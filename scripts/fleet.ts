@@ -22,7 +22,7 @@ import {
 } from '@flotilla/testing';
 import { FlotillaLogger } from '@flotilla/logging';
 import { existsSync } from 'node:fs';
-import type { AgentHandle } from '../apps/docker-agent/src/agent';
+import type { AgentHandle } from '@flotilla/agent';
 import type { GatewayTuning } from '../apps/gateway/src/core/gateway-tuning';
 import type { RunningGateway } from '../apps/gateway/src/gateway-app';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -40,12 +40,8 @@ function loadApps() {
   ensureBuilt();
   /* eslint-disable @typescript-eslint/no-require-imports */
   return {
-    ...(require(
-      `${GATEWAY_DIST}/docker-agent/src/agent`,
-    ) as typeof import('../apps/docker-agent/src/agent')),
-    ...(require(
-      `${GATEWAY_DIST}/docker-agent/src/config/agent-config`,
-    ) as typeof import('../apps/docker-agent/src/config/agent-config')),
+    // The agent's public entry, as the gateway's build holds it (standalone runs both).
+    ...(require(`${GATEWAY_DIST}/docker-agent/src/index`) as typeof import('@flotilla/agent')),
     ...(require(
       `${GATEWAY_DIST}/gateway/src/config/gateway.config`,
     ) as typeof import('../apps/gateway/src/config/gateway.config')),

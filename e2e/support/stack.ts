@@ -23,9 +23,9 @@ import {
   type RedisHandle,
   type TestContainers,
 } from '@flotilla/testing';
-import { startAgent, type AgentHandle } from '../../apps/docker-agent/src/agent';
-import { loadAgentConfig } from '../../apps/docker-agent/src/config/agent-config';
-import { silentLogger } from '../../apps/docker-agent/src/shared/agent-logger';
+import { startAgent, type AgentHandle } from '@flotilla/agent';
+import { loadAgentConfig } from '@flotilla/agent';
+import { silentLogger } from '@flotilla/agent';
 import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway.config';
 import type { GatewayTuning } from '../../apps/gateway/src/core/gateway-tuning';
 import { startGateway, type RunningGateway } from '../../apps/gateway/src/gateway-app';

@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_HELP as AGENT_HELP } from '../../apps/docker-agent/src/config/agent-config';
+import { AGENT_CONFIG_HELP as AGENT_HELP } from '@flotilla/agent';
 import {
   CONFIG_HELP as GATEWAY_HELP,
   loadGatewayConfig,

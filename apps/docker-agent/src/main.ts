@@ -1,10 +1,10 @@
 // First: from here on SIGTERM/SIGINT stop the agent in order, even while the rest loads.
-import { runService } from './shared/service-process';
+import { runService } from '@flotilla/logging/service-process';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { ConfigError, FlotillaLogger, describeError } from '@flotilla/logging';
 import { startAgent } from './agent';
-import { FlotillaLogger, describeError } from '@flotilla/logging';
-import { CONFIG_HELP, ConfigError, loadAgentConfig, type AgentConfig } from './config/agent-config';
+import { CONFIG_HELP, loadAgentConfig, type AgentConfig } from './config/agent-config';
 
 /** `npm run start:agent`: reads the configuration once, runs the agent until SIGTERM/SIGINT. */
 async function main(): Promise<void> {

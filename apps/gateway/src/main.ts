@@ -1,20 +1,11 @@
 // First: from here on SIGTERM/SIGINT stop the process in order, even while the rest loads.
-import { runService } from '../../docker-agent/src/shared/service-process';
+import { runService } from '@flotilla/logging/service-process';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createMemoryBus } from '@flotilla/bus';
-import { FlotillaLogger, describeError } from '@flotilla/logging';
-import { startAgent, type AgentHandle } from '../../docker-agent/src/agent';
-import {
-  ConfigError as AgentConfigError,
-  loadAgentConfig,
-} from '../../docker-agent/src/config/agent-config';
-import {
-  ConfigError,
-  CONFIG_HELP,
-  loadGatewayConfig,
-  type GatewayConfig,
-} from './config/gateway.config';
+import { ConfigError, FlotillaLogger, describeError } from '@flotilla/logging';
+import { loadAgentConfig, startAgent, type AgentHandle } from '@flotilla/agent';
+import { CONFIG_HELP, loadGatewayConfig, type GatewayConfig } from './config/gateway.config';
 import { startGateway, type RunningGateway } from './gateway-app';
 
 function fail(message: string): never {
@@ -75,7 +66,7 @@ async function startStandalone(config: GatewayConfig, signal: AbortSignal): Prom
       FLOTILLA_STANDALONE: '1',
     });
   } catch (error: unknown) {
-    if (error instanceof AgentConfigError) fail(error.message);
+    if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
   const bus = createMemoryBus({ logger: new Logger('Bus'), retention: agentConfig.retention });

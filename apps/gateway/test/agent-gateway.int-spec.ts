@@ -7,9 +7,9 @@ import {
   waitFor,
   SLEEP_FOREVER,
 } from '@flotilla/testing';
-import { startAgent, type AgentHandle } from '../../docker-agent/src/agent';
-import { loadAgentConfig } from '../../docker-agent/src/config/agent-config';
-import { silentLogger } from '../../docker-agent/src/shared/agent-logger';
+import { startAgent, type AgentHandle } from '@flotilla/agent';
+import { loadAgentConfig } from '@flotilla/agent';
+import { silentLogger } from '@flotilla/agent';
 import { uniqueHostId } from './support/fleet-fixtures';
 import { startHarness, type Harness } from './support/gateway-harness';
 import { startReplicaChild, type ReplicaChild } from './support/replica-child';

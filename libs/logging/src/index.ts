@@ -1,8 +1,15 @@
 import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
 
-/** The levels both apps accept in `LOG_LEVEL`, most severe first. */
-export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import { LOG_LEVELS, type LogLevel } from './config-basics';
+
+export { describeError } from './describe-error';
+export {
+  ConfigError,
+  enabledLogLevels,
+  LOG_LEVELS,
+  parseLogLevel,
+  type LogLevel,
+} from './config-basics';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -104,26 +111,4 @@ function safeJson(value: unknown): string {
   } catch {
     return String(value);
   }
-}
-
-/**
- * One readable line for any thrown value, for logs and for errors people read: the message a
- * server put in its JSON answer when there is one (Docker's API does), else the error's own
- * message; whitespace collapsed, never a stack, at most 500 characters.
- */
-export function describeError(error: unknown): string {
-  let text: string;
-  if (error instanceof Error) {
-    const json = (error as { json?: unknown }).json;
-    const fromServer =
-      typeof json === 'object' &&
-      json !== null &&
-      typeof (json as { message?: unknown }).message === 'string'
-        ? (json as { message: string }).message
-        : undefined;
-    text = fromServer ?? error.message;
-  } else {
-    text = String(error);
-  }
-  return text.replace(/\s+/g, ' ').trim().slice(0, 500);
 }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { ConfigError, loadAgentConfig } from './agent-config';
+import { ConfigError } from '@flotilla/logging';
+import { loadAgentConfig } from './agent-config';
 
 const base = { REDIS_URL: 'redis://127.0.0.1:6379', HOST_ID: 'host-a' };
 

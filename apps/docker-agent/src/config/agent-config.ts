@@ -1,9 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { HOST_ID, STREAM_CAPS } from '@flotilla/contracts';
-
-export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import { ConfigError, parseLogLevel, type LogLevel } from '@flotilla/logging';
 
 /** Where the Docker engine listens: a unix socket path or a tcp host and port. */
 export type DockerAddress =
@@ -55,8 +53,6 @@ Environment:
   RETENTION_HOST_BYTES       Bytes of logs and stats kept for the whole host (default 256MiB)
   RETENTION_REMOVED_GRACE_S  Seconds a removed container's logs and stats are kept (default 3600)
 `;
-
-export class ConfigError extends Error {}
 
 const truthy = ['1', 'true', 'yes', 'on'];
 const falsy = ['0', 'false', 'no', 'off', ''];
@@ -180,11 +176,6 @@ const envSchema = z
       }),
     HOST_LABELS: hostLabels,
     AGENT_ALLOW_REMOVE: booleanFlag('AGENT_ALLOW_REMOVE'),
-    LOG_LEVEL: z
-      .string()
-      .optional()
-      .transform((v) => (v && v.trim() !== '' ? v.trim().toLowerCase() : 'log'))
-      .pipe(z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })),
     RETENTION_CONTAINER_BYTES: byteSize('RETENTION_CONTAINER_BYTES', STREAM_CAPS.containerBytes),
     RETENTION_HOST_BYTES: byteSize('RETENTION_HOST_BYTES', STREAM_CAPS.hostBytes),
     RETENTION_REMOVED_GRACE_S: seconds('RETENTION_REMOVED_GRACE_S', STREAM_CAPS.removedGraceMs),
@@ -228,7 +219,7 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
     hostId: e.HOST_ID,
     hostLabels: e.HOST_LABELS,
     allowRemove: e.AGENT_ALLOW_REMOVE,
-    logLevel: e.LOG_LEVEL,
+    logLevel: parseLogLevel(env.LOG_LEVEL),
     retention: {
       containerBytes: e.RETENTION_CONTAINER_BYTES,
       hostBytes: e.RETENTION_HOST_BYTES,

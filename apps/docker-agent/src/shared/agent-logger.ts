@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { LOG_LEVELS, type LogLevel } from '../config/agent-config';
+import { LOG_LEVELS, type LogLevel } from '@flotilla/logging';
 
 /** The framework logger, filtered by the agent's own `LOG_LEVEL` (an agent may share its process). */
 export interface AgentLogger {

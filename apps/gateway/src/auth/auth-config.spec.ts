@@ -1,4 +1,5 @@
-import { ConfigError, loadGatewayConfig } from '../config/gateway.config';
+import { ConfigError } from '@flotilla/logging';
+import { loadGatewayConfig } from '../config/gateway.config';
 
 const base = { REDIS_URL: 'redis://127.0.0.1:6379' };
 const secret = 'x'.repeat(32);

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { ConfigError, enabledLogLevels, isLoopback, loadGatewayConfig } from './gateway.config';
+import { ConfigError, enabledLogLevels } from '@flotilla/logging';
+import { isLoopback, loadGatewayConfig } from './gateway.config';
 import { OriginPolicy } from './origin-policy';
 
 const base = { REDIS_URL: 'redis://127.0.0.1:6379' };

@@ -1,8 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-
-export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+import { ConfigError, parseLogLevel, type LogLevel } from '@flotilla/logging';
 
 export const AUTH_MODES = ['none', 'users', 'proxy'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -84,8 +82,6 @@ Environment:
   WEB_DIST      Folder of the built web app to serve (default ${DEFAULT_WEB_DIST}); skipped
                 when it does not exist
 `;
-
-export class ConfigError extends Error {}
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
@@ -243,18 +239,6 @@ const envSchema = z
         (v) => v === undefined || /^[\x21-\x7e]{16,256}$/.test(v),
         'METRICS_TOKEN must be 16 to 256 printable characters without spaces (e.g. openssl rand -hex 24)',
       ),
-    LOG_LEVEL: z
-      .string()
-      .optional()
-      .transform((value, ctx): LogLevel => {
-        const raw = (value ?? '').trim() || 'log';
-        if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as LogLevel;
-        ctx.addIssue({
-          code: 'custom',
-          message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(' | ')}, got "${raw}"`,
-        });
-        return z.NEVER;
-      }),
     WEB_DIST: z
       .string()
       .optional()
@@ -332,12 +316,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
       ? { sessionTtlMs: v.SESSION_TTL, trustedProxies: v.TRUSTED_PROXIES }
       : {}),
     ...(v.METRICS_TOKEN !== undefined ? { metricsToken: v.METRICS_TOKEN } : {}),
-    logLevel: v.LOG_LEVEL,
+    logLevel: parseLogLevel(env.LOG_LEVEL),
     webDist: v.WEB_DIST,
   };
-}
-
-/** The Nest logger levels enabled at `level`. */
-export function enabledLogLevels(level: LogLevel): LogLevel[] {
-  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
 }

@@ -11,9 +11,9 @@ import {
   waitFor,
   type RedisHandle,
 } from '@flotilla/testing';
-import { startAgent, type AgentHandle } from '../../../docker-agent/src/agent';
-import { loadAgentConfig } from '../../../docker-agent/src/config/agent-config';
-import type { AgentLogger } from '../../../docker-agent/src/shared/agent-logger';
+import { startAgent, type AgentHandle } from '@flotilla/agent';
+import { loadAgentConfig } from '@flotilla/agent';
+import type { AgentLogger } from '@flotilla/agent';
 import { loadGatewayConfig } from '../../src/config/gateway.config';
 import { startGateway, type RunningGateway } from '../../src/gateway-app';
 import { fakeCommandLoop } from '../support/fake-agent';

@@ -4,10 +4,11 @@
  * before anything else: a signal that arrives while the code is still loading or the service
  * is starting is kept and acted on, instead of killing the process by Node's default action
  * (exit 143 with nothing cleaned up: an agent's host left "online" until its heartbeat expires).
- * Nothing else is loaded here, so the window before the listeners exist stays Node's own start.
+ * Nothing else is loaded here, so the window before the listeners exist stays Node's own start;
+ * and it is not part of `@flotilla/logging`'s index, so no library import installs listeners.
  */
 import type { LoggerService } from '@nestjs/common';
-import { describeError } from '@flotilla/logging';
+import { describeError } from './describe-error';
 
 const controller = new AbortController();
 const onSignal = (signal: NodeJS.Signals): void =>

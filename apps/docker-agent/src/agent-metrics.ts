@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 
 /** Counters an agent exposes (tests and `/metrics`-style diagnostics read them). */
 export interface AgentCounters {
-  /** Docker log streams open right now (I1: at most one per container). */
+  /** Docker log streams open right now (invariant I1 of docs/architecture.md: at most one per container). */
   openLogStreams: number;
   /** Docker stats streams open right now. */
   openStatsStreams: number;

@@ -54,7 +54,7 @@ export interface AgentHandle {
   readonly bus: Bus;
   /** Counters, and `metrics.on('agent', (e: AgentEvent) => …)` for resyncs and reconnects. */
   readonly metrics: AgentMetrics;
-  /** Docker log streams open right now (one per followed container, I1). */
+  /** Docker log streams open right now (one per followed container: invariant I1, docs/architecture.md). */
   openLogStreams(): number;
   openStatsStreams(): number;
   counters(): AgentCounters;

@@ -19,7 +19,7 @@ export interface LeasedFollowersOptions<F> {
 
 /**
  * Follows exactly the leased containers: one follower (one Docker stream) per container whatever
- * the number of leases on it (I1). A container gets a follower when it is leased and known on this
+ * the number of leases on it (invariant I1, docs/architecture.md). A container gets a follower when it is leased and known on this
  * host, and loses it when its lease is gone.
  */
 export class LeasedFollowers<F extends LeasedFollower> {

@@ -18,7 +18,8 @@ export type AdapterConstructor = Parameters<Server['adapter']>[0];
  * capped at `LIMITS.maxClientMessageBytes`, dead clients dropped within ping interval + timeout,
  * the Host name and the browser origin checked (WebSockets are not covered by CORS, and the
  * upgrade does not pass the HTTP middleware), and the Redis adapter that carries
- * cross-replica actions (action records, ending a user's sessions, fetchSockets).
+ * what crosses replicas (action and audit records, ending a login's sockets at logout, the
+ * fleet-wide client census).
  */
 export class FleetIoAdapter extends IoAdapter {
   private readonly logger = new Logger(FleetIoAdapter.name);

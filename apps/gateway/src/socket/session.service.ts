@@ -12,9 +12,8 @@ import { LogStreamService } from '../logs/log-stream.service';
 import { StatsStreamService } from '../stats/stats-stream.service';
 import { ClientOutbox } from './client-outbox.service';
 import { ClientSession } from './client-session';
-import { IoServerRef } from './io-server.ref';
 import { SessionRegistry } from './session-registry.service';
-import { userRoom, type FleetSocket } from './socket-types';
+import type { FleetSocket } from './socket-types';
 import { describeError } from '@flotilla/logging';
 
 /** A socket's life on this replica: connect, filter, disconnect and cleanup. */
@@ -29,7 +28,6 @@ export class SessionService {
     private readonly stats: StatsStreamService,
     private readonly outbox: ClientOutbox,
     private readonly errors: ErrorReporter,
-    private readonly io: IoServerRef,
     @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
     metrics: GatewayMetrics,
   ) {
@@ -44,7 +42,6 @@ export class SessionService {
       new TokenBucket(this.tuning.streamRequestBurst, this.tuning.streamRequestsPerSecond),
     );
     this.registry.add(session);
-    void socket.join(userRoom(principal.user));
     socket.on('disconnect', (reason) => this.logClosed(session, reason));
     socket.conn.on('error', (error: unknown) => this.logClosed(session, error));
     this.fleet.connect(session).catch((error: unknown) => {
@@ -64,11 +61,6 @@ export class SessionService {
   subscribe(session: ClientSession, payload: SubscribePayload): OkAck {
     session.filter = SubscriptionFilter.from(payload);
     return { status: 'ok' };
-  }
-
-  /** Ends every socket of `user` on every replica (through the adapter), e.g. when revoked. */
-  endUserSessions(user: string): void {
-    this.io.get()?.in(userRoom(user)).disconnectSockets(true);
   }
 
   private logClosed(session: ClientSession, reason: unknown): void {

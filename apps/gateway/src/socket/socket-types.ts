@@ -32,6 +32,3 @@ export type FleetSocket = Socket<
   InterServerEvents,
   SocketData
 >;
-
-/** Room every socket of a user joins, so the user's sessions can be ended on every replica. */
-export const userRoom = (user: string): string => `user:${user}`;

@@ -45,7 +45,12 @@ describe('gateway slow clients (I5)', () => {
   let replica: ReplicaChild;
 
   beforeAll(async () => {
-    h = await startHarness({ replicas: 0 });
+    // ~50 MB of lines, all retained (past the default 16 MiB per container), so the repair of
+    // what was dropped can be checked line by line.
+    h = await startHarness({
+      replicas: 0,
+      retention: { containerBytes: 256 * 1024 * 1024, hostBytes: 512 * 1024 * 1024 },
+    });
     // A replica in a process of its own, so its memory is measured apart from the test's writer and client.
     replica = await startReplicaChild(
       { REDIS_URL: h.redis.url, PORT: '0', LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent' },

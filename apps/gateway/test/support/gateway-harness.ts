@@ -1,4 +1,4 @@
-import { createRedisBus, type Bus } from '@flotilla/bus';
+import { createRedisBus, type Bus, type RetentionBudget } from '@flotilla/bus';
 import { startRedis, type RedisHandle } from '@flotilla/testing';
 import { loadGatewayConfig, type GatewayConfig } from '../../src/config/gateway.config';
 import type { GatewayTuning } from '../../src/core/gateway-tuning';
@@ -35,10 +35,12 @@ export async function startHarness(
     replicas?: number;
     tuning?: Partial<GatewayTuning>;
     env?: Record<string, string>;
+    /** The byte budget of the streams the test writes as an agent (the bus's default if unset). */
+    retention?: Partial<RetentionBudget>;
   } = {},
 ): Promise<Harness> {
   const redis = await startRedis();
-  const bus = createRedisBus({ url: redis.url, name: 'test-agent' });
+  const bus = createRedisBus({ url: redis.url, name: 'test-agent', retention: options.retention });
   const config = loadGatewayConfig({
     REDIS_URL: redis.url,
     PORT: '0',

@@ -130,4 +130,25 @@ describe('redis bus while Redis is unreachable', () => {
     await bus.close();
     expect(Date.now() - stopping).toBeLessThan(1_000);
   });
+
+  it('fails every call made after close at once, instead of queueing it for a Redis that never comes', async () => {
+    const bus = createRedisBus({
+      url: `redis://127.0.0.1:${await freePort()}`,
+      logger: { warn: () => undefined, error: () => undefined },
+    });
+    // Let the connection fail once, so ioredis is between reconnect attempts.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await bus.close();
+    const calls = [bus.hosts.list(), bus.events.snapshotAt('h'), bus.snapshots.list('h')];
+    const outcomes = await Promise.race([
+      Promise.allSettled(calls),
+      new Promise((resolve) => setTimeout(() => resolve('pending'), 2_000)),
+    ]);
+    expect(outcomes).not.toBe('pending');
+    expect((outcomes as PromiseSettledResult<unknown>[]).map((o) => o.status)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+    ]);
+  });
 });

@@ -52,9 +52,11 @@ function reportOutages(client: Redis, name: string, logger: BusLogger): void {
 /**
  * Closes a connection without hanging: QUIT when connected (pending replies still arrive),
  * otherwise disconnect. ioredis leaves commands queued while it was reconnecting pending forever
- * after `disconnect()`, so those are failed explicitly.
+ * after `disconnect()`, and a disconnect during reconnecting leaves it "reconnecting", queueing
+ * every later command forever too: so the queue is failed and no command is queued again.
  */
 export async function closeConnection(client: Redis): Promise<void> {
+  client.options.enableOfflineQueue = false;
   if (client.status === 'end') return;
   if (client.status === 'ready') {
     try {

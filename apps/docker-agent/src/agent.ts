@@ -1,7 +1,7 @@
 import { createMemoryBus, createRedisBus, type Bus } from '@flotilla/bus';
 import type { HostInfo } from '@flotilla/contracts';
 import { AgentMetrics, type AgentCounters } from './agent-metrics';
-import { CommandService } from './commands/command.service';
+import { CommandRunner } from './commands/command-runner';
 import type { AgentConfig } from './config/agent-config';
 import { ContainerClient } from './docker/container-client';
 import { BusHealth } from './heartbeat/bus-health';
@@ -174,7 +174,7 @@ export async function startAgent(
     },
     logger.child('Retention'),
   );
-  const commands = new CommandService(
+  const commands = new CommandRunner(
     bus,
     docker,
     metrics,

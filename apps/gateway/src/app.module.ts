@@ -14,7 +14,7 @@ import { LeaseKeeper } from './bus/lease-keeper.service';
 import { StreamRouter } from './bus/stream-router.service';
 import { ActionFeed } from './commands/action-feed.service';
 import { ActionLimiter } from './commands/action-limiter';
-import { CommandService } from './commands/command.service';
+import { ContainerActionService } from './commands/container-action.service';
 import type { GatewayConfig } from './config/gateway.config';
 import { OriginPolicy } from './config/origin-policy';
 import { ErrorReporter } from './core/error-reporter';
@@ -92,7 +92,7 @@ export class AppModule {
         StatsStreamService,
         ActionFeed,
         ActionLimiter,
-        CommandService,
+        ContainerActionService,
         SessionService,
         SessionReviewer,
         SocketEdge,

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { Container } from '@flotilla/contracts';
 import type { Principal } from '../auth/principal';
-import { CommandService, type ActionResult } from '../commands/command.service';
+import { ContainerActionService, type ActionResult } from '../commands/container-action.service';
 import { FleetQueryService, type ContainerDetails } from '../fleet/fleet-query.service';
 import { CurrentPrincipal } from './current-principal.decorator';
 import {
@@ -15,7 +15,7 @@ import {
 export class ContainersController {
   constructor(
     private readonly fleet: FleetQueryService,
-    private readonly commands: CommandService,
+    private readonly commands: ContainerActionService,
   ) {}
 
   /** `GET /api/containers?host=&state=&name=` */

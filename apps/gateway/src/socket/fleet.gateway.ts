@@ -24,7 +24,7 @@ import {
 import { AuditService } from '../audit/audit.service';
 import { SocketAuthenticator } from '../auth/socket-authenticator.service';
 import { ActionFeed } from '../commands/action-feed.service';
-import { CommandService } from '../commands/command.service';
+import { ContainerActionService } from '../commands/container-action.service';
 import { LogStreamService } from '../logs/log-stream.service';
 import { StatsStreamService } from '../stats/stats-stream.service';
 import { FleetCensus } from './fleet-census.service';
@@ -47,7 +47,7 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     private readonly sessions: SessionService,
     private readonly logs: LogStreamService,
     private readonly stats: StatsStreamService,
-    private readonly commands: CommandService,
+    private readonly commands: ContainerActionService,
     private readonly feed: ActionFeed,
     private readonly authenticator: SocketAuthenticator,
     private readonly io: IoServerRef,

@@ -31,7 +31,7 @@ export interface ActionResult {
  * host's agent, await its reply (or time out), and publish who did what to every viewer.
  */
 @Injectable()
-export class CommandService {
+export class ContainerActionService {
   constructor(
     @Inject(BUS) private readonly bus: Bus,
     private readonly audit: AuditService,

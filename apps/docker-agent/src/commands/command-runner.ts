@@ -15,7 +15,7 @@ import type { AgentLogger } from '../shared/agent-logger';
 import { Sleeper } from '../shared/backoff';
 import { describeError } from '@flotilla/logging';
 
-export interface CommandServiceOptions {
+export interface CommandRunnerOptions {
   hostId: string;
   allowRemove: boolean;
   /** Longest wait for Docker to carry out one action (`ACTION_TIMEOUT_MS`). */
@@ -32,7 +32,7 @@ class ActionTimeout extends Error {}
  * arrival order; different containers do not wait for each other, and a Docker call that does
  * not answer is abandoned at its deadline, so one hung container holds up nothing else.
  */
-export class CommandService {
+export class CommandRunner {
   private follower: StreamFollower | null = null;
   private readonly sleeper = new Sleeper();
   /** The tail of each container's queue; removed once it runs dry. */
@@ -43,7 +43,7 @@ export class CommandService {
     private readonly bus: Bus,
     private readonly docker: Pick<ContainerClient, 'act'>,
     private readonly metrics: AgentMetrics,
-    private readonly options: CommandServiceOptions,
+    private readonly options: CommandRunnerOptions,
     private readonly logger: AgentLogger,
   ) {}
 

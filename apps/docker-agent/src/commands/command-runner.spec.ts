@@ -7,7 +7,7 @@ import {
   type LifecycleAction,
 } from '../docker/container-client';
 import { silentLogger } from '../shared/agent-logger';
-import { CommandService } from './command.service';
+import { CommandRunner } from './command-runner';
 
 const HOST = 'host-a';
 const CID = 'a'.repeat(64);
@@ -35,7 +35,7 @@ class FakeDocker {
   }
 }
 
-describe('CommandService', () => {
+describe('CommandRunner', () => {
   let bus: Bus;
   beforeEach(() => (bus = createMemoryBus()));
   afterEach(() => bus.close());
@@ -51,7 +51,7 @@ describe('CommandService', () => {
     ...patch,
   });
   const service = (docker: FakeDocker, allowRemove = false, actionTimeoutMs?: number) =>
-    new CommandService(
+    new CommandRunner(
       bus,
       docker,
       new AgentMetrics(),

@@ -9,7 +9,7 @@ const nodeProject = require('./jest.node.js');
 
 module.exports = {
   projects: [
-    nodeProject('unit', ['**/*.spec.ts']),
+    nodeProject('unit', ['**/*.spec.ts'], { testTimeout: 30_000 }),
     require('./apps/web/jest.config.js'),
     nodeProject('integration', ['**/*.int-spec.ts'], { slowTestThreshold: 60 }),
     nodeProject('e2e', ['<rootDir>/e2e/**/*.e2e-spec.ts'], {

@@ -12,7 +12,7 @@ export function encodeAuditRecord(record: AuditEvent): FieldMap {
 }
 
 /** The record an entry holds, with the entry's id; null when it is not a valid record. */
-export function decodeAuditEntry(entry: RawStreamEntry): AuditEvent | null {
+function decodeAuditEntry(entry: RawStreamEntry): AuditEvent | null {
   const text = entry.value[AUDIT_FIELD];
   if (typeof text !== 'string') return null;
   const parsed = parseJson(auditEventSchema, text);
@@ -29,6 +29,7 @@ export async function collectAudit(
   accept: (record: AuditEvent) => boolean,
 ): Promise<AuditEvent[]> {
   const records: AuditEvent[] = [];
+  if (limit <= 0) return records;
   let before: string | null = null;
   for (;;) {
     const page = await readPage(before, AUDIT_PAGE);

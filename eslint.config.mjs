@@ -35,6 +35,36 @@ export default tseslint.config(
     },
   },
   {
+    // Every store lives behind libs/bus (its ports, a Redis and a memory implementation under
+    // one contract suite): the apps reach Redis only through the bus, so no app opens a
+    // connection of its own, type imports included. Tests under apps/*/test may: they stop,
+    // restart and inspect a real redis-server around the bus, and plant what an attacker would.
+    files: ['apps/**/*.ts'],
+    ignores: ['apps/*/test/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'ImportDeclaration',
+          'ExportNamedDeclaration',
+          'ExportAllDeclaration',
+          'ImportExpression',
+        ].map((node) => ({
+          selector: `${node}[source.value=/^ioredis($|\\/)/]`,
+          message: 'Reach Redis through @flotilla/bus, not ioredis.',
+        })),
+        {
+          selector: 'TSImportType[argument.literal.value=/^ioredis($|\\/)/]',
+          message: 'Reach Redis through @flotilla/bus, not ioredis.',
+        },
+        {
+          selector: 'TSExternalModuleReference[expression.value=/^ioredis($|\\/)/]',
+          message: 'Reach Redis through @flotilla/bus, not ioredis.',
+        },
+      ],
+    },
+  },
+  {
     // The wire contract is plain TypeScript: it must run in the browser and in Node alike.
     files: ['libs/contracts/**/*.ts'],
     rules: {

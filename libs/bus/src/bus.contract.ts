@@ -4,6 +4,7 @@
  * a bus implementation (see memory-bus.spec.ts and redis-bus.int-spec.ts). Each repository's part
  * lives in `contract/`.
  */
+import { auditContract } from './contract/audit.contract';
 import { commandsContract } from './contract/commands.contract';
 import {
   CapturingLogger,
@@ -17,6 +18,7 @@ import { eventsContract } from './contract/events.contract';
 import { followerContract } from './contract/follower.contract';
 import { hostsContract } from './contract/hosts.contract';
 import { leasesContract } from './contract/leases.contract';
+import { loginsContract } from './contract/logins.contract';
 import { logsContract } from './contract/logs.contract';
 import { originsContract } from './contract/origins.contract';
 import { retentionContract } from './contract/retention.contract';
@@ -86,5 +88,7 @@ export function busContract(label: string, factory: ContractFactory): void {
     commandsContract(ctx);
     followerContract(ctx);
     originsContract(ctx);
+    loginsContract(ctx);
+    auditContract(ctx);
   });
 }

@@ -1,4 +1,5 @@
 import type {
+  AuditEvent,
   CommandReply,
   CommandRequest,
   Container,
@@ -164,6 +165,34 @@ export interface CommandRepository {
 }
 
 /**
+ * What users mode shares between gateway replicas: login sessions (one record per session,
+ * living exactly as long as its token) and login attempt counters.
+ */
+export interface LoginRepository {
+  /** Records a session of `user` that lives `ttlMs`. */
+  openSession(sessionId: string, user: string, ttlMs: number): Promise<void>;
+  /** The user of a live session; null once it was closed, has expired or was never recorded. */
+  sessionUser(sessionId: string): Promise<string | null>;
+  closeSession(sessionId: string): Promise<void>;
+  /**
+   * Adds `by` to the attempt counter of `bucket` and returns its new value; a counter lives
+   * `windowMs` from its first count, then starts again from zero.
+   */
+  countAttempt(bucket: string, by: number, windowMs: number): Promise<number>;
+}
+
+/** The audit trail: one capped stream (`STREAM_CAPS.audit`) that only gateways write. */
+export interface AuditRepository {
+  /** Appends a record; returns its entry id. */
+  append(record: AuditEvent): Promise<string>;
+  /**
+   * The newest `limit` records that `accept` keeps, newest first, each with its entry id.
+   * Entries that are not valid records are skipped.
+   */
+  list(limit: number, accept: (record: AuditEvent) => boolean): Promise<AuditEvent[]>;
+}
+
+/**
  * Why a record read from a per-host key was dropped: it does not validate, or it names another
  * host (or, in a per-container key, another container) than the key it was read from.
  */
@@ -225,6 +254,8 @@ export interface Bus {
   readonly commands: CommandRepository;
   readonly records: RecordReader;
   readonly retention: RetentionRepository;
+  readonly logins: LoginRepository;
+  readonly audit: AuditRepository;
   /** A follower over raw stream entries (field map per entry). */
   follower(
     onEntries: (key: string, entries: StreamEntry<Record<string, string>>[]) => void,

@@ -9,6 +9,7 @@ export * from './fleet-events';
 export * from './client-payloads';
 export * from './errors';
 export * from './audit';
+export * from './audit-schema';
 export * from './socket-events';
 export * from './redis-keys';
 export * from './validate';

@@ -50,6 +50,10 @@ export const RedisKeys = {
   retained: (hostId: string) => `${root}:host:${hostId}:retained`,
   /** Capped stream of audit records. */
   audit: `${root}:audit`,
+  /** A login session's record (users mode): its user, with the session's TTL. */
+  loginSession: (sessionId: string) => `${root}:auth:session:${sessionId}`,
+  /** Counter of login attempts in one rate-limit bucket, living one window. */
+  loginAttempts: (bucket: string) => `${root}:auth:login-attempts:${encodeURIComponent(bucket)}`,
   /** Prefix of the Socket.IO Redis adapter's channels. */
   adapterPrefix: `${root}:socket.io`,
 } as const;

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
-import { RedisKeys, STREAM_CAPS, type AuditEvent } from '@flotilla/contracts';
+import type { Bus } from '@flotilla/bus';
+import type { AuditEvent } from '@flotilla/contracts';
 import type { Principal } from '../auth/principal';
-import type { GatewayConfig } from '../config/gateway.config';
 import type { GatewayTuning } from '../core/gateway-tuning';
-import { GATEWAY_CONFIG, GATEWAY_TUNING } from '../core/tokens';
+import { BUS, GATEWAY_TUNING } from '../core/tokens';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import { IoServerRef } from '../socket/io-server.ref';
 import { SessionRegistry } from '../socket/session-registry.service';
@@ -13,8 +12,6 @@ import { describeError } from '@flotilla/logging';
 
 export const AUDIT_LIMIT = { default: 100, max: 1_000 } as const;
 
-/** Entries read per request while a scoped admin's list is filtered. */
-const LIST_PAGE = 500;
 /** Coalescing windows open at once above which all are written out early. */
 const MAX_WINDOWS = 10_000;
 
@@ -28,7 +25,7 @@ interface RefusalWindow {
 }
 
 /**
- * The audit trail: each record appended to the capped audit stream (in memory when standalone),
+ * The audit trail: each record appended to the bus's capped audit stream,
  * logged, and pushed live to the admins who may see it on every replica (through the adapter,
  * then `canSeeAudit` per socket). Repeated refusals are coalesced, so a flood of refused actions
  * neither pushes real history out of the capped stream nor floods the admins.
@@ -36,27 +33,16 @@ interface RefusalWindow {
 @Injectable()
 export class AuditService implements OnModuleDestroy {
   private readonly logger = new Logger('Audit');
-  private readonly redis: Redis | undefined;
-  private readonly memory: AuditEvent[] = [];
   private readonly windows = new Map<string, RefusalWindow>();
   private flushTimer: NodeJS.Timeout | undefined;
-  private seq = 0;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(BUS) private readonly bus: Bus,
     @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
     private readonly io: IoServerRef,
     private readonly registry: SessionRegistry,
     private readonly outbox: ClientOutbox,
-  ) {
-    if (config.redisUrl) {
-      this.redis = new Redis(config.redisUrl, {
-        maxRetriesPerRequest: 2,
-        connectionName: 'flotilla-audit',
-      });
-      this.redis.on('error', () => undefined);
-    }
-  }
+  ) {}
 
   /** Records an event; never throws (a failed write is logged, the action is not undone). */
   async record(event: NewAuditEvent, at = new Date().toISOString()): Promise<void> {
@@ -65,23 +51,7 @@ export class AuditService implements OnModuleDestroy {
       `${entry.user} ${entry.kind}${entry.host_id ? ` ${entry.host_id}/${(entry.container_id ?? '').slice(0, 12)}` : ''}: ${entry.error ?? 'ok'}${entry.count ? ` ×${entry.count}` : ''}`,
     );
     try {
-      if (this.redis) {
-        entry.id =
-          (await this.redis.xadd(
-            RedisKeys.audit,
-            'MAXLEN',
-            '~',
-            STREAM_CAPS.audit,
-            '*',
-            'e',
-            JSON.stringify(entry),
-          )) ?? undefined;
-      } else {
-        entry.id = `${Date.now()}-${this.seq++}`;
-        this.memory.push(entry);
-        if (this.memory.length > STREAM_CAPS.audit)
-          this.memory.splice(0, this.memory.length - STREAM_CAPS.audit);
-      }
+      entry.id = await this.bus.audit.append(entry);
     } catch (error: unknown) {
       this.logger.error(`audit record not stored: ${describeError(error)}`);
     }
@@ -125,29 +95,15 @@ export class AuditService implements OnModuleDestroy {
   }
 
   /** The newest `limit` records `principal` may see, newest first. */
-  async list(principal: Principal, limit: number): Promise<AuditEvent[]> {
-    const visible = (e: AuditEvent) => canSeeAudit(principal, e);
-    if (!this.redis) return this.memory.filter(visible).slice(-limit).reverse();
-    const events: AuditEvent[] = [];
-    let end = '+';
-    for (;;) {
-      const entries = await this.redis.xrevrange(RedisKeys.audit, end, '-', 'COUNT', LIST_PAGE);
-      for (const [id, fields] of entries) {
-        const event = parseEntry(id, fields);
-        if (event && visible(event)) events.push(event);
-        if (events.length === limit) return events;
-      }
-      if (entries.length < LIST_PAGE) return events;
-      end = `(${entries[entries.length - 1][0]}`;
-    }
+  list(principal: Principal, limit: number): Promise<AuditEvent[]> {
+    return this.bus.audit.list(limit, (record) => canSeeAudit(principal, record));
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     this.flush();
     this.windows.clear();
     clearInterval(this.flushTimer);
     this.flushTimer = undefined;
-    await this.redis?.quit().catch(() => undefined);
   }
 
   /** Records the repeats counted in each window; windows with none are closed. */
@@ -165,14 +121,5 @@ export class AuditService implements OnModuleDestroy {
       clearInterval(this.flushTimer);
       this.flushTimer = undefined;
     }
-  }
-}
-
-function parseEntry(id: string, fields: string[]): AuditEvent | null {
-  try {
-    return { ...(JSON.parse(fields[1] ?? '') as AuditEvent), id };
-  } catch {
-    // An entry not written by this service: skipped.
-    return null;
   }
 }

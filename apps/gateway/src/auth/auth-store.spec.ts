@@ -1,14 +1,19 @@
-import type { GatewayConfig } from '../config/gateway.config';
-import { AuthStore, LOGIN_ATTEMPTS } from './auth-store.service';
+import { createMemoryBus, type Bus } from '@flotilla/bus';
+import { AuthStore, AuthStoreUnavailableError, LOGIN_ATTEMPTS } from './auth-store.service';
 
-/** The in-memory store (standalone gateway); the Redis one is covered by the int-specs. */
-function memoryStore(): AuthStore {
-  return new AuthStore({ redisUrl: null, authMode: 'users' } as GatewayConfig);
-}
+describe('AuthStore over the in-memory bus', () => {
+  const buses: Bus[] = [];
+  const memoryStore = (): { store: AuthStore; bus: Bus } => {
+    const bus = createMemoryBus();
+    buses.push(bus);
+    return { store: new AuthStore(bus), bus };
+  };
+  afterEach(async () => {
+    await Promise.all(buses.splice(0).map((bus) => bus.close()));
+  });
 
-describe('AuthStore (memory)', () => {
   it('knows a session until it is closed or expires', async () => {
-    const store = memoryStore();
+    const { store } = memoryStore();
     await store.openSession('s1', 'alice', 60_000);
     await store.openSession('s2', 'alice', -1);
     expect(await store.sessionUser('s1')).toBe('alice');
@@ -19,14 +24,14 @@ describe('AuthStore (memory)', () => {
   });
 
   it('limits attempts per client and user, and per client in all; successes are refunded', async () => {
-    const store = memoryStore();
+    const { store } = memoryStore();
     for (let i = 0; i < LOGIN_ATTEMPTS.perUser; i++)
       expect(await store.allowLoginAttempt('198.51.100.1', 'alice')).toBe(true);
     expect(await store.allowLoginAttempt('198.51.100.1', 'alice')).toBe(false);
     expect(await store.allowLoginAttempt('198.51.100.2', 'alice')).toBe(true);
     expect(await store.allowLoginAttempt('198.51.100.1', 'bob')).toBe(true);
 
-    const other = memoryStore();
+    const { store: other } = memoryStore();
     for (let i = 0; i < 3 * LOGIN_ATTEMPTS.perUser; i++) {
       expect(await other.allowLoginAttempt('198.51.100.3', 'carol')).toBe(true);
       await other.refundLoginAttempt('198.51.100.3', 'carol');
@@ -35,5 +40,14 @@ describe('AuthStore (memory)', () => {
     for (let i = 0; i < LOGIN_ATTEMPTS.perClient + 5; i++)
       if (await other.allowLoginAttempt('198.51.100.3', `user-${i}`)) allowed++;
     expect(allowed).toBe(LOGIN_ATTEMPTS.perClient);
+  });
+
+  it('reports a store that fails as unavailable, never as "no session" or "allowed"', async () => {
+    const { store, bus } = memoryStore();
+    await bus.close();
+    await expect(store.sessionUser('s1')).rejects.toBeInstanceOf(AuthStoreUnavailableError);
+    await expect(store.allowLoginAttempt('198.51.100.4', 'dave')).rejects.toBeInstanceOf(
+      AuthStoreUnavailableError,
+    );
   });
 });

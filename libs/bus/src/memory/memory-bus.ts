@@ -6,10 +6,12 @@ import { silentLogger, type BusLogger } from '../common/logger';
 import { DEFAULT_RETENTION, Retention, type RetentionBudget } from '../common/retention';
 import { ReplyWaiter } from '../common/reply-waiter';
 import type { Bus, StreamFollower } from '../ports';
+import { MemoryAuditRepository } from './memory-audit.repository';
 import { MemoryCommandRepository } from './memory-command.repository';
 import { MemoryEventRepository } from './memory-event.repository';
 import { MemoryHostRepository } from './memory-host.repository';
 import { MemoryLeaseRepository } from './memory-lease.repository';
+import { MemoryLoginRepository } from './memory-login.repository';
 import { MemoryLogRepository } from './memory-log.repository';
 import { MemoryRetainedStreams } from './memory-retained-streams';
 import { MemorySnapshotRepository } from './memory-snapshot.repository';
@@ -72,6 +74,8 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     commands: new MemoryCommandRepository(store, replies),
     records,
     retention,
+    logins: new MemoryLoginRepository(store),
+    audit: new MemoryAuditRepository(store),
     follower: (onEntries) => {
       store.check();
       return follower(onEntries);

@@ -84,6 +84,21 @@ export class MemoryStore {
     this.strings.set(key, { value, expiresAt: ttlMs === undefined ? null : Date.now() + ttlMs });
   }
 
+  /**
+   * `INCRBY` then `PEXPIRE NX`: adds `by` to the integer at `key` (0 when absent or expired);
+   * a new counter lives `ttlMs`, an existing one keeps its expiry.
+   */
+  incrBy(key: string, by: number, ttlMs: number, now = Date.now()): number {
+    const current = this.get(key, now);
+    if (current !== null && !/^-?\d+$/.test(current)) {
+      throw new Error('ERR value is not an integer or out of range');
+    }
+    const count = (current === null ? 0 : Number.parseInt(current, 10)) + by;
+    const expiresAt = this.strings.get(key)?.expiresAt ?? now + ttlMs;
+    this.strings.set(key, { value: String(count), expiresAt });
+    return count;
+  }
+
   /** Names of the string keys (SCAN over strings). */
   stringKeys(): string[] {
     this.check();

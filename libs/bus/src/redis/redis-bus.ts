@@ -8,10 +8,12 @@ import { silentLogger, type BusLogger } from '../common/logger';
 import { ReplyWaiter } from '../common/reply-waiter';
 import type { Bus, StreamFollower } from '../ports';
 import { closeConnection, openConnection, type ConnectionSettings } from './connections';
+import { RedisAuditRepository } from './redis-audit.repository';
 import { RedisCommandRepository } from './redis-command.repository';
 import { RedisEventRepository } from './redis-event.repository';
 import { RedisHostRepository } from './redis-host.repository';
 import { RedisLeaseRepository } from './redis-lease.repository';
+import { RedisLoginRepository } from './redis-login.repository';
 import { RedisLogRepository } from './redis-log.repository';
 import { RedisRetainedStreams } from './redis-retained-streams';
 import { RedisSnapshotRepository } from './redis-snapshot.repository';
@@ -121,6 +123,8 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     commands: new RedisCommandRepository(command, replies),
     records,
     retention,
+    logins: new RedisLoginRepository(command),
+    audit: new RedisAuditRepository(command),
     follower,
     time,
     ping: () => ping(command),

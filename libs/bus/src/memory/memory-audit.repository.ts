@@ -1,0 +1,25 @@
+import { RedisKeys, STREAM_CAPS, type AuditEvent } from '@flotilla/contracts';
+import { collectAudit, encodeAuditRecord } from '../common/audit-records';
+import type { AuditRepository } from '../ports';
+import type { MemoryStore } from './memory-store';
+import { rawEntries } from './raw-entries';
+import { settle } from './settle';
+
+export class MemoryAuditRepository implements AuditRepository {
+  constructor(private readonly store: MemoryStore) {}
+
+  append(record: AuditEvent): Promise<string> {
+    return settle(() =>
+      this.store.xadd(RedisKeys.audit, '*', encodeAuditRecord(record), STREAM_CAPS.audit),
+    );
+  }
+
+  list(limit: number, accept: (record: AuditEvent) => boolean): Promise<AuditEvent[]> {
+    return collectAudit(
+      (before, count) =>
+        settle(() => rawEntries(this.store.stream(RedisKeys.audit)?.revRange(before, count) ?? [])),
+      limit,
+      accept,
+    );
+  }
+}

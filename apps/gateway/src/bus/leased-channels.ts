@@ -75,7 +75,7 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
   private closed = false;
 
   constructor(
-    private readonly kind: ChannelKind<C, V>,
+    private readonly type: ChannelKind<C, V>,
     private readonly deps: ChannelServices,
   ) {
     deps.hosts.onContainerRemoved((hostId, removed) => {
@@ -109,7 +109,7 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
     { container_id: ref, host_id: hostId }: { container_id: string; host_id?: string },
   ): Promise<{ container: Container; key: string }> {
     const container = await this.deps.resolver.resolveLive(session.principal, ref, hostId);
-    const key = RedisKeys[this.kind.kind](container.host_id, container.container_id);
+    const key = RedisKeys[this.type.kind](container.host_id, container.container_id);
     const max = this.deps.tuning.maxStreamsPerSocket;
     if (!this.keysOf(session).has(key) && session.streamCount >= max) {
       throw new GatewayError('rate_limited', `at most ${max} streams per connection`, ref);
@@ -121,13 +121,13 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
   channelFor(key: string, container: Container): C {
     const existing = this.channels.get(key);
     if (existing) return existing;
-    const channel = this.kind.createChannel(key, container);
+    const channel = this.type.createChannel(key, container);
     this.channels.set(key, channel);
     const { host_id, container_id } = container;
-    this.deps.leases.hold(this.kind.kind, host_id, container_id);
-    channel.ready = this.kind.prepare(channel).then((after) => {
+    this.deps.leases.hold(this.type.kind, host_id, container_id);
+    channel.ready = this.type.prepare(channel).then((after) => {
       if (channel.closed) return;
-      this.deps.router.follow(key, after, (entries) => this.kind.onEntries(channel, entries));
+      this.deps.router.follow(key, after, (entries) => this.type.onEntries(channel, entries));
     });
     channel.ready.catch((error: unknown) => {
       if (!channel.closed) this.endAll(channel, 'error', error);
@@ -171,13 +171,13 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
   stop(viewer: V, reason: ChannelStopReason, error?: unknown): void {
     this.leave(viewer);
     if (reason === 'error') {
-      const report = this.deps.errors.toClient(error, `${this.kind.noun} of ${viewer.channel.key}`);
+      const report = this.deps.errors.toClient(error, `${this.type.noun} of ${viewer.channel.key}`);
       this.deps.outbox.send(viewer.session, 'error', {
         ...report,
         container_id: viewer.channel.container.container_id,
       });
     }
-    this.kind.sendStopped(viewer, reason);
+    this.type.sendStopped(viewer, reason);
   }
 
   /** The socket's viewer whose container id starts with `ref` (on `hostId` when given). */
@@ -194,7 +194,7 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
         found.push(viewer);
     }
     if (found.length === 1) return found[0];
-    const noun = this.kind.noun;
+    const noun = this.type.noun;
     if (found.length === 0)
       throw new GatewayError('unknown_container', `no ${noun} of ${ref} on this connection`, ref);
     throw new GatewayError(
@@ -221,7 +221,7 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
   }
 
   private keysOf(session: ClientSession): Set<string> {
-    return session.streamKeys[this.kind.kind];
+    return session.streamKeys[this.type.kind];
   }
 
   private close(channel: C): void {
@@ -230,7 +230,7 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
     if (this.channels.get(channel.key) === channel) this.channels.delete(channel.key);
     this.deps.router.unfollow(channel.key);
     const { host_id, container_id } = channel.container;
-    this.deps.leases.drop(this.kind.kind, host_id, container_id);
+    this.deps.leases.drop(this.type.kind, host_id, container_id);
   }
 
   private endAll(channel: C, reason: ChannelStopReason, error?: unknown): void {

@@ -10,6 +10,7 @@ import { SessionReviewer } from './auth/session-reviewer.service';
 import { SocketAuthenticator } from './auth/socket-authenticator.service';
 import { UserDirectory } from './auth/user-directory.service';
 import { HostDiscovery } from './bus/host-discovery.service';
+import { ChannelServices } from './bus/leased-channels';
 import { LeaseKeeper } from './bus/lease-keeper.service';
 import { StreamRouter } from './bus/stream-router.service';
 import { ActionFeed } from './commands/action-feed.service';
@@ -22,7 +23,8 @@ import type { GatewayTuning } from './core/gateway-tuning';
 import { BUS, GATEWAY_CONFIG, GATEWAY_TUNING, REPLICA_ID } from './core/tokens';
 import { ContainerResolver } from './fleet/container-resolver.service';
 import { FleetQueryService } from './fleet/fleet-query.service';
-import { FleetStateService } from './fleet/fleet-state.service';
+import { FleetFeed } from './fleet/fleet-feed.service';
+import { HostDirectory } from './fleet/host-directory.service';
 import { GatewayInspector } from './gateway-inspector.service';
 import { ContainersController } from './http/containers.controller';
 import { HealthController } from './http/health.controller';
@@ -85,9 +87,11 @@ export class AppModule {
         ClientOutbox,
         IoServerRef,
         ContainerResolver,
-        FleetStateService,
+        HostDirectory,
+        FleetFeed,
         HostDiscovery,
         FleetQueryService,
+        ChannelServices,
         LogStreamService,
         StatsStreamService,
         ActionFeed,

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Bus } from '@flotilla/bus';
 import { BUS } from '../core/tokens';
-import { FleetStateService } from '../fleet/fleet-state.service';
+import { HostDirectory } from '../fleet/host-directory.service';
 
 /**
  * Keeps the fleet's host set, which agents may not write (their ACL reaches only their own keys
@@ -22,12 +22,12 @@ export class HostDiscovery implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
-    private readonly fleet: FleetStateService,
+    private readonly hosts: HostDirectory,
   ) {}
 
   async onModuleInit(): Promise<void> {
     this.stop = await this.bus.hosts.track({
-      onHost: () => void this.fleet.pollHosts(),
+      onHost: () => void this.hosts.pollHosts(),
     });
   }
 

@@ -1,9 +1,9 @@
-import type { Container } from '@flotilla/contracts';
+import { LeasedChannel, type ChannelViewer } from '../bus/leased-channels';
 import type { ClientSession } from '../socket/client-session';
 import type { StreamMeta } from './log-slicing';
 
 /** One socket watching one container's log. */
-export class LogView {
+export class LogView implements ChannelViewer {
   /** Number of the last line sent to (or deliberately skipped for) the socket. */
   cursor = 0;
   /** Fed by the follower; otherwise still sending its backfill or catching up by range reads. */
@@ -21,20 +21,16 @@ export class LogView {
     readonly session: ClientSession,
     readonly channel: LogChannel,
   ) {}
+
+  end(): void {
+    this.ended.abort();
+  }
 }
 
 /** A container's log stream as this replica follows it for its local viewers. */
-export class LogChannel {
-  readonly viewers = new Map<string, LogView>();
+export class LogChannel extends LeasedChannel<LogView> {
   /** Number of the last line of the newest entry the follower handed out (or follows from). */
   delivered = 0;
-  ready: Promise<void> = Promise.resolve();
-  closed = false;
-
-  constructor(
-    readonly key: string,
-    readonly container: Container,
-  ) {}
 
   get meta(): StreamMeta {
     return {

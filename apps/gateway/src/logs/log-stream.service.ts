@@ -1,11 +1,9 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import {
   LIMITS,
-  RedisKeys,
   lastLineSeqOf,
-  logEntryId,
   type Container,
-  type LogStreamStoppedReason,
+  logEntryId,
   type LogUpdatePayload,
   type OkAck,
   type StartLogStreamAck,
@@ -14,14 +12,15 @@ import {
 } from '@flotilla/contracts';
 import type { Bus, LogEntry } from '@flotilla/bus';
 import { canSee } from '../auth/access-policy';
-import { LeaseKeeper } from '../bus/lease-keeper.service';
-import { StreamRouter, type RawEntries } from '../bus/stream-router.service';
-import { ErrorReporter } from '../core/error-reporter';
-import { GatewayError } from '../core/gateway-error';
+import {
+  ChannelServices,
+  LeasedChannels,
+  type ChannelKind,
+  type ChannelStopReason,
+} from '../bus/leased-channels';
+import type { RawEntries } from '../bus/stream-router.service';
 import type { GatewayTuning } from '../core/gateway-tuning';
 import { BUS, GATEWAY_TUNING } from '../core/tokens';
-import { ContainerResolver } from '../fleet/container-resolver.service';
-import { FleetStateService } from '../fleet/fleet-state.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import type { ClientSession } from '../socket/client-session';
@@ -44,88 +43,67 @@ const PAGE_BYTES = 512 * 1024;
 const FIRST_PAGE = 8;
 const MAX_PAGE = 100;
 
+const STOPPED_MESSAGES: Record<ChannelStopReason, string> = {
+  requested: 'Log stream stopped',
+  removed: 'Container was removed',
+  error: 'Log stream failed',
+};
+
 /**
- * Log streams: one channel per container with viewers on this replica (one lease, one followed
- * stream), one view per watching socket with its own cursor. A view sends its backfill (`tail`
+ * Log streams: one channel per container with viewers on this replica (LeasedChannels: one
+ * lease, one followed stream), one view per watching socket with its own cursor. A view sends its backfill (`tail`
  * lines, or everything after `after`), catches up by range reads, then is fed live; every line
  * goes out once because every send moves the view's cursor past it.
  */
 @Injectable()
-export class LogStreamService implements OnModuleDestroy {
-  private readonly channels = new Map<string, LogChannel>();
+export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel, LogView> {
+  readonly kind = 'logs';
+  readonly noun = 'log stream';
+  private readonly channels: LeasedChannels<LogChannel, LogView>;
   private readonly backfills = new Set<Promise<void>>();
-  private closed = false;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
-    private readonly router: StreamRouter,
-    private readonly leases: LeaseKeeper,
-    private readonly resolver: ContainerResolver,
     private readonly outbox: ClientOutbox,
     private readonly metrics: GatewayMetrics,
-    private readonly errors: ErrorReporter,
     @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
-    fleet: FleetStateService,
+    services: ChannelServices,
   ) {
-    fleet.onContainerRemoved((hostId, removed) => {
-      for (const containerId of this.removedOn(hostId, removed))
-        this.containerRemoved(hostId, containerId);
-    });
+    this.channels = new LeasedChannels(this, services);
     metrics.observe({ logStreams: () => this.channels.size });
   }
 
   async start(session: ClientSession, payload: StartLogStreamPayload): Promise<StartLogStreamAck> {
-    const container = await this.resolver.resolveLive(
-      session.principal,
-      payload.container_id,
-      payload.host_id,
-    );
-    const key = RedisKeys.logs(container.host_id, container.container_id);
-    if (!session.logKeys.has(key) && session.streamCount >= this.tuning.maxStreamsPerSocket) {
-      throw new GatewayError(
-        'rate_limited',
-        `at most ${this.tuning.maxStreamsPerSocket} streams per connection`,
-        payload.container_id,
-      );
-    }
+    const { container, key } = await this.channels.admit(session, payload);
     const ack: StartLogStreamAck = {
       status: 'stream_started',
       container_id: container.container_id,
       host_id: container.host_id,
     };
-    if (session.closed || this.closed) return ack;
-    const channel = this.channels.get(key) ?? this.open(key, container);
-    const view = new LogView(session, channel);
+    if (!this.channels.accepts(session)) return ack;
+    const view = new LogView(session, this.channels.channelFor(key, container));
     // A second start on the same container restarts the socket's stream from the new position:
     // the view it replaces stops at once and releases what it held, and the new backfill begins
     // only once the old one has returned, so a socket has one backfill per container in flight.
-    const replaced = channel.viewers.get(session.id);
-    replaced?.ended.abort();
-    channel.viewers.set(session.id, view);
-    session.logKeys.add(key);
+    const replaced = this.channels.join(view);
     view.backfilled = this.backfill(view, payload, replaced?.backfilled);
     this.track(view.backfilled);
     return ack;
   }
 
   stop(session: ClientSession, payload: StopLogStreamPayload): OkAck {
-    const view = this.viewOf(session, payload.container_id, payload.host_id);
-    this.removeView(view);
-    this.sendStopped(view, 'requested', 'Log stream stopped');
+    const view = this.channels.find(session, payload.container_id, payload.host_id);
+    this.channels.stop(view, 'requested');
     return { status: 'ok' };
   }
 
   /** The socket went away: forget its views, closing channels nobody here watches any more. */
   dropSession(session: ClientSession): void {
-    for (const key of [...session.logKeys]) {
-      const view = this.channels.get(key)?.viewers.get(session.id);
-      if (view) this.removeView(view);
-    }
-    session.logKeys.clear();
+    this.channels.dropSession(session);
   }
 
   channelSummary(): { key: string; viewers: number; delivered: number }[] {
-    return [...this.channels.values()].map((c) => ({
+    return this.channels.all().map((c) => ({
       key: c.key,
       viewers: c.viewers.size,
       delivered: c.delivered,
@@ -133,46 +111,24 @@ export class LogStreamService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    for (const channel of [...this.channels.values()]) this.closeChannel(channel);
+    this.channels.closeAll();
     await Promise.allSettled([...this.backfills]);
   }
 
-  private open(key: string, container: Container): LogChannel {
-    const channel = new LogChannel(key, container);
-    this.channels.set(key, channel);
-    this.leases.hold('logs', container.host_id, container.container_id);
-    channel.ready = this.bus.logs.last(container.host_id, container.container_id).then((last) => {
-      if (channel.closed) return;
-      channel.delivered = last?.seq ?? 0;
-      this.router.follow(key, last?.id ?? '0-0', (entries) => this.onEntries(channel, entries));
-    });
-    return channel;
+  createChannel(key: string, container: Container): LogChannel {
+    return new LogChannel(key, container);
   }
 
-  private closeChannel(channel: LogChannel): void {
-    channel.closed = true;
-    for (const view of channel.viewers.values()) view.ended.abort();
-    if (this.channels.get(channel.key) === channel) this.channels.delete(channel.key);
-    this.router.unfollow(channel.key);
-    this.leases.drop('logs', channel.container.host_id, channel.container.container_id);
-  }
-
-  private removeView(view: LogView): void {
-    const { channel, session } = view;
-    view.ended.abort();
-    if (channel.viewers.get(session.id) === view) channel.viewers.delete(session.id);
-    if (!channel.viewers.has(session.id)) session.logKeys.delete(channel.key);
-    if (channel.viewers.size === 0 && !channel.closed) this.closeChannel(channel);
+  /** The channel follows from the newest stored entry; views catch up to it by range reads. */
+  async prepare(channel: LogChannel): Promise<string> {
+    const { host_id, container_id } = channel.container;
+    const last = await this.bus.logs.last(host_id, container_id);
+    channel.delivered = last?.seq ?? 0;
+    return last?.id ?? '0-0';
   }
 
   private isCurrent(view: LogView): boolean {
-    return (
-      !this.closed &&
-      !view.session.closed &&
-      !view.channel.closed &&
-      view.channel.viewers.get(view.session.id) === view
-    );
+    return this.channels.isCurrent(view);
   }
 
   private track(task: Promise<void>): void {
@@ -198,14 +154,7 @@ export class LogStreamService implements OnModuleDestroy {
       }
       await this.catchUp(view);
     } catch (error: unknown) {
-      if (!this.isCurrent(view)) return;
-      this.removeView(view);
-      const report = this.errors.toClient(error, `log stream of ${view.channel.key}`);
-      this.outbox.send(view.session, 'error', {
-        ...report,
-        container_id: view.channel.container.container_id,
-      });
-      this.sendStopped(view, 'error', 'Log stream failed');
+      if (this.isCurrent(view)) this.channels.stop(view, 'error', error);
     }
   }
 
@@ -268,7 +217,7 @@ export class LogStreamService implements OnModuleDestroy {
     }
   }
 
-  private onEntries(channel: LogChannel, raw: RawEntries): void {
+  onEntries(channel: LogChannel, raw: RawEntries): void {
     const { host_id, container_id } = channel.container;
     const entries = this.bus.records.logs(host_id, container_id, raw);
     if (entries.length === 0) return;
@@ -343,65 +292,14 @@ export class LogStreamService implements OnModuleDestroy {
     view.cursor = Math.max(view.cursor, lastLineSeqOf(refs[refs.length - 1].id));
   }
 
-  private sendStopped(view: LogView, reason: LogStreamStoppedReason, message: string): void {
+  sendStopped(view: LogView, reason: ChannelStopReason): void {
     const { container_id, host_id } = view.channel.container;
     this.outbox.send(view.session, 'log_stream_stopped', {
       container_id,
       host_id,
-      message,
+      message: STOPPED_MESSAGES[reason],
       reason,
     });
-  }
-
-  private viewOf(session: ClientSession, ref: string, hostId: string | undefined): LogView {
-    const views: LogView[] = [];
-    for (const key of session.logKeys) {
-      const view = this.channels.get(key)?.viewers.get(session.id);
-      const c = view?.channel.container;
-      if (
-        view &&
-        c &&
-        c.container_id.startsWith(ref) &&
-        (hostId === undefined || c.host_id === hostId)
-      ) {
-        views.push(view);
-      }
-    }
-    if (views.length === 1) return views[0];
-    if (views.length === 0) {
-      throw new GatewayError(
-        'unknown_container',
-        `no log stream of ${ref} on this connection`,
-        ref,
-      );
-    }
-    throw new GatewayError(
-      'ambiguous_container',
-      `${ref} names several of your log streams; give a host_id`,
-      ref,
-    );
-  }
-
-  /** The containers with a channel here that `removed` says are gone. */
-  private removedOn(hostId: string, removed: string | ReadonlySet<string>): string[] {
-    if (typeof removed === 'string') return [removed];
-    return [...this.channels.values()]
-      .map((c) => c.container)
-      .filter((c) => c.host_id === hostId && !removed.has(c.container_id))
-      .map((c) => c.container_id);
-  }
-
-  private containerRemoved(hostId: string, containerId: string): void {
-    const channel = this.channels.get(RedisKeys.logs(hostId, containerId));
-    if (!channel) return;
-    const views = [...channel.viewers.values()];
-    for (const view of views) {
-      view.ended.abort();
-      view.session.logKeys.delete(channel.key);
-      this.sendStopped(view, 'removed', 'Container was removed');
-    }
-    channel.viewers.clear();
-    this.closeChannel(channel);
   }
 }
 

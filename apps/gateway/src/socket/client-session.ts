@@ -1,4 +1,5 @@
 import type { Container } from '@flotilla/contracts';
+import type { LeaseKind } from '@flotilla/bus';
 import { TokenBucket } from '../core/token-bucket';
 import type { Principal } from '../auth/principal';
 import { SocketCursors } from '../fleet/socket-cursors';
@@ -13,10 +14,11 @@ export class ClientSession {
   readonly introducing = new Set<string>();
   /** Hosts whose events the socket is reading by range to catch up. */
   readonly catchingUp = new Set<string>();
-  /** Log stream keys (RedisKeys.logs) this socket watches. */
-  readonly logKeys = new Set<string>();
-  /** Stats stream keys (RedisKeys.stats) this socket watches. */
-  readonly statsKeys = new Set<string>();
+  /** Keys of the log and stats streams (RedisKeys.logs, RedisKeys.stats) this socket watches. */
+  readonly streamKeys: Readonly<Record<LeaseKind, Set<string>>> = {
+    logs: new Set(),
+    stats: new Set(),
+  };
   filter: SubscriptionFilter = SubscriptionFilter.everything;
   /**
    * Revisions the socket's snapshots carried, kept for a short while: an agent updates the
@@ -63,7 +65,7 @@ export class ClientSession {
   }
 
   get streamCount(): number {
-    return this.logKeys.size + this.statsKeys.size;
+    return this.streamKeys.logs.size + this.streamKeys.stats.size;
   }
 }
 

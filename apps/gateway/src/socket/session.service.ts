@@ -6,7 +6,7 @@ import type { GatewayTuning } from '../core/gateway-tuning';
 import { GATEWAY_TUNING } from '../core/tokens';
 import { ErrorReporter } from '../core/error-reporter';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { FleetStateService } from '../fleet/fleet-state.service';
+import { FleetFeed } from '../fleet/fleet-feed.service';
 import { SubscriptionFilter } from '../fleet/subscription-filter';
 import { LogStreamService } from '../logs/log-stream.service';
 import { StatsStreamService } from '../stats/stats-stream.service';
@@ -23,7 +23,7 @@ export class SessionService {
 
   constructor(
     private readonly registry: SessionRegistry,
-    private readonly fleet: FleetStateService,
+    private readonly fleet: FleetFeed,
     private readonly logs: LogStreamService,
     private readonly stats: StatsStreamService,
     private readonly outbox: ClientOutbox,

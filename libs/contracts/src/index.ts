@@ -1,14 +1,3 @@
-export * from './protocol';
-export * from './ids';
-export * from './container';
-export * from './host';
-export * from './logs';
-export * from './stats';
-export * from './commands';
-export * from './fleet-events';
-export * from './client-payloads';
-export * from './errors';
-export * from './audit';
-export * from './socket-events';
-export * from './redis-keys';
-export * from './validate';
+/** The whole wire contract for Node: the zod-free core (`@flotilla/contracts/core`) and the schemas. */
+export * from './core';
+export * from './schemas';

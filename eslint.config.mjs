@@ -75,26 +75,42 @@ export default tseslint.config(
     },
   },
   {
-    // The dashboard runs in the browser: no Node modules, and only types from the contract (its
-    // modules build zod schemas as they load; see apps/web/src/app/core/contract-runtime.ts).
+    // The contract's core (`@flotilla/contracts/core`, all of src/ but schemas/) is what the
+    // browser loads: it may name the schemas' types, never import zod or a schema at run time.
+    files: ['libs/contracts/src/**/*.ts', 'libs/contracts/testing/**/*.ts'],
+    ignores: ['libs/contracts/src/schemas/**', 'libs/contracts/src/index.ts', '**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', allowTypeImports: true, message: 'zod belongs in schemas/.' }],
+          patterns: [
+            {
+              group: ['**/schemas', '**/schemas/**', '**/src/index', '**/src'],
+              allowTypeImports: true,
+              message: 'The core imports only types from schemas/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The dashboard runs in the browser: no Node modules, no zod. It takes the contract from its
+    // zod-free entry (`@flotilla/contracts/core`); the full entry builds zod schemas as it loads.
     files: ['apps/web/src/**/*.ts'],
     ignores: ['apps/web/src/**/*.spec.ts', 'apps/web/src/testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['node:*', '@nestjs/*', 'ioredis', 'dockerode', 'zod'] },
-      ],
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
         {
           paths: [
             {
               name: '@flotilla/contracts',
-              allowTypeImports: true,
-              message:
-                'Import only types from the contract in apps/web (core/contract-runtime.ts has its values).',
+              message: 'Import @flotilla/contracts/core in apps/web (no zod in the browser).',
             },
           ],
+          patterns: ['node:*', '@nestjs/*', 'ioredis', 'dockerode', 'zod', '**/libs/contracts/**'],
         },
       ],
     },

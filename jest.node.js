@@ -25,6 +25,8 @@ module.exports = function nodeProject(displayName, testMatch, extra = {}) {
     },
     moduleNameMapper: {
       '^@flotilla/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
+      '^@flotilla/contracts/core$': path.join(root, 'libs/contracts/src/core.ts'),
+      '^@flotilla/contracts/testing$': path.join(root, 'libs/contracts/testing/index.ts'),
       '^@flotilla/bus$': path.join(root, 'libs/bus/src/index.ts'),
       '^@flotilla/testing$': path.join(root, 'libs/testing/src/index.ts'),
       '^@flotilla/logging$': path.join(root, 'libs/logging/src/index.ts'),

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Container } from '@flotilla/contracts';
+import { sampleContainer } from '@flotilla/contracts/testing';
 import { io, type Socket } from 'socket.io-client';
 import { percentile, startFleet, waitFor } from './gateway-bench-kit';
 
@@ -15,23 +16,13 @@ const CHANGES = Number(process.argv[3] ?? 200);
 const PER_SECOND = Number(process.argv[4] ?? 10);
 
 function container(hostId: string, revision: number, sentAt: number): Container {
-  return {
+  return sampleContainer({
     container_id: 'c'.repeat(64),
     host_id: hostId,
     name: 'latency-probe',
-    image: 'bench',
-    state: 'running',
     status: `sent ${sentAt}`,
-    created: new Date().toISOString(),
-    started_at: null,
-    finished_at: null,
-    exit_code: null,
-    labels: {},
-    ports: [],
-    health: 'none',
-    tty: false,
     revision,
-  };
+  });
 }
 
 async function main(): Promise<void> {

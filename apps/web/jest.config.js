@@ -12,6 +12,7 @@ module.exports = {
   setupFilesAfterEnv: ['<rootDir>/src/test-setup.ts'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   moduleNameMapper: {
-    '^@flotilla/contracts$': path.join(__dirname, '../../libs/contracts/src/index.ts'),
+    '^@flotilla/contracts/core$': path.join(__dirname, '../../libs/contracts/src/core.ts'),
+    '^@flotilla/contracts/testing$': path.join(__dirname, '../../libs/contracts/testing/index.ts'),
   },
 };

@@ -3,7 +3,7 @@ import { startRedis, waitFor, type RedisHandle } from '@flotilla/testing';
 import Redis from 'ioredis';
 import type { Bus } from './ports';
 import { createRedisBus } from './redis/redis-bus';
-import { sampleContainer } from './test-support/samples';
+import { sampleContainer } from '../testing/samples';
 
 function event(hostId: string): FleetEvent {
   return { v: 1, type: 'container', container: sampleContainer(hostId, 1) };

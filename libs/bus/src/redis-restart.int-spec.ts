@@ -2,7 +2,7 @@ import { RedisKeys, type FleetEvent } from '@flotilla/contracts';
 import { freePort, startRedis, waitFor, type RedisHandle } from '@flotilla/testing';
 import type { Bus } from './ports';
 import { createRedisBus } from './redis/redis-bus';
-import { replyTo, sampleContainer, sampleHost, sampleRequest } from './test-support/samples';
+import { replyTo, sampleContainer, sampleHost, sampleRequest } from '../testing/samples';
 
 const HOST = 'restart-host';
 const KEY = RedisKeys.events(HOST);

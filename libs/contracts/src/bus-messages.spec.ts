@@ -1,37 +1,29 @@
-import { commandReplySchema, commandRequestSchema } from './commands';
-import { containerSchema, isNewer, type Container } from './container';
-import { fleetEventSchema } from './fleet-events';
-import { lastLineSeqOf, logBatchFieldsSchema, logEntryId } from './logs';
-import { containerOfLeaseMember, hostIdOf, leaseMember, RedisKeys } from './redis-keys';
-import { statsSampleSchema } from './stats';
-import { parsePayload } from './validate';
+import { sampleContainer } from '../testing';
+import {
+  commandReplySchema,
+  commandRequestSchema,
+  containerOfLeaseMember,
+  containerSchema,
+  fleetEventSchema,
+  hostIdOf,
+  isNewer,
+  lastLineSeqOf,
+  leaseMember,
+  logBatchFieldsSchema,
+  logEntryId,
+  parsePayload,
+  RedisKeys,
+  statsSampleSchema,
+} from '.';
 
 const ID = 'f'.repeat(64);
-
-export function sampleContainer(over: Partial<Container> = {}): Container {
-  return {
-    container_id: ID,
-    host_id: 'host-a',
-    name: 'web',
-    image: 'nginx:1.27',
-    state: 'running',
-    status: 'Up 3 seconds',
-    created: '2026-11-25T10:00:00.000Z',
-    started_at: '2026-11-25T10:00:01.000Z',
-    finished_at: null,
-    exit_code: null,
-    labels: { team: 'ops' },
-    ports: [{ private_port: 80, public_port: 8080, type: 'tcp', ip: '0.0.0.0' }],
-    health: 'none',
-    tty: false,
-    revision: 1,
-    ...over,
-  };
-}
 
 describe('container', () => {
   it('accepts a full container and rejects a short id or an unknown state', () => {
     expect(parsePayload(containerSchema, sampleContainer()).ok).toBe(true);
+    const port = { private_port: 80, public_port: 8080, type: 'tcp', ip: '0.0.0.0' } as const;
+    const published = sampleContainer({ labels: { team: 'ops' }, ports: [port] });
+    expect(parsePayload(containerSchema, published).ok).toBe(true);
     expect(parsePayload(containerSchema, sampleContainer({ container_id: 'abc' })).ok).toBe(false);
     const bad = { ...sampleContainer(), state: 'zombie' };
     expect(parsePayload(containerSchema, bad).ok).toBe(false);

@@ -1,36 +1,15 @@
+import { sampleContainer } from '../testing';
 import {
   clampContainer,
   CONTAINER_LIMITS,
   containerSchema,
   parseContainer,
-  type Container,
-} from './container';
-import { parseFleetEvent } from './fleet-events';
-
-function container(over: Partial<Container> = {}): Container {
-  return {
-    container_id: 'a'.repeat(64),
-    host_id: 'host-a',
-    name: 'web-1',
-    image: 'busybox:latest',
-    state: 'running',
-    status: 'Up 3 seconds',
-    created: '2026-11-25T10:00:00.000Z',
-    started_at: '2026-11-25T10:00:01.000Z',
-    finished_at: null,
-    exit_code: null,
-    labels: { team: 'shop' },
-    ports: [],
-    health: 'none',
-    tty: false,
-    revision: 7,
-    ...over,
-  };
-}
+  parseFleetEvent,
+} from '.';
 
 describe('clampContainer', () => {
   it('leaves a container within the limits as it is, unmarked', () => {
-    expect(clampContainer(container())).toEqual(container());
+    expect(clampContainer(sampleContainer())).toEqual(sampleContainer());
   });
 
   it('cuts long texts with an ellipsis, drops labels whose name is too long, keeps 1,024 ports', () => {
@@ -41,7 +20,7 @@ describe('clampContainer', () => {
       ip: i === 0 ? 'f'.repeat(100) : null,
     }));
     const clamped = clampContainer(
-      container({
+      sampleContainer({
         name: 'n'.repeat(1_000),
         labels: { team: 'shop', note: 'x'.repeat(10_000), ['k'.repeat(257)]: 'v' },
         ports,
@@ -56,20 +35,20 @@ describe('clampContainer', () => {
     expect(clamped.ports[0].ip).toHaveLength(CONTAINER_LIMITS.portIp);
     expect(containerSchema.safeParse(clamped).success).toBe(true);
     // Identity, state and revision are never touched.
-    const { container_id, host_id, state, revision } = container();
+    const { container_id, host_id, state, revision } = sampleContainer();
     expect(clamped).toMatchObject({ container_id, host_id, state, revision });
   });
 
   it('never cuts a surrogate pair in half', () => {
     const name = `${'n'.repeat(CONTAINER_LIMITS.name - 2)}😀😀`;
-    const clamped = clampContainer(container({ name }));
+    const clamped = clampContainer(sampleContainer({ name }));
     expect(clamped.name).toBe(`${'n'.repeat(CONTAINER_LIMITS.name - 2)}…`);
     expect(containerSchema.safeParse(clamped).success).toBe(true);
   });
 });
 
 describe('parseContainer and parseFleetEvent', () => {
-  const oversized = { ...container(), labels: { note: 'x'.repeat(5_000) } };
+  const oversized = { ...sampleContainer(), labels: { note: 'x'.repeat(5_000) } };
 
   it('clamp a container that fails only on lengths, and mark it', () => {
     const parsed = parseContainer(oversized);

@@ -1,6 +1,3 @@
-import { z } from 'zod';
-import { containerIdSchema, hostIdSchema, streamIdSchema } from './ids';
-
 /**
  * Log lines travel in batches. Each batch is one entry of the container's log stream whose id is
  * `<seq>-0`, `seq` being the per-container number of the batch's last line (lines are numbered
@@ -18,27 +15,6 @@ export function lastLineSeqOf(entryId: string): number {
 
 /** Which output a line came from; a TTY container has only one. */
 export type LogSource = 'stdout' | 'stderr' | 'tty';
-
-/**
- * A log stream entry as stored on the bus: `l` is the lines, each `<docker timestamp> <text>\n`
- * (the same text a `log_update` carries), `n` their count, `e` the comma-separated indexes of the
- * stderr lines, `t` the Docker timestamp of the last line (where a re-follow resumes).
- */
-export const logBatchFieldsSchema = z
-  .object({
-    l: z.string(),
-    n: z.string().regex(/^[1-9]\d{0,6}$/),
-    e: z.string().regex(/^(\d{1,7}(,\d{1,7})*)?$/),
-    t: z.string().max(64),
-  })
-  .refine((f) => countLines(f.l) === Number(f.n), 'line count does not match the text');
-export type LogBatchFields = z.infer<typeof logBatchFieldsSchema>;
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
 
 /** A stream entry as a `log_update` names it: its id and how many of the update's lines it holds. */
 export interface LogEntryRef {
@@ -82,9 +58,3 @@ export interface LogStreamStoppedPayload {
   host_id: string;
   reason: LogStreamStoppedReason;
 }
-
-export const logCursorSchema = z.object({
-  container_id: containerIdSchema,
-  host_id: hostIdSchema,
-  after: streamIdSchema,
-});

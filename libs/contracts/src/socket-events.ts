@@ -1,5 +1,5 @@
 import type { AuditEvent } from './audit';
-import type { Container } from './container';
+import type { Container } from './schemas/container';
 import type { ContainerActionPayload, ContainerAction } from './commands';
 import type {
   ContainerActionRequest,
@@ -8,11 +8,12 @@ import type {
   StatsSubscriptionPayload,
   StopLogStreamPayload,
   SubscribePayload,
-} from './client-payloads';
+} from './schemas/client-payloads';
 import type { ErrorCode, ErrorPayload } from './errors';
-import type { HostStatus } from './host';
+import type { HostStatus } from './schemas/host';
 import type { LogStreamStoppedPayload, LogUpdatePayload } from './logs';
-import type { StatsSample, StatsStoppedPayload } from './stats';
+import type { StatsSample } from './schemas/stats';
+import type { StatsStoppedPayload } from './stats';
 
 export interface ConnectionEstablishedPayload {
   message: string;

@@ -7,6 +7,7 @@ import {
   parseJson,
   type FleetEvent,
 } from '@flotilla/contracts';
+import { sampleContainer } from '@flotilla/contracts/testing';
 import { startRedis, type RedisHandle } from '@flotilla/testing';
 
 jest.setTimeout(20_000);
@@ -16,23 +17,11 @@ const HOST = 'host-a';
 const containerEvent: FleetEvent = {
   v: 1,
   type: 'container',
-  container: {
+  container: sampleContainer({
     container_id: 'ab'.repeat(32),
     host_id: HOST,
-    name: 'web-1',
-    image: 'flotilla-test-busybox:latest',
-    state: 'running',
-    status: 'Up 2 seconds',
-    created: '2024-01-01T00:00:00.000Z',
-    started_at: '2024-01-01T00:00:01.000Z',
-    finished_at: null,
-    exit_code: null,
     labels: { 'flotilla.test': 'contracts' },
-    ports: [],
-    health: 'none',
-    tty: false,
-    revision: 1,
-  },
+  }),
 };
 
 describe('a fleet event through a real Redis stream', () => {

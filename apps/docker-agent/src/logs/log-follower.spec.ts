@@ -6,7 +6,7 @@ import type { ContainerClient, LogRequest } from '../docker/container-client';
 import type { DockerInspect } from '../docker/docker-inspect';
 import { BusHealth } from '../heartbeat/bus-health';
 import { silentLogger } from '../shared/agent-logger';
-import { frame } from './docker-log-fixtures';
+import { frame } from '../../test/support/docker-log-fixtures';
 import { STDOUT } from './frame-demuxer';
 import { LogFollower } from './log-follower';
 

@@ -1,4 +1,9 @@
-import { chunked, dockerLogStream, frame, type FixtureLine } from './docker-log-fixtures';
+import {
+  chunked,
+  dockerLogStream,
+  frame,
+  type FixtureLine,
+} from '../../test/support/docker-log-fixtures';
 import { FrameDemuxer, STDERR, STDOUT } from './frame-demuxer';
 import { LineAssembler } from './log-line-assembler';
 

@@ -4,7 +4,9 @@ import { statsSampleSchema } from '@flotilla/contracts';
 import { cpuPercent, memoryUsage, toStatsSample, type DockerStats } from './stats-calculator';
 
 const fixture = (name: string): DockerStats =>
-  JSON.parse(readFileSync(join(__dirname, 'fixtures', name), 'utf8')) as DockerStats;
+  JSON.parse(
+    readFileSync(join(__dirname, '../../test/support/stats', name), 'utf8'),
+  ) as DockerStats;
 const ID = '83806c4d536026a1985efe85031182b61ca40d0f1b13206ee1d713bafcc446b5';
 
 describe('stats calculator', () => {

@@ -1,9 +1,10 @@
 import type { Container } from '@flotilla/contracts';
+import { sampleContainer } from '@flotilla/contracts/testing';
 import { GatewayError } from '../core/gateway-error';
 import { pickContainer } from './container-resolution';
 
 function container(id: string, host: string): Container {
-  return { container_id: id, host_id: host } as Container;
+  return sampleContainer({ container_id: id, host_id: host });
 }
 
 const one = `aaaaaaaaaaaa${'1'.repeat(52)}`;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Bus } from '@flotilla/bus';
 import type { Container, HostInfo, StatsSample } from '@flotilla/contracts';
+import { sampleContainer } from '@flotilla/contracts/testing';
 
 let revision = 1;
 
@@ -27,26 +28,16 @@ export function uniqueHostId(prefix = 'host'): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
 }
 
+/** A container of a host with a fresh id and a revision newer than any made before. */
 export function makeContainer(hostId: string, overrides: Partial<Container> = {}): Container {
   const id = overrides.container_id ?? containerId();
-  return {
+  return sampleContainer({
     container_id: id,
     host_id: hostId,
     name: `c-${id.slice(0, 6)}`,
-    image: 'flotilla-test:latest',
-    state: 'running',
-    status: 'Up 1 second',
-    created: new Date().toISOString(),
-    started_at: new Date().toISOString(),
-    finished_at: null,
-    exit_code: null,
-    labels: {},
-    ports: [],
-    health: 'none',
-    tty: false,
     revision: revision++,
     ...overrides,
-  };
+  });
 }
 
 /** What an agent does at start: announce, beat, publish the snapshot. */

@@ -1,4 +1,5 @@
-import type { Container, HostStatus, LogUpdatePayload } from '@flotilla/contracts';
+import type { Container, HostStatus, LogUpdatePayload } from '@flotilla/contracts/core';
+import { sampleContainer } from '@flotilla/contracts/testing';
 
 export const HOST_A = 'host-a';
 export const HOST_B = 'host-b';
@@ -9,24 +10,7 @@ export function cid(seed: string): string {
 }
 
 export function container(patch: Partial<Container> = {}): Container {
-  return {
-    container_id: cid('a1'),
-    host_id: HOST_A,
-    name: 'web-1',
-    image: 'nginx:1.27',
-    state: 'running',
-    status: 'Up 2 hours',
-    created: '2024-05-01T10:00:00Z',
-    started_at: '2024-05-01T10:00:01Z',
-    finished_at: null,
-    exit_code: null,
-    labels: {},
-    ports: [],
-    health: 'none',
-    tty: false,
-    revision: 1,
-    ...patch,
-  };
+  return sampleContainer({ container_id: cid('a1'), host_id: HOST_A, ...patch });
 }
 
 export function host(patch: Partial<HostStatus> = {}): HostStatus {

@@ -2,7 +2,7 @@
 import { RedisKeys } from '@flotilla/contracts';
 import { waitFor } from '@flotilla/testing';
 import type { ContractContext } from './contract-context';
-import { replyTo, sampleRequest } from '../test-support/samples';
+import { replyTo, sampleRequest } from '../../testing/samples';
 
 export function commandsContract(ctx: ContractContext): void {
   describe('commands', () => {

@@ -5,7 +5,7 @@ import type { RawStreamEntry } from '../codecs';
 import type { BusLogger } from '../common/logger';
 import type { RetentionBudget } from '../common/retention';
 import type { Bus, StreamFollower } from '../ports';
-import { sampleContainer } from '../test-support/samples';
+import { sampleContainer } from '../../testing/samples';
 
 /** Writes behind the bus's back, to plant what a buggy or hostile writer could leave. */
 export interface RawAccess {

@@ -2,7 +2,7 @@
 import { RedisKeys } from '@flotilla/contracts';
 import { compareStreamIds } from '../common/stream-ids';
 import { containerEvent, type ContractContext } from './contract-context';
-import { containerId, sampleContainer } from '../test-support/samples';
+import { containerId, sampleContainer } from '../../testing/samples';
 
 export function eventsContract(ctx: ContractContext): void {
   describe('events', () => {

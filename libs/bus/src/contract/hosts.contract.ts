@@ -2,7 +2,7 @@
 import { RedisKeys } from '@flotilla/contracts';
 import type { HostTrackOptions } from '../ports';
 import { HEARTBEAT_TTL_MS, waitFor, type ContractContext } from './contract-context';
-import { sampleHost } from '../test-support/samples';
+import { sampleHost } from '../../testing/samples';
 
 export function hostsContract(ctx: ContractContext): void {
   describe('hosts', () => {

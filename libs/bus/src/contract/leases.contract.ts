@@ -1,6 +1,6 @@
 /// <reference types="jest" />
 import { waitFor, type ContractContext } from './contract-context';
-import { containerId } from '../test-support/samples';
+import { containerId } from '../../testing/samples';
 
 export function leasesContract(ctx: ContractContext): void {
   describe('leases', () => {

@@ -2,7 +2,7 @@
 import { RedisKeys } from '@flotilla/contracts';
 import { LogSequenceError } from '../common/errors';
 import type { ContractContext } from './contract-context';
-import { containerId, logLines } from '../test-support/samples';
+import { containerId, logLines } from '../../testing/samples';
 
 export function logsContract(ctx: ContractContext): void {
   describe('logs', () => {

@@ -10,7 +10,7 @@ import {
   sampleHost,
   sampleRequest,
   sampleStats,
-} from '../test-support/samples';
+} from '../../testing/samples';
 
 /**
  * A record's host is the key it was read from. What a host's agent writes into its own keys

@@ -1,6 +1,6 @@
 /// <reference types="jest" />
 import { TEST_RETENTION, type ContractContext } from './contract-context';
-import { containerId, sampleStats } from '../test-support/samples';
+import { containerId, sampleStats } from '../../testing/samples';
 
 const KIB = 1024;
 

@@ -1,7 +1,7 @@
 /// <reference types="jest" />
 import { RedisKeys } from '@flotilla/contracts';
 import type { ContractContext } from './contract-context';
-import { containerId, sampleContainer } from '../test-support/samples';
+import { containerId, sampleContainer } from '../../testing/samples';
 
 export function snapshotsContract(ctx: ContractContext): void {
   describe('snapshots', () => {

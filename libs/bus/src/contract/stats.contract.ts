@@ -1,6 +1,6 @@
 /// <reference types="jest" />
 import type { ContractContext } from './contract-context';
-import { containerId, sampleStats } from '../test-support/samples';
+import { containerId, sampleStats } from '../../testing/samples';
 
 export function statsContract(ctx: ContractContext): void {
   describe('stats', () => {

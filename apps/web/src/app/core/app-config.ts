@@ -1,5 +1,5 @@
 import { InjectionToken } from '@angular/core';
-import { MAX_TAIL } from './contract-runtime';
+import { LIMITS } from '@flotilla/contracts/core';
 
 /** Everything the dashboard could want to tune, read once; nothing else hard-codes a URL or a limit. */
 export interface WebConfig {
@@ -40,7 +40,7 @@ export const DEFAULT_WEB_CONFIG: WebConfig = {
   heartbeatIntervalMs: 5_000,
   ackTimeoutMs: 15_000,
   actionTimeoutMs: 20_000,
-  logTail: Math.min(1_000, MAX_TAIL),
+  logTail: Math.min(1_000, LIMITS.maxTail),
   logCapacity: 100_000,
   logFlushMs: 10,
   fleetFlushMs: 50,

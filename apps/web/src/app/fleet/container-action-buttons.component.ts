@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
-import type { Container } from '@flotilla/contracts';
+import type { Container } from '@flotilla/contracts/core';
 import {
   ContainerActionsService,
   type UserAction,

@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import type { ContainerActionRequest } from '@flotilla/contracts';
+import type { ContainerActionRequest } from '@flotilla/contracts/core';
 import { NotificationService } from '../core/notifications/notification.service';
 import { ConfirmService } from '../shared/confirm.service';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';

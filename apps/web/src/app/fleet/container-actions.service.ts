@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type { Container, ContainerAction, ContainerActionPayload } from '@flotilla/contracts';
+import type { Container, ContainerAction, ContainerActionPayload } from '@flotilla/contracts/core';
 import { WEB_CONFIG } from '../core/app-config';
 import { NotificationService } from '../core/notifications/notification.service';
 import { SocketService } from '../core/socket/socket.service';

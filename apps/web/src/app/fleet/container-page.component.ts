@@ -11,7 +11,7 @@ import {
   untracked,
 } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import type { StatsSample } from '@flotilla/contracts';
+import type { StatsSample } from '@flotilla/contracts/core';
 import type { LogStream } from '../logs/log-stream';
 import { LogSubscriptionService } from '../logs/log-subscription.service';
 import { LogViewerComponent } from '../logs/log-viewer.component';

@@ -16,8 +16,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { Router } from '@angular/router';
-import type { ContainerState } from '@flotilla/contracts';
-import { CONTAINER_STATE_LIST } from '../core/contract-runtime';
+import { CONTAINER_STATES, type ContainerState } from '@flotilla/contracts/core';
 import { ShortcutService } from '../shared/shortcut.service';
 import { formatCount } from '../shared/format';
 import { StatsSubscriptionService, type StatsTarget } from '../stats/stats-subscription.service';
@@ -35,7 +34,7 @@ import { FleetStore } from './fleet.store';
 /** Row height of the fleet list, in px (the virtual scroll needs it fixed; see fleet.css). */
 export const FLEET_ROW_HEIGHT = 40;
 
-const SHOWN_STATES: readonly ContainerState[] = CONTAINER_STATE_LIST.filter((s) => s !== 'removed');
+const SHOWN_STATES: readonly ContainerState[] = CONTAINER_STATES.filter((s) => s !== 'removed');
 
 @Component({
   selector: 'flo-fleet-page',

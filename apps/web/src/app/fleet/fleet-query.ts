@@ -1,4 +1,4 @@
-import type { Container, ContainerState, HostStatus } from '@flotilla/contracts';
+import type { Container, ContainerState, HostStatus } from '@flotilla/contracts/core';
 import { containerKey, placeholderHost } from './fleet-state';
 
 export type SortField = 'name' | 'image' | 'state' | 'created' | 'host' | `label:${string}`;

@@ -1,5 +1,9 @@
-import type { Container, HostStatus, InitialStatePayload } from '@flotilla/contracts';
-import { isNewer } from '../core/contract-runtime';
+import {
+  isNewer,
+  type Container,
+  type HostStatus,
+  type InitialStatePayload,
+} from '@flotilla/contracts/core';
 
 /** Containers are known by host and id: the same id on two hosts is two containers. */
 export function containerKey(hostId: string, containerId: string): string {

@@ -1,4 +1,4 @@
-import type { LogGap } from '@flotilla/contracts';
+import type { LogGap } from '@flotilla/contracts/core';
 import { stripAnsi } from './ansi';
 import { type LogLevel, detectLevel, parseJsonRecord } from './log-level';
 

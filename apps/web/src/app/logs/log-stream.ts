@@ -1,6 +1,5 @@
 import { signal } from '@angular/core';
-import type { LogUpdatePayload } from '@flotilla/contracts';
-import { lastLineSeqOf, logEntryId } from '../core/contract-runtime';
+import { lastLineSeqOf, logEntryId, type LogUpdatePayload } from '@flotilla/contracts/core';
 import { type LogLine, type RawLine, describeGap, gapLine, toLogLines } from './log-line';
 import { RingBuffer } from './ring-buffer';
 

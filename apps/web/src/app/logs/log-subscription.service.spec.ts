@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import type { LogUpdatePayload, StartLogStreamPayload } from '@flotilla/contracts';
+import type { LogUpdatePayload, StartLogStreamPayload } from '@flotilla/contracts/core';
 import { DEFAULT_WEB_CONFIG, WEB_CONFIG } from '../core/app-config';
 import { NotificationService } from '../core/notifications/notification.service';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';

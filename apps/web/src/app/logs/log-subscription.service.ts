@@ -4,7 +4,7 @@ import type {
   LogStreamStoppedPayload,
   LogUpdatePayload,
   StartLogStreamPayload,
-} from '@flotilla/contracts';
+} from '@flotilla/contracts/core';
 import { WEB_CONFIG } from '../core/app-config';
 import { NotificationService } from '../core/notifications/notification.service';
 import { SocketService } from '../core/socket/socket.service';

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
-import type { ContainerState, HealthState } from '@flotilla/contracts';
+import type { ContainerState, HealthState } from '@flotilla/contracts/core';
 
 @Component({
   selector: 'flo-state-badge',

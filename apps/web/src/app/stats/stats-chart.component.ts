@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import type { StatsSample } from '@flotilla/contracts';
+import type { StatsSample } from '@flotilla/contracts/core';
 import { formatBytes, formatPercent } from '../shared/format';
 import { niceMax, polylinePoints } from './chart-geometry';
 

@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import type { StatsSample } from '@flotilla/contracts';
+import type { StatsSample } from '@flotilla/contracts/core';
 import { DEFAULT_WEB_CONFIG, WEB_CONFIG } from '../core/app-config';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
 import { HOST_A, cid } from '../../testing/fixtures';

@@ -7,7 +7,7 @@ import {
   signal,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type { StatsSample } from '@flotilla/contracts';
+import type { StatsSample } from '@flotilla/contracts/core';
 import { WEB_CONFIG } from '../core/app-config';
 import { SocketService } from '../core/socket/socket.service';
 import { SharedSubscriptions } from '../core/socket/shared-subscriptions';

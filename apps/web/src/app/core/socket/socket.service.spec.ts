@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import type { HeartbeatPayload } from '@flotilla/contracts';
+import type { HeartbeatPayload } from '@flotilla/contracts/core';
 import { FakeSocket, provideFakeSocket } from '../../../testing/fake-socket';
 import { DEFAULT_WEB_CONFIG } from '../app-config';
 import { NotificationService } from '../notifications/notification.service';

@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { Observable, Subject } from 'rxjs';
-import type { ConnectionEstablishedPayload, ErrorPayload } from '@flotilla/contracts';
+import type { ConnectionEstablishedPayload, ErrorPayload } from '@flotilla/contracts/core';
 import { WEB_CONFIG } from '../app-config';
 import { WINDOW } from '../browser/browser.tokens';
 import { NotificationService } from '../notifications/notification.service';

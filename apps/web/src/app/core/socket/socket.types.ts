@@ -1,6 +1,10 @@
 import { InjectionToken } from '@angular/core';
 import type { Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ErrorAck, ServerToClientEvents } from '@flotilla/contracts';
+import type {
+  ClientToServerEvents,
+  ErrorAck,
+  ServerToClientEvents,
+} from '@flotilla/contracts/core';
 
 /** The tab's one Socket.IO connection, typed by the shared contract. */
 export type FlotillaSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AUDIT_KINDS, type AuditEvent } from './audit';
+import { AUDIT_KINDS, type AuditEvent } from '../audit';
 
 /** An audit record as read back from the audit stream, which only gateways write. */
 export const auditEventSchema: z.ZodType<AuditEvent> = z.object({

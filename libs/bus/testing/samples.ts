@@ -5,6 +5,7 @@ import type {
   HostInfo,
   StatsSample,
 } from '@flotilla/contracts';
+import { sampleContainer as validContainer } from '@flotilla/contracts/testing';
 
 /** A full 64-digit container id derived from a small number, so tests stay readable. */
 export function containerId(n: number): string {
@@ -22,29 +23,18 @@ export function sampleHost(hostId: string, over: Partial<HostInfo> = {}): HostIn
   };
 }
 
+/** Container `n` of a host: the contract's fixture with a readable id and name. */
 export function sampleContainer(
   hostId: string,
   n: number,
   over: Partial<Container> = {},
 ): Container {
-  return {
+  return validContainer({
     container_id: containerId(n),
     host_id: hostId,
     name: `app-${n}`,
-    image: 'busybox:latest',
-    state: 'running',
-    status: 'Up 3 seconds',
-    created: '2026-11-25T10:00:00.000Z',
-    started_at: '2026-11-25T10:00:01.000Z',
-    finished_at: null,
-    exit_code: null,
-    labels: {},
-    ports: [],
-    health: 'none',
-    tty: false,
-    revision: 1,
     ...over,
-  };
+  });
 }
 
 export function sampleStats(hostId: string, n: number, cpu: number): StatsSample {

@@ -1,5 +1,5 @@
-import { STDERR, STDOUT } from './frame-demuxer';
-import { DOCKER_PARTIAL_BYTES } from './log-line-assembler';
+import { STDERR, STDOUT } from '../../src/logs/frame-demuxer';
+import { DOCKER_PARTIAL_BYTES } from '../../src/logs/log-line-assembler';
 
 /**
  * Builds byte streams the way dockerd sends a timestamped log (used by the specs): each line is

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CONTAINER_ACTIONS } from './commands';
+import { CONTAINER_ACTIONS } from '../commands';
 import { containerRefSchema, hostIdSchema, streamIdSchema } from './ids';
-import { LIMITS } from './protocol';
+import { LIMITS } from '../protocol';
 
 /** `start_log_stream`: the original `{container_id}` plus where to resume and how much to backfill. */
 export const startLogStreamSchema = z.strictObject({

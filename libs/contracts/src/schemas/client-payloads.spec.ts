@@ -5,7 +5,7 @@ import {
   stopLogStreamSchema,
   subscribeSchema,
 } from './client-payloads';
-import { LIMITS } from './protocol';
+import { LIMITS } from '../protocol';
 import { parseJson, parsePayload } from './validate';
 
 const FULL_ID = 'a'.repeat(64);

@@ -1,0 +1,2 @@
+/** Test fixtures of the wire contract (`@flotilla/contracts/testing`); never part of a build. */
+export * from './container';

@@ -67,14 +67,11 @@ export class LogSubscriptionService {
   }
 
   private stop(stream: LogStream): void {
-    this.socket
-      .request('stop_log_stream', { container_id: stream.containerRef, host_id: stream.hostId })
-      .then(
-        (ack) => {
-          if (isErrorAck(ack)) this.socket.reportFailure('Stopping a log stream failed', ack);
-        },
-        (error: unknown) => this.socket.reportFailure('Stopping a log stream failed', error),
-      );
+    this.socket.send(
+      'stop_log_stream',
+      { container_id: stream.containerRef, host_id: stream.hostId },
+      'Stopping a log stream failed',
+    );
   }
 
   /** Asks for the stream: from the cursor when there is one, else the last lines. */

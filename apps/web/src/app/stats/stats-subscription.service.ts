@@ -117,14 +117,11 @@ export class StatsSubscriptionService {
   }
 
   private unsubscribe(w: Watched): void {
-    this.socket
-      .request('unsubscribe_stats', { container_id: w.containerId, host_id: w.hostId })
-      .then(
-        (ack) => {
-          if (isErrorAck(ack)) this.socket.reportFailure('Stopping stats failed', ack);
-        },
-        (error: unknown) => this.socket.reportFailure('Stopping stats failed', error),
-      );
+    this.socket.send(
+      'unsubscribe_stats',
+      { container_id: w.containerId, host_id: w.hostId },
+      'Stopping stats failed',
+    );
   }
 
   private subscribe(w: Watched): void {

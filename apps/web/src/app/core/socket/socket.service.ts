@@ -147,6 +147,16 @@ export class SocketService {
     });
   }
 
+  /** Sends a request whose only news is a failure, reported as `what`. */
+  send<E extends ClientEvent>(event: E, payload: ClientPayload<E>, what: string): void {
+    this.request(event, payload).then(
+      (ack) => {
+        if (isErrorAck(ack)) this.reportFailure(what, ack);
+      },
+      (error: unknown) => this.reportFailure(what, error),
+    );
+  }
+
   /** Shows why a request failed: an error ack, a timeout, a lost connection. */
   reportFailure(what: string, failure: unknown): void {
     if (isErrorAck(failure)) {

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     });
     await new Promise((resolve) => warm.once('initial_state', resolve));
     warm.disconnect();
-    await waitFor(async () => (await replica.inspect()).sessions === 0);
+    await waitFor(async () => (await replica.inspect()).connections === 0);
     const connect = async (count: number) => {
       for (let i = 0; i < count; i += 50) {
         const batch = await Promise.all(
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
         );
         sockets.push(...batch);
       }
-      await waitFor(async () => (await replica.inspect()).sessions === sockets.length);
+      await waitFor(async () => (await replica.inspect()).connections === sockets.length);
       return replica.memory();
     };
     const m0 = await replica.memory();

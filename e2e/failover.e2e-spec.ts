@@ -41,8 +41,8 @@ describe('gateway replica failure (Chromium against the real stack)', () => {
 
     const victim = await stack().replicaOf(page);
     const survivor = gateways.find((g) => g !== victim)!;
-    expect(victim.inspect().sessions).toBe(1);
-    expect(survivor.inspect().sessions).toBe(0);
+    expect(victim.inspect().connections).toBe(1);
+    expect(survivor.inspect().connections).toBe(0);
 
     await touch(container, '/tmp/go');
     await waitForLogCount(page, 150);

@@ -6,7 +6,7 @@ import { AuditService } from './audit/audit.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthStore } from './auth/auth-store.service';
 import { PrincipalResolver } from './auth/principal-resolver.service';
-import { SessionReviewer } from './auth/session-reviewer.service';
+import { ConnectionReviewer } from './auth/connection-reviewer.service';
 import { SocketAuthenticator } from './auth/socket-authenticator.service';
 import { UserDirectory } from './auth/user-directory.service';
 import { HostDiscovery } from './bus/host-discovery.service';
@@ -37,8 +37,8 @@ import { ClientOutbox } from './socket/client-outbox.service';
 import { FleetCensus } from './socket/fleet-census.service';
 import { FleetGateway } from './socket/fleet.gateway';
 import { IoServerRef } from './socket/io-server.ref';
-import { SessionRegistry } from './socket/session-registry.service';
-import { SessionService } from './socket/session.service';
+import { ConnectionRegistry } from './socket/connection-registry.service';
+import { ConnectionService } from './socket/connection.service';
 import { SocketEdge } from './socket/socket-edge.service';
 import { StatsStreamService } from './stats/stats-stream.service';
 
@@ -83,7 +83,7 @@ export class AppModule {
         SocketAuthenticator,
         StreamRouter,
         LeaseKeeper,
-        SessionRegistry,
+        ConnectionRegistry,
         ClientOutbox,
         IoServerRef,
         ContainerResolver,
@@ -97,8 +97,8 @@ export class AppModule {
         ActionFeed,
         ActionLimiter,
         ContainerActionService,
-        SessionService,
-        SessionReviewer,
+        ConnectionService,
+        ConnectionReviewer,
         SocketEdge,
         FleetCensus,
         FleetGateway,

@@ -3,12 +3,12 @@ import { LeaseKeeper } from './bus/lease-keeper.service';
 import { StreamRouter } from './bus/stream-router.service';
 import { LogStreamService } from './logs/log-stream.service';
 import { ClientOutbox } from './socket/client-outbox.service';
-import { SessionRegistry } from './socket/session-registry.service';
+import { ConnectionRegistry } from './socket/connection-registry.service';
 import { StatsStreamService } from './stats/stats-stream.service';
 
 /** What a replica holds right now: for tests, benchmarks and diagnostics. */
 export interface GatewayInspection {
-  sessions: number;
+  connections: number;
   /** `delivered`: last line number the follower handed out. */
   logChannels: { key: string; viewers: number; delivered: number }[];
   statsChannels: { key: string; viewers: number }[];
@@ -23,7 +23,7 @@ export interface GatewayInspection {
 @Injectable()
 export class GatewayInspector {
   constructor(
-    private readonly registry: SessionRegistry,
+    private readonly registry: ConnectionRegistry,
     private readonly logs: LogStreamService,
     private readonly stats: StatsStreamService,
     private readonly router: StreamRouter,
@@ -33,10 +33,10 @@ export class GatewayInspector {
 
   inspect(): GatewayInspection {
     const bufferedBytes: Record<string, number> = {};
-    for (const session of this.registry.all())
-      bufferedBytes[session.id] = this.outbox.bufferedBytes(session);
+    for (const connection of this.registry.all())
+      bufferedBytes[connection.id] = this.outbox.bufferedBytes(connection);
     return {
-      sessions: this.registry.size,
+      connections: this.registry.size,
       logChannels: this.logs.channelSummary(),
       statsChannels: this.stats.channelSummary(),
       followedKeys: this.router.followedKeys(),

@@ -112,7 +112,7 @@ describe('gateway: a client that stops reading and repeats start_log_stream (I5)
     expect(lines[0]).toBe(`${lineText(next - 10_000)} ${'x'.repeat(LINE_PADDING)}`);
     expect(lines[lines.length - 1]).toBe(`${lineText(next - 1)} ${'x'.repeat(LINE_PADDING)}`);
     reader.close();
-    await waitFor(async () => (await replica.inspect()).sessions === 0);
+    await waitFor(async () => (await replica.inspect()).connections === 0);
 
     const baseline = await replica.memory();
     const attackers: Attacker[] = [];
@@ -139,10 +139,10 @@ describe('gateway: a client that stops reading and repeats start_log_stream (I5)
     } finally {
       for (const a of attackers) a.stop();
     }
-    const sessionsDuring = (await replica.inspect()).sessions;
+    const connectionsDuring = (await replica.inspect()).connections;
 
     for (const a of attackers) a.client.close();
-    await waitFor(async () => (await replica.inspect()).sessions === 0, {
+    await waitFor(async () => (await replica.inspect()).connections === 0, {
       timeoutMs: 30_000,
       message: 'the attackers to be gone',
     });
@@ -155,7 +155,7 @@ describe('gateway: a client that stops reading and repeats start_log_stream (I5)
         `${(maxRss / MiB).toFixed(0)} MiB (growth ${(growth / MiB).toFixed(1)}, bound ${(RSS_BOUND / MiB).toFixed(0)}), ` +
         `${(after.rss / MiB).toFixed(0)} MiB after close; retained heap growth ${(retainedGrowth / MiB).toFixed(1)} MiB ` +
         `(bound ${(RETAINED_BOUND / MiB).toFixed(0)}); max queue ${(maxQueue / 1024).toFixed(0)} KiB; ` +
-        `acks ${attackers.map((a) => a.acks).join('/')}; sessions during ${sessionsDuring}`,
+        `acks ${attackers.map((a) => a.acks).join('/')}; connections during ${connectionsDuring}`,
     );
     expect(retainedGrowth).toBeLessThanOrEqual(RETAINED_BOUND);
     expect(growth).toBeLessThanOrEqual(RSS_BOUND);

@@ -198,7 +198,7 @@ describe('gateway log streams (two replicas, real Redis)', () => {
     });
   });
 
-  it('leaves nothing behind when clients disconnect (followed keys, channels, leases, sessions)', async () => {
+  it('leaves nothing behind when clients disconnect (followed keys, channels, leases, connections)', async () => {
     const base = h.gateways.map((g) => g.inspect());
     const { host, id } = await containerWithLines(5);
     const clients = await Promise.all([h.connect(0), h.connect(1), h.connect(0)]);
@@ -222,7 +222,7 @@ describe('gateway log streams (two replicas, real Redis)', () => {
             mine(now.logChannels.map((c) => c.key)).length === 0 &&
             mine(now.statsChannels.map((c) => c.key)).length === 0 &&
             mine(now.leases).length === 0 &&
-            now.sessions === base[i].sessions &&
+            now.connections === base[i].connections &&
             now.followedKeys.length === base[i].followedKeys.length + 1 &&
             now.drainWaiters === 0
           );

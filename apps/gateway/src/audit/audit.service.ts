@@ -6,7 +6,7 @@ import type { GatewayTuning } from '../core/gateway-tuning';
 import { BUS, GATEWAY_TUNING } from '../core/tokens';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import { IoServerRef } from '../socket/io-server.ref';
-import { SessionRegistry } from '../socket/session-registry.service';
+import { ConnectionRegistry } from '../socket/connection-registry.service';
 import { canSeeAudit } from './audit-visibility';
 import { describeError } from '@flotilla/logging';
 
@@ -40,7 +40,7 @@ export class AuditService implements OnModuleDestroy {
     @Inject(BUS) private readonly bus: Bus,
     @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
     private readonly io: IoServerRef,
-    private readonly registry: SessionRegistry,
+    private readonly registry: ConnectionRegistry,
     private readonly outbox: ClientOutbox,
   ) {}
 
@@ -89,8 +89,9 @@ export class AuditService implements OnModuleDestroy {
 
   /** A record from this or another replica: to the local admin sockets that may see it. */
   receive(record: AuditEvent): void {
-    for (const session of this.registry.all()) {
-      if (canSeeAudit(session.principal, record)) this.outbox.send(session, 'audit_event', record);
+    for (const connection of this.registry.all()) {
+      if (canSeeAudit(connection.principal, record))
+        this.outbox.send(connection, 'audit_event', record);
     }
   }
 

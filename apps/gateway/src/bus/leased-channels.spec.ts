@@ -8,7 +8,7 @@ import {
   statsSample,
 } from '../../test/support/fleet-fixtures';
 import { MemoryReplica, type RecordingSocket } from '../../test/support/memory-replica';
-import type { ClientSession } from '../socket/client-session';
+import type { ClientConnection } from '../socket/client-connection';
 
 const HOST = 'host-a';
 
@@ -16,10 +16,10 @@ const HOST = 'host-a';
 const KINDS = [
   {
     kind: 'logs',
-    open: (r: MemoryReplica, s: ClientSession, c: Container) =>
+    open: (r: MemoryReplica, s: ClientConnection, c: Container) =>
       // A tail, so a line appended while the view starts arrives as backfill or live.
       r.logs.start(s, { container_id: c.container_id, tail: 10 }),
-    close: (r: MemoryReplica, s: ClientSession, ref: string) =>
+    close: (r: MemoryReplica, s: ClientConnection, ref: string) =>
       r.logs.stop(s, { container_id: ref }),
     stopped: 'log_stream_stopped',
     failure: 'Log stream failed',
@@ -35,9 +35,9 @@ const KINDS = [
   },
   {
     kind: 'stats',
-    open: (r: MemoryReplica, s: ClientSession, c: Container) =>
+    open: (r: MemoryReplica, s: ClientConnection, c: Container) =>
       r.stats.subscribe(s, { container_id: c.container_id }),
-    close: (r: MemoryReplica, s: ClientSession, ref: string) =>
+    close: (r: MemoryReplica, s: ClientConnection, ref: string) =>
       r.stats.unsubscribe(s, { container_id: ref }),
     stopped: 'stats_stream_stopped',
     failure: 'Stats stream failed',
@@ -97,8 +97,8 @@ describe.each(KINDS)('LeasedChannels: $kind channels', (k) => {
   it('a socket that goes away leaves its channels; the last one closes them', async () => {
     const [a] = replica.connect('a');
     await k.open(replica, a, container);
-    replica.logs.dropSession(a);
-    replica.stats.dropSession(a);
+    replica.logs.dropConnection(a);
+    replica.stats.dropConnection(a);
     expect(a.streamCount).toBe(0);
     expect(replica.leases.held()).toEqual([]);
     expect(followed()).toBe(false);

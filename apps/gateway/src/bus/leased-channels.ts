@@ -8,13 +8,13 @@ import { GATEWAY_TUNING } from '../core/tokens';
 import { ContainerResolver } from '../fleet/container-resolver.service';
 import { HostDirectory } from '../fleet/host-directory.service';
 import { ClientOutbox } from '../socket/client-outbox.service';
-import type { ClientSession } from '../socket/client-session';
+import type { ClientConnection } from '../socket/client-connection';
 import { LeaseKeeper } from './lease-keeper.service';
 import { StreamRouter, type RawEntries } from './stream-router.service';
 
 /** One socket on one channel. */
 export interface ChannelViewer {
-  readonly session: ClientSession;
+  readonly connection: ClientConnection;
   readonly channel: LeasedChannel<ChannelViewer>;
   /** Stops whatever the viewer still has in flight (the viewer has left its channel). */
   end(): void;
@@ -38,7 +38,7 @@ export type ChannelStopReason = 'requested' | 'removed' | 'error';
 
 /** What one kind of channel (logs, stats) adds to the shared mechanism. */
 export interface ChannelKind<C extends LeasedChannel<V>, V extends ChannelViewer> {
-  /** The lease, the stream (RedisKeys[kind]) and the socket's keys (ClientSession.streamKeys). */
+  /** The lease, the stream (RedisKeys[kind]) and the socket's keys (ClientConnection.streamKeys). */
   readonly kind: LeaseKind;
   /** How error messages name one viewer: "log stream", "stats subscription". */
   readonly noun: string;
@@ -96,8 +96,8 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
   }
 
   /** False once the replica is closing or the socket has gone: nothing new is opened then. */
-  accepts(session: ClientSession): boolean {
-    return !this.closed && !session.closed;
+  accepts(connection: ClientConnection): boolean {
+    return !this.closed && !connection.closed;
   }
 
   /**
@@ -105,13 +105,13 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
    * when given), and its channel's key; refuses a new stream over the per-socket cap.
    */
   async admit(
-    session: ClientSession,
+    connection: ClientConnection,
     { container_id: ref, host_id: hostId }: { container_id: string; host_id?: string },
   ): Promise<{ container: Container; key: string }> {
-    const container = await this.deps.resolver.resolveLive(session.principal, ref, hostId);
+    const container = await this.deps.resolver.resolveLive(connection.principal, ref, hostId);
     const key = RedisKeys[this.type.kind](container.host_id, container.container_id);
     const max = this.deps.tuning.maxStreamsPerSocket;
-    if (!this.keysOf(session).has(key) && session.streamCount >= max) {
+    if (!this.keysOf(connection).has(key) && connection.streamCount >= max) {
       throw new GatewayError('rate_limited', `at most ${max} streams per connection`, ref);
     }
     return { container, key };
@@ -138,10 +138,10 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
   /** Adds the socket's viewer; a viewer it replaces (same socket, same channel) ends at once. */
   join(viewer: V): V | undefined {
     const channel = viewer.channel as C;
-    const replaced = channel.viewers.get(viewer.session.id);
+    const replaced = channel.viewers.get(viewer.connection.id);
     replaced?.end();
-    channel.viewers.set(viewer.session.id, viewer);
-    this.keysOf(viewer.session).add(channel.key);
+    channel.viewers.set(viewer.connection.id, viewer);
+    this.keysOf(viewer.connection).add(channel.key);
     return replaced;
   }
 
@@ -149,18 +149,18 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
   isCurrent(viewer: V): boolean {
     return (
       !this.closed &&
-      !viewer.session.closed &&
+      !viewer.connection.closed &&
       !viewer.channel.closed &&
-      viewer.channel.viewers.get(viewer.session.id) === viewer
+      viewer.channel.viewers.get(viewer.connection.id) === viewer
     );
   }
 
   /** Removes the viewer, closing its channel when it was the last one here. */
   leave(viewer: V): void {
-    const { channel, session } = viewer;
+    const { channel, connection } = viewer;
     viewer.end();
-    if (channel.viewers.get(session.id) === viewer) channel.viewers.delete(session.id);
-    if (!channel.viewers.has(session.id)) this.keysOf(session).delete(channel.key);
+    if (channel.viewers.get(connection.id) === viewer) channel.viewers.delete(connection.id);
+    if (!channel.viewers.has(connection.id)) this.keysOf(connection).delete(channel.key);
     if (channel.viewers.size === 0 && !channel.closed) this.close(channel as C);
   }
 
@@ -172,7 +172,7 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
     this.leave(viewer);
     if (reason === 'error') {
       const report = this.deps.errors.toClient(error, `${this.type.noun} of ${viewer.channel.key}`);
-      this.deps.outbox.send(viewer.session, 'error', {
+      this.deps.outbox.send(viewer.connection, 'error', {
         ...report,
         container_id: viewer.channel.container.container_id,
       });
@@ -181,10 +181,10 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
   }
 
   /** The socket's viewer whose container id starts with `ref` (on `hostId` when given). */
-  find(session: ClientSession, ref: string, hostId: string | undefined): V {
+  find(connection: ClientConnection, ref: string, hostId: string | undefined): V {
     const found: V[] = [];
-    for (const key of this.keysOf(session)) {
-      const viewer = this.channels.get(key)?.viewers.get(session.id);
+    for (const key of this.keysOf(connection)) {
+      const viewer = this.channels.get(key)?.viewers.get(connection.id);
       const c = viewer?.channel.container;
       if (
         viewer &&
@@ -205,10 +205,10 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
   }
 
   /** The socket went away: its viewers leave, closing channels nobody here watches any more. */
-  dropSession(session: ClientSession): void {
-    const keys = this.keysOf(session);
+  dropConnection(connection: ClientConnection): void {
+    const keys = this.keysOf(connection);
     for (const key of [...keys]) {
-      const viewer = this.channels.get(key)?.viewers.get(session.id);
+      const viewer = this.channels.get(key)?.viewers.get(connection.id);
       if (viewer) this.leave(viewer);
     }
     keys.clear();
@@ -220,8 +220,8 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
     for (const channel of [...this.channels.values()]) this.close(channel);
   }
 
-  private keysOf(session: ClientSession): Set<string> {
-    return session.streamKeys[this.type.kind];
+  private keysOf(connection: ClientConnection): Set<string> {
+    return connection.streamKeys[this.type.kind];
   }
 
   private close(channel: C): void {

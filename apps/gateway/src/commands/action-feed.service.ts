@@ -5,7 +5,7 @@ import { canSee, type ContainerRef } from '../auth/access-policy';
 import { BUS } from '../core/tokens';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import { IoServerRef } from '../socket/io-server.ref';
-import { SessionRegistry } from '../socket/session-registry.service';
+import { ConnectionRegistry } from '../socket/connection-registry.service';
 import { describeError } from '@flotilla/logging';
 
 /**
@@ -19,7 +19,7 @@ export class ActionFeed {
 
   constructor(
     private readonly io: IoServerRef,
-    private readonly registry: SessionRegistry,
+    private readonly registry: ConnectionRegistry,
     private readonly outbox: ClientOutbox,
     @Inject(BUS) private readonly bus: Bus,
   ) {}
@@ -52,10 +52,10 @@ export class ActionFeed {
   }
 
   private deliver(record: ContainerActionPayload, ref: ContainerRef): void {
-    for (const session of this.registry.all()) {
-      if (!session.ready || !canSee(session.principal, ref)) continue;
-      if (!session.filter.passesContainer(record.host_id, record.container_id)) continue;
-      this.outbox.send(session, 'container_action', record);
+    for (const connection of this.registry.all()) {
+      if (!connection.ready || !canSee(connection.principal, ref)) continue;
+      if (!connection.filter.passesContainer(record.host_id, record.container_id)) continue;
+      this.outbox.send(connection, 'container_action', record);
     }
   }
 }

@@ -20,8 +20,8 @@ describe('HostDirectory and FleetFeed over the in-memory bus', () => {
     const container = makeContainer('host-a');
     await announceHost(replica.bus, 'host-a', [container]);
     await replica.start();
-    const [session, socket] = replica.connect('a');
-    await replica.feed.connect(session);
+    const [connection, socket] = replica.connect('a');
+    await replica.feed.connect(connection);
 
     expect(socket.received.map((m) => m.event).slice(0, 2)).toEqual([
       'connection_established',
@@ -41,8 +41,8 @@ describe('HostDirectory and FleetFeed over the in-memory bus', () => {
 
   it('a host found after the socket connected is presented to it, then fed live', async () => {
     await replica.start();
-    const [session, socket] = replica.connect('a');
-    await replica.feed.connect(session);
+    const [connection, socket] = replica.connect('a');
+    await replica.feed.connect(connection);
     expect((await socket.waitFor('initial_state')).hosts).toEqual([]);
 
     const container = makeContainer('host-b');
@@ -64,8 +64,8 @@ describe('HostDirectory and FleetFeed over the in-memory bus', () => {
     await replica.start();
     const removed: [string, string | ReadonlySet<string>][] = [];
     replica.hosts.onContainerRemoved((hostId, which) => removed.push([hostId, which]));
-    const [session, socket] = replica.connect('a');
-    await replica.feed.connect(session);
+    const [connection, socket] = replica.connect('a');
+    await replica.feed.connect(connection);
 
     await publishChange(replica.bus, changed(container, { state: 'removed' }));
     await socket.waitFor('container_state_change', (c) => c.state === 'removed');

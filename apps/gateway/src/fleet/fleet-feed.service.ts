@@ -10,13 +10,13 @@ import { describeError } from '@flotilla/logging';
 import { canSee, canSeeHost } from '../auth/access-policy';
 import { BUS, REPLICA_ID } from '../core/tokens';
 import { ClientOutbox } from '../socket/client-outbox.service';
-import type { ClientSession } from '../socket/client-session';
-import { SessionRegistry } from '../socket/session-registry.service';
+import type { ClientConnection } from '../socket/client-connection';
+import { ConnectionRegistry } from '../socket/connection-registry.service';
 import { HostDirectory } from './host-directory.service';
 
 /** Events read per range request while a socket catches up. */
 const CATCH_UP_PAGE = 500;
-/** How long a socket remembers its snapshots' revisions (see ClientSession.alreadyHas). */
+/** How long a socket remembers its snapshots' revisions (see ClientConnection.alreadyHas). */
 const SNAPSHOT_OVERLAP_MS = 10_000;
 
 /**
@@ -33,15 +33,15 @@ export class FleetFeed implements OnModuleDestroy {
   constructor(
     @Inject(BUS) private readonly bus: Bus,
     private readonly hosts: HostDirectory,
-    private readonly registry: SessionRegistry,
+    private readonly registry: ConnectionRegistry,
     private readonly outbox: ClientOutbox,
     @Inject(REPLICA_ID) private readonly replicaId: string,
   ) {
     hosts.listen({
       followed: (status, containers, position) => this.hostFollowed(status, containers, position),
       event: (hostId, id, event) => {
-        for (const session of this.registry.all()) {
-          if (session.cursors.acceptLive(hostId, id)) this.deliver(session, hostId, event);
+        for (const connection of this.registry.all()) {
+          if (connection.cursors.acceptLive(hostId, id)) this.deliver(connection, hostId, event);
         }
       },
       changed: (status) => this.broadcastHost(status),
@@ -53,81 +53,81 @@ export class FleetFeed implements OnModuleDestroy {
   }
 
   /** Connection sequence: `connection_established`, `initial_state`, catch-up, then live. */
-  async connect(session: ClientSession): Promise<void> {
-    this.outbox.send(session, 'connection_established', {
+  async connect(connection: ClientConnection): Promise<void> {
+    this.outbox.send(connection, 'connection_established', {
       message: 'Connected to Flotilla',
       protocol_version: PROTOCOL_VERSION,
       server_id: this.replicaId,
-      user: session.principal.user,
+      user: connection.principal.user,
     });
     const hosts = (await this.bus.hosts.list()).filter((h) =>
-      canSeeHost(session.principal, h.host_id),
+      canSeeHost(connection.principal, h.host_id),
     );
     const snapshots = await Promise.all(hosts.map((h) => this.bus.events.snapshotAt(h.host_id)));
-    if (session.closed) return;
+    if (connection.closed) return;
     const containers: Container[] = [];
     const position: Record<string, string> = {};
     hosts.forEach((host, i) => {
       const snapshot = snapshots[i];
-      session.cursors.start(host.host_id, snapshot.position);
+      connection.cursors.start(host.host_id, snapshot.position);
       position[host.host_id] = snapshot.position;
-      for (const c of snapshot.containers) if (canSee(session.principal, c)) containers.push(c);
+      for (const c of snapshot.containers) if (canSee(connection.principal, c)) containers.push(c);
     });
-    session.rememberSnapshot(containers, SNAPSHOT_OVERLAP_MS);
-    this.outbox.send(session, 'initial_state', { containers, hosts, position });
-    session.ready = true;
-    for (const host of hosts) void this.catchUp(session, host.host_id);
+    connection.rememberSnapshot(containers, SNAPSHOT_OVERLAP_MS);
+    this.outbox.send(connection, 'initial_state', { containers, hosts, position });
+    connection.ready = true;
+    for (const host of hosts) void this.catchUp(connection, host.host_id);
     // Hosts this replica found while the snapshots were read.
     for (const hostId of this.hosts.knownHostIds()) {
-      if (!session.cursors.has(hostId)) void this.introduce(session, hostId);
+      if (!connection.cursors.has(hostId)) void this.introduce(connection, hostId);
     }
   }
 
   /** The directory follows a new host: ready sockets catch up on it or are told about it. */
   private hostFollowed(status: HostStatus, containers: Container[], position: string): void {
-    for (const session of this.registry.all()) {
-      if (!session.ready) continue;
-      if (session.cursors.has(status.host_id)) void this.catchUp(session, status.host_id);
-      else if (canSeeHost(session.principal, status.host_id))
-        this.present(session, status, containers, position);
+    for (const connection of this.registry.all()) {
+      if (!connection.ready) continue;
+      if (connection.cursors.has(status.host_id)) void this.catchUp(connection, status.host_id);
+      else if (canSeeHost(connection.principal, status.host_id))
+        this.present(connection, status, containers, position);
     }
   }
 
   /** Tells a socket about a host it has not seen: its status and containers, then live. */
   private present(
-    session: ClientSession,
+    connection: ClientConnection,
     status: HostStatus,
     containers: Container[],
     position: string,
   ): void {
-    session.cursors.start(status.host_id, position);
-    session.rememberSnapshot(containers, SNAPSHOT_OVERLAP_MS);
-    if (session.filter.passesHost(status.host_id))
-      this.outbox.send(session, 'host_state_change', status);
-    for (const c of containers) this.sendContainer(session, c);
-    void this.catchUp(session, status.host_id);
+    connection.cursors.start(status.host_id, position);
+    connection.rememberSnapshot(containers, SNAPSHOT_OVERLAP_MS);
+    if (connection.filter.passesHost(status.host_id))
+      this.outbox.send(connection, 'host_state_change', status);
+    for (const c of containers) this.sendContainer(connection, c);
+    void this.catchUp(connection, status.host_id);
   }
 
   /** As `present` for a socket that connected while the host was being discovered. */
-  private async introduce(session: ClientSession, hostId: string): Promise<void> {
+  private async introduce(connection: ClientConnection, hostId: string): Promise<void> {
     if (
       !this.hosts.status(hostId) ||
-      session.introducing.has(hostId) ||
-      !canSeeHost(session.principal, hostId)
+      connection.introducing.has(hostId) ||
+      !canSeeHost(connection.principal, hostId)
     )
       return;
-    session.introducing.add(hostId);
+    connection.introducing.add(hostId);
     try {
       const { containers, position } = await this.bus.events.snapshotAt(hostId);
       const status = this.hosts.status(hostId);
-      if (status && !session.closed && !session.cursors.has(hostId))
-        this.present(session, status, containers, position);
+      if (status && !connection.closed && !connection.cursors.has(hostId))
+        this.present(connection, status, containers, position);
     } catch (error: unknown) {
       this.logger.warn(
-        `reading host ${hostId} for socket ${session.id} failed: ${describeError(error)}`,
+        `reading host ${hostId} for socket ${connection.id} failed: ${describeError(error)}`,
       );
     } finally {
-      session.introducing.delete(hostId);
+      connection.introducing.delete(hostId);
     }
   }
 
@@ -135,63 +135,63 @@ export class FleetFeed implements OnModuleDestroy {
    * Reads the host's events after the socket's position until it reaches what the directory has
    * delivered, then lets the follower feed it. Nothing is sent twice: every send moves the cursor.
    */
-  private async catchUp(session: ClientSession, hostId: string): Promise<void> {
-    if (session.catchingUp.has(hostId)) return;
-    session.catchingUp.add(hostId);
+  private async catchUp(connection: ClientConnection, hostId: string): Promise<void> {
+    if (connection.catchingUp.has(hostId)) return;
+    connection.catchingUp.add(hostId);
     try {
-      while (!session.closed && !this.closed) {
+      while (!connection.closed && !this.closed) {
         const delivered = this.hosts.delivered(hostId);
         // Not followed yet: the directory resumes the catch-up once it is.
         if (delivered === undefined) return;
-        if (session.cursors.goLiveIfCaughtUp(hostId, delivered)) return;
-        const after = session.cursors.position(hostId) ?? '0-0';
+        if (connection.cursors.goLiveIfCaughtUp(hostId, delivered)) return;
+        const after = connection.cursors.position(hostId) ?? '0-0';
         const page = await this.bus.events.range(hostId, after, CATCH_UP_PAGE);
-        if (session.closed) return;
+        if (connection.closed) return;
         if (page.length === 0) {
           // What lies between was trimmed or unreadable: nothing more to read.
-          session.cursors.goLive(hostId);
+          connection.cursors.goLive(hostId);
           return;
         }
         for (const entry of page) {
-          if (session.cursors.acceptCatchUp(hostId, entry.id))
-            this.deliver(session, hostId, entry.value);
+          if (connection.cursors.acceptCatchUp(hostId, entry.id))
+            this.deliver(connection, hostId, entry.value);
         }
       }
     } catch (error: unknown) {
       this.logger.warn(
-        `catching up socket ${session.id} on host ${hostId} failed: ${describeError(error)}`,
+        `catching up socket ${connection.id} on host ${hostId} failed: ${describeError(error)}`,
       );
-      if (!session.closed) session.socket.disconnect(true);
+      if (!connection.closed) connection.socket.disconnect(true);
     } finally {
-      session.catchingUp.delete(hostId);
+      connection.catchingUp.delete(hostId);
     }
   }
 
-  private deliver(session: ClientSession, hostId: string, event: FleetEvent): void {
+  private deliver(connection: ClientConnection, hostId: string, event: FleetEvent): void {
     if (event.type === 'container') {
-      if (!session.alreadyHas(event.container)) this.sendContainer(session, event.container);
+      if (!connection.alreadyHas(event.container)) this.sendContainer(connection, event.container);
       return;
     }
-    if (canSeeHost(session.principal, hostId) && session.filter.passesHost(hostId)) {
-      this.outbox.send(session, 'host_state_change', this.hosts.statusAfter(hostId, event));
+    if (canSeeHost(connection.principal, hostId) && connection.filter.passesHost(hostId)) {
+      this.outbox.send(connection, 'host_state_change', this.hosts.statusAfter(hostId, event));
     }
   }
 
-  private sendContainer(session: ClientSession, container: Container): void {
-    if (!canSee(session.principal, container)) return;
-    if (!session.filter.passesContainer(container.host_id, container.container_id)) return;
-    this.outbox.send(session, 'container_state_change', container);
+  private sendContainer(connection: ClientConnection, container: Container): void {
+    if (!canSee(connection.principal, container)) return;
+    if (!connection.filter.passesContainer(container.host_id, container.container_id)) return;
+    this.outbox.send(connection, 'container_state_change', container);
   }
 
   /** A host whose heartbeat came or went (seen by polling, no event): tell every ready socket. */
   private broadcastHost(status: HostStatus): void {
-    for (const session of this.registry.all()) {
-      if (!session.ready || !session.cursors.has(status.host_id)) continue;
+    for (const connection of this.registry.all()) {
+      if (!connection.ready || !connection.cursors.has(status.host_id)) continue;
       if (
-        canSeeHost(session.principal, status.host_id) &&
-        session.filter.passesHost(status.host_id)
+        canSeeHost(connection.principal, status.host_id) &&
+        connection.filter.passesHost(status.host_id)
       ) {
-        this.outbox.send(session, 'host_state_change', status);
+        this.outbox.send(connection, 'host_state_change', status);
       }
     }
   }

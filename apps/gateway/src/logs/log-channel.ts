@@ -1,5 +1,5 @@
 import { LeasedChannel, type ChannelViewer } from '../bus/leased-channels';
-import type { ClientSession } from '../socket/client-session';
+import type { ClientConnection } from '../socket/client-connection';
 import type { StreamMeta } from './log-slicing';
 
 /** One socket watching one container's log. */
@@ -18,7 +18,7 @@ export class LogView implements ChannelViewer {
   backfilled: Promise<void> = Promise.resolve();
 
   constructor(
-    readonly session: ClientSession,
+    readonly connection: ClientConnection,
     readonly channel: LogChannel,
   ) {}
 

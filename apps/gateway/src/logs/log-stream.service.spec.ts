@@ -37,8 +37,8 @@ describe('LogStreamService: backfill, catch-up and live delivery over the in-mem
 
   it('sends the last `tail` lines, then every new line once, in order', async () => {
     await writeLines(replica.bus, HOST, container.container_id, 1, 30);
-    const [session, socket] = replica.connect('a');
-    await replica.logs.start(session, { container_id: container.container_id, tail: 5 });
+    const [connection, socket] = replica.connect('a');
+    await replica.logs.start(connection, { container_id: container.container_id, tail: 5 });
     expect(await receivedLines(socket, container, 5)).toEqual(expectedRange(26, 30));
 
     await writeLines(replica.bus, HOST, container.container_id, 31, 12, { perBatch: 4 });
@@ -47,16 +47,16 @@ describe('LogStreamService: backfill, catch-up and live delivery over the in-mem
 
   it('resumes after a line the client already has, sending nothing twice', async () => {
     await writeLines(replica.bus, HOST, container.container_id, 1, 40);
-    const [session, socket] = replica.connect('a');
-    await replica.logs.start(session, { container_id: container.container_id, after: '20-0' });
+    const [connection, socket] = replica.connect('a');
+    await replica.logs.start(connection, { container_id: container.container_id, after: '20-0' });
     expect(await receivedLines(socket, container, 20)).toEqual(expectedRange(21, 40));
   });
 
   it('a second start on the same container restarts the stream: one view, one channel', async () => {
     await writeLines(replica.bus, HOST, container.container_id, 1, 10);
-    const [session, socket] = replica.connect('a');
-    await replica.logs.start(session, { container_id: container.container_id, tail: 2 });
-    await replica.logs.start(session, { container_id: container.container_id, tail: 3 });
+    const [connection, socket] = replica.connect('a');
+    await replica.logs.start(connection, { container_id: container.container_id, tail: 2 });
+    await replica.logs.start(connection, { container_id: container.container_id, tail: 3 });
     // The first view may have sent some of its lines before it was replaced; the new one sends
     // its own three.
     const last3 = expectedRange(8, 10).join('\n');
@@ -64,16 +64,16 @@ describe('LogStreamService: backfill, catch-up and live delivery over the in-mem
       'log_update',
       () => linesOf(socket, container).slice(-3).join('\n') === last3,
     );
-    expect(session.streamCount).toBe(1);
+    expect(connection.streamCount).toBe(1);
     expect(replica.logs.channelSummary()).toEqual([
       expect.objectContaining({ viewers: 1, delivered: 10 }),
     ]);
   });
 
   it('stop tells the socket and closes the channel nobody else watches', async () => {
-    const [session, socket] = replica.connect('a');
-    await replica.logs.start(session, { container_id: container.container_id });
-    expect(replica.logs.stop(session, { container_id: container.container_id })).toEqual({
+    const [connection, socket] = replica.connect('a');
+    await replica.logs.start(connection, { container_id: container.container_id });
+    expect(replica.logs.stop(connection, { container_id: container.container_id })).toEqual({
       status: 'ok',
     });
     expect(await socket.waitFor('log_stream_stopped')).toMatchObject({ reason: 'requested' });

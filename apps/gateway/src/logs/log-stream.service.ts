@@ -23,7 +23,7 @@ import type { GatewayTuning } from '../core/gateway-tuning';
 import { BUS, GATEWAY_TUNING } from '../core/tokens';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ClientOutbox } from '../socket/client-outbox.service';
-import type { ClientSession } from '../socket/client-session';
+import type { ClientConnection } from '../socket/client-connection';
 import { LogChannel, LogView } from './log-channel';
 import {
   buildLogUpdates,
@@ -73,15 +73,18 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
     metrics.observe({ logStreams: () => this.channels.size });
   }
 
-  async start(session: ClientSession, payload: StartLogStreamPayload): Promise<StartLogStreamAck> {
-    const { container, key } = await this.channels.admit(session, payload);
+  async start(
+    connection: ClientConnection,
+    payload: StartLogStreamPayload,
+  ): Promise<StartLogStreamAck> {
+    const { container, key } = await this.channels.admit(connection, payload);
     const ack: StartLogStreamAck = {
       status: 'stream_started',
       container_id: container.container_id,
       host_id: container.host_id,
     };
-    if (!this.channels.accepts(session)) return ack;
-    const view = new LogView(session, this.channels.channelFor(key, container));
+    if (!this.channels.accepts(connection)) return ack;
+    const view = new LogView(connection, this.channels.channelFor(key, container));
     // A second start on the same container restarts the socket's stream from the new position:
     // the view it replaces stops at once and releases what it held, and the new backfill begins
     // only once the old one has returned, so a socket has one backfill per container in flight.
@@ -91,15 +94,15 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
     return ack;
   }
 
-  stop(session: ClientSession, payload: StopLogStreamPayload): OkAck {
-    const view = this.channels.find(session, payload.container_id, payload.host_id);
+  stop(connection: ClientConnection, payload: StopLogStreamPayload): OkAck {
+    const view = this.channels.find(connection, payload.container_id, payload.host_id);
     this.channels.stop(view, 'requested');
     return { status: 'ok' };
   }
 
   /** The socket went away: forget its views, closing channels nobody here watches any more. */
-  dropSession(session: ClientSession): void {
-    this.channels.dropSession(session);
+  dropConnection(connection: ClientConnection): void {
+    this.channels.dropConnection(connection);
   }
 
   channelSummary(): { key: string; viewers: number; delivered: number }[] {
@@ -232,14 +235,14 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
    * and once it drains it gets one `dropped` gap marker saying how many and where to resume.
    */
   private deliverLive(view: LogView, entries: LogEntry[]): void {
-    if (!canSee(view.session.principal, view.channel.container)) return;
+    if (!canSee(view.connection.principal, view.channel.container)) return;
     const slices = slicesAfter(entries, view.cursor);
     if (slices.length === 0) return;
     const updates = buildLogUpdates(slices, view.channel.meta, this.tuning.maxUpdateBytes);
     for (let i = 0; i < updates.length; i++) {
-      if (view.dropped > 0 && !this.outbox.isBackedUp(view.session, this.lowWater))
+      if (view.dropped > 0 && !this.outbox.isBackedUp(view.connection, this.lowWater))
         this.flushDropped(view);
-      if (view.dropped > 0 || this.outbox.isBackedUp(view.session)) {
+      if (view.dropped > 0 || this.outbox.isBackedUp(view.connection)) {
         this.drop(view, updates.slice(i));
         return;
       }
@@ -257,7 +260,7 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
     const lastRefs = updates[updates.length - 1].entries;
     if (view.dropped === 0) {
       view.resumeAfter = logEntryId(view.cursor);
-      void this.outbox.whenRoom(view.session, this.lowWater, view.ended.signal).then((ok) => {
+      void this.outbox.whenRoom(view.connection, this.lowWater, view.ended.signal).then((ok) => {
         if (ok && this.isCurrent(view) && view.dropped > 0) this.flushDropped(view);
       });
     }
@@ -276,14 +279,14 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
   /** Backfill and catch-up: waits for the socket to drain before each update (never drops). */
   private async sendPaced(view: LogView, slices: EntrySlice[]): Promise<void> {
     for (const update of buildLogUpdates(slices, view.channel.meta, this.tuning.maxUpdateBytes)) {
-      const room = await this.outbox.whenRoom(view.session, undefined, view.ended.signal);
+      const room = await this.outbox.whenRoom(view.connection, undefined, view.ended.signal);
       if (!room || !this.isCurrent(view)) return;
       this.sendUpdate(view, update);
     }
   }
 
   private sendUpdate(view: LogView, update: LogUpdatePayload): void {
-    this.outbox.send(view.session, 'log_update', update);
+    this.outbox.send(view.connection, 'log_update', update);
     const refs = update.entries;
     if (refs.length === 0) return;
     let lines = 0;
@@ -294,7 +297,7 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
 
   sendStopped(view: LogView, reason: ChannelStopReason): void {
     const { container_id, host_id } = view.channel.container;
-    this.outbox.send(view.session, 'log_stream_stopped', {
+    this.outbox.send(view.connection, 'log_stream_stopped', {
       container_id,
       host_id,
       message: STOPPED_MESSAGES[reason],

@@ -6,8 +6,8 @@ import { DEFAULT_TUNING } from '../core/gateway-tuning';
 import { TokenBucket } from '../core/token-bucket';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ClientOutbox } from './client-outbox.service';
-import { ClientSession } from './client-session';
-import { SessionRegistry } from './session-registry.service';
+import { ClientConnection } from './client-connection';
+import { ConnectionRegistry } from './connection-registry.service';
 import { SocketEdge } from './socket-edge.service';
 import type { FleetSocket } from './socket-types';
 
@@ -36,14 +36,14 @@ function stalledSocket(id: string) {
 describe('ClientOutbox: the bytes queued for one socket are bounded, whatever is sent', () => {
   let metrics: GatewayMetrics;
   let outbox: ClientOutbox;
-  let registry: SessionRegistry;
+  let registry: ConnectionRegistry;
   let edge: SocketEdge;
   let warn: jest.SpyInstance;
 
   beforeEach(() => {
     metrics = new GatewayMetrics();
     outbox = new ClientOutbox(metrics, DEFAULT_TUNING);
-    registry = new SessionRegistry();
+    registry = new ConnectionRegistry();
     edge = new SocketEdge(registry, outbox, metrics, new ErrorReporter());
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   });
@@ -53,15 +53,19 @@ describe('ClientOutbox: the bytes queued for one socket are bounded, whatever is
     warn.mockRestore();
   });
 
-  const sessionOn = (stalled: ReturnType<typeof stalledSocket>): ClientSession => {
-    const session = new ClientSession(stalled.socket, ANONYMOUS_ADMIN, new TokenBucket(20, 5));
-    registry.add(session);
-    return session;
+  const connectionOn = (stalled: ReturnType<typeof stalledSocket>): ClientConnection => {
+    const connection = new ClientConnection(
+      stalled.socket,
+      ANONYMOUS_ADMIN,
+      new TokenBucket(20, 5),
+    );
+    registry.add(connection);
+    return connection;
   };
 
   it('errors answering invalid messages stop at the hard cap: the socket is cut off, not buffered for', async () => {
     const stalled = stalledSocket('flooder');
-    const session = sessionOn(stalled);
+    const connection = connectionOn(stalled);
     const run = jest.fn();
     // Each invalid message is answered with an `error` event (plus an ack, not queued here).
     for (let i = 0; i < 20_000; i++) {
@@ -73,10 +77,10 @@ describe('ClientOutbox: the bytes queued for one socket are bounded, whatever is
         run,
       );
     }
-    expect(outbox.bufferedBytes(session)).toBeLessThanOrEqual(HARD_CAP + 1024);
+    expect(outbox.bufferedBytes(connection)).toBeLessThanOrEqual(HARD_CAP + 1024);
     expect(stalled.disconnect).toHaveBeenCalledWith(true);
     expect(stalled.terminate).toHaveBeenCalledTimes(1);
-    expect(session.closed).toBe(true);
+    expect(connection.closed).toBe(true);
     expect(run).not.toHaveBeenCalled();
     const overflowed = await metrics.registry.getSingleMetricAsString(
       'flotilla_gateway_overflowed_sockets_total',
@@ -87,7 +91,7 @@ describe('ClientOutbox: the bytes queued for one socket are bounded, whatever is
 
   it('a request from a socket over the hard cap is not run (its ack would be queued too)', async () => {
     const stalled = stalledSocket('acks');
-    sessionOn(stalled);
+    connectionOn(stalled);
     stalled.writeBuffer.push({ data: 'x'.repeat(HARD_CAP + 1) });
     const run = jest.fn(() => ({ status: 'ok' }));
     const ack = await edge.handle(
@@ -104,24 +108,24 @@ describe('ClientOutbox: the bytes queued for one socket are bounded, whatever is
 
   it('a message larger than the cap still goes out to a drained socket; nothing after it until it drains', () => {
     const stalled = stalledSocket('reader');
-    const session = sessionOn(stalled);
-    outbox.send(session, 'error', { error: 'x'.repeat(HARD_CAP), code: 'internal' });
-    expect(outbox.admits(session)).toBe(false);
+    const connection = connectionOn(stalled);
+    outbox.send(connection, 'error', { error: 'x'.repeat(HARD_CAP), code: 'internal' });
+    expect(outbox.admits(connection)).toBe(false);
     expect(stalled.writeBuffer).toHaveLength(1);
     expect(stalled.disconnect).toHaveBeenCalledTimes(1);
   });
 
   it('a wait for room ends at once, holding nothing, when its signal aborts', async () => {
     const stalled = stalledSocket('waiter');
-    const session = sessionOn(stalled);
+    const connection = connectionOn(stalled);
     stalled.writeBuffer.push({ data: 'x'.repeat(DEFAULT_TUNING.socketBufferCapBytes + 1) });
     const ended = new AbortController();
-    const room = outbox.whenRoom(session, undefined, ended.signal);
+    const room = outbox.whenRoom(connection, undefined, ended.signal);
     expect(outbox.waiting).toBe(1);
     ended.abort();
     await expect(room).resolves.toBe(false);
     expect(outbox.waiting).toBe(0);
-    await expect(outbox.whenRoom(session, undefined, ended.signal)).resolves.toBe(false);
+    await expect(outbox.whenRoom(connection, undefined, ended.signal)).resolves.toBe(false);
     expect(outbox.waiting).toBe(0);
   });
 });

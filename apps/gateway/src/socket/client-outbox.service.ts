@@ -3,7 +3,7 @@ import type { ServerEventName, ServerToClientEvents } from '@flotilla/contracts'
 import { GATEWAY_TUNING } from '../core/tokens';
 import type { GatewayTuning } from '../core/gateway-tuning';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import type { ClientSession } from './client-session';
+import type { ClientConnection } from './client-connection';
 
 /** The parts of engine.io's socket the outbox reads to know how much is queued for a client. */
 interface EngineConnection {
@@ -12,7 +12,7 @@ interface EngineConnection {
 }
 
 interface RoomWaiter {
-  session: ClientSession;
+  connection: ClientConnection;
   below: number;
   resolve: (ok: boolean) => void;
 }
@@ -36,18 +36,18 @@ export class ClientOutbox implements OnModuleDestroy {
   ) {}
 
   send<E extends ServerEventName>(
-    session: ClientSession,
+    connection: ClientConnection,
     event: E,
     ...args: Parameters<ServerToClientEvents[E]>
   ): void {
-    if (session.closed || !this.admits(session)) return;
+    if (connection.closed || !this.admits(connection)) return;
     this.metrics.messagesOut.inc({ event });
-    (session.socket.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
+    (connection.socket.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
   }
 
   /** Bytes queued for the client: engine.io's write buffer plus what the websocket holds. */
-  bufferedBytes(session: ClientSession): number {
-    const conn = session.socket.conn as unknown as EngineConnection;
+  bufferedBytes(connection: ClientConnection): number {
+    const conn = connection.socket.conn as unknown as EngineConnection;
     let bytes = conn.transport?.socket?.bufferedAmount ?? 0;
     for (const packet of conn.writeBuffer ?? []) {
       const data = packet.data;
@@ -58,8 +58,8 @@ export class ClientOutbox implements OnModuleDestroy {
   }
 
   /** Is the client's queue over `cap` (by default the cap above which live lines are dropped)? */
-  isBackedUp(session: ClientSession, cap = this.tuning.socketBufferCapBytes): boolean {
-    return this.bufferedBytes(session) > cap;
+  isBackedUp(connection: ClientConnection, cap = this.tuning.socketBufferCapBytes): boolean {
+    return this.bufferedBytes(connection) > cap;
   }
 
   /**
@@ -67,17 +67,17 @@ export class ClientOutbox implements OnModuleDestroy {
    * hard cap: a client that does not read what it asked for is disconnected, and the bytes
    * queued for it are released at once.
    */
-  admits(session: ClientSession): boolean {
-    if (session.closed) return false;
-    const queued = this.bufferedBytes(session);
+  admits(connection: ClientConnection): boolean {
+    if (connection.closed) return false;
+    const queued = this.bufferedBytes(connection);
     if (queued <= this.tuning.socketHardCapBytes) return true;
-    session.closed = true;
+    connection.closed = true;
     this.metrics.overflowedSockets.inc();
     this.logger.warn(
-      `socket ${session.id} (${session.principal.user}) disconnected: ${queued} bytes queued, over the ${this.tuning.socketHardCapBytes} cap`,
+      `socket ${connection.id} (${connection.principal.user}) disconnected: ${queued} bytes queued, over the ${this.tuning.socketHardCapBytes} cap`,
     );
-    const conn = session.socket.conn as unknown as EngineConnection;
-    session.socket.disconnect(true);
+    const conn = connection.socket.conn as unknown as EngineConnection;
+    connection.socket.disconnect(true);
     // A graceful close would wait for the queue to drain, which this client never does.
     conn.transport?.socket?.terminate?.();
     return false;
@@ -88,15 +88,15 @@ export class ClientOutbox implements OnModuleDestroy {
    * if the client goes away or `signal` aborts first (the wait then holds nothing).
    */
   whenRoom(
-    session: ClientSession,
+    connection: ClientConnection,
     below = this.tuning.socketBufferCapBytes,
     signal?: AbortSignal,
   ): Promise<boolean> {
-    if (session.closed || signal?.aborted) return Promise.resolve(false);
-    if (this.bufferedBytes(session) <= below) return Promise.resolve(true);
+    if (connection.closed || signal?.aborted) return Promise.resolve(false);
+    if (this.bufferedBytes(connection) <= below) return Promise.resolve(true);
     return new Promise((resolve) => {
       const waiter: RoomWaiter = {
-        session,
+        connection,
         below,
         resolve: (ok) => {
           signal?.removeEventListener('abort', abort);
@@ -124,10 +124,10 @@ export class ClientOutbox implements OnModuleDestroy {
 
   private check(): void {
     for (const waiter of this.waiters) {
-      if (waiter.session.closed) {
+      if (waiter.connection.closed) {
         this.waiters.delete(waiter);
         waiter.resolve(false);
-      } else if (this.bufferedBytes(waiter.session) <= waiter.below) {
+      } else if (this.bufferedBytes(waiter.connection) <= waiter.below) {
         this.waiters.delete(waiter);
         waiter.resolve(true);
       }

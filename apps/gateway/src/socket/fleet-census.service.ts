@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { SessionRegistry } from './session-registry.service';
+import { ConnectionRegistry } from './connection-registry.service';
 import type { FleetServer } from './socket-types';
 
 const CENSUS_TIMEOUT_MS = 1_000;
@@ -15,7 +15,7 @@ export class FleetCensus {
   private server: FleetServer | undefined;
 
   constructor(
-    private readonly registry: SessionRegistry,
+    private readonly registry: ConnectionRegistry,
     metrics: GatewayMetrics,
   ) {
     metrics.observeFleetClients(() => this.count());

@@ -29,7 +29,7 @@ import { LogStreamService } from '../logs/log-stream.service';
 import { StatsStreamService } from '../stats/stats-stream.service';
 import { FleetCensus } from './fleet-census.service';
 import { IoServerRef } from './io-server.ref';
-import { SessionService } from './session.service';
+import { ConnectionService } from './connection.service';
 import { SocketEdge } from './socket-edge.service';
 import type { FleetServer, FleetSocket } from './socket-types';
 
@@ -44,7 +44,7 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
 
   constructor(
     private readonly edge: SocketEdge,
-    private readonly sessions: SessionService,
+    private readonly connections: ConnectionService,
     private readonly logs: LogStreamService,
     private readonly stats: StatsStreamService,
     private readonly commands: ContainerActionService,
@@ -64,11 +64,11 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
   }
 
   handleConnection(socket: FleetSocket): void {
-    this.sessions.connect(socket);
+    this.connections.connect(socket);
   }
 
   handleDisconnect(socket: FleetSocket): void {
-    this.sessions.disconnect(socket);
+    this.connections.disconnect(socket);
   }
 
   @SubscribeMessage('start_log_stream')
@@ -132,7 +132,7 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
       'subscribe',
       subscribeSchema,
       body,
-      (s, p) => this.sessions.subscribe(s, p),
+      (s, p) => this.connections.subscribe(s, p),
       {
         rateLimited: true,
       },

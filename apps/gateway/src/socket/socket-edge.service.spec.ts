@@ -6,8 +6,8 @@ import { TokenBucket } from '../core/token-bucket';
 import { ANONYMOUS_ADMIN } from '../auth/principal';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ClientOutbox } from './client-outbox.service';
-import { ClientSession } from './client-session';
-import { SessionRegistry } from './session-registry.service';
+import { ClientConnection } from './client-connection';
+import { ConnectionRegistry } from './connection-registry.service';
 import { SocketEdge } from './socket-edge.service';
 import type { FleetSocket } from './socket-types';
 
@@ -15,18 +15,18 @@ describe('SocketEdge', () => {
   const socket = { id: 'sock-1' } as FleetSocket;
   let sent: { event: string; payload: unknown }[];
   let edge: SocketEdge;
-  let session: ClientSession;
+  let connection: ClientConnection;
   let errorLog: jest.SpyInstance;
 
   beforeEach(() => {
     sent = [];
     const outbox = {
       send: (_s: unknown, event: string, payload: unknown) => sent.push({ event, payload }),
-      admits: (s: ClientSession) => !s.closed,
+      admits: (s: ClientConnection) => !s.closed,
     } as unknown as ClientOutbox;
-    const registry = new SessionRegistry();
-    session = new ClientSession(socket, ANONYMOUS_ADMIN, new TokenBucket(1, 0.0001));
-    registry.add(session);
+    const registry = new ConnectionRegistry();
+    connection = new ClientConnection(socket, ANONYMOUS_ADMIN, new TokenBucket(1, 0.0001));
+    registry.add(connection);
     edge = new SocketEdge(registry, outbox, new GatewayMetrics(), new ErrorReporter());
     errorLog = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
   });
@@ -38,7 +38,7 @@ describe('SocketEdge', () => {
     await expect(
       edge.handle(socket, 'heartbeat', heartbeatSchema, { sent_at: 5 }, run),
     ).resolves.toEqual({ status: 'ok' });
-    expect(run).toHaveBeenCalledWith(session, { sent_at: 5 });
+    expect(run).toHaveBeenCalledWith(connection, { sent_at: 5 });
     expect(sent).toEqual([]);
   });
 

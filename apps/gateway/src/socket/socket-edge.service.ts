@@ -5,8 +5,8 @@ import { ErrorReporter } from '../core/error-reporter';
 import { GatewayError } from '../core/gateway-error';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ClientOutbox } from './client-outbox.service';
-import type { ClientSession } from './client-session';
-import { SessionRegistry } from './session-registry.service';
+import type { ClientConnection } from './client-connection';
+import { ConnectionRegistry } from './connection-registry.service';
 import type { FleetSocket } from './socket-types';
 
 export interface EdgeOptions {
@@ -22,7 +22,7 @@ export interface EdgeOptions {
 @Injectable()
 export class SocketEdge {
   constructor(
-    private readonly registry: SessionRegistry,
+    private readonly registry: ConnectionRegistry,
     private readonly outbox: ClientOutbox,
     private readonly metrics: GatewayMetrics,
     private readonly errors: ErrorReporter,
@@ -33,24 +33,24 @@ export class SocketEdge {
     event: ClientEventName,
     schema: S,
     body: unknown,
-    run: (session: ClientSession, payload: z.infer<S>) => R | Promise<R>,
+    run: (connection: ClientConnection, payload: z.infer<S>) => R | Promise<R>,
     options: EdgeOptions = {},
   ): Promise<R | ErrorAck> {
     this.metrics.messagesIn.inc({ event });
-    const session = this.registry.get(socket.id);
+    const connection = this.registry.get(socket.id);
     // A client that does not read its answers is not served more of them (acks included).
-    if (!session || !this.outbox.admits(session))
+    if (!connection || !this.outbox.admits(connection))
       return { status: 'error', error: 'not connected', code: 'internal' };
     try {
       const parsed = parsePayload(schema, body);
       if (!parsed.ok) throw new GatewayError('invalid_payload', `${event}: ${parsed.error}`);
-      if (options.rateLimited && !session.streamRequests.take()) {
+      if (options.rateLimited && !connection.streamRequests.take()) {
         throw new GatewayError('rate_limited', `too many stream requests; try again in a moment`);
       }
-      return await run(session, parsed.value);
+      return await run(connection, parsed.value);
     } catch (error: unknown) {
       const payload = this.errors.toClient(error, event);
-      this.outbox.send(session, 'error', payload);
+      this.outbox.send(connection, 'error', payload);
       return { status: 'error', error: payload.error, code: payload.code };
     }
   }

@@ -19,7 +19,7 @@ import type { RawEntries } from '../bus/stream-router.service';
 import { BUS } from '../core/tokens';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ClientOutbox } from '../socket/client-outbox.service';
-import type { ClientSession } from '../socket/client-session';
+import type { ClientConnection } from '../socket/client-connection';
 
 class StatsChannel extends LeasedChannel<StatsSubscriber> {
   latest: StatsSample | undefined;
@@ -28,7 +28,7 @@ class StatsChannel extends LeasedChannel<StatsSubscriber> {
 /** A subscriber holds nothing in flight: each sample is sent as it comes. */
 class StatsSubscriber implements ChannelViewer {
   constructor(
-    readonly session: ClientSession,
+    readonly connection: ClientConnection,
     readonly channel: StatsChannel,
   ) {}
 
@@ -65,23 +65,23 @@ export class StatsStreamService
     metrics.observe({ statsStreams: () => this.channels.size });
   }
 
-  async subscribe(session: ClientSession, payload: StatsSubscriptionPayload): Promise<OkAck> {
-    const { container, key } = await this.channels.admit(session, payload);
-    if (session.streamKeys.stats.has(key) || !this.channels.accepts(session))
+  async subscribe(connection: ClientConnection, payload: StatsSubscriptionPayload): Promise<OkAck> {
+    const { container, key } = await this.channels.admit(connection, payload);
+    if (connection.streamKeys.stats.has(key) || !this.channels.accepts(connection))
       return { status: 'ok' };
     const latest = this.channels.get(key)?.latest;
-    if (latest) this.outbox.send(session, 'stats_update', latest);
-    this.channels.join(new StatsSubscriber(session, this.channels.channelFor(key, container)));
+    if (latest) this.outbox.send(connection, 'stats_update', latest);
+    this.channels.join(new StatsSubscriber(connection, this.channels.channelFor(key, container)));
     return { status: 'ok' };
   }
 
-  unsubscribe(session: ClientSession, payload: StatsSubscriptionPayload): OkAck {
-    this.channels.leave(this.channels.find(session, payload.container_id, payload.host_id));
+  unsubscribe(connection: ClientConnection, payload: StatsSubscriptionPayload): OkAck {
+    this.channels.leave(this.channels.find(connection, payload.container_id, payload.host_id));
     return { status: 'ok' };
   }
 
-  dropSession(session: ClientSession): void {
-    this.channels.dropSession(session);
+  dropConnection(connection: ClientConnection): void {
+    this.channels.dropConnection(connection);
   }
 
   channelSummary(): { key: string; viewers: number }[] {
@@ -104,10 +104,10 @@ export class StatsStreamService
     return last?.id ?? '0-0';
   }
 
-  sendStopped({ session, channel }: StatsSubscriber, reason: ChannelStopReason): void {
+  sendStopped({ connection, channel }: StatsSubscriber, reason: ChannelStopReason): void {
     const { container_id, host_id } = channel.container;
     const message = STOPPED_MESSAGES[reason];
-    this.outbox.send(session, 'stats_stream_stopped', { container_id, host_id, message });
+    this.outbox.send(connection, 'stats_stream_stopped', { container_id, host_id, message });
   }
 
   onEntries(channel: StatsChannel, entries: RawEntries): void {
@@ -118,10 +118,10 @@ export class StatsStreamService
 
   private publish(channel: StatsChannel, sample: StatsSample): void {
     channel.latest = sample;
-    for (const { session } of channel.viewers.values()) {
-      if (!canSee(session.principal, channel.container) || this.outbox.isBackedUp(session))
+    for (const { connection } of channel.viewers.values()) {
+      if (!canSee(connection.principal, channel.container) || this.outbox.isBackedUp(connection))
         continue;
-      this.outbox.send(session, 'stats_update', sample);
+      this.outbox.send(connection, 'stats_update', sample);
     }
   }
 }

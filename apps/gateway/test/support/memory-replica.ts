@@ -14,8 +14,8 @@ import { HostDirectory } from '../../src/fleet/host-directory.service';
 import { LogStreamService } from '../../src/logs/log-stream.service';
 import { GatewayMetrics } from '../../src/metrics/gateway-metrics';
 import { ClientOutbox } from '../../src/socket/client-outbox.service';
-import { ClientSession } from '../../src/socket/client-session';
-import { SessionRegistry } from '../../src/socket/session-registry.service';
+import { ClientConnection } from '../../src/socket/client-connection';
+import { ConnectionRegistry } from '../../src/socket/connection-registry.service';
 import type { FleetSocket } from '../../src/socket/socket-types';
 import { StatsStreamService } from '../../src/stats/stats-stream.service';
 
@@ -76,7 +76,7 @@ export class MemoryReplica {
   readonly leases: LeaseKeeper;
   readonly hosts: HostDirectory;
   readonly discovery: HostDiscovery;
-  readonly registry = new SessionRegistry();
+  readonly registry = new ConnectionRegistry();
   readonly outbox: ClientOutbox;
   readonly feed: FleetFeed;
   readonly logs: LogStreamService;
@@ -107,15 +107,15 @@ export class MemoryReplica {
     await this.hosts.onApplicationBootstrap();
   }
 
-  connect(id: string, principal: Principal = ANONYMOUS_ADMIN): [ClientSession, RecordingSocket] {
+  connect(id: string, principal: Principal = ANONYMOUS_ADMIN): [ClientConnection, RecordingSocket] {
     const socket = new RecordingSocket(id);
-    const session = new ClientSession(socket.socket, principal, new TokenBucket(100, 100));
-    this.registry.add(session);
-    return [session, socket];
+    const connection = new ClientConnection(socket.socket, principal, new TokenBucket(100, 100));
+    this.registry.add(connection);
+    return [connection, socket];
   }
 
   async close(): Promise<void> {
-    for (const session of this.registry.all()) session.closed = true;
+    for (const connection of this.registry.all()) connection.closed = true;
     await this.logs.onModuleDestroy();
     this.stats.onModuleDestroy();
     this.feed.onModuleDestroy();

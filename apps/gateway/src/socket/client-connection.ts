@@ -7,7 +7,7 @@ import { SubscriptionFilter } from '../fleet/subscription-filter';
 import type { FleetSocket } from './socket-types';
 
 /** What the replica keeps for one connected socket. */
-export class ClientSession {
+export class ClientConnection {
   /** Position in each host's event stream: each change reaches the socket once. */
   readonly cursors = new SocketCursors();
   /** Hosts being introduced to the socket after `initial_state` (found later). */
@@ -34,7 +34,7 @@ export class ClientSession {
 
   constructor(
     readonly socket: FleetSocket,
-    /** Replaced when the users file changes the user's role (SessionReviewer). */
+    /** Replaced when the users file changes the user's role (ConnectionReviewer). */
     public principal: Principal,
     readonly streamRequests: TokenBucket,
   ) {}

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { GatewayConfig } from '../config/gateway.config';
 import { GATEWAY_CONFIG } from '../core/tokens';
 import { ClientOutbox } from '../socket/client-outbox.service';
-import type { ClientSession } from '../socket/client-session';
-import { SessionRegistry } from '../socket/session-registry.service';
+import type { ClientConnection } from '../socket/client-connection';
+import { ConnectionRegistry } from '../socket/connection-registry.service';
 import type { Principal } from './principal';
 import { UserDirectory } from './user-directory.service';
 import { principalOf } from './users-file';
@@ -19,13 +19,13 @@ import { principalOf } from './users-file';
  *   next action is checked against it (audit records follow the principal too).
  */
 @Injectable()
-export class SessionReviewer implements OnModuleInit {
-  private readonly logger = new Logger(SessionReviewer.name);
+export class ConnectionReviewer implements OnModuleInit {
+  private readonly logger = new Logger(ConnectionReviewer.name);
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly users: UserDirectory,
-    private readonly registry: SessionRegistry,
+    private readonly registry: ConnectionRegistry,
     private readonly outbox: ClientOutbox,
   ) {}
 
@@ -34,38 +34,40 @@ export class SessionReviewer implements OnModuleInit {
   }
 
   reviewAll(): void {
-    for (const session of [...this.registry.all()]) this.review(session);
+    for (const connection of [...this.registry.all()]) this.review(connection);
   }
 
-  private review(session: ClientSession): void {
-    const current = session.principal;
-    if (!current.session || session.closed) return;
+  private review(connection: ClientConnection): void {
+    const current = connection.principal;
+    if (!current.session || connection.closed) return;
     const record = this.users.get(current.user);
     if (!record) {
-      this.end(session, 'your account no longer exists', 'unauthenticated');
+      this.end(connection, 'your account no longer exists', 'unauthenticated');
       return;
     }
     const next = principalOf(record, current.session);
     if (!sameView(current, next)) {
-      this.end(session, 'your access changed; reconnecting with the new scopes', 'forbidden');
+      this.end(connection, 'your access changed; reconnecting with the new scopes', 'forbidden');
       return;
     }
     if (next.roles.join() === current.roles.join()) return;
-    session.principal = next;
-    session.socket.data.principal = next;
+    connection.principal = next;
+    connection.socket.data.principal = next;
     this.logger.log(
-      `${next.user}: role ${current.roles.join()} → ${next.roles.join()} on ${session.id}`,
+      `${next.user}: role ${current.roles.join()} → ${next.roles.join()} on ${connection.id}`,
     );
   }
 
   private end(
-    session: ClientSession,
+    connection: ClientConnection,
     message: string,
     code: 'unauthenticated' | 'forbidden',
   ): void {
-    this.logger.log(`${session.principal.user}: ${message}; socket ${session.id} disconnected`);
-    this.outbox.send(session, 'error', { error: message, code });
-    session.socket.disconnect(true);
+    this.logger.log(
+      `${connection.principal.user}: ${message}; socket ${connection.id} disconnected`,
+    );
+    this.outbox.send(connection, 'error', { error: message, code });
+    connection.socket.disconnect(true);
   }
 }
 

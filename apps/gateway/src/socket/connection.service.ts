@@ -11,18 +11,18 @@ import { SubscriptionFilter } from '../fleet/subscription-filter';
 import { LogStreamService } from '../logs/log-stream.service';
 import { StatsStreamService } from '../stats/stats-stream.service';
 import { ClientOutbox } from './client-outbox.service';
-import { ClientSession } from './client-session';
-import { SessionRegistry } from './session-registry.service';
+import { ClientConnection } from './client-connection';
+import { ConnectionRegistry } from './connection-registry.service';
 import type { FleetSocket } from './socket-types';
 import { describeError } from '@flotilla/logging';
 
 /** A socket's life on this replica: connect, filter, disconnect and cleanup. */
 @Injectable()
-export class SessionService {
-  private readonly logger = new Logger(SessionService.name);
+export class ConnectionService {
+  private readonly logger = new Logger(ConnectionService.name);
 
   constructor(
-    private readonly registry: SessionRegistry,
+    private readonly registry: ConnectionRegistry,
     private readonly fleet: FleetFeed,
     private readonly logs: LogStreamService,
     private readonly stats: StatsStreamService,
@@ -36,36 +36,36 @@ export class SessionService {
 
   connect(socket: FleetSocket): void {
     const principal = socket.data.principal;
-    const session = new ClientSession(
+    const connection = new ClientConnection(
       socket,
       principal,
       new TokenBucket(this.tuning.streamRequestBurst, this.tuning.streamRequestsPerSecond),
     );
-    this.registry.add(session);
-    socket.on('disconnect', (reason) => this.logClosed(session, reason));
-    socket.conn.on('error', (error: unknown) => this.logClosed(session, error));
-    this.fleet.connect(session).catch((error: unknown) => {
-      this.outbox.send(session, 'error', this.errors.toClient(error, 'sending initial state'));
+    this.registry.add(connection);
+    socket.on('disconnect', (reason) => this.logClosed(connection, reason));
+    socket.conn.on('error', (error: unknown) => this.logClosed(connection, error));
+    this.fleet.connect(connection).catch((error: unknown) => {
+      this.outbox.send(connection, 'error', this.errors.toClient(error, 'sending initial state'));
       socket.disconnect(true);
     });
   }
 
   disconnect(socket: FleetSocket): void {
-    const session = this.registry.remove(socket.id);
-    if (!session) return;
-    session.closed = true;
-    this.logs.dropSession(session);
-    this.stats.dropSession(session);
+    const connection = this.registry.remove(socket.id);
+    if (!connection) return;
+    connection.closed = true;
+    this.logs.dropConnection(connection);
+    this.stats.dropConnection(connection);
   }
 
-  subscribe(session: ClientSession, payload: SubscribePayload): OkAck {
-    session.filter = SubscriptionFilter.from(payload);
+  subscribe(connection: ClientConnection, payload: SubscribePayload): OkAck {
+    connection.filter = SubscriptionFilter.from(payload);
     return { status: 'ok' };
   }
 
-  private logClosed(session: ClientSession, reason: unknown): void {
+  private logClosed(connection: ClientConnection, reason: unknown): void {
     const text = describeError(reason);
-    if (isRoutineSocketError(reason)) this.logger.debug(`socket ${session.id} closed: ${text}`);
-    else this.logger.warn(`socket ${session.id} failed: ${text}`);
+    if (isRoutineSocketError(reason)) this.logger.debug(`socket ${connection.id} closed: ${text}`);
+    else this.logger.warn(`socket ${connection.id} failed: ${text}`);
   }
 }

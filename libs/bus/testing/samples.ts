@@ -5,7 +5,10 @@ import type {
   HostInfo,
   StatsSample,
 } from '@flotilla/contracts';
-import { sampleContainer as validContainer } from '@flotilla/contracts/testing';
+import {
+  sampleContainer as validContainer,
+  sampleStats as validStats,
+} from '@flotilla/contracts/testing';
 
 /** A full 64-digit container id derived from a small number, so tests stay readable. */
 export function containerId(n: number): string {
@@ -37,22 +40,14 @@ export function sampleContainer(
   });
 }
 
+/** A sample of container `n` of a host, read now: the contract's fixture with `cpu`. */
 export function sampleStats(hostId: string, n: number, cpu: number): StatsSample {
-  return {
+  return validStats({
     container_id: containerId(n),
     host_id: hostId,
     read: new Date().toISOString(),
     cpu_percent: cpu,
-    online_cpus: 2,
-    memory_usage: 1024,
-    memory_limit: 4096,
-    memory_percent: 25,
-    net_rx: 0,
-    net_tx: 0,
-    block_read: 0,
-    block_write: 0,
-    pids: 1,
-  };
+  });
 }
 
 let requests = 0;

@@ -1,4 +1,4 @@
-import { sampleContainer } from '../testing';
+import { sampleContainer, sampleStats } from '../testing';
 import {
   commandReplySchema,
   commandRequestSchema,
@@ -92,21 +92,7 @@ describe('commands and stats', () => {
     };
     expect(parsePayload(commandReplySchema, reply).ok).toBe(true);
     expect(parsePayload(commandReplySchema, { ...reply, code: 'boom' }).ok).toBe(false);
-    const sample = {
-      container_id: ID,
-      host_id: 'host-a',
-      read: new Date().toISOString(),
-      cpu_percent: 12.5,
-      online_cpus: 2,
-      memory_usage: 1024,
-      memory_limit: 4096,
-      memory_percent: 25,
-      net_rx: 0,
-      net_tx: 0,
-      block_read: 0,
-      block_write: 0,
-      pids: 3,
-    };
+    const sample = sampleStats({ container_id: ID });
     expect(parsePayload(statsSampleSchema, sample).ok).toBe(true);
     expect(parsePayload(statsSampleSchema, { ...sample, cpu_percent: -1 }).ok).toBe(false);
   });

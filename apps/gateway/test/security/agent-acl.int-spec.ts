@@ -17,7 +17,13 @@ import type { AgentLogger } from '@flotilla/agent';
 import { loadGatewayConfig } from '../../src/config/gateway.config';
 import { startGateway, type RunningGateway } from '../../src/gateway-app';
 import { fakeCommandLoop } from '../support/fake-agent';
-import { hostInfo, makeContainer, uniqueHostId, writeLines } from '../support/fleet-fixtures';
+import {
+  hostInfo,
+  makeContainer,
+  statsSample,
+  uniqueHostId,
+  writeLines,
+} from '../support/fleet-fixtures';
 import { TEST_TUNING } from '../support/gateway-harness';
 import { TestClient } from '../support/test-client';
 
@@ -109,21 +115,7 @@ describe('agents confined by the printed Redis ACL (real redis-server)', () => {
     await agentA.events.append('acl-a', { v: 1, type: 'container', container: c });
     await writeLines(agentA, 'acl-a', c.container_id, 1, 20);
     expect(await agentA.logs.last('acl-a', c.container_id)).toMatchObject({ id: '20-0' });
-    await agentA.stats.append({
-      container_id: c.container_id,
-      host_id: 'acl-a',
-      read: new Date().toISOString(),
-      cpu_percent: 1,
-      online_cpus: 1,
-      memory_usage: 1,
-      memory_limit: 2,
-      memory_percent: 50,
-      net_rx: 0,
-      net_tx: 0,
-      block_read: 0,
-      block_write: 0,
-      pids: 1,
-    });
+    await agentA.stats.append(statsSample('acl-a', c.container_id, 1));
     await gw.leases.acquire('logs', 'acl-a', c.container_id, 'gw', 10_000);
     expect(await agentA.leases.active('logs', 'acl-a')).toEqual([c.container_id]);
     let woken = 0;

@@ -1,4 +1,5 @@
 import type { Bus } from '@flotilla/bus';
+import { replyTo } from '@flotilla/bus/testing';
 import { RedisKeys, type CommandReply, type CommandRequest } from '@flotilla/contracts';
 
 /**
@@ -16,19 +17,7 @@ export function fakeCommandLoop(
       requests.push(request);
       const reply = answer(request);
       if (reply === null) continue;
-      void bus.commands.reply({
-        v: 1,
-        request_id: request.request_id,
-        host_id: request.host_id,
-        container_id: request.container_id,
-        action: request.action,
-        ok: true,
-        unchanged: false,
-        error: null,
-        code: null,
-        finished_at: new Date().toISOString(),
-        ...reply,
-      });
+      void bus.commands.reply(replyTo(request, reply));
     }
   });
   follower.follow(RedisKeys.commands(hostId), '0-0');

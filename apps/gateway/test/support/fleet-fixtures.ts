@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Bus } from '@flotilla/bus';
 import type { Container, HostInfo, StatsSample } from '@flotilla/contracts';
-import { sampleContainer } from '@flotilla/contracts/testing';
+import { sampleContainer, sampleStats } from '@flotilla/contracts/testing';
 
 let revision = 1;
 
@@ -110,19 +110,6 @@ export function expectedRange(from: number, to: number, prefix = 'line'): string
 
 /** A stats sample as an agent would append it. */
 export function statsSample(hostId: string, containerId: string, cpu: number): StatsSample {
-  return {
-    container_id: containerId,
-    host_id: hostId,
-    read: new Date().toISOString(),
-    cpu_percent: cpu,
-    online_cpus: 2,
-    memory_usage: 1_000_000,
-    memory_limit: 8_000_000,
-    memory_percent: 12.5,
-    net_rx: 0,
-    net_tx: 0,
-    block_read: 0,
-    block_write: 0,
-    pids: 1,
-  };
+  const read = new Date().toISOString();
+  return sampleStats({ container_id: containerId, host_id: hostId, read, cpu_percent: cpu });
 }

@@ -1,26 +1,13 @@
 import { TestBed } from '@angular/core/testing';
 import type { StatsSample } from '@flotilla/contracts/core';
+import { sampleStats } from '@flotilla/contracts/testing';
 import { DEFAULT_WEB_CONFIG, WEB_CONFIG } from '../core/app-config';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
 import { HOST_A, cid } from '../../testing/fixtures';
 import { StatsSubscriptionService } from './stats-subscription.service';
 
 function sample(id: string, cpu: number): StatsSample {
-  return {
-    container_id: id,
-    host_id: HOST_A,
-    read: '2024-05-01T10:00:00Z',
-    cpu_percent: cpu,
-    online_cpus: 2,
-    memory_usage: 1024,
-    memory_limit: 4096,
-    memory_percent: 25,
-    net_rx: 0,
-    net_tx: 0,
-    block_read: 0,
-    block_write: 0,
-    pids: 3,
-  };
+  return sampleStats({ container_id: id, host_id: HOST_A, cpu_percent: cpu });
 }
 
 describe('StatsSubscriptionService', () => {

@@ -143,9 +143,12 @@ describe('gateway edge: validation, errors, limits (real Redis)', () => {
     expect(await client.request('unsubscribe_stats', { container_id: prefix })).toEqual({
       status: 'ok',
     });
-    expect(await client.request('stop_log_stream', { container_id: id })).toMatchObject({
-      code: 'unknown_container',
+    // Stopping a stream the socket does not hold is not an error (it may have ended already).
+    const errors = client.all('error').length;
+    expect(await client.request('stop_log_stream', { container_id: id })).toEqual({
+      status: 'ok',
     });
+    expect(client.all('error')).toHaveLength(errors);
     await waitFor(idle);
   });
 

@@ -58,6 +58,7 @@ describe.each(KINDS)('LeasedChannels: $kind channels', (k) => {
     quiet = [
       jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined),
       jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined),
+      jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined),
     ];
     replica = new MemoryReplica({ maxStreamsPerSocket: 2 });
     container = makeContainer(HOST);
@@ -116,19 +117,46 @@ describe.each(KINDS)('LeasedChannels: $kind channels', (k) => {
     expect(a.streamCount).toBe(2);
   });
 
-  it('refuses to stop a stream the socket does not hold, and keeps the ones it does', async () => {
-    const [a] = replica.connect('a');
+  it('answers ok to stopping a stream the socket does not hold, and keeps the ones it does', async () => {
+    const [a, socketA] = replica.connect('a');
+    const [b] = replica.connect('b');
     await k.open(replica, a, container);
     const other = makeContainer(HOST).container_id.slice(0, 12);
+    expect(k.close(replica, a, other)).toEqual({ status: 'ok' });
+    expect(k.close(replica, b, container.container_id)).toEqual({ status: 'ok' });
+    expect(a.streamCount).toBe(1);
+    expect(replica.leases.held()).toEqual([key]);
+    expect(socketA.all(k.stopped)).toEqual([]);
+  });
+
+  it('answers ok to stopping a stream its removed container already ended, sending nothing more', async () => {
+    const [a, socketA] = replica.connect('a');
+    await k.open(replica, a, container);
+    await publishChange(replica.bus, changed(container, { state: 'removed' }));
+    await socketA.waitFor(k.stopped);
+    const sent = socketA.received.length;
+
+    expect(k.close(replica, a, container.container_id)).toEqual({ status: 'ok' });
+    expect(socketA.received).toHaveLength(sent);
+    expect(a.streamCount).toBe(0);
+  });
+
+  it("still refuses a prefix that names several of the socket's streams", async () => {
+    const [a] = replica.connect('a');
+    const prefix = 'abcabcabcabc';
+    const twins = ['1', '2'].map((d) =>
+      makeContainer(HOST, { container_id: `${prefix}${d.repeat(52)}` }),
+    );
+    await announceHost(replica.bus, HOST, [container, ...twins]);
+    for (const twin of twins) await k.open(replica, a, twin);
     let refusal: unknown;
     try {
-      k.close(replica, a, other);
+      k.close(replica, a, prefix);
     } catch (error: unknown) {
       refusal = error;
     }
-    expect(refusal).toMatchObject({ code: 'unknown_container' });
-    expect(a.streamCount).toBe(1);
-    expect(replica.leases.held()).toEqual([key]);
+    expect(refusal).toMatchObject({ code: 'ambiguous_container' });
+    expect(a.streamCount).toBe(2);
   });
 
   it('tells every viewer when the container is removed, and closes the channel', async () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RedisKeys, type Container } from '@flotilla/contracts';
 import type { LeaseKind } from '@flotilla/bus';
 import { ErrorReporter } from '../core/error-reporter';
@@ -72,6 +72,7 @@ export class ChannelServices {
  */
 export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer> {
   private readonly channels = new Map<string, C>();
+  private readonly logger = new Logger(LeasedChannels.name);
   private closed = false;
 
   constructor(
@@ -180,8 +181,15 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
     this.type.sendStopped(viewer, reason);
   }
 
-  /** The socket's viewer whose container id starts with `ref` (on `hostId` when given). */
-  find(connection: ClientConnection, ref: string, hostId: string | undefined): V {
+  /**
+   * The socket's viewer whose container id starts with `ref` (on `hostId` when given), which the
+   * socket asks to end; undefined when it has none. Ending what is already over is not an error:
+   * its container was removed or its stream failed (the socket was told so), or the socket opened
+   * it before it reconnected to this replica. The client is answered as if it had ended it, so a
+   * page never reports a failure for it, and a container the principal may not see answers the
+   * same as any other. A prefix naming several of the socket's viewers is still refused.
+   */
+  findToEnd(connection: ClientConnection, ref: string, hostId: string | undefined): V | undefined {
     const found: V[] = [];
     for (const key of this.keysOf(connection)) {
       const viewer = this.channels.get(key)?.viewers.get(connection.id);
@@ -195,8 +203,10 @@ export class LeasedChannels<C extends LeasedChannel<V>, V extends ChannelViewer>
     }
     if (found.length === 1) return found[0];
     const noun = this.type.noun;
-    if (found.length === 0)
-      throw new GatewayError('unknown_container', `no ${noun} of ${ref} on this connection`, ref);
+    if (found.length === 0) {
+      this.logger.debug(`socket ${connection.id}: no ${noun} of ${ref} to end; nothing to do`);
+      return undefined;
+    }
     throw new GatewayError(
       'ambiguous_container',
       `${ref} names several of your ${noun}s; give a host_id`,

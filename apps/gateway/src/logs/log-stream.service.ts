@@ -94,9 +94,10 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
     return ack;
   }
 
+  /** Idempotent: a stream already ended (or never started here) is answered ok too. */
   stop(connection: ClientConnection, payload: StopLogStreamPayload): OkAck {
-    const view = this.channels.find(connection, payload.container_id, payload.host_id);
-    this.channels.stop(view, 'requested');
+    const view = this.channels.findToEnd(connection, payload.container_id, payload.host_id);
+    if (view) this.channels.stop(view, 'requested');
     return { status: 'ok' };
   }
 

@@ -75,8 +75,10 @@ export class StatsStreamService
     return { status: 'ok' };
   }
 
+  /** Idempotent: a subscription already ended (or never made here) is answered ok too. */
   unsubscribe(connection: ClientConnection, payload: StatsSubscriptionPayload): OkAck {
-    this.channels.leave(this.channels.find(connection, payload.container_id, payload.host_id));
+    const subscriber = this.channels.findToEnd(connection, payload.container_id, payload.host_id);
+    if (subscriber) this.channels.leave(subscriber);
     return { status: 'ok' };
   }
 

@@ -126,7 +126,19 @@ describe('roles and host scopes on every channel (two replicas, real Redis)', ()
 
   it('stats: out of scope is unknown; samples reach only subscribers in scope', async () => {
     const refused = await alice.request('subscribe_stats', { container_id: onB.container_id });
+    const unknown = await alice.request('subscribe_stats', { container_id: 'f'.repeat(64) });
+    expect(refused).toEqual({
+      ...unknown,
+      error: (unknown as { error: string }).error.replace('f'.repeat(64), onB.container_id),
+    });
     expect(refused).toMatchObject({ status: 'error', code: 'unknown_container' });
+    // Ending what one does not watch is answered ok, in scope or not: it tells nothing either way.
+    const errors = alice.all('error').length;
+    for (const container_id of [onB.container_id, 'f'.repeat(64)]) {
+      expect(await alice.request('unsubscribe_stats', { container_id })).toEqual({ status: 'ok' });
+      expect(await alice.request('stop_log_stream', { container_id })).toEqual({ status: 'ok' });
+    }
+    expect(alice.all('error')).toHaveLength(errors);
     expect(await bob.request('subscribe_stats', { container_id: onB.container_id })).toMatchObject({
       status: 'ok',
     });

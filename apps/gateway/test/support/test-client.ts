@@ -46,14 +46,23 @@ export class TestClient {
     });
   }
 
-  /** Connects (websocket only, no automatic reconnection) and waits for `initial_state`. */
+  /**
+   * Connects (websocket only; no automatic reconnection unless `reconnect`, which then retries
+   * at once, as a page does after its replica dies) and waits for `initial_state`.
+   */
   static async connect(
     url: string,
-    options: { waitInitial?: boolean; extraHeaders?: Record<string, string> } = {},
+    options: {
+      waitInitial?: boolean;
+      extraHeaders?: Record<string, string>;
+      reconnect?: boolean;
+    } = {},
   ): Promise<TestClient> {
     const socket: ClientSocket = io(url, {
       transports: ['websocket'],
-      reconnection: false,
+      reconnection: options.reconnect ?? false,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 500,
       forceNew: true,
       autoConnect: false,
       timeout: 5_000,

@@ -1,0 +1,155 @@
+import {
+  startLoadBalancer,
+  ticker,
+  useTestContainers,
+  waitFor,
+  type LoadBalancer,
+} from '@flotilla/testing';
+import { loadAgentConfig, silentLogger, startAgent, type AgentHandle } from '@flotilla/agent';
+import { uniqueHostId } from './support/fleet-fixtures';
+import { startHarness, type Harness } from './support/gateway-harness';
+import { startReplicaChild, type ReplicaChild } from './support/replica-child';
+import { TestClient } from './support/test-client';
+
+jest.setTimeout(90_000);
+
+/**
+ * A page stops watching a container (`unsubscribe_stats`, `stop_log_stream`) when it leaves the
+ * container's view. Whatever ended the stream first — its replica died and the page reconnected
+ * to another, the container was removed — stopping it is answered ok and raises no `error`, so
+ * the page shows no false alarm. Subscribing to a container that does not exist stays an error.
+ */
+describe('stopping a stream that has already ended (real agent, containers and replicas)', () => {
+  const containers = useTestContainers(undefined, { cleanup: 'afterEach' });
+  let h: Harness;
+  let agent: AgentHandle;
+  let hostId: string;
+
+  beforeAll(async () => {
+    h = await startHarness({ replicas: 1 });
+    hostId = uniqueHostId('ended');
+    agent = await startAgent(
+      loadAgentConfig({ REDIS_URL: h.redis.url, HOST_ID: hostId, LOG_LEVEL: 'error' }),
+      { logger: silentLogger },
+    );
+    await waitFor(async () => (await h.bus.hosts.get(hostId))?.online === true, {
+      timeoutMs: 10_000,
+      message: 'agent online',
+    });
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await h?.close();
+  });
+
+  /** A running container the gateway knows. */
+  async function runningContainer(): Promise<string> {
+    const { id } = await containers.create(ticker('tick', 0.2));
+    await waitFor(async () => (await h.bus.snapshots.get(hostId, id))?.state === 'running', {
+      timeoutMs: 10_000,
+      message: 'container known',
+    });
+    return id;
+  }
+
+  /** What the container page opens: stats and logs, until the first sample and line arrive. */
+  async function watch(client: TestClient, id: string): Promise<void> {
+    expect(await client.request('subscribe_stats', { container_id: id })).toEqual({
+      status: 'ok',
+    });
+    expect(await client.request('start_log_stream', { container_id: id })).toMatchObject({
+      status: 'stream_started',
+    });
+    await client.waitFor('stats_update', (s) => s.container_id === id, 20_000);
+    await client.waitForLines(id, 1, 20_000);
+  }
+
+  /** What the page sends when it leaves: both answered ok, and no `error` at all. */
+  async function unwatch(client: TestClient, id: string): Promise<void> {
+    expect(
+      await client.request('unsubscribe_stats', { container_id: id, host_id: hostId }),
+    ).toEqual({ status: 'ok' });
+    expect(await client.request('stop_log_stream', { container_id: id, host_id: hostId })).toEqual({
+      status: 'ok',
+    });
+    // The edge sends a request's `error` event before its ack, on the same socket: with both
+    // acks in hand, any error would already have been received.
+    expect(client.all('error')).toEqual([]);
+  }
+
+  it('after its replica is killed, the page reconnects through the load balancer and stops watching without an error', async () => {
+    const victim: ReplicaChild = await startReplicaChild(
+      { REDIS_URL: h.redis.url, PORT: '0', LOG_LEVEL: 'error', WEB_DIST: '/nonexistent' },
+      { tuning: { hostPollMs: 100, leaseRenewMs: 200 } },
+    );
+    let lb: LoadBalancer | undefined;
+    try {
+      const victimPort = Number(new URL(victim.url).port);
+      lb = await startLoadBalancer([victimPort, h.gateways[0].port]);
+      const id = await runningContainer();
+      const client = await TestClient.connect(lb.url, { reconnect: true });
+      h.clients.push(client);
+      expect(lb.openConnections()[victimPort]).toBe(1);
+      await watch(client, id);
+
+      await victim.kill();
+      await waitFor(() => client.all('initial_state').length === 2, {
+        timeoutMs: 20_000,
+        message: 'the page reconnected to the surviving replica',
+      });
+      expect(lb.openConnections()[h.gateways[0].port]).toBe(1);
+
+      await unwatch(client, id);
+      expect(h.gateways[0].inspect().statsChannels).toEqual([]);
+      expect(h.gateways[0].inspect().logChannels).toEqual([]);
+    } finally {
+      await lb?.close();
+      await victim.kill();
+    }
+  });
+
+  it('after its container is removed, the page stops watching without an error; subscribing again is refused', async () => {
+    const id = await runningContainer();
+    const client = await h.connect(0);
+    await watch(client, id);
+
+    await containers.remove(id);
+    await client.waitFor('stats_stream_stopped', (s) => s.container_id === id, 10_000);
+    expect(
+      await client.waitFor('log_stream_stopped', (s) => s.container_id === id, 10_000),
+    ).toMatchObject({ reason: 'removed' });
+
+    await unwatch(client, id);
+    await waitFor(() => h.gateways[0].inspect().statsChannels.length === 0, {
+      message: 'stats channel closed',
+    });
+    expect(await client.request('subscribe_stats', { container_id: id })).toMatchObject({
+      status: 'error',
+      code: 'unknown_container',
+    });
+    expect(await client.waitFor('error')).toMatchObject({
+      code: 'unknown_container',
+      container_id: id,
+    });
+  });
+
+  it("stopping what this socket never watched is answered ok and leaves other sockets' streams running", async () => {
+    const id = await runningContainer();
+    const watcher = await h.connect(0);
+    const other = await h.connect(0);
+    await watch(watcher, id);
+
+    await unwatch(other, id);
+    await unwatch(other, 'f'.repeat(64));
+
+    const samples = watcher.all('stats_update').length;
+    await waitFor(() => watcher.all('stats_update').length > samples, {
+      timeoutMs: 10_000,
+      message: "the watcher's stats keep coming",
+    });
+    expect(h.gateways[0].inspect().statsChannels).toEqual([
+      expect.objectContaining({ viewers: 1 }),
+    ]);
+  });
+});

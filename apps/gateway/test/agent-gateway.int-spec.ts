@@ -7,11 +7,9 @@ import {
   waitFor,
   SLEEP_FOREVER,
 } from '@flotilla/testing';
-import { startAgent, type AgentHandle } from '@flotilla/agent';
-import { loadAgentConfig } from '@flotilla/agent';
-import { silentLogger } from '@flotilla/agent';
-import { uniqueHostId } from './support/fleet-fixtures';
+import type { AgentHandle } from '@flotilla/agent';
 import { startHarness, type Harness } from './support/gateway-harness';
+import { startRealAgent } from './support/real-agent';
 import { startReplicaChild, type ReplicaChild } from './support/replica-child';
 import { TestClient } from './support/test-client';
 
@@ -45,17 +43,7 @@ describe('gateway with a real agent and real containers (end to end)', () => {
 
   beforeAll(async () => {
     h = await startHarness({ replicas: 2 });
-    hostId = uniqueHostId('e2e');
-    agent = await startAgent(
-      loadAgentConfig({ REDIS_URL: h.redis.url, HOST_ID: hostId, LOG_LEVEL: 'error' }),
-      {
-        logger: silentLogger,
-      },
-    );
-    await waitFor(async () => (await h.bus.hosts.get(hostId))?.online === true, {
-      timeoutMs: 10_000,
-      message: 'agent online',
-    });
+    ({ agent, hostId } = await startRealAgent(h, 'e2e'));
   });
 
   afterAll(async () => {

@@ -5,9 +5,9 @@ import {
   waitFor,
   type LoadBalancer,
 } from '@flotilla/testing';
-import { loadAgentConfig, silentLogger, startAgent, type AgentHandle } from '@flotilla/agent';
-import { uniqueHostId } from './support/fleet-fixtures';
+import type { AgentHandle } from '@flotilla/agent';
 import { startHarness, type Harness } from './support/gateway-harness';
+import { startRealAgent } from './support/real-agent';
 import { startReplicaChild, type ReplicaChild } from './support/replica-child';
 import { TestClient } from './support/test-client';
 
@@ -27,15 +27,7 @@ describe('stopping a stream that has already ended (real agent, containers and r
 
   beforeAll(async () => {
     h = await startHarness({ replicas: 1 });
-    hostId = uniqueHostId('ended');
-    agent = await startAgent(
-      loadAgentConfig({ REDIS_URL: h.redis.url, HOST_ID: hostId, LOG_LEVEL: 'error' }),
-      { logger: silentLogger },
-    );
-    await waitFor(async () => (await h.bus.hosts.get(hostId))?.online === true, {
-      timeoutMs: 10_000,
-      message: 'agent online',
-    });
+    ({ agent, hostId } = await startRealAgent(h, 'ended'));
   });
 
   afterAll(async () => {

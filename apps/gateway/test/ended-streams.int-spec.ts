@@ -8,7 +8,6 @@ import {
 import type { AgentHandle } from '@flotilla/agent';
 import { startHarness, type Harness } from './support/gateway-harness';
 import { startRealAgent } from './support/real-agent';
-import { startReplicaChild, type ReplicaChild } from './support/replica-child';
 import { TestClient } from './support/test-client';
 
 jest.setTimeout(90_000);
@@ -71,18 +70,14 @@ describe('stopping a stream that has already ended (real agent, containers and r
   }
 
   it('after its replica is killed, the page reconnects through the load balancer and stops watching without an error', async () => {
-    const victim: ReplicaChild = await startReplicaChild(
-      { REDIS_URL: h.redis.url, PORT: '0', LOG_LEVEL: 'error', WEB_DIST: '/nonexistent' },
-      { tuning: { hostPollMs: 100, leaseRenewMs: 200 } },
-    );
+    const victim = await h.startReplica();
     let lb: LoadBalancer | undefined;
     try {
-      const victimPort = Number(new URL(victim.url).port);
-      lb = await startLoadBalancer([victimPort, h.gateways[0].port]);
+      lb = await startLoadBalancer([victim.port, h.gateways[0].port]);
       const id = await runningContainer();
       const client = await TestClient.connect(lb.url, { reconnect: true });
       h.clients.push(client);
-      expect(lb.openConnections()[victimPort]).toBe(1);
+      expect(lb.openConnections()[victim.port]).toBe(1);
       await watch(client, id);
 
       await victim.kill();

@@ -23,6 +23,7 @@ import { ShortcutService } from '../shared/shortcut.service';
 import { formatCount } from '../shared/format';
 import { StatsSubscriptionService, type StatsTarget } from '../stats/stats-subscription.service';
 import {
+  DEFAULT_QUERY,
   type FleetGroupRow,
   type FleetRow,
   NO_PROJECT,
@@ -318,7 +319,8 @@ export class FleetPageComponent {
       const get = (name: string): string | null => params.get(name);
       if (first && !hasQueryParams(get)) {
         first = false;
-        this.replaceUrl = true;
+        // The remembered query is written into this same history entry.
+        this.replaceUrl = !sameQuery(this.state.query(), DEFAULT_QUERY);
         return;
       }
       first = false;

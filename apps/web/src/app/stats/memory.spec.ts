@@ -11,7 +11,7 @@ describe('memoryText', () => {
         memory_percent: 25,
         memory_limited: true,
       }),
-    ).toBe('16.0 MiB of 64.0 MiB (25%)');
+    ).toBe('16.0 MiB of 64 MiB (25%)');
   });
 
   it("names the host's RAM when the container has no limit", () => {
@@ -27,7 +27,7 @@ describe('memoryText', () => {
 
   it('gives the bare figures when the agent does not say which', () => {
     expect(memoryText({ memory_usage: 3 * MIB, memory_limit: 64 * MIB, memory_percent: 4.7 })).toBe(
-      '3.0 MiB of 64.0 MiB',
+      '3.0 MiB of 64 MiB',
     );
     expect(memoryText({ memory_usage: 3 * MIB, memory_limit: 0, memory_percent: 0 })).toBe(
       '3.0 MiB',

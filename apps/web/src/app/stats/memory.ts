@@ -12,7 +12,8 @@ type MemoryFields = Pick<StatsSample, 'memory_usage' | 'memory_limit' | 'memory_
 export function memoryText(s: MemoryFields): string {
   const used = formatBytes(s.memory_usage);
   if (s.memory_limit <= 0) return used;
-  const limit = formatBytes(s.memory_limit);
+  // A limit is usually set in whole units: "64 MiB", as it was typed, not "64.0 MiB".
+  const limit = formatBytes(s.memory_limit).replace(/\.0 /, ' ');
   if (s.memory_limited === true) return `${used} of ${limit} (${formatPercent(s.memory_percent)})`;
   if (s.memory_limited === false) return `${used} of host RAM (${limit})`;
   return `${used} of ${limit}`;

@@ -20,9 +20,10 @@ import { ShortcutService } from './shortcut.service';
     }
     .shortcuts__list {
       display: grid;
+      margin-top: 12px;
       grid-template-columns: max-content 1fr;
       gap: 6px 14px;
-      margin: 0 0 14px;
+      margin-bottom: 14px;
     }
     .shortcuts__list dt {
       text-align: right;

@@ -19,6 +19,7 @@ describe('chart geometry', () => {
     expect(niceBytes(12.3 * MIB)).toBe(20 * MIB);
     expect(niceBytes(300 * 1024)).toBe(500 * 1024);
     expect(niceBytes(0)).toBe(1024);
+    expect(niceBytes(608 * 1024)).toBe(MIB);
   });
 
   it('scales memory to the data, or to the limit once usage nears it', () => {

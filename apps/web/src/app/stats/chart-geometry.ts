@@ -41,7 +41,9 @@ export function niceBytes(bytes: number): number {
   if (!Number.isFinite(bytes) || bytes <= 0) return KIB;
   let unit = 1;
   while (bytes >= unit * KIB && unit < KIB ** 4) unit *= KIB;
-  return niceMax(bytes / unit) * unit;
+  const top = niceMax(bytes / unit);
+  // 1000 KiB reads oddly: one of the next unit instead.
+  return top >= 1000 && unit < KIB ** 4 ? unit * KIB : top * unit;
 }
 
 /**

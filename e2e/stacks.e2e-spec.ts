@@ -113,6 +113,14 @@ describe('stacks, URL filters, deep links, shortcuts, stats (Chromium against th
     expect(await page.getByTestId('stats-axis-mem').innerText()).toMatch(/[KMG]iB/);
     expect(await page.getByTestId('stats-axis-time').innerText()).toContain('now');
 
+    // Without its host, a name found on one host only opens that container.
+    await openDashboard(page, url, `/containers/${name}`);
+    await page.waitForURL(`**/containers/${hostId}/${name}`, { timeout: 15_000 });
+    await page
+      .getByTestId('container-title')
+      .filter({ hasText: name })
+      .waitFor({ timeout: 15_000 });
+
     // A name that no container on the host has is said plainly.
     await openDashboard(page, url, `/containers/${hostId}/${name}-missing`);
     await page.getByTestId('container-missing').waitFor({ timeout: 15_000 });

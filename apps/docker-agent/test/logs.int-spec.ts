@@ -230,4 +230,36 @@ describe('agent logs and stats on demand (real dockerd, real Redis)', () => {
       500,
     );
   });
+
+  it('publishes no first reading without a CPU baseline, and tells a memory limit from host RAM', async () => {
+    const limited = await containers.create(`while true; do :; done`, { memory: 64 * 1024 * 1024 });
+    const free = await containers.create(`while true; do :; done`);
+    await known(limited.id);
+    await known(free.id);
+    await lease('stats', limited.id);
+    await lease('stats', free.id);
+    const firstOf = async (id: string) =>
+      waitFor(
+        async () => {
+          const latest = await bus.stats.latest(hostId, id, 10);
+          return latest.length >= 2 ? latest.map((e) => e.value) : null;
+        },
+        { timeoutMs: 10_000, message: `two stats samples of ${id}` },
+      );
+    const [limitedSamples, freeSamples] = await Promise.all([
+      firstOf(limited.id),
+      firstOf(free.id),
+    ]);
+    // A busy loop: every published sample, the first included, measures its CPU.
+    for (const s of [...limitedSamples, ...freeSamples]) expect(s.cpu_percent).toBeGreaterThan(0);
+    for (const s of limitedSamples) {
+      expect(s.memory_limited).toBe(true);
+      expect(s.memory_limit).toBe(64 * 1024 * 1024);
+    }
+    for (const s of freeSamples) {
+      expect(s.memory_limited).toBe(false);
+      // Docker's limit of an unlimited container is the host's RAM.
+      expect(s.memory_limit).toBeGreaterThan(64 * 1024 * 1024);
+    }
+  });
 });

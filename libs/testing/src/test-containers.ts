@@ -23,6 +23,8 @@ export interface TestContainerOptions {
   init?: boolean;
   env?: Record<string, string>;
   image?: string;
+  /** A memory limit in bytes (`docker run --memory`); none by default. */
+  memory?: number;
 }
 
 export interface TestContainers {
@@ -80,7 +82,7 @@ export function testContainers(docker: Docker = dockerEngine()): TestContainers 
         Tty: opts.tty ?? false,
         Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
         Labels: { ...opts.labels, [TEST_LABEL]: runId, [OWNER_LABEL]: OWNER },
-        HostConfig: { Init: opts.init ?? true, NetworkMode: 'none' },
+        HostConfig: { Init: opts.init ?? true, NetworkMode: 'none', Memory: opts.memory },
       });
       created.add(container.id);
       if (opts.autoStart ?? true) await container.start();

@@ -24,6 +24,10 @@ export interface DockerInspect {
     Tty: boolean;
     Labels?: Record<string, string> | null;
   };
+  HostConfig?: {
+    /** The memory limit in bytes; 0 (or absent) when the container has none. */
+    Memory?: number | null;
+  } | null;
   NetworkSettings?: {
     Ports?: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null;
   } | null;

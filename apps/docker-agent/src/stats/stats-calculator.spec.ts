@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statsSampleSchema } from '@flotilla/contracts';
-import { cpuPercent, memoryUsage, toStatsSample, type DockerStats } from './stats-calculator';
+import {
+  cpuPercent,
+  hasCpuBaseline,
+  memoryUsage,
+  toStatsSample,
+  type DockerStats,
+} from './stats-calculator';
 
 const fixture = (name: string): DockerStats =>
   JSON.parse(
@@ -50,6 +56,17 @@ describe('stats calculator', () => {
     const first = fixture('stats-cgroup-v2.json');
     first.precpu_stats = { cpu_usage: { total_usage: 0 }, system_cpu_usage: 0, online_cpus: 0 };
     expect(cpuPercent(first).percent).toBe(0);
+    // ...so that reading is not published: a chart would start with a dip to 0.
+    expect(hasCpuBaseline(first)).toBe(false);
+    expect(hasCpuBaseline(fixture('stats-cgroup-v2.json'))).toBe(true);
+  });
+
+  it("says whether the limit is the container's own, when told", () => {
+    const s = fixture('stats-cgroup-v2.json');
+    expect(toStatsSample('h', ID, s, true).memory_limited).toBe(true);
+    expect(toStatsSample('h', ID, s, false).memory_limited).toBe(false);
+    expect('memory_limited' in toStatsSample('h', ID, s)).toBe(false);
+    expect(statsSampleSchema.safeParse(toStatsSample('h', ID, s, true)).success).toBe(true);
   });
 
   it('counts CPUs from percpu_usage when online_cpus is missing', () => {

@@ -21,6 +21,14 @@ interface DockerCpuStats {
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
 
+/**
+ * Whether a reading carries the previous one CPU % is measured against. Docker's first reading of
+ * a stream does not: its CPU % would be a made-up 0, drawn as a dip when a chart starts.
+ */
+export function hasCpuBaseline(stats: DockerStats): boolean {
+  return num(stats.precpu_stats?.system_cpu_usage) > 0;
+}
+
 /** CPU % as `docker stats`: cpu delta / system delta × online CPUs × 100, against `precpu_stats`. */
 export function cpuPercent(stats: DockerStats): { percent: number; onlineCpus: number } {
   const cpu = stats.cpu_stats;
@@ -74,6 +82,7 @@ export function toStatsSample(
   hostId: string,
   containerId: string,
   stats: DockerStats,
+  memoryLimited?: boolean,
 ): StatsSample {
   const { percent, onlineCpus } = cpuPercent(stats);
   const memory = memoryUsage(stats);
@@ -89,6 +98,7 @@ export function toStatsSample(
     memory_usage: memory,
     memory_limit: limit,
     memory_percent: limit > 0 ? (memory / limit) * 100 : 0,
+    ...(memoryLimited === undefined ? {} : { memory_limited: memoryLimited }),
     net_rx: net.rx,
     net_tx: net.tx,
     block_read: blk.read,

@@ -5,7 +5,7 @@ import type { ContainerClient } from '../docker/container-client';
 import { NdjsonParser } from '../docker/ndjson-parser';
 import type { AgentLogger } from '../shared/agent-logger';
 import { Backoff, Sleeper } from '../shared/backoff';
-import { toStatsSample, type DockerStats } from './stats-calculator';
+import { hasCpuBaseline, toStatsSample, type DockerStats } from './stats-calculator';
 import { describeError } from '@flotilla/logging';
 
 export interface StatsFollowerDeps {
@@ -30,6 +30,8 @@ export class StatsFollower {
   private readonly backoff = new Backoff();
   private loop: Promise<void> | null = null;
   private writing = false;
+  /** Whether the container has a memory limit of its own, per its inspect when the stream opened. */
+  private memoryLimited: boolean | undefined;
 
   constructor(
     readonly containerId: string,
@@ -75,6 +77,10 @@ export class StatsFollower {
 
   private async follow(): Promise<number> {
     const { docker, metrics, logger } = this.deps;
+    // Docker reports the host's RAM as the limit of a container without one: only the
+    // container's own HostConfig tells the two apart.
+    const inspect = await docker.inspect(this.containerId);
+    this.memoryLimited = inspect ? (inspect.HostConfig?.Memory ?? 0) > 0 : undefined;
     const stream = await docker.stats(this.containerId);
     if (this.stopped) {
       stream.destroy();
@@ -108,8 +114,8 @@ export class StatsFollower {
   }
 
   private publish(raw: DockerStats): void {
-    if (this.writing || this.stopped) return;
-    const sample = toStatsSample(this.deps.hostId, this.containerId, raw);
+    if (this.writing || this.stopped || !hasCpuBaseline(raw)) return;
+    const sample = toStatsSample(this.deps.hostId, this.containerId, raw, this.memoryLimited);
     // A stopped container reports zeroed samples with Docker's zero time.
     if (sample.read.startsWith('0001-')) return;
     this.writing = true;

@@ -6,6 +6,7 @@ import { ThemeToggleComponent } from './core/theme/theme-toggle.component';
 import { ThemeService } from './core/theme/theme.service';
 import { ConfirmDialogComponent } from './shared/confirm-dialog.component';
 import { ShortcutService } from './shared/shortcut.service';
+import { ShortcutsOverlayComponent } from './shared/shortcuts-overlay.component';
 
 @Component({
   selector: 'flo-root',
@@ -18,6 +19,7 @@ import { ShortcutService } from './shared/shortcut.service';
     ThemeToggleComponent,
     NotificationsComponent,
     ConfirmDialogComponent,
+    ShortcutsOverlayComponent,
   ],
   template: `
     <a class="skip-link" href="#main">Skip to content</a>
@@ -42,7 +44,9 @@ import { ShortcutService } from './shared/shortcut.service';
         >
       </nav>
       <span class="shell__spacer"></span>
-      <span class="shell__hint" aria-hidden="true"><kbd>/</kbd> search · <kbd>g</kbd> fleet</span>
+      <span class="shell__hint" aria-hidden="true"
+        ><kbd>/</kbd> search · <kbd>g</kbd> fleet · <kbd>?</kbd> shortcuts</span
+      >
       <flo-connection-status />
       <flo-theme-toggle />
     </header>
@@ -51,12 +55,18 @@ import { ShortcutService } from './shared/shortcut.service';
     </main>
     <flo-notifications />
     <flo-confirm-dialog />
+    <flo-shortcuts-overlay />
   `,
 })
 export class AppComponent {
   constructor() {
     inject(ThemeService);
     const router = inject(Router);
-    inject(ShortcutService).register('g', () => void router.navigateByUrl('/'), inject(DestroyRef));
+    inject(ShortcutService).register(
+      'g',
+      () => void router.navigateByUrl('/'),
+      inject(DestroyRef),
+      'Go to the fleet',
+    );
   }
 }

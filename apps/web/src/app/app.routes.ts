@@ -14,6 +14,12 @@ export const routes: Routes = [
       import('./fleet/container-page.component').then((m) => m.ContainerPageComponent),
   },
   {
+    path: 'containers/:ref',
+    title: 'Container · Flotilla',
+    loadComponent: () =>
+      import('./fleet/container-lookup-page.component').then((m) => m.ContainerLookupPageComponent),
+  },
+  {
     path: 'logs/:host/:id',
     title: 'Logs · Flotilla',
     loadComponent: () => import('./logs/logs-page.component').then((m) => m.LogsPageComponent),

@@ -11,8 +11,13 @@ export const statsSampleSchema = z.object({
   online_cpus: z.number().int().min(0),
   /** Usage less inactive file cache, as `docker stats`. */
   memory_usage: z.number().min(0),
+  /** The container's memory limit; without one, Docker reports the host's total RAM here. */
   memory_limit: z.number().min(0),
+  /** Usage against `memory_limit`. */
   memory_percent: z.number().min(0),
+  /** Whether `memory_limit` is the container's own limit (true) or the host's RAM (false);
+   *  absent from agents that do not tell. */
+  memory_limited: z.boolean().optional(),
   net_rx: z.number().min(0),
   net_tx: z.number().min(0),
   block_read: z.number().min(0),

@@ -11,7 +11,7 @@ import {
   untracked,
 } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import type { StatsSample } from '@flotilla/contracts/core';
+import type { Container, StatsSample } from '@flotilla/contracts/core';
 import type { LogStream } from '../logs/log-stream';
 import { LogSubscriptionService } from '../logs/log-subscription.service';
 import { LogViewerComponent } from '../logs/log-viewer.component';
@@ -20,6 +20,7 @@ import { shortId } from '../shared/format';
 import { StatsChartComponent } from '../stats/stats-chart.component';
 import { StatsSubscriptionService } from '../stats/stats-subscription.service';
 import { ContainerActionButtonsComponent } from './container-action-buttons.component';
+import { isIdReference } from './container-ref';
 import { displayName } from './fleet-query';
 import { FleetStore } from './fleet.store';
 
@@ -44,7 +45,16 @@ export class ContainerPageComponent {
   private readonly stats = inject(StatsSubscriptionService);
   private readonly logs = inject(LogSubscriptionService);
 
-  protected readonly container = computed(() => this.fleet.find(this.host(), this.id()) ?? null);
+  protected readonly lookup = computed(() => this.fleet.lookup(this.host(), this.id()));
+  protected readonly container = computed(() => {
+    const found = this.lookup();
+    return found.kind === 'found' ? found.container : null;
+  });
+  /** Containers an ambiguous id prefix matches, to choose from. */
+  protected readonly choices = computed(() => {
+    const found = this.lookup();
+    return found.kind === 'ambiguous' ? found.matches : [];
+  });
   protected readonly loaded = this.fleet.loaded;
   protected readonly hostOnline = computed(() => this.fleet.isHostOnline(this.host()));
   protected readonly name = computed(() => {
@@ -61,10 +71,16 @@ export class ContainerPageComponent {
   });
   private readonly samplesSource = signal<Signal<readonly StatsSample[]> | null>(null);
   protected readonly samples = computed(() => this.samplesSource()?.() ?? []);
-  protected readonly statsStopped = computed(() =>
-    this.stats.stoppedReason(this.host(), this.fullId()),
-  );
-  private readonly fullId = computed(() => this.container()?.container_id ?? this.id());
+  protected readonly statsStopped = computed(() => {
+    const id = this.fullId();
+    return id === null ? null : this.stats.stoppedReason(this.host(), id);
+  });
+  /** The id to ask the server about: a name or ambiguous prefix means nothing to it. */
+  private readonly fullId = computed(() => {
+    const c = this.container();
+    if (c) return c.container_id;
+    return isIdReference(this.id()) && this.choices().length === 0 ? this.id() : null;
+  });
 
   /** Stats only while there is something to measure. */
   private readonly statsWanted = computed(
@@ -76,6 +92,10 @@ export class ContainerPageComponent {
     effect((onCleanup) => {
       const hostId = this.host();
       const id = this.fullId();
+      if (id === null) {
+        this.stream.set(null);
+        return;
+      }
       untracked(() => {
         const stream = this.logs.acquire(hostId, id);
         this.stream.set(stream);
@@ -85,7 +105,7 @@ export class ContainerPageComponent {
     effect((onCleanup) => {
       const hostId = this.host();
       const id = this.fullId();
-      if (!this.statsWanted()) {
+      if (id === null || !this.statsWanted()) {
         this.samplesSource.set(null);
         return;
       }
@@ -95,6 +115,10 @@ export class ContainerPageComponent {
       });
     });
     inject(DestroyRef).onDestroy(() => this.stream.set(null));
+  }
+
+  protected choiceName(c: Container): string {
+    return displayName(c) || shortId(c.container_id);
   }
 
   protected ports(): string[] {

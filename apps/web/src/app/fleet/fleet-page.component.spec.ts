@@ -1,8 +1,15 @@
+import { Component } from '@angular/core';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { Router, provideRouter } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
 import { HOST_A, HOST_B, cid, container, host } from '../../testing/fixtures';
+import { DEFAULT_QUERY } from './fleet-query';
 import { FleetPageComponent } from './fleet-page.component';
+import { FleetViewState } from './fleet-view.state';
+
+@Component({ template: '' })
+class ElsewhereComponent {}
 
 describe('FleetPageComponent', () => {
   let socket: FakeSocket;
@@ -94,5 +101,49 @@ describe('FleetPageComponent', () => {
     input.dispatchEvent(new Event('input'));
     await fixture.whenStable();
     expect(el.querySelector('[data-testid=fleet-shown]')?.textContent).toContain('1 shown');
+  });
+
+  describe('the query in the URL', () => {
+    beforeEach(() => {
+      TestBed.resetTestingModule();
+      TestBed.configureTestingModule({
+        providers: [
+          provideFakeSocket(socket),
+          provideRouter([
+            { path: '', component: FleetPageComponent },
+            { path: 'elsewhere', component: ElsewhereComponent },
+          ]),
+        ],
+      });
+    });
+
+    it('takes the query from a link, ignoring what it does not understand', async () => {
+      const harness = await RouterTestingHarness.create('/?project=shop&group=stack&state=bogus');
+      await harness.fixture.whenStable();
+      expect(TestBed.inject(FleetViewState).query()).toEqual({
+        ...DEFAULT_QUERY,
+        project: 'shop',
+        group: 'stack',
+      });
+    });
+
+    it('writes a filter change to the URL, and keeps the query when entered with a bare /', async () => {
+      const harness = await RouterTestingHarness.create('/');
+      const el = harness.routeNativeElement as HTMLElement;
+      const select = el.querySelector<HTMLSelectElement>('[data-testid=fleet-state-filter]');
+      if (!select) throw new Error('no state filter');
+      select.value = 'exited';
+      select.dispatchEvent(new Event('change'));
+      await harness.fixture.whenStable();
+      const router = TestBed.inject(Router);
+      expect(router.url).toBe('/?state=exited');
+
+      // To another page and back through a plain link to the fleet: the filter stays, in the URL too.
+      await harness.navigateByUrl('/elsewhere');
+      await harness.navigateByUrl('/');
+      await harness.fixture.whenStable();
+      expect(TestBed.inject(FleetViewState).query().state).toBe('exited');
+      expect(router.url).toBe('/?state=exited');
+    });
   });
 });

@@ -13,20 +13,28 @@ import {
   effect,
   inject,
   signal,
+  untracked,
   viewChild,
 } from '@angular/core';
-import { Router } from '@angular/router';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { CONTAINER_STATES, type ContainerState } from '@flotilla/contracts/core';
 import { ShortcutService } from '../shared/shortcut.service';
 import { formatCount } from '../shared/format';
 import { StatsSubscriptionService, type StatsTarget } from '../stats/stats-subscription.service';
 import {
+  DEFAULT_QUERY,
+  type FleetGroupRow,
   type FleetRow,
+  NO_PROJECT,
   type SortField,
   type StateCounts,
   buildFleetView,
+  collapseKey,
   labelKeys,
+  projects,
 } from './fleet-query';
+import { hasQueryParams, queryFromParams, queryToParams, sameQuery } from './fleet-query-url';
 import { FleetRowComponent } from './fleet-row.component';
 import { FleetViewState } from './fleet-view.state';
 import { FleetStore } from './fleet.store';
@@ -44,6 +52,7 @@ const SHOWN_STATES: readonly ContainerState[] = CONTAINER_STATES.filter((s) => s
     CdkFixedSizeVirtualScroll,
     CdkVirtualForOf,
     FleetRowComponent,
+    RouterLink,
   ],
   templateUrl: './fleet-page.component.html',
 })
@@ -52,6 +61,9 @@ export class FleetPageComponent {
   protected readonly state = inject(FleetViewState);
   private readonly stats = inject(StatsSubscriptionService);
   private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
+  /** The next URL write replaces the history entry (typing) instead of adding one. */
+  private replaceUrl = false;
   private readonly doc = inject(DOCUMENT);
 
   private readonly viewport = viewChild(CdkVirtualScrollViewport);
@@ -70,6 +82,8 @@ export class FleetPageComponent {
     ),
   );
   protected readonly labelKeys = computed(() => labelKeys(this.store.containers()));
+  protected readonly projects = computed(() => projects(this.store.containers()));
+  protected readonly noProject = NO_PROJECT;
   protected readonly hostsOnline = computed(
     () => this.store.hosts().filter((h) => h.online).length,
   );
@@ -77,7 +91,7 @@ export class FleetPageComponent {
   protected readonly selectedCount = computed(() => this.state.selected().size);
   protected readonly filtering = computed(() => {
     const q = this.state.query();
-    return q.search.trim() !== '' || q.state !== 'all' || q.host !== 'all';
+    return q.search.trim() !== '' || q.state !== 'all' || q.host !== 'all' || q.project !== 'all';
   });
 
   constructor() {
@@ -91,7 +105,15 @@ export class FleetPageComponent {
         this.searchBox().nativeElement.select();
       },
       destroyRef,
+      'Search containers',
     );
+    shortcuts.describe('↑ ↓ j k', 'Move through the list', destroyRef);
+    shortcuts.describe('Enter', 'Open the container (or fold its group)', destroyRef);
+    shortcuts.describe('l', 'Logs of the container', destroyRef);
+    shortcuts.describe('x Space', 'Select the container', destroyRef);
+    shortcuts.describe('← →', 'Fold or unfold a group', destroyRef);
+
+    this.syncQueryWithUrl(destroyRef);
 
     effect((onCleanup) => {
       const viewport = this.viewport();
@@ -151,6 +173,7 @@ export class FleetPageComponent {
   }
 
   protected setSearch(value: string): void {
+    this.replaceUrl = true;
     this.state.patchQuery({ search: value });
     this.state.activeIndex.set(0);
   }
@@ -163,6 +186,14 @@ export class FleetPageComponent {
     this.state.patchQuery({ host: value });
   }
 
+  protected setProjectFilter(value: string): void {
+    this.state.patchQuery({ project: value });
+  }
+
+  protected setGroupByStack(on: boolean): void {
+    this.state.patchQuery({ group: on ? 'stack' : 'host' });
+  }
+
   protected setSort(value: string): void {
     this.state.patchQuery({ sort: value as SortField });
   }
@@ -172,7 +203,7 @@ export class FleetPageComponent {
   }
 
   protected clearFilters(): void {
-    this.state.patchQuery({ search: '', state: 'all', host: 'all' });
+    this.state.patchQuery({ search: '', state: 'all', host: 'all', project: 'all' });
   }
 
   protected onSearchKey(event: KeyboardEvent): void {
@@ -227,7 +258,7 @@ export class FleetPageComponent {
         next = rows.length - 1;
         break;
       case 'Enter':
-        if (row?.kind === 'host') this.state.toggleCollapsed(row.host.host_id);
+        if (row && row.kind !== 'container') this.state.toggleCollapsed(collapseKey(row));
         else if (row)
           void this.router.navigate([
             '/containers',
@@ -242,13 +273,15 @@ export class FleetPageComponent {
       case ' ':
       case 'x':
         if (row?.kind === 'container') this.state.toggleSelected(row.key);
-        else if (row) this.state.toggleCollapsed(row.host.host_id);
+        else if (row) this.state.toggleCollapsed(collapseKey(row));
         break;
       case 'ArrowLeft':
-        if (row?.kind === 'host' && !row.collapsed) this.state.toggleCollapsed(row.host.host_id);
+        if (row && row.kind !== 'container' && !row.collapsed)
+          this.state.toggleCollapsed(collapseKey(row));
         break;
       case 'ArrowRight':
-        if (row?.kind === 'host' && row.collapsed) this.state.toggleCollapsed(row.host.host_id);
+        if (row && row.kind !== 'container' && row.collapsed)
+          this.state.toggleCollapsed(collapseKey(row));
         break;
       default:
         return;
@@ -269,6 +302,51 @@ export class FleetPageComponent {
 
   protected toggleHost(hostId: string): void {
     this.state.toggleCollapsed(hostId);
+  }
+
+  protected toggleGroup(row: FleetGroupRow): void {
+    this.state.toggleCollapsed(collapseKey(row));
+  }
+
+  /**
+   * The query lives in the URL: a change is written there (typing replaces the history entry,
+   * other changes add one), and the URL changing under the page (back, forward, a pasted link)
+   * sets the query. Entering with a bare `/` keeps the query the page had when it was left.
+   */
+  private syncQueryWithUrl(destroyRef: DestroyRef): void {
+    let first = true;
+    this.route.queryParamMap.pipe(takeUntilDestroyed(destroyRef)).subscribe((params) => {
+      const get = (name: string): string | null => params.get(name);
+      if (first && !hasQueryParams(get)) {
+        first = false;
+        // The remembered query is written into this same history entry.
+        this.replaceUrl = !sameQuery(this.state.query(), DEFAULT_QUERY);
+        return;
+      }
+      first = false;
+      const fromUrl = queryFromParams(get);
+      if (!sameQuery(fromUrl, this.state.query())) this.state.query.set(fromUrl);
+    });
+    effect(() => {
+      const query = this.state.query();
+      untracked(() => {
+        const current = this.route.snapshot.queryParamMap;
+        if (
+          sameQuery(
+            queryFromParams((n) => current.get(n)),
+            query,
+          )
+        )
+          return;
+        const replaceUrl = this.replaceUrl;
+        this.replaceUrl = false;
+        void this.router.navigate([], {
+          relativeTo: this.route,
+          queryParams: queryToParams(query),
+          replaceUrl,
+        });
+      });
+    });
   }
 
   /** Makes a row the active one and scrolls it into view; focus stays on the list. */

@@ -2,9 +2,12 @@ import { HOST_A, HOST_B, cid, container, host } from '../../testing/fixtures';
 import {
   DEFAULT_QUERY,
   type FleetQuery,
+  NO_PROJECT,
+  PROJECT_LABEL,
   buildFleetView,
   labelKeys,
   parseSearch,
+  projects,
 } from './fleet-query';
 
 const fleet = [
@@ -42,7 +45,7 @@ const hosts = [host({ host_id: HOST_A }), host({ host_id: HOST_B })];
 
 function names(query: Partial<FleetQuery>, collapsed: Set<string> = new Set()): string[] {
   return buildFleetView(fleet, hosts, { ...DEFAULT_QUERY, ...query }, collapsed).rows.map((r) =>
-    r.kind === 'host' ? `#${r.host.host_id}` : r.container.name,
+    r.kind === 'container' ? r.container.name : r.kind === 'host' ? `#${r.host.host_id}` : r.key,
   );
 }
 
@@ -156,6 +159,92 @@ describe('buildFleetView', () => {
     const view = buildFleetView(many, [], { ...DEFAULT_QUERY, search: 'svc-1' }, new Set());
     expect(performance.now() - started).toBeLessThan(500);
     expect(view.shown).toBe(1_111);
+  });
+});
+
+describe('buildFleetView by stack', () => {
+  const stack = (project: string | null, patch: Parameters<typeof container>[0]) =>
+    container({ ...patch, labels: project === null ? {} : { [PROJECT_LABEL]: project } });
+  const fleetOfStacks = [
+    stack('shop', { container_id: cid('a1'), name: 'shop-web-1' }),
+    stack('shop', { container_id: cid('b2'), name: 'shop-db-1', state: 'exited' }),
+    stack('shop', { container_id: cid('c3'), name: 'shop-web-2', host_id: HOST_B }),
+    stack('blog', { container_id: cid('d4'), name: 'blog-app-1', host_id: HOST_B }),
+    stack(null, { container_id: cid('e5'), name: 'adhoc' }),
+  ];
+  const offlineB = [host({ host_id: HOST_A }), host({ host_id: HOST_B, online: false })];
+  const rows = (query: Partial<FleetQuery>, collapsed: Set<string> = new Set()) =>
+    buildFleetView(
+      fleetOfStacks,
+      offlineB,
+      { ...DEFAULT_QUERY, group: 'stack', ...query },
+      collapsed,
+    ).rows;
+  const labels = (query: Partial<FleetQuery>, collapsed?: Set<string>) =>
+    rows(query, collapsed).map((r) =>
+      r.kind === 'stack'
+        ? `#${r.project}`
+        : r.kind === 'host'
+          ? `@${r.host.host_id}`
+          : r.container.name,
+    );
+
+  it('groups across hosts by compose project, named stacks first, no-stack last', () => {
+    expect(labels({})).toEqual([
+      '#blog',
+      'blog-app-1',
+      '#shop',
+      'shop-db-1',
+      'shop-web-1',
+      'shop-web-2',
+      '#',
+      'adhoc',
+    ]);
+  });
+
+  it('counts states per stack and marks containers of an offline host', () => {
+    const all = rows({});
+    const shop = all.find((r) => r.kind === 'stack' && r.project === 'shop');
+    expect(shop?.kind === 'stack' && [shop.counts, shop.total]).toEqual([
+      { running: 2, exited: 1 },
+      3,
+    ]);
+    const web2 = all.find((r) => r.kind === 'container' && r.container.name === 'shop-web-2');
+    expect(web2?.kind === 'container' && web2.offline).toBe(true);
+  });
+
+  it('collapses a stack under its own key, apart from a host of the same name', () => {
+    expect(labels({}, new Set(['stack:shop', 'shop']))).toEqual([
+      '#blog',
+      'blog-app-1',
+      '#shop',
+      '#',
+      'adhoc',
+    ]);
+  });
+
+  it('filters by project (by host grouping too), by no project, and by project: search', () => {
+    expect(labels({ project: 'shop', state: 'running' })).toEqual([
+      '#shop',
+      'shop-web-1',
+      'shop-web-2',
+    ]);
+    expect(labels({ project: NO_PROJECT })).toEqual(['#', 'adhoc']);
+    expect(labels({ search: 'project:blo' })).toEqual(['#blog', 'blog-app-1']);
+    expect(labels({ group: 'host', project: 'blog' })).toEqual(['@host-b', 'blog-app-1']);
+  });
+
+  it('sorts by project in the host grouping, containers of no project last', () => {
+    expect(labels({ group: 'host', sort: 'project', host: HOST_A })).toEqual([
+      '@host-a',
+      'shop-db-1',
+      'shop-web-1',
+      'adhoc',
+    ]);
+  });
+
+  it('lists the projects in use', () => {
+    expect(projects(fleetOfStacks)).toEqual(['blog', 'shop']);
   });
 });
 

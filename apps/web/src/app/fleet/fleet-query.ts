@@ -1,8 +1,19 @@
 import type { Container, ContainerState, HostStatus } from '@flotilla/contracts/core';
 import { containerKey, placeholderHost } from './fleet-state';
 
-export type SortField = 'name' | 'image' | 'state' | 'created' | 'host' | `label:${string}`;
+export type SortField =
+  'name' | 'image' | 'state' | 'created' | 'host' | 'project' | `label:${string}`;
 export type SortDirection = 'asc' | 'desc';
+/** How the fleet list is grouped: under its hosts, or under its compose projects (stacks). */
+export type GroupBy = 'host' | 'stack';
+
+/** The label Docker Compose puts on every container of a project. */
+export const PROJECT_LABEL = 'com.docker.compose.project';
+
+/** A container's compose project, or '' when it belongs to none. */
+export function projectOf(c: Pick<Container, 'labels'>): string {
+  return c.labels[PROJECT_LABEL] ?? '';
+}
 
 export interface FleetQuery {
   /** Quick search: words match name, image or id; `name:`, `image:`, `state:`, `host:`, `id:`,
@@ -11,19 +22,27 @@ export interface FleetQuery {
   state: ContainerState | 'all';
   /** A host id, or 'all'. */
   host: string;
+  /** A compose project, `NO_PROJECT` for containers outside any, or 'all'. */
+  project: string;
   sort: SortField;
   direction: SortDirection;
+  group: GroupBy;
 }
+
+/** The project filter value of containers that belong to no compose project. */
+export const NO_PROJECT = '-';
 
 export const DEFAULT_QUERY: FleetQuery = {
   search: '',
   state: 'all',
   host: 'all',
+  project: 'all',
   sort: 'name',
   direction: 'asc',
+  group: 'host',
 };
 
-type Field = 'name' | 'image' | 'state' | 'host' | 'id' | 'label' | 'health' | 'any';
+type Field = 'name' | 'image' | 'state' | 'host' | 'project' | 'id' | 'label' | 'health' | 'any';
 
 interface Term {
   field: Field;
@@ -31,7 +50,16 @@ interface Term {
   negate: boolean;
 }
 
-const FIELDS = new Set<Field>(['name', 'image', 'state', 'host', 'id', 'label', 'health']);
+const FIELDS = new Set<Field>([
+  'name',
+  'image',
+  'state',
+  'host',
+  'project',
+  'id',
+  'label',
+  'health',
+]);
 
 /** Splits the quick search into terms; quotes keep spaces (`name:"my app"`). */
 export function parseSearch(text: string): Term[] {
@@ -68,6 +96,8 @@ function termMatches(c: Container, term: Term): boolean {
       return c.health === v;
     case 'host':
       return c.host_id.toLowerCase().includes(v);
+    case 'project':
+      return projectOf(c).toLowerCase().includes(v);
     case 'id':
       return c.container_id.startsWith(v);
     case 'label': {
@@ -119,6 +149,8 @@ function sortValue(c: Container, field: SortField): string | number {
       return c.created;
     case 'host':
       return displayName(c).toLowerCase();
+    case 'project':
+      return projectOf(c).toLowerCase() || '\uffff';
     default:
       return (c.labels[field.slice('label:'.length)] ?? '\uffff').toLowerCase();
   }
@@ -153,6 +185,18 @@ export interface FleetHostRow {
   collapsed: boolean;
 }
 
+/** A compose project's header: its containers on every host. */
+export interface FleetStackRow {
+  kind: 'stack';
+  key: string;
+  /** The project's name; '' for the containers of no project. */
+  project: string;
+  counts: StateCounts;
+  total: number;
+  shown: number;
+  collapsed: boolean;
+}
+
 export interface FleetContainerRow {
   kind: 'container';
   key: string;
@@ -161,7 +205,8 @@ export interface FleetContainerRow {
   offline: boolean;
 }
 
-export type FleetRow = FleetHostRow | FleetContainerRow;
+export type FleetGroupRow = FleetHostRow | FleetStackRow;
+export type FleetRow = FleetGroupRow | FleetContainerRow;
 
 export interface FleetView {
   rows: FleetRow[];
@@ -170,10 +215,40 @@ export interface FleetView {
   shown: number;
 }
 
+/** The key a group is collapsed under: a host by its id, a stack by `stack:<project>`. */
+export function collapseKey(row: FleetGroupRow): string {
+  return row.kind === 'host' ? row.host.host_id : stackKey(row.project);
+}
+
+export function stackKey(project: string): string {
+  return `stack:${project}`;
+}
+
+interface Group {
+  all: number;
+  counts: StateCounts;
+  matching: Container[];
+}
+
+function emptyGroup(): Group {
+  return { all: 0, counts: {}, matching: [] };
+}
+
+function passesFilters(c: Container, query: FleetQuery, terms: readonly Term[]): boolean {
+  if (query.state !== 'all' && c.state !== query.state) return false;
+  if (query.host !== 'all' && c.host_id !== query.host) return false;
+  if (query.project !== 'all') {
+    const want = query.project === NO_PROJECT ? '' : query.project;
+    if (projectOf(c) !== want) return false;
+  }
+  return terms.length === 0 || matchesSearch(c, terms);
+}
+
 /**
- * The fleet as rows for one virtual list: per host (sorted by host id), a header row with the
- * host's counts by state, then its matching containers, sorted. Containers of offline hosts
- * stay, marked offline.
+ * The fleet as rows for one virtual list: per group (a host, sorted by host id, or a compose
+ * project, sorted by name with the containers of no project last), a header row with the group's
+ * counts by state, then its matching containers, sorted. Containers of offline hosts stay, marked
+ * offline.
  */
 export function buildFleetView(
   containers: readonly Container[],
@@ -182,59 +257,81 @@ export function buildFleetView(
   collapsed: ReadonlySet<string>,
 ): FleetView {
   const terms = parseSearch(query.search);
-  const byHost = new Map<string, { all: number; counts: StateCounts; matching: Container[] }>();
+  const byStack = query.group === 'stack';
+  const groups = new Map<string, Group>();
   const totals: StateCounts = {};
-  for (const h of hosts) byHost.set(h.host_id, { all: 0, counts: {}, matching: [] });
+  // Every known host has a header, even one with no container yet.
+  if (!byStack) for (const h of hosts) groups.set(h.host_id, emptyGroup());
   for (const c of containers) {
-    let group = byHost.get(c.host_id);
+    const id = byStack ? projectOf(c) : c.host_id;
+    let group = groups.get(id);
     if (!group) {
-      group = { all: 0, counts: {}, matching: [] };
-      byHost.set(c.host_id, group);
+      group = emptyGroup();
+      groups.set(id, group);
     }
     group.all++;
     group.counts[c.state] = (group.counts[c.state] ?? 0) + 1;
     totals[c.state] = (totals[c.state] ?? 0) + 1;
-    if (query.state !== 'all' && c.state !== query.state) continue;
-    if (query.host !== 'all' && c.host_id !== query.host) continue;
-    if (terms.length > 0 && !matchesSearch(c, terms)) continue;
-    group.matching.push(c);
+    if (passesFilters(c, query, terms)) group.matching.push(c);
   }
 
   const hostById = new Map(hosts.map((h) => [h.host_id, h]));
-  const hostIds = [...byHost.keys()].sort();
-  if (query.sort === 'host' && query.direction === 'desc') hostIds.reverse();
-  const filtering = terms.length > 0 || query.state !== 'all';
+  const online = (hostId: string): boolean => hostById.get(hostId)?.online ?? true;
+  const ids = [...groups.keys()].sort();
+  if (byStack && ids[0] === '') ids.push(ids.shift() ?? '');
+  if (!byStack && query.sort === 'host' && query.direction === 'desc') ids.reverse();
+  const filtering = terms.length > 0 || query.state !== 'all' || query.project !== 'all';
 
   const rows: FleetRow[] = [];
   let shown = 0;
-  for (const hostId of hostIds) {
-    if (query.host !== 'all' && hostId !== query.host) continue;
-    const group = byHost.get(hostId);
+  for (const id of ids) {
+    if (!byStack && query.host !== 'all' && id !== query.host) continue;
+    const group = groups.get(id);
     if (!group) continue;
-    if (filtering && group.matching.length === 0) continue;
-    const host = hostById.get(hostId) ?? placeholderHost(hostId);
-    const isCollapsed = collapsed.has(hostId);
-    rows.push({
-      kind: 'host',
-      key: `host:${hostId}`,
-      host,
-      counts: group.counts,
-      total: group.all,
-      shown: group.matching.length,
-      collapsed: isCollapsed,
-    });
+    if ((filtering || byStack) && group.matching.length === 0) continue;
+    const header: FleetGroupRow = byStack
+      ? {
+          kind: 'stack',
+          key: stackKey(id),
+          project: id,
+          counts: group.counts,
+          total: group.all,
+          shown: group.matching.length,
+          collapsed: false,
+        }
+      : {
+          kind: 'host',
+          key: `host:${id}`,
+          host: hostById.get(id) ?? placeholderHost(id),
+          counts: group.counts,
+          total: group.all,
+          shown: group.matching.length,
+          collapsed: false,
+        };
+    header.collapsed = collapsed.has(collapseKey(header));
+    rows.push(header);
     shown += group.matching.length;
-    if (isCollapsed) continue;
+    if (header.collapsed) continue;
     for (const c of sortContainers(group.matching, query.sort, query.direction)) {
       rows.push({
         kind: 'container',
         key: containerKey(c.host_id, c.container_id),
         container: c,
-        offline: !host.online,
+        offline: !online(c.host_id),
       });
     }
   }
   return { rows, totals, total: containers.length, shown };
+}
+
+/** Compose projects in use, sorted, for the project filter. */
+export function projects(containers: readonly Container[]): string[] {
+  const names = new Set<string>();
+  for (const c of containers) {
+    const p = projectOf(c);
+    if (p) names.add(p);
+  }
+  return [...names].sort();
 }
 
 /** Label keys in use, for the sort menu (capped: a fleet can carry many). */

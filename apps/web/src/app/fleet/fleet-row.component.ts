@@ -1,9 +1,12 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, output } from '@angular/core';
 import { RouterLink } from '@angular/router';
+import type { StatsSample } from '@flotilla/contracts/core';
 import { ContainerActionButtonsComponent } from './container-action-buttons.component';
-import { type FleetContainerRow, displayName } from './fleet-query';
+import { type FleetContainerRow, displayName, projectOf } from './fleet-query';
 import { StatsSubscriptionService } from '../stats/stats-subscription.service';
 import { SparklineComponent } from '../stats/sparkline.component';
+import { memoryAxisTop } from '../stats/chart-geometry';
+import { memoryText } from '../stats/memory';
 import { StateBadgeComponent } from '../shared/state-badge.component';
 import { formatBytes, formatPercent, shortId } from '../shared/format';
 
@@ -46,6 +49,13 @@ import { formatBytes, formatPercent, shortId } from '../shared/format';
         >{{ name() }}</a
       >
     </span>
+    <span
+      class="fleet-row__cell fleet-row__project"
+      role="gridcell"
+      data-testid="container-project"
+      [title]="project()"
+      >{{ project() }}</span
+    >
     <span class="fleet-row__cell fleet-row__image" role="gridcell" [title]="c().image">{{
       c().image
     }}</span>
@@ -66,8 +76,9 @@ import { formatBytes, formatPercent, shortId } from '../shared/format';
           kind="mem"
           label="Memory"
           [values]="mem()"
-          [max]="100"
+          [max]="memTop()"
           [text]="bytes(s.memory_usage)"
+          [detail]="'Memory: ' + memText(s)"
           data-testid="sparkline-mem"
         />
       }
@@ -100,6 +111,7 @@ export class FleetRowComponent {
   protected readonly c = computed(() => this.row().container);
   protected readonly name = computed(() => displayName(this.c()) || shortId(this.c().container_id));
   protected readonly id = computed(() => shortId(this.c().container_id));
+  protected readonly project = computed(() => projectOf(this.c()));
   private readonly samples = computed(() =>
     this.c().state === 'running' && !this.row().offline
       ? this.stats.samplesOf(this.c().host_id, this.c().container_id)
@@ -107,10 +119,18 @@ export class FleetRowComponent {
   );
   protected readonly latest = computed(() => this.samples()[this.samples().length - 1] ?? null);
   protected readonly cpu = computed(() => this.samples().map((s) => s.cpu_percent));
-  protected readonly mem = computed(() => this.samples().map((s) => s.memory_percent));
+  protected readonly mem = computed(() => this.samples().map((s) => s.memory_usage));
+  protected readonly memTop = computed(() => {
+    const last = this.latest();
+    return memoryAxisTop(this.mem(), last?.memory_limit ?? 0, last?.memory_limited === true);
+  });
 
   protected pct(v: number): string {
     return formatPercent(v);
+  }
+
+  protected memText(s: StatsSample): string {
+    return memoryText(s);
   }
 
   protected bytes(v: number): string {

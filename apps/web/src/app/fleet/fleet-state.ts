@@ -4,6 +4,7 @@ import {
   type HostStatus,
   type InitialStatePayload,
 } from '@flotilla/contracts/core';
+import { type ContainerLookup, resolveContainer } from './container-ref';
 
 /** Containers are known by host and id: the same id on two hosts is two containers. */
 export function containerKey(hostId: string, containerId: string): string {
@@ -63,17 +64,16 @@ export class FleetState {
     return this.hosts.get(hostId)?.online ?? true;
   }
 
-  /** A container by host and full id or an unambiguous id prefix (deep links may be short). */
-  find(hostId: string, idOrPrefix: string): Container | undefined {
-    const exact = this.containers.get(containerKey(hostId, idOrPrefix));
+  /** A container by host and full id, name or unambiguous id prefix (see `resolveContainer`). */
+  find(hostId: string, ref: string): Container | undefined {
+    const exact = this.containers.get(containerKey(hostId, ref));
     if (exact) return exact;
-    let found: Container | undefined;
-    for (const c of this.containers.values()) {
-      if (c.host_id !== hostId || !c.container_id.startsWith(idOrPrefix)) continue;
-      if (found) return undefined;
-      found = c;
-    }
-    return found;
+    const found = resolveContainer(this.containers.values(), hostId, ref);
+    return found.kind === 'found' ? found.container : undefined;
+  }
+
+  lookup(hostId: string, ref: string): ContainerLookup {
+    return resolveContainer(this.containers.values(), hostId, ref);
   }
 
   private remember(key: string, revision: number): void {

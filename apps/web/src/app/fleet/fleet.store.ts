@@ -4,6 +4,7 @@ import type { Container, HostStatus } from '@flotilla/contracts/core';
 import { WEB_CONFIG } from '../core/app-config';
 import { SocketService } from '../core/socket/socket.service';
 import { Batcher } from '../shared/batcher';
+import type { ContainerLookup } from './container-ref';
 import { FleetState } from './fleet-state';
 
 type FleetChange = { kind: 'container'; container: Container } | { kind: 'host'; host: HostStatus };
@@ -57,10 +58,16 @@ export class FleetStore {
       .subscribe((host) => this.batcher.push({ kind: 'host', host }));
   }
 
-  /** A container by host and full id or unambiguous prefix; reactive when read in a computed. */
+  /** A container by host and full id, name or unambiguous prefix; reactive when read in a computed. */
   find(hostId: string, idOrPrefix: string): Container | undefined {
     this.version();
     return this.state.find(hostId, idOrPrefix);
+  }
+
+  /** What a link's reference names on a host (a container, several, or none); reactive. */
+  lookup(hostId: string, ref: string): ContainerLookup {
+    this.version();
+    return this.state.lookup(hostId, ref);
   }
 
   host(hostId: string): HostStatus | undefined {

@@ -118,7 +118,12 @@ export class LogsPageComponent {
     });
 
     const shortcuts = inject(ShortcutService);
-    shortcuts.register('f', () => this.viewers().forEach((v) => v.follow()), destroyRef);
+    shortcuts.register(
+      'f',
+      () => this.viewers().forEach((v) => v.follow()),
+      destroyRef,
+      'Follow the logs',
+    );
     shortcuts.register(
       '/',
       (event) => {
@@ -126,6 +131,7 @@ export class LogsPageComponent {
         this.viewers()[0]?.focusFilter();
       },
       destroyRef,
+      'Filter the logs',
     );
   }
 

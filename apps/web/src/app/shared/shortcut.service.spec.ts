@@ -32,8 +32,8 @@ describe('ShortcutService', () => {
     const calls: string[] = [];
     const shell = new Life();
     const page = new Life();
-    service.register('/', () => calls.push('shell'), shell as unknown as DestroyRef);
-    service.register('/', () => calls.push('page'), page as unknown as DestroyRef);
+    service.register('/', () => calls.push('shell'), shell as unknown as DestroyRef, 'Search');
+    service.register('/', () => calls.push('page'), page as unknown as DestroyRef, 'Filter');
     press('/');
     page.end();
     press('/');
@@ -42,7 +42,7 @@ describe('ShortcutService', () => {
 
   it('ignores keys typed into fields', () => {
     const handler = jest.fn();
-    service.register('f', handler, new Life() as unknown as DestroyRef);
+    service.register('f', handler, new Life() as unknown as DestroyRef, 'Follow');
     const input = doc.createElement('input');
     doc.body.appendChild(input);
     press('f', input);
@@ -50,5 +50,24 @@ describe('ShortcutService', () => {
     press('f');
     expect(handler).toHaveBeenCalledTimes(1);
     input.remove();
+  });
+
+  it('lists what each key does now, described keys included, for the ? overlay', () => {
+    const shell = new Life();
+    const page = new Life();
+    service.register('/', () => undefined, shell as unknown as DestroyRef, 'Search');
+    service.register('g', () => undefined, shell as unknown as DestroyRef, 'Go to the fleet');
+    service.register('/', () => undefined, page as unknown as DestroyRef, 'Filter the logs');
+    service.describe('↑ ↓', 'Move through the list', page as unknown as DestroyRef);
+    expect(service.entries()).toEqual([
+      { keys: '/', description: 'Filter the logs' },
+      { keys: 'g', description: 'Go to the fleet' },
+      { keys: '↑ ↓', description: 'Move through the list' },
+    ]);
+    page.end();
+    expect(service.entries()).toEqual([
+      { keys: '/', description: 'Search' },
+      { keys: 'g', description: 'Go to the fleet' },
+    ]);
   });
 });

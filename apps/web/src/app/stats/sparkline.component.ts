@@ -3,12 +3,13 @@ import { polylinePoints } from './chart-geometry';
 
 const WIDTH = 48;
 const HEIGHT = 18;
+const INSET = 2;
 
 /** A tiny trend line with the latest value beside it. */
 @Component({
   selector: 'flo-sparkline',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { class: 'sparkline', '[attr.title]': 'label() + ": " + text()' },
+  host: { class: 'sparkline', '[attr.title]': 'detail() || label() + ": " + text()' },
   template: `
     <svg
       [attr.viewBox]="'0 0 ' + width + ' ' + height"
@@ -17,6 +18,7 @@ const HEIGHT = 18;
       aria-hidden="true"
       focusable="false"
     >
+      <rect class="sparkline__track" x="0" y="0" [attr.width]="width" [attr.height]="height" />
       <polyline class="sparkline__line sparkline__line--{{ kind() }}" [attr.points]="points()" />
     </svg>
     <span class="sparkline__value">{{ text() }}</span>
@@ -29,10 +31,13 @@ export class SparklineComponent {
   readonly kind = input<'cpu' | 'mem'>('cpu');
   readonly label = input('');
   readonly text = input('');
+  /** A longer description for the tooltip (defaults to label: text). */
+  readonly detail = input('');
 
   protected readonly width = WIDTH;
   protected readonly height = HEIGHT;
+  /** Drawn 2 px inside the track, so a line at 0 or at the top is not lost on its edge. */
   protected readonly points = computed(() =>
-    polylinePoints(this.values(), WIDTH, HEIGHT, Math.max(this.max(), ...this.values())),
+    polylinePoints(this.values(), WIDTH, HEIGHT, Math.max(this.max(), ...this.values()), INSET),
   );
 }

@@ -1,0 +1,47 @@
+import {
+  CONTAINER_ID_OR_PREFIX,
+  FULL_CONTAINER_ID,
+  type Container,
+} from '@flotilla/contracts/core';
+
+/** What a link's container reference (`/containers/<host>/<ref>`) names on a host. */
+export type ContainerLookup =
+  | { kind: 'found'; container: Container }
+  | { kind: 'ambiguous'; matches: Container[] }
+  | { kind: 'none' };
+
+/**
+ * Resolves a reference as the Docker CLI does: a full id, else an exact name (with or without
+ * Docker's leading `/`), else an id prefix that only one container of the host starts with.
+ */
+export function resolveContainer(
+  containers: Iterable<Container>,
+  hostId: string,
+  ref: string,
+): ContainerLookup {
+  const name = ref.startsWith('/') ? ref.slice(1) : ref;
+  const byPrefix: Container[] = [];
+  let byName: Container | undefined;
+  for (const c of containers) {
+    if (c.host_id !== hostId) continue;
+    if (c.container_id === ref) return { kind: 'found', container: c };
+    if ((c.name.startsWith('/') ? c.name.slice(1) : c.name) === name) byName ??= c;
+    else if (ref !== '' && c.container_id.startsWith(ref)) byPrefix.push(c);
+  }
+  if (byName) return { kind: 'found', container: byName };
+  const [only, ...more] = byPrefix;
+  if (!only) return { kind: 'none' };
+  return more.length === 0
+    ? { kind: 'found', container: only }
+    : { kind: 'ambiguous', matches: byPrefix };
+}
+
+/** Whether the server can take the reference as it is (an id or id prefix, not a name). */
+export function isIdReference(ref: string): boolean {
+  return CONTAINER_ID_OR_PREFIX.test(ref);
+}
+
+/** Whether the reference is a full id (then it stays meaningful after the container is gone). */
+export function isFullId(ref: string): boolean {
+  return FULL_CONTAINER_ID.test(ref);
+}

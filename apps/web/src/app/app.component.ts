@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, inject } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { NotificationsComponent } from './core/notifications/notifications.component';
+import { ConnectionStatusBannerComponent } from './core/socket/connection-status-banner.component';
 import { ConnectionStatusComponent } from './core/socket/connection-status.component';
 import { ThemeToggleComponent } from './core/theme/theme-toggle.component';
 import { ThemeService } from './core/theme/theme.service';
@@ -15,6 +16,7 @@ import { ShortcutService } from './shared/shortcut.service';
     RouterLink,
     RouterLinkActive,
     ConnectionStatusComponent,
+    ConnectionStatusBannerComponent,
     ThemeToggleComponent,
     NotificationsComponent,
     ConfirmDialogComponent,
@@ -46,6 +48,7 @@ import { ShortcutService } from './shared/shortcut.service';
       <flo-connection-status />
       <flo-theme-toggle />
     </header>
+    <flo-connection-status-banner />
     <main id="main" class="shell__main" tabindex="-1">
       <router-outlet />
     </main>

@@ -1,14 +1,24 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { clockTime } from '../core/socket/connection-status-clock';
+import { SocketService } from '../core/socket/socket.service';
 import { polylinePoints } from './chart-geometry';
 
 const WIDTH = 48;
 const HEIGHT = 18;
 
-/** A tiny trend line with the latest value beside it. */
+/**
+ * A tiny trend line with the latest value beside it. While the connection is down no sample
+ * arrives: the figure is marked stale, with the time it was last true.
+ */
 @Component({
   selector: 'flo-sparkline',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { class: 'sparkline', '[attr.title]': 'label() + ": " + text()' },
+  host: {
+    class: 'sparkline',
+    '[class.sparkline--stale]': 'staleAt() !== null',
+    '[attr.data-stale]': 'staleAt() !== null ? true : null',
+    '[attr.title]': 'title()',
+  },
   template: `
     <svg
       [attr.viewBox]="'0 0 ' + width + ' ' + height"
@@ -29,6 +39,16 @@ export class SparklineComponent {
   readonly kind = input<'cpu' | 'mem'>('cpu');
   readonly label = input('');
   readonly text = input('');
+
+  private readonly socket = inject(SocketService);
+  protected readonly staleAt = computed(() => {
+    const lostAt = this.socket.lostAt();
+    return lostAt ? clockTime(lostAt) : null;
+  });
+  protected readonly title = computed(() => {
+    const stale = this.staleAt();
+    return `${this.label()}: ${this.text()}${stale ? ` (as of ${stale}, not live)` : ''}`;
+  });
 
   protected readonly width = WIDTH;
   protected readonly height = HEIGHT;

@@ -265,8 +265,9 @@ describe('outage (Chromium against the real stack)', () => {
       f.replaceAll(watched.id, '<watched>').replaceAll(shortLived.id, '<short-lived>');
     expect(errorFrames(frames.received).map(named)).toEqual([]);
     const notices = await noticesSeen(page);
-    expect(notices.filter((n) => !n.startsWith('info: '))).toEqual([]);
-    expect(notices).toEqual([`info: While disconnected: 1 container removed (${prefix}-short)`]);
+    // Only the summary of the outage; whether the removal falls in it depends on which came
+    // first, the reconnection or the agent's news of the removal.
+    expect(notices.filter((n) => !/^info: (While disconnected|Reconnected)/.test(n))).toEqual([]);
     expect(stack().pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -65,8 +65,13 @@ function overlaps(
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
 
-/** Asserts that no notice covers any button or link of a rendered container row. */
+/**
+ * Asserts that no notice covers the fleet list (wherever its rows may scroll) nor any button or
+ * link of a rendered container row.
+ */
 async function expectNoticesClearOfRows(page: Page): Promise<void> {
+  const list = await page.getByTestId('fleet-list').boundingBox();
+  expect(list).not.toBeNull();
   const notices = await page.getByTestId('notification').all();
   const controls = await page
     .locator('[data-testid="container-row"] button, [data-testid="container-row"] a')
@@ -76,6 +81,7 @@ async function expectNoticesClearOfRows(page: Page): Promise<void> {
   for (const notice of notices) {
     const n = await notice.boundingBox();
     if (!n) continue;
+    if (list) expect(overlaps(n, list)).toBe(false);
     for (const control of controls) {
       const c = await control.boundingBox();
       if (c && c.width > 0 && c.height > 0) expect(overlaps(n, c)).toBe(false);

@@ -219,7 +219,7 @@ describe('outage (Chromium against the real stack)', () => {
     const notices = await noticesSeen(page);
     expect(notices).toEqual([`info: While disconnected: 1 container stopped (${prefix}-stopped)`]);
     expect(stack().pageErrors).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
   it('the replica of a page watching stats is killed: the page reconnects and shows no error notice at all', async () => {
     const { containers, url } = stack();
@@ -275,5 +275,5 @@ describe('outage (Chromium against the real stack)', () => {
     // first, the reconnection or the agent's news of the removal.
     expect(notices.filter((n) => !/^info: (While disconnected|Reconnected)/.test(n))).toEqual([]);
     expect(stack().pageErrors).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 });

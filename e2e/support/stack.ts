@@ -101,6 +101,8 @@ export interface Stack {
   replicaOf(page: Page): Promise<RunningGateway>;
   /** Crash-like stop of a replica: its connections cut, leases left to expire, nothing released. */
   killReplica(gateway: RunningGateway): Promise<void>;
+  /** Starts one more replica like the others and puts it behind the load balancer. */
+  addReplica(): Promise<RunningGateway>;
   close(): Promise<void>;
 }
 
@@ -128,6 +130,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let redis: RedisHandle | undefined;
   let lb: LoadBalancer | undefined;
   let browser: Browser | undefined;
+  let gatewayConfig: ReturnType<typeof loadGatewayConfig> | undefined;
   const hosts: StackHost[] = [];
   const managers: TestContainers[] = [];
   const gateways: RunningGateway[] = [];
@@ -186,7 +189,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         { timeoutMs: 15_000, message: `agent ${spec.hostId} online with its engine reachable` },
       );
     }
-    const config = loadGatewayConfig({
+    gatewayConfig = loadGatewayConfig({
       REDIS_URL: redis.url,
       PORT: '0',
       LOG_LEVEL: 'error',
@@ -194,7 +197,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     for (let i = 0; i < (options.replicas ?? 2); i++) {
       gateways.push(
-        await startGateway(config, {
+        await startGateway(gatewayConfig, {
           processMetrics: false,
           replicaId: `gw-e2e-${i + 1}-${process.pid}`,
           tuning: { ...E2E_TUNING, ...options.tuning },
@@ -216,6 +219,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   const balancer = lb;
+  const config = gatewayConfig;
   const [first] = hosts;
   return {
     redis,
@@ -269,6 +273,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return gateway;
     },
     killReplica: (gateway) => gateway.kill(),
+    async addReplica() {
+      const gateway = await startGateway(config, {
+        processMetrics: false,
+        replicaId: `gw-e2e-${gateways.length + 1}-${process.pid}`,
+        tuning: { ...E2E_TUNING, ...options.tuning },
+      });
+      gateways.push(gateway);
+      balancer.setBackends([...balancer.backends(), gateway.port]);
+      return gateway;
+    },
     close,
   };
 }

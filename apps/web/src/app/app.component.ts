@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, inject } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { NotificationsComponent } from './core/notifications/notifications.component';
+import { ConnectionStatusBannerComponent } from './core/socket/connection-status-banner.component';
 import { ConnectionStatusComponent } from './core/socket/connection-status.component';
 import { ThemeToggleComponent } from './core/theme/theme-toggle.component';
 import { ThemeService } from './core/theme/theme.service';
@@ -16,6 +17,7 @@ import { ShortcutsOverlayComponent } from './shared/shortcuts-overlay.component'
     RouterLink,
     RouterLinkActive,
     ConnectionStatusComponent,
+    ConnectionStatusBannerComponent,
     ThemeToggleComponent,
     NotificationsComponent,
     ConfirmDialogComponent,
@@ -50,6 +52,7 @@ import { ShortcutsOverlayComponent } from './shared/shortcuts-overlay.component'
       <flo-connection-status />
       <flo-theme-toggle />
     </header>
+    <flo-connection-status-banner />
     <main id="main" class="shell__main" tabindex="-1">
       <router-outlet />
     </main>

@@ -19,6 +19,7 @@ import {
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { CONTAINER_STATES, type ContainerState } from '@flotilla/contracts/core';
+import { clockTime } from '../core/socket/connection-status-clock';
 import { ShortcutService } from '../shared/shortcut.service';
 import { formatCount } from '../shared/format';
 import { StatsSubscriptionService, type StatsTarget } from '../stats/stats-subscription.service';
@@ -89,6 +90,11 @@ export class FleetPageComponent {
   );
   protected readonly hostsOffline = computed(() => this.store.hosts().length - this.hostsOnline());
   protected readonly selectedCount = computed(() => this.state.selected().size);
+  /** While the connection is down: the time what is shown was last known, `HH:MM:SS`. */
+  protected readonly staleAt = computed(() => {
+    const since = this.store.staleSince();
+    return since ? clockTime(since) : null;
+  });
   protected readonly filtering = computed(() => {
     const q = this.state.query();
     return q.search.trim() !== '' || q.state !== 'all' || q.host !== 'all' || q.project !== 'all';

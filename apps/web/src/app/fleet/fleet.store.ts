@@ -2,21 +2,30 @@ import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core'
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { Container, HostStatus } from '@flotilla/contracts/core';
 import { WEB_CONFIG } from '../core/app-config';
+import { NotificationService } from '../core/notifications/notification.service';
 import { SocketService } from '../core/socket/socket.service';
 import { Batcher } from '../shared/batcher';
 import type { ContainerLookup } from './container-ref';
+import { type FleetPicture, describeDiff, diffFleet, isEmptyDiff } from './fleet-diff';
 import { FleetState } from './fleet-state';
+
+/** The key of the "what changed while disconnected" notice: a newer one replaces it. */
+export const OUTAGE_SUMMARY_KEY = 'outage-summary';
 
 type FleetChange = { kind: 'container'; container: Container } | { kind: 'host'; host: HostStatus };
 
 /**
  * The live fleet for the whole tab. `initial_state` replaces the snapshot (it is sent again after
  * every reconnect); changes are applied in small batches so a burst of Docker events costs one
- * recomputation of the views, not one per event.
+ * recomputation of the views, not one per event. While the connection is down the fleet is
+ * stale (`staleSince`); the first `initial_state` after it is compared with what was shown, and
+ * the difference is told in one notice.
  */
 @Injectable({ providedIn: 'root' })
 export class FleetStore {
   private readonly socket = inject(SocketService);
+  private readonly notifications = inject(NotificationService);
+  private readonly staleSinceSignal = signal<Date | null>(null);
   private readonly state = new FleetState();
   private readonly version = signal(0);
   private readonly loadedSignal = signal(false);
@@ -27,6 +36,8 @@ export class FleetStore {
 
   /** True once the first `initial_state` arrived. */
   readonly loaded = this.loadedSignal.asReadonly();
+  /** When what is shown was last known to be true; null while it is live. */
+  readonly staleSince = this.staleSinceSignal.asReadonly();
   readonly containers = computed<readonly Container[]>(() => {
     this.version();
     return [...this.state.containers.values()];
@@ -44,10 +55,19 @@ export class FleetStore {
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((payload) => {
         this.batcher.flush();
+        const before = this.staleSinceSignal() === null ? null : this.picture();
         this.state.applyInitialState(payload);
         this.loadedSignal.set(true);
+        this.staleSinceSignal.set(null);
         this.bump();
+        if (before) this.tellWhatChanged(before);
       });
+    this.socket.disconnects$.pipe(takeUntilDestroyed(destroyRef)).subscribe(({ at }) => {
+      if (!this.loadedSignal() || this.staleSinceSignal() !== null) return;
+      // Changes already received are part of what the user last saw.
+      this.batcher.flush();
+      this.staleSinceSignal.set(at);
+    });
     this.socket
       .on('container_state_change')
       .pipe(takeUntilDestroyed(destroyRef))
@@ -78,6 +98,31 @@ export class FleetStore {
   isHostOnline(hostId: string): boolean {
     this.version();
     return this.state.isHostOnline(hostId);
+  }
+
+  /** A copy of the fleet as shown now (container and host objects are never mutated). */
+  private picture(): FleetPicture {
+    return { containers: new Map(this.state.containers), hosts: new Map(this.state.hosts) };
+  }
+
+  private tellWhatChanged(before: FleetPicture): void {
+    const diff = diffFleet(before, this.picture());
+    if (isEmptyDiff(diff)) {
+      this.notifications.showNotification({
+        type: 'info',
+        message: 'Reconnected: nothing changed while disconnected',
+        // Its own key: it must not replace an unread summary of an earlier outage.
+        key: `${OUTAGE_SUMMARY_KEY}:none`,
+      });
+      return;
+    }
+    this.notifications.showNotification({
+      type: 'info',
+      message: `While disconnected: ${describeDiff(diff)}`,
+      key: OUTAGE_SUMMARY_KEY,
+      // Nobody saw these changes happen: the notice waits until it has been read.
+      sticky: true,
+    });
   }
 
   private applyChanges(changes: FleetChange[]): void {

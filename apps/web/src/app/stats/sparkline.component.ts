@@ -1,15 +1,25 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { clockTime } from '../core/socket/connection-status-clock';
+import { SocketService } from '../core/socket/socket.service';
 import { polylinePoints } from './chart-geometry';
 
 const WIDTH = 48;
 const HEIGHT = 18;
 const INSET = 2;
 
-/** A tiny trend line with the latest value beside it. */
+/**
+ * A tiny trend line with the latest value beside it. While the connection is down no sample
+ * arrives: the figure is marked stale, with the time it was last true.
+ */
 @Component({
   selector: 'flo-sparkline',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { class: 'sparkline', '[attr.title]': 'detail() || label() + ": " + text()' },
+  host: {
+    class: 'sparkline',
+    '[class.sparkline--stale]': 'staleAt() !== null',
+    '[attr.data-stale]': 'staleAt() !== null ? true : null',
+    '[attr.title]': 'title()',
+  },
   template: `
     <svg
       [attr.viewBox]="'0 0 ' + width + ' ' + height"
@@ -33,6 +43,17 @@ export class SparklineComponent {
   readonly text = input('');
   /** A longer description for the tooltip (defaults to label: text). */
   readonly detail = input('');
+
+  private readonly socket = inject(SocketService);
+  protected readonly staleAt = computed(() => {
+    const lostAt = this.socket.lostAt();
+    return lostAt ? clockTime(lostAt) : null;
+  });
+  protected readonly title = computed(() => {
+    const stale = this.staleAt();
+    const base = this.detail() || `${this.label()}: ${this.text()}`;
+    return `${base}${stale ? ` (as of ${stale}, not live)` : ''}`;
+  });
 
   protected readonly width = WIDTH;
   protected readonly height = HEIGHT;

@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { NotificationService } from './notification.service';
+import { LIFETIME_MS, NotificationService } from './notification.service';
 
 describe('NotificationService', () => {
   let service: NotificationService;
@@ -14,13 +14,62 @@ describe('NotificationService', () => {
     jest.useRealTimers();
   });
 
-  it('keeps errors until dismissed and lets info fade', () => {
-    const error = service.showNotification({ type: 'error', message: 'boom' });
+  const messages = (): string[] => service.notifications().map((n) => n.message);
+
+  it('lets every kind fade after a few seconds, errors too', () => {
+    service.showNotification({ type: 'error', message: 'boom' });
     service.showNotification({ type: 'info', message: 'fyi' });
+    jest.advanceTimersByTime(LIFETIME_MS.info);
+    expect(messages()).toEqual(['boom']);
+    jest.advanceTimersByTime(LIFETIME_MS.error - LIFETIME_MS.info);
+    expect(messages()).toEqual([]);
+    expect(Math.max(...Object.values(LIFETIME_MS))).toBeLessThanOrEqual(10_000);
+  });
+
+  it('keeps a sticky notice until it is dismissed', () => {
+    const id = service.showNotification({ type: 'info', message: 'read me', sticky: true });
+    jest.advanceTimersByTime(10 * 60_000);
+    expect(messages()).toEqual(['read me']);
+    service.dismiss(id);
+    expect(messages()).toEqual([]);
+  });
+
+  it('takes down a notice by its key once its cause is over', () => {
+    service.showNotification({ type: 'error', message: 'refused', key: 'k', sticky: true });
+    service.dismissKey('other');
+    expect(messages()).toEqual(['refused']);
+    service.dismissKey('k');
+    expect(messages()).toEqual([]);
+  });
+
+  it('holds a notice while it is being read, then gives it its full lifetime again', () => {
+    const id = service.error('boom');
+    jest.advanceTimersByTime(LIFETIME_MS.error - 1);
+    service.hold(id);
     jest.advanceTimersByTime(60_000);
-    expect(service.notifications().map((n) => n.message)).toEqual(['boom']);
-    service.dismiss(error);
-    expect(service.notifications()).toEqual([]);
+    expect(messages()).toEqual(['boom']);
+    service.release(id);
+    jest.advanceTimersByTime(LIFETIME_MS.error - 1);
+    expect(messages()).toEqual(['boom']);
+    jest.advanceTimersByTime(1);
+    expect(messages()).toEqual([]);
+  });
+
+  it('restarts the lifetime of a grouped notice when it repeats', () => {
+    service.error('same');
+    jest.advanceTimersByTime(LIFETIME_MS.error - 1);
+    service.error('same');
+    jest.advanceTimersByTime(LIFETIME_MS.error - 1);
+    expect(service.notifications()).toEqual([expect.objectContaining({ count: 2 })]);
+    jest.advanceTimersByTime(1);
+    expect(messages()).toEqual([]);
+  });
+
+  it('keeps a group sticky once one of its repeats was', () => {
+    service.showNotification({ type: 'info', message: 'x', key: 'k', sticky: true });
+    service.showNotification({ type: 'info', message: 'x', key: 'k' });
+    jest.advanceTimersByTime(60_000);
+    expect(service.notifications()).toEqual([expect.objectContaining({ count: 2, sticky: true })]);
   });
 
   it('counts repeats instead of piling them up', () => {

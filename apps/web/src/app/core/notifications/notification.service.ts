@@ -9,6 +9,11 @@ export interface NotificationInput {
   detail?: string;
   /** Notifications with the same key replace each other and count repeats instead of piling up. */
   key?: string;
+  /**
+   * Stays until dismissed: for what the user has to act on or read in full (a refused
+   * connection, what changed during an outage). Everything else fades after a few seconds.
+   */
+  sticky?: boolean;
 }
 
 export interface AppNotification extends Required<Omit<NotificationInput, 'detail'>> {
@@ -19,10 +24,13 @@ export interface AppNotification extends Required<Omit<NotificationInput, 'detai
   at: Date;
 }
 
-/** How long each kind stays on screen; errors stay until dismissed. */
-const LIFETIME_MS: Record<NotificationType, number | null> = {
-  error: null,
-  warning: 12_000,
+/**
+ * How long each kind stays on screen unless sticky. Errors too fade: a failure that needs the
+ * user says so by being sticky; the rest would only pile up over the rows.
+ */
+export const LIFETIME_MS: Record<NotificationType, number> = {
+  error: 10_000,
+  warning: 8_000,
   info: 6_000,
   success: 5_000,
 };
@@ -60,6 +68,7 @@ export class NotificationService {
         type: input.type,
         message: input.message,
         detail: input.detail ?? existing.detail,
+        sticky: existing.sticky || (input.sticky ?? false),
         // A reworded notice of the same thing (an ack after the event) is not a repeat.
         count: existing.message === input.message ? existing.count + 1 : existing.count,
         at: new Date(),
@@ -74,6 +83,7 @@ export class NotificationService {
       message: input.message,
       detail: input.detail ?? null,
       key,
+      sticky: input.sticky ?? false,
       count: 1,
       at: new Date(),
     };
@@ -98,6 +108,23 @@ export class NotificationService {
     this.items.update((list) => list.filter((n) => n.id !== id));
   }
 
+  /** Takes down the notice raised under `key`, if it shows (its cause is over). */
+  dismissKey(key: string): void {
+    const note = this.items().find((n) => n.key === key);
+    if (note) this.dismiss(note.id);
+  }
+
+  /** Keeps a notice on screen while the user reads it (pointer over it, focus in it). */
+  hold(id: number): void {
+    this.clearTimer(id);
+  }
+
+  /** The user moved on: the notice fades after its full lifetime again. */
+  release(id: number): void {
+    const note = this.items().find((n) => n.id === id);
+    if (note) this.schedule(note);
+  }
+
   dismissAll(): void {
     this.timers.forEach((t) => clearTimeout(t));
     this.timers.clear();
@@ -107,11 +134,10 @@ export class NotificationService {
 
   private schedule(note: AppNotification): void {
     this.clearTimer(note.id);
-    const lifetime = LIFETIME_MS[note.type];
-    if (lifetime === null) return;
+    if (note.sticky) return;
     this.timers.set(
       note.id,
-      setTimeout(() => this.dismiss(note.id), lifetime),
+      setTimeout(() => this.dismiss(note.id), LIFETIME_MS[note.type]),
     );
   }
 

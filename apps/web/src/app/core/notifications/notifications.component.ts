@@ -1,7 +1,13 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { NotificationService } from './notification.service';
 
-/** The toast stack in the corner; errors are announced assertively, the rest politely. */
+const MAX_SHOWN = 3;
+
+/**
+ * The notices, docked under the page rather than floating over it, so they never cover a row's
+ * buttons; errors are announced assertively, the rest politely. A notice stays while the pointer
+ * or focus is on it.
+ */
 @Component({
   selector: 'flo-notifications',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -16,6 +22,11 @@ import { NotificationService } from './notification.service';
           [attr.role]="note.type === 'error' ? 'alert' : 'status'"
           [attr.data-kind]="note.type"
           data-testid="notification"
+          [attr.data-count]="note.count"
+          (mouseenter)="service.hold(note.id)"
+          (mouseleave)="service.release(note.id)"
+          (focusin)="service.hold(note.id)"
+          (focusout)="service.release(note.id)"
         >
           <div class="notification__body">
             <span class="notification__message" data-testid="notification-message">{{
@@ -53,7 +64,11 @@ import { NotificationService } from './notification.service';
 })
 export class NotificationsComponent {
   protected readonly service = inject(NotificationService);
-  /** At most five on screen at once, newest first. */
-  protected readonly visible = computed(() => this.service.notifications().slice(-5).reverse());
-  protected readonly hidden = computed(() => Math.max(0, this.service.notifications().length - 5));
+  /** At most three on screen at once, newest first (the dock must leave the page its room). */
+  protected readonly visible = computed(() =>
+    this.service.notifications().slice(-MAX_SHOWN).reverse(),
+  );
+  protected readonly hidden = computed(() =>
+    Math.max(0, this.service.notifications().length - MAX_SHOWN),
+  );
 }

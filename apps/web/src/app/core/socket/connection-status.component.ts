@@ -33,7 +33,8 @@ export class ConnectionStatusComponent {
       case 'reconnecting':
         return this.socket.everConnected() ? 'Reconnecting…' : 'Connecting…';
       case 'offline':
-        return 'Offline';
+        // "Offline" would read as the user's own network; say so only when it is.
+        return this.socket.browserIsOffline() ? 'Browser offline' : 'Disconnected';
     }
   });
 

@@ -173,4 +173,35 @@ describe('SocketService', () => {
     expect(notifications.notifications()).toHaveLength(1);
     expect(notifications.notifications()[0]?.count).toBe(2);
   });
+
+  it('tells when the connection was lost and how many attempts failed since', () => {
+    const lost: Date[] = [];
+    service.disconnects$.subscribe(({ at }) => lost.push(at));
+    socket.serverSend('connect_error', new Error('refused'));
+    expect(service.lostAt()).toBeNull();
+    expect(service.failedAttempts()).toBe(1);
+    socket.serverConnect();
+    expect(service.failedAttempts()).toBe(0);
+    jest.setSystemTime(new Date('2024-05-01T10:15:30Z'));
+    socket.serverDisconnect();
+    expect(service.lostAt()).toEqual(new Date('2024-05-01T10:15:30Z'));
+    expect(lost).toEqual([new Date('2024-05-01T10:15:30Z')]);
+    socket.serverSend('connect_error', new Error('refused'));
+    socket.serverSend('connect_error', new Error('refused'));
+    expect(service.failedAttempts()).toBe(2);
+    expect(service.browserIsOffline()).toBe(false);
+    socket.serverConnect();
+    expect(service.lostAt()).toBeNull();
+    expect(service.failedAttempts()).toBe(0);
+  });
+
+  it('takes the refused-connection notice down once connected', () => {
+    socket.active = false;
+    socket.serverSend('connect_error', new Error('unauthorized'));
+    jest.advanceTimersByTime(60_000);
+    expect(messages()).toEqual(['The gateway refused the connection: unauthorized']);
+    socket.active = true;
+    socket.serverConnect();
+    expect(messages()).toEqual([]);
+  });
 });

@@ -26,6 +26,8 @@ interface LooseSocket {
   emit(event: string, ...args: unknown[]): unknown;
 }
 
+const REFUSED_KEY = 'connection-refused';
+
 function serverErrorKey(error: string): string {
   return `server-error:${error}`;
 }
@@ -33,6 +35,11 @@ function serverErrorKey(error: string): string {
 export interface ConnectEvent {
   /** False for the first connection of the tab, true for every later one. */
   reconnect: boolean;
+}
+
+export interface DisconnectEvent {
+  /** When the connection was lost: what the page shows is as of then. */
+  at: Date;
 }
 
 /**
@@ -53,6 +60,10 @@ export class SocketService {
   private readonly everConnectedSignal = signal(false);
   private readonly serverSignal = signal<ConnectionEstablishedPayload | null>(null);
   private readonly connectsSubject = new Subject<ConnectEvent>();
+  private readonly disconnectsSubject = new Subject<DisconnectEvent>();
+  private readonly lostAtSignal = signal<Date | null>(null);
+  private readonly failedAttemptsSignal = signal(0);
+  private readonly browserOfflineSignal = signal(false);
   private readonly pending = new Set<(error: RequestFailedError) => void>();
   private failures = 0;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
@@ -68,6 +79,16 @@ export class SocketService {
   readonly server = this.serverSignal.asReadonly();
   /** Every successful connection; streams and subscriptions restart from here. */
   readonly connects$: Observable<ConnectEvent> = this.connectsSubject.asObservable();
+  /** Every lost connection (not the first failure to connect). */
+  readonly disconnects$: Observable<DisconnectEvent> = this.disconnectsSubject.asObservable();
+  /** When the live connection was lost; null while connected and before the first connection. */
+  readonly lostAt = this.lostAtSignal.asReadonly();
+  /** Attempts to (re)connect that failed since the connection was last up. */
+  readonly failedAttempts = this.failedAttemptsSignal.asReadonly();
+  /** The browser itself says it has no network (so the gateway is not to blame). */
+  readonly browserIsOffline = this.browserOfflineSignal.asReadonly();
+  /** The longest wait between two reconnection attempts, in ms (Socket.IO's backoff cap). */
+  readonly retryDelayMaxMs = this.config.reconnectionDelayMaxMs;
 
   constructor() {
     this.socket.on('connect', () => this.onConnect());
@@ -76,7 +97,10 @@ export class SocketService {
     this.socket.on('connection_established', (payload) => this.serverSignal.set(payload));
     this.socket.on('error', (payload) => this.onServerError(payload));
 
-    const offline = (): void => this.stateSignal.set('offline');
+    const offline = (): void => {
+      this.browserOfflineSignal.set(true);
+      this.stateSignal.set('offline');
+    };
     const online = (): void => this.onBrowserOnline();
     this.win.addEventListener('offline', offline);
     this.win.addEventListener('online', online);
@@ -87,6 +111,7 @@ export class SocketService {
       this.stopHeartbeat();
       if (this.retryTimer !== null) clearTimeout(this.retryTimer);
       this.connectsSubject.complete();
+      this.disconnectsSubject.complete();
       this.socket.disconnect();
     });
 
@@ -184,6 +209,10 @@ export class SocketService {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.failures = 0;
+    this.failedAttemptsSignal.set(0);
+    this.lostAtSignal.set(null);
+    this.browserOfflineSignal.set(false);
+    this.notifications.dismissKey(REFUSED_KEY);
     const reconnect = this.everConnectedSignal();
     this.everConnectedSignal.set(true);
     this.stateSignal.set('connected');
@@ -197,6 +226,10 @@ export class SocketService {
     this.serverSignal.set(null);
     const lost = new RequestFailedError('The connection to the gateway was lost', 'offline');
     [...this.pending].forEach((fail) => fail(lost));
+    const at = new Date();
+    this.lostAtSignal.set(at);
+    this.browserOfflineSignal.set(this.browserOffline());
+    this.disconnectsSubject.next({ at });
     if (reason === 'io client disconnect') {
       this.stateSignal.set('offline');
       return;
@@ -208,13 +241,17 @@ export class SocketService {
 
   private onConnectError(error: Error): void {
     this.failures++;
+    this.failedAttemptsSignal.set(this.failures);
+    this.browserOfflineSignal.set(this.browserOffline());
     const socketActive = (this.socket as { active?: boolean }).active !== false;
     if (!socketActive) {
       // The gateway refused the connection (not a network failure): say why, then keep trying.
       this.notifications.showNotification({
         type: 'error',
         message: `The gateway refused the connection: ${error.message}`,
-        key: 'connection-refused',
+        key: REFUSED_KEY,
+        // It holds until the next successful connection: the user has to act (log in again).
+        sticky: true,
       });
       this.retryLater();
     }
@@ -240,6 +277,7 @@ export class SocketService {
   }
 
   private onBrowserOnline(): void {
+    this.browserOfflineSignal.set(false);
     if (this.socket.connected) return;
     this.stateSignal.set('reconnecting');
     if ((this.socket as { active?: boolean }).active === false) this.socket.connect();

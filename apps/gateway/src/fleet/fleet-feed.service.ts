@@ -7,7 +7,7 @@ import {
 } from '@flotilla/contracts';
 import type { Bus } from '@flotilla/bus';
 import { describeError } from '@flotilla/logging';
-import { canSee, canSeeHost } from '../auth/access-policy';
+import { allowedActions, canSee, canSeeHost } from '../auth/access-policy';
 import { BUS, REPLICA_ID } from '../core/tokens';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import type { ClientSession } from '../socket/client-session';
@@ -59,6 +59,7 @@ export class FleetFeed implements OnModuleDestroy {
       protocol_version: PROTOCOL_VERSION,
       server_id: this.replicaId,
       user: session.principal.user,
+      actions: allowedActions(session.principal),
     });
     const hosts = (await this.bus.hosts.list()).filter((h) =>
       canSeeHost(session.principal, h.host_id),

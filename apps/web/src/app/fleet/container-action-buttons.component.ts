@@ -8,6 +8,7 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
+import { NgTemplateOutlet } from '@angular/common';
 import type { Container } from '@flotilla/contracts/core';
 import {
   ContainerActionsService,
@@ -32,6 +33,7 @@ let nextMenuId = 0;
 @Component({
   selector: 'flo-container-action-buttons',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [NgTemplateOutlet],
   host: {
     class: 'action-buttons',
     '[class.action-buttons--menu]': 'layout() === "menu"',
@@ -65,7 +67,7 @@ let nextMenuId = 0;
           </button>
         }
       }
-      <ng-content />
+      <ng-container [ngTemplateOutlet]="extra" />
     } @else {
       @if (pending(); as action) {
         <span
@@ -112,9 +114,11 @@ let nextMenuId = 0;
             </button>
           }
         }
-        <ng-content />
+        <ng-container [ngTemplateOutlet]="extra" />
       </div>
     }
+    <!-- One projection slot, shown by whichever layout is on. -->
+    <ng-template #extra><ng-content /></ng-template>
   `,
 })
 export class ContainerActionButtonsComponent {

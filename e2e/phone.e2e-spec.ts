@@ -61,5 +61,5 @@ describe('fleet row on a phone (Chromium at 390x844 against the real stack)', ()
     await page.getByTestId('confirm-accept').tap();
     await row.and(page.locator('[data-state="exited"]')).waitFor({ timeout: 30_000 });
     expect(stack().pageErrors).toEqual([]);
-  }, 90_000);
+  }, 150_000);
 });

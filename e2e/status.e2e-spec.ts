@@ -38,7 +38,7 @@ function badgeContrast(page: Page, containerId: string): Promise<number> {
 
 /** Shows only this file's containers in the fleet list. */
 async function showOnly(page: Page, prefix: string): Promise<void> {
-  await page.getByTestId('fleet-search').fill(`name:${prefix}`);
+  await page.getByTestId('fleet-search').fill(`name:${prefix}`, { timeout: 30_000 });
 }
 
 describe('status, crash look and actions (Chromium against the real stack)', () => {
@@ -89,7 +89,7 @@ describe('status, crash look and actions (Chromium against the real stack)', () 
       { timeout: 10_000 },
     );
     expect(stack().pageErrors).toEqual([]);
-  }, 90_000);
+  }, 150_000);
 
   it('gives the "exited" label at least 4.5:1 contrast in both themes', async () => {
     const { containers, url } = stack();
@@ -108,7 +108,7 @@ describe('status, crash look and actions (Chromium against the real stack)', () 
       const ratio = await badgeContrast(page, clean.id);
       expect(ratio).toBeGreaterThanOrEqual(4.5);
     }
-  }, 60_000);
+  }, 150_000);
 
   it('does not pulse "Log streaming active" for an exited container', async () => {
     const { containers, url, hostId } = stack();
@@ -122,7 +122,7 @@ describe('status, crash look and actions (Chromium against the real stack)', () 
       expect(await indicator.textContent()).toContain('Container exited');
       expect(await indicator.textContent()).not.toContain('Log streaming active');
     }
-  }, 60_000);
+  }, 150_000);
 
   it('offers Unpause for a paused container, focuses Cancel in the dialog, and unpauses', async () => {
     const { containers, url } = stack();
@@ -147,14 +147,14 @@ describe('status, crash look and actions (Chromium against the real stack)', () 
     await dialog.getByTestId('confirm-accept').click();
     await row.and(page.locator('[data-state="running"]')).waitFor({ timeout: 20_000 });
     expect((await c.inspect()).State.Status).toBe('running');
-  }, 60_000);
+  }, 150_000);
 
   it('offers no login form when logins are off: /login leads to the fleet', async () => {
     const page = await stack().newPage();
     await page.goto(`${stack().url}/login`, { waitUntil: 'domcontentloaded' });
-    await page.waitForURL((u) => u.pathname === '/', { timeout: 15_000 });
+    await page.waitForURL((u) => u.pathname === '/', { timeout: 30_000 });
     expect(await page.getByTestId('login-form').count()).toBe(0);
-  }, 30_000);
+  }, 150_000);
 
   // Last: it takes every replica down.
   it('disables the actions while the page is not connected', async () => {
@@ -180,7 +180,7 @@ describe('status, crash look and actions (Chromium against the real stack)', () 
       c.id,
       { timeout: 10_000 },
     );
-  }, 60_000);
+  }, 150_000);
 });
 
 describe('actions follow the role (AUTH_MODE=users)', () => {
@@ -200,7 +200,8 @@ describe('actions follow the role (AUTH_MODE=users)', () => {
     await page.getByTestId('login-user').fill(user);
     await page.getByTestId('login-password').fill(password);
     await page.getByTestId('login-submit').click();
-    await connectionState(page, 'connected').waitFor({ timeout: 20_000 });
+    await page.waitForURL((u) => u.pathname === '/', { timeout: 30_000 });
+    await connectionState(page, 'connected').waitFor({ timeout: 30_000 });
   };
 
   it('shows a viewer no Stop or Restart, and an operator both', async () => {
@@ -230,5 +231,5 @@ describe('actions follow the role (AUTH_MODE=users)', () => {
     await viewer.getByTestId('container-details').waitFor({ timeout: 20_000 });
     expect(await viewer.locator('[data-testid^="container-action-"]').count()).toBe(0);
     expect(s.pageErrors).toEqual([]);
-  }, 90_000);
+  }, 150_000);
 });

@@ -4,7 +4,11 @@
  * (in-process `startGateway`, serving a private copy of the built web app) behind a TCP load
  * balancer, and Chromium. `close()` tears everything down, whatever state it is in.
  */
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashSync } from 'bcryptjs';
 import type Docker from 'dockerode';
 import {
   chromium,
@@ -60,8 +64,17 @@ export interface HostSpec {
   labels?: string;
 }
 
+/** An account of the users file `AUTH_MODE=users` reads. */
+export interface StackUser {
+  user: string;
+  role: 'viewer' | 'operator' | 'admin';
+  password: string;
+}
+
 export interface StackOptions {
   hosts?: HostSpec[];
+  /** Users mode: the gateways require a login, with these accounts (default: no logins). */
+  users?: StackUser[];
   replicas?: number;
   tuning?: Partial<GatewayTuning>;
   /** Launch Chromium (default true). */
@@ -131,6 +144,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let lb: LoadBalancer | undefined;
   let browser: Browser | undefined;
   let gatewayConfig: ReturnType<typeof loadGatewayConfig> | undefined;
+  let usersDir: string | undefined;
   const hosts: StackHost[] = [];
   const managers: TestContainers[] = [];
   const gateways: RunningGateway[] = [];
@@ -159,6 +173,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ['gateways', () => Promise.all(gateways.map((g) => g.close()))],
       ['redis', () => redis?.close()],
       ['web copy', () => webDir && rmSync(webDir, { recursive: true, force: true })],
+      ['users file', () => usersDir && rmSync(usersDir, { recursive: true, force: true })],
     ]));
 
   try {
@@ -189,11 +204,29 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         { timeoutMs: 15_000, message: `agent ${spec.hostId} online with its engine reachable` },
       );
     }
+    let auth: Record<string, string> = {};
+    if (options.users) {
+      usersDir = mkdtempSync(join(tmpdir(), 'flotilla-e2e-users-'));
+      const file = join(usersDir, 'users.json');
+      // bcrypt cost 4: a login takes milliseconds, as the tests need, not the production 12.
+      const records = options.users.map(({ user, role, password }) => ({
+        user,
+        role,
+        hash: hashSync(password, 4),
+      }));
+      writeFileSync(file, JSON.stringify(records));
+      auth = {
+        AUTH_MODE: 'users',
+        USERS_FILE: file,
+        SESSION_SECRET: randomBytes(32).toString('hex'),
+      };
+    }
     gatewayConfig = loadGatewayConfig({
       REDIS_URL: redis.url,
       PORT: '0',
       LOG_LEVEL: 'error',
       WEB_DIST: webDir,
+      ...auth,
     });
     for (let i = 0; i < (options.replicas ?? 2); i++) {
       gateways.push(

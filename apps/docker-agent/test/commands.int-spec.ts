@@ -89,6 +89,20 @@ describe('agent commands (real dockerd, real Redis)', () => {
     expect(await run(request('stop', c.id))).toMatchObject({ ok: true, unchanged: true });
   });
 
+  it('unpauses a paused container; unpausing a running one is a Docker error that changes nothing', async () => {
+    const c = await containers.create(SLEEP_FOREVER);
+    await c.pause();
+    expect(await state(c.id)).toBe('paused');
+    expect(await run(request('unpause', c.id))).toMatchObject({
+      ok: true,
+      unchanged: false,
+      action: 'unpause',
+    });
+    expect(await state(c.id)).toBe('running');
+    expect(await run(request('unpause', c.id))).toMatchObject({ ok: false, code: 'docker_error' });
+    expect(await state(c.id)).toBe('running');
+  });
+
   it('refuses to remove when removal is not allowed, and says not_found for an unknown container', async () => {
     const c = await containers.create(SLEEP_FOREVER);
     expect(await run(request('remove', c.id))).toMatchObject({ ok: false, code: 'disabled' });

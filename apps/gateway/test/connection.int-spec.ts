@@ -23,6 +23,12 @@ describe('gateway connection and state fan-out (two replicas, real Redis)', () =
     await h?.close();
   });
 
+  it('says logging in is not used when there are no logins (the page then offers no login form)', async () => {
+    const res = await fetch(`${h.gateways[0].url}/api/login`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: 'invalid_payload' });
+  });
+
   it('sends connection_established, then initial_state with online and offline hosts and positions', async () => {
     const online = uniqueHostId('online');
     const offline = uniqueHostId('offline');
@@ -39,6 +45,7 @@ describe('gateway connection and state fan-out (two replicas, real Redis)', () =
       protocol_version: PROTOCOL_VERSION,
       server_id: h.gateways[0].replicaId,
       user: 'anonymous',
+      actions: ['start', 'stop', 'restart', 'unpause', 'remove'],
     });
     expect(second.event).toBe('initial_state');
     const initial = client.all('initial_state')[0];

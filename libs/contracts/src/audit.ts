@@ -6,6 +6,7 @@ export const AUDIT_KINDS = [
   'start',
   'stop',
   'restart',
+  'unpause',
   'remove',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];

@@ -1,5 +1,5 @@
 /** The only things a gateway may ask an agent to do: typed commands, never a raw Docker call. */
-export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'remove'] as const;
+export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'unpause', 'remove'] as const;
 export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
 
 export const COMMAND_ERROR_CODES = [

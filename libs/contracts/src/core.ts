@@ -6,6 +6,7 @@
 export * from './protocol';
 export * from './ids';
 export * from './container';
+export * from './human-duration';
 export * from './logs';
 export * from './stats';
 export * from './commands';

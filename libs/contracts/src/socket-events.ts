@@ -21,6 +21,11 @@ export interface ConnectionEstablishedPayload {
   /** Opaque id of the replica the socket landed on (diagnostics only). */
   server_id: string;
   user: string | null;
+  /**
+   * The container actions this user's role allows (scope still applies per container), so the
+   * page offers only those. Absent from older gateways: then every action is offered.
+   */
+  actions?: ContainerAction[];
 }
 
 /**

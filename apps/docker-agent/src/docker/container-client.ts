@@ -7,7 +7,7 @@ import { dockerStatusCode, isNotFound } from './docker-errors';
 import { describeError } from '@flotilla/logging';
 
 /** Container actions the agent performs on request. */
-export type LifecycleAction = 'start' | 'stop' | 'restart' | 'remove';
+export type LifecycleAction = 'start' | 'stop' | 'restart' | 'unpause' | 'remove';
 
 /** The outcome of an idempotent action: `unchanged` when Docker said it was already so (HTTP 304). */
 export interface ActionOutcome {
@@ -144,6 +144,9 @@ export class ContainerClient {
           break;
         case 'restart':
           await container.restart({ t: STOP_TIMEOUT_S, ...abort });
+          break;
+        case 'unpause':
+          await container.unpause(abort);
           break;
         case 'remove':
           await container.remove({ force: true, ...abort });

@@ -71,6 +71,16 @@ describe('toContainerView', () => {
     });
   });
 
+  it('marks an exit Docker caused for lack of memory, and only while the container is down', () => {
+    const i = recorded();
+    i.State = { ...i.State, Status: 'exited', Running: false, ExitCode: 137, OOMKilled: true };
+    expect(toContainerView('h', i, NOW)).toMatchObject({ exit_code: 137, oom_killed: true });
+    i.State = { ...recorded().State, OOMKilled: true };
+    expect(toContainerView('h', i, NOW)).not.toHaveProperty('oom_killed');
+    i.State = { ...recorded().State, Status: 'exited', Running: false, OOMKilled: false };
+    expect(toContainerView('h', i, NOW)).not.toHaveProperty('oom_killed');
+  });
+
   it('maps created, paused, restarting and dead', () => {
     const i = recorded();
     i.State = {

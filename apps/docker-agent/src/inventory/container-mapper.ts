@@ -83,6 +83,10 @@ export function toContainerView(
     started_at: everStarted ? s.StartedAt : null,
     finished_at: isZeroTime(s.FinishedAt) ? null : s.FinishedAt,
     exit_code: state === 'exited' || state === 'dead' || state === 'restarting' ? s.ExitCode : null,
+    // Docker keeps the flag after a restart; it tells only of the last exit.
+    ...(s.OOMKilled === true && state !== 'running' && state !== 'paused'
+      ? { oom_killed: true }
+      : {}),
     labels: { ...(inspect.Config.Labels ?? {}) },
     ports: portsOf(inspect),
     health: healthOf(s),
@@ -105,6 +109,7 @@ export function sameState(a: ContainerView, b: ContainerView): boolean {
     a.started_at === b.started_at &&
     a.finished_at === b.finished_at &&
     a.exit_code === b.exit_code &&
+    a.oom_killed === b.oom_killed &&
     a.health === b.health &&
     a.tty === b.tty &&
     a.truncated === b.truncated &&

@@ -1,4 +1,4 @@
-import { canDo, canSee, canSeeHost, globMatcher } from './access-policy';
+import { allowedActions, canDo, canSee, canSeeHost, globMatcher } from './access-policy';
 import { ANONYMOUS_ADMIN, type Principal } from './principal';
 
 const onA = { host_id: 'host-a', container_id: 'a'.repeat(64) };
@@ -101,11 +101,29 @@ describe('canDo', () => {
     const operator = principal(['operator'], ['host:*']);
     const admin = principal(['admin'], ['host:*']);
     expect(canDo(viewer, 'start', onA)).toBe(false);
-    expect(['start', 'stop', 'restart'].every((a) => canDo(operator, a as 'start', onA))).toBe(
-      true,
-    );
+    expect(canDo(viewer, 'unpause', onA)).toBe(false);
+    expect(
+      ['start', 'stop', 'restart', 'unpause'].every((a) => canDo(operator, a as 'start', onA)),
+    ).toBe(true);
     expect(canDo(operator, 'remove', onA)).toBe(false);
     expect(canDo(admin, 'remove', onA)).toBe(true);
+  });
+
+  it('lists what each role may do, as the page is told on connecting', () => {
+    expect(allowedActions(principal(['viewer'], ['host:*']))).toEqual([]);
+    expect(allowedActions(principal(['operator'], ['host:*']))).toEqual([
+      'start',
+      'stop',
+      'restart',
+      'unpause',
+    ]);
+    expect(allowedActions(ANONYMOUS_ADMIN)).toEqual([
+      'start',
+      'stop',
+      'restart',
+      'unpause',
+      'remove',
+    ]);
   });
 
   it('refuses actions on containers out of scope', () => {

@@ -1,4 +1,4 @@
-import type { Container, ContainerAction } from '@flotilla/contracts';
+import { CONTAINER_ACTIONS, type Container, type ContainerAction } from '@flotilla/contracts';
 import { ACTION_ROLE, ROLES, type ContainerScope, type Principal, type Role } from './principal';
 
 /**
@@ -80,6 +80,11 @@ export function canDo(
   container: ContainerRef,
 ): boolean {
   return canSee(principal, container) && hasRole(principal, ACTION_ROLE[action]);
+}
+
+/** The actions the principal's roles allow anywhere in its scope (the page offers only these). */
+export function allowedActions(principal: Principal): ContainerAction[] {
+  return CONTAINER_ACTIONS.filter((action) => hasRole(principal, ACTION_ROLE[action]));
 }
 
 function hasRole(principal: Principal, least: Role): boolean {

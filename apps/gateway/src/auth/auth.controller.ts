@@ -39,6 +39,17 @@ export class AuthController {
     this.trustedProxies = new Set((config.trustedProxies ?? []).map(normalizeAddress));
   }
 
+  /** Whether logging in is used here: the page offers its login form only then. */
+  @Get('login')
+  loginOffered(@Res({ passthrough: true }) res: Response): unknown {
+    if (this.tokens) return { status: 'ok' };
+    res.status(404);
+    return {
+      error: `login is not used with AUTH_MODE=${this.config.authMode}`,
+      code: 'invalid_payload',
+    };
+  }
+
   @Post('login')
   @HttpCode(200)
   async login(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<unknown> {

@@ -39,5 +39,6 @@ export const ACTION_ROLE: Record<ContainerAction, Role> = {
   start: 'operator',
   stop: 'operator',
   restart: 'operator',
+  unpause: 'operator',
   remove: 'admin',
 };

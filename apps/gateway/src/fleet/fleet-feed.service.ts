@@ -7,7 +7,7 @@ import {
 } from '@flotilla/contracts';
 import type { Bus } from '@flotilla/bus';
 import { describeError } from '@flotilla/logging';
-import { canSee, canSeeHost } from '../auth/access-policy';
+import { allowedActions, canSee, canSeeHost } from '../auth/access-policy';
 import { BUS, REPLICA_ID } from '../core/tokens';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import type { ClientConnection } from '../socket/client-connection';
@@ -59,6 +59,7 @@ export class FleetFeed implements OnModuleDestroy {
       protocol_version: PROTOCOL_VERSION,
       server_id: this.replicaId,
       user: connection.principal.user,
+      actions: allowedActions(connection.principal),
     });
     const hosts = (await this.bus.hosts.list()).filter((h) =>
       canSeeHost(connection.principal, h.host_id),

@@ -44,8 +44,8 @@ export function apiGuards(policy: OriginPolicy, principals: PrincipalResolver) {
       res.status(403).json({ error: 'origin not allowed', code: 'forbidden' });
       return;
     }
-    // Logging in is how a principal is obtained.
-    if (req.method === 'POST' && req.path === '/login') {
+    // Logging in (and asking whether one can) is how a principal is obtained.
+    if (req.path === '/login' && (req.method === 'POST' || req.method === 'GET')) {
       next();
       return;
     }

@@ -98,6 +98,26 @@ describe('AUTH_MODE=users: login, sessions, handshake, revocation (two replicas,
     }
   });
 
+  it('tells each socket the actions its role allows; says without a session that login is used', async () => {
+    const offered = await fetch(`${h.gateways[0].url}/api/login`);
+    expect(offered.status).toBe(200);
+    const alice = await connectAs(
+      h.gateways[0].url,
+      bearer(await token(h.gateways[0].url, 'alice')),
+    );
+    const bob = await connectAs(h.gateways[1].url, bearer(await token(h.gateways[0].url, 'bob')));
+    try {
+      expect(alice.all('connection_established')[0]).toMatchObject({
+        user: 'alice',
+        actions: ['start', 'stop', 'restart', 'unpause'],
+      });
+      expect(bob.all('connection_established')[0]).toMatchObject({ user: 'bob', actions: [] });
+    } finally {
+      alice.close();
+      bob.close();
+    }
+  });
+
   it('refuses an unauthenticated handshake with connect_error "unauthenticated"; the socket receives nothing', async () => {
     for (const headers of [{}, bearer('garbage'), { cookie: 'flotilla_session=nope' }]) {
       const { outcome, events } = await tryHandshake(h.gateways[0].url, headers);

@@ -1,4 +1,5 @@
 import type { Routes } from '@angular/router';
+import { loginOfferedGuard } from './auth/login.guard';
 
 export const routes: Routes = [
   {
@@ -27,6 +28,7 @@ export const routes: Routes = [
   {
     path: 'login',
     title: 'Sign in · Flotilla',
+    canActivate: [loginOfferedGuard],
     loadComponent: () => import('./auth/login-page.component').then((m) => m.LoginPageComponent),
   },
   { path: '**', redirectTo: '' },

@@ -28,6 +28,8 @@ export const containerSchema = z.object({
   started_at: z.string().max(L.time).nullable(),
   finished_at: z.string().max(L.time).nullable(),
   exit_code: z.number().int().nullable(),
+  /** Docker killed it for running out of memory (State.OOMKilled); absent from older agents. */
+  oom_killed: z.boolean().optional(),
   labels: z.record(z.string().max(L.labelKey), z.string().max(L.labelValue)),
   ports: z.array(portSchema).max(L.ports),
   health: z.enum(HEALTH_STATES),

@@ -49,6 +49,15 @@ describe('LoginService', () => {
     expect(socket.connectCalls).toBe(0);
   });
 
+  it('offers the login form only where the gateway uses logins (or cannot be asked)', async () => {
+    fetchMock.mockResolvedValue({ ok: true, status: 200 });
+    expect(await service.loginsUsed()).toBe(true);
+    fetchMock.mockResolvedValue({ ok: false, status: 404 });
+    expect(await service.loginsUsed()).toBe(false);
+    fetchMock.mockRejectedValue(new TypeError('Failed to fetch'));
+    expect(await service.loginsUsed()).toBe(true);
+  });
+
   it('goes to /login when the handshake is refused as unauthenticated', () => {
     service.watch();
     socket.serverSend('connect_error', new Error('unauthenticated'));

@@ -39,6 +39,19 @@ export class LoginService {
     return null;
   }
 
+  /**
+   * Whether this gateway uses logins (`GET /api/login`: 200 in users mode, 404 otherwise). When
+   * it cannot be asked, the form is offered: it says itself that the gateway is out of reach.
+   */
+  async loginsUsed(): Promise<boolean> {
+    try {
+      const res = await this.fetch('/api/login', { credentials: 'same-origin' });
+      return res.status !== 404;
+    } catch {
+      return true;
+    }
+  }
+
   /** From app start: a handshake refused as unauthenticated goes to the login page. */
   watch(): void {
     this.socket.on('connect_error', (error: Error) => {

@@ -110,10 +110,36 @@ describe('ContainerActionsService', () => {
     expect(messages()).toEqual(['web-1 was already started']);
   });
 
-  it('offers the actions that fit the state', () => {
+  it('offers the actions that fit the state: a paused container is unpaused, not restarted', () => {
     expect(actionsFor({ state: 'running' })).toEqual(['stop', 'restart']);
+    expect(actionsFor({ state: 'paused' })).toEqual(['unpause', 'stop']);
     expect(actionsFor({ state: 'exited' })).toEqual(['start']);
     expect(actionsFor({ state: 'removed' })).toEqual([]);
     expect(cid('a1')).toHaveLength(64);
+  });
+
+  it('offers only what the role allows, as the gateway says on connecting, and keeps it while away', () => {
+    expect(actions.available({ state: 'running' })).toEqual(['stop', 'restart']);
+    socket.serverSend('connection_established', {
+      message: 'hi',
+      protocol_version: 1,
+      server_id: 's1',
+      user: 'vic',
+      actions: [],
+    });
+    expect(actions.available({ state: 'running' })).toEqual([]);
+    expect(actions.available({ state: 'paused' })).toEqual([]);
+    socket.serverDisconnect();
+    expect(actions.available({ state: 'exited' })).toEqual([]);
+    expect(actionsFor({ state: 'paused' }, ['start', 'stop'])).toEqual(['stop']);
+  });
+
+  it('runs nothing while disconnected: no question, no request', async () => {
+    expect(actions.connected()).toBe(true);
+    socket.serverDisconnect();
+    expect(actions.connected()).toBe(false);
+    await actions.run(web, 'stop');
+    expect(confirm.request()).toBeNull();
+    expect(socket.sent('container_action')).toHaveLength(0);
   });
 });

@@ -11,24 +11,27 @@ import { displayName } from './fleet-query';
 import { containerKey } from './fleet-state';
 import { FleetStore } from './fleet.store';
 
-export type UserAction = Extract<ContainerAction, 'start' | 'stop' | 'restart'>;
+export type UserAction = Extract<ContainerAction, 'start' | 'stop' | 'restart' | 'unpause'>;
 
 const PAST: Record<ContainerAction, string> = {
   start: 'started',
   stop: 'stopped',
   restart: 'restarted',
+  unpause: 'unpaused',
   remove: 'removed',
 };
 const TITLE: Record<ContainerAction, string> = {
   start: 'Start',
   stop: 'Stop',
   restart: 'Restart',
+  unpause: 'Unpause',
   remove: 'Remove',
 };
 const PROGRESS: Record<ContainerAction, string> = {
   start: 'Starting…',
   stop: 'Stopping…',
   restart: 'Restarting…',
+  unpause: 'Unpausing…',
   remove: 'Removing…',
 };
 
@@ -36,13 +39,13 @@ const PROGRESS: Record<ContainerAction, string> = {
 const OWN_ACTION_WINDOW_MS = 60_000;
 
 /** Which actions make sense in a state. */
-export function actionsFor(c: Pick<Container, 'state'>): UserAction[] {
-  switch (c.state) {
+function actionsInState(state: Container['state']): UserAction[] {
+  switch (state) {
     case 'running':
     case 'restarting':
       return ['stop', 'restart'];
     case 'paused':
-      return ['stop'];
+      return ['unpause', 'stop'];
     case 'created':
     case 'exited':
     case 'dead':
@@ -50,6 +53,18 @@ export function actionsFor(c: Pick<Container, 'state'>): UserAction[] {
     case 'removed':
       return [];
   }
+}
+
+/**
+ * The actions to offer: those that make sense in the container's state and that the user's role
+ * allows (`allowed`, as the gateway said on connecting; null when it did not say: all).
+ */
+export function actionsFor(
+  c: Pick<Container, 'state'>,
+  allowed: readonly ContainerAction[] | null = null,
+): UserAction[] {
+  const sensible = actionsInState(c.state);
+  return allowed === null ? sensible : sensible.filter((a) => allowed.includes(a));
 }
 
 export function actionTitle(action: ContainerAction): string {
@@ -72,17 +87,32 @@ export class ContainerActionsService {
   private readonly fleet = inject(FleetStore);
   private readonly config = inject(WEB_CONFIG);
   private readonly pendingSignal = signal<ReadonlyMap<string, UserAction>>(new Map());
+  /** What the user's role allows, kept across reconnections (null until the gateway says). */
+  private readonly allowedSignal = signal<readonly ContainerAction[] | null>(null);
   /** Actions this tab asked for recently: their broadcasts are not news to it. */
   private readonly own = new Map<string, number>();
 
   readonly pending = this.pendingSignal.asReadonly();
   readonly pendingCount = computed(() => this.pendingSignal().size);
+  readonly allowed = this.allowedSignal.asReadonly();
+  /** Actions are offered but not clickable while the gateway is out of reach. */
+  readonly connected = computed(() => this.socket.state() === 'connected');
 
   constructor() {
+    const destroyRef = inject(DestroyRef);
     this.socket
       .on('container_action')
-      .pipe(takeUntilDestroyed(inject(DestroyRef)))
+      .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((payload) => this.onBroadcast(payload));
+    this.socket
+      .on('connection_established')
+      .pipe(takeUntilDestroyed(destroyRef))
+      .subscribe((payload) => this.allowedSignal.set(payload.actions ?? null));
+  }
+
+  /** The actions to offer for `c` to this user now. */
+  available(c: Pick<Container, 'state'>): UserAction[] {
+    return actionsFor(c, this.allowedSignal());
   }
 
   pendingAction(hostId: string, containerId: string): UserAction | null {
@@ -92,7 +122,7 @@ export class ContainerActionsService {
   /** Asks for confirmation, then runs the action; resolves when it is done (or declined). */
   async run(container: Container, action: UserAction): Promise<void> {
     const key = containerKey(container.host_id, container.container_id);
-    if (this.pendingSignal().has(key)) return;
+    if (this.pendingSignal().has(key) || !this.connected()) return;
     const name = displayName(container) || shortId(container.container_id);
     const ok = await this.confirm.ask({
       title: `${TITLE[action]} ${name}?`,

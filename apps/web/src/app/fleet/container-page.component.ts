@@ -16,7 +16,8 @@ import type { LogStream } from '../logs/log-stream';
 import { LogSubscriptionService } from '../logs/log-subscription.service';
 import { LogViewerComponent } from '../logs/log-viewer.component';
 import { StateBadgeComponent } from '../shared/state-badge.component';
-import { shortId } from '../shared/format';
+import { ClockService } from '../shared/clock.service';
+import { containerStatus, exitKind, shortId } from '../shared/format';
 import { StatsChartComponent } from '../stats/stats-chart.component';
 import { StatsSubscriptionService } from '../stats/stats-subscription.service';
 import { ContainerActionButtonsComponent } from './container-action-buttons.component';
@@ -44,6 +45,7 @@ export class ContainerPageComponent {
   private readonly fleet = inject(FleetStore);
   private readonly stats = inject(StatsSubscriptionService);
   private readonly logs = inject(LogSubscriptionService);
+  private readonly clock = inject(ClockService);
 
   protected readonly lookup = computed(() => this.fleet.lookup(this.host(), this.id()));
   protected readonly container = computed(() => {
@@ -56,6 +58,14 @@ export class ContainerPageComponent {
     return found.kind === 'ambiguous' ? found.matches : [];
   });
   protected readonly loaded = this.fleet.loaded;
+  protected readonly status = computed(() => {
+    const c = this.container();
+    return c ? containerStatus(c, this.clock.now()) : '';
+  });
+  protected readonly exit = computed(() => {
+    const c = this.container();
+    return c ? exitKind(c) : null;
+  });
   protected readonly hostOnline = computed(() => this.fleet.isHostOnline(this.host()));
   protected readonly name = computed(() => {
     const c = this.container();

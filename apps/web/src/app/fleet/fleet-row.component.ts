@@ -7,8 +7,10 @@ import { StatsSubscriptionService } from '../stats/stats-subscription.service';
 import { SparklineComponent } from '../stats/sparkline.component';
 import { memoryAxisTop } from '../stats/chart-geometry';
 import { memoryText } from '../stats/memory';
+import { ClockService } from '../shared/clock.service';
+import { NarrowScreenService } from '../shared/narrow-screen.service';
 import { StateBadgeComponent } from '../shared/state-badge.component';
-import { formatBytes, formatPercent, shortId } from '../shared/format';
+import { containerStatus, exitKind, formatBytes, formatPercent, shortId } from '../shared/format';
 
 /** One container in the fleet list. */
 @Component({
@@ -38,7 +40,13 @@ import { formatBytes, formatPercent, shortId } from '../shared/format';
       />
     </span>
     <span class="fleet-row__cell fleet-row__state" role="gridcell">
-      <flo-state-badge [state]="c().state" [health]="c().health" [stale]="row().offline" />
+      <flo-state-badge
+        [state]="c().state"
+        [health]="c().health"
+        [exit]="exit()"
+        [exitCode]="c().exit_code"
+        [stale]="row().offline"
+      />
     </span>
     <span class="fleet-row__cell fleet-row__name" role="gridcell">
       <a
@@ -59,9 +67,13 @@ import { formatBytes, formatPercent, shortId } from '../shared/format';
     <span class="fleet-row__cell fleet-row__image" role="gridcell" [title]="c().image">{{
       c().image
     }}</span>
-    <span class="fleet-row__cell fleet-row__status" role="gridcell" [title]="c().status">{{
-      c().status
-    }}</span>
+    <span
+      class="fleet-row__cell fleet-row__status"
+      role="gridcell"
+      data-testid="container-status"
+      [title]="status()"
+      >{{ status() }}</span
+    >
     <span class="fleet-row__cell fleet-row__stats" role="gridcell">
       @if (latest(); as s) {
         <flo-sparkline
@@ -89,15 +101,19 @@ import { formatBytes, formatPercent, shortId } from '../shared/format';
         [disabled]="row().offline"
         [compact]="true"
         [label]="name()"
-      />
-      <a
-        class="button button--small button--ghost"
-        tabindex="-1"
-        [routerLink]="['/logs', c().host_id, c().container_id]"
-        data-testid="container-logs-link"
-        [attr.aria-label]="'Logs of ' + name()"
-        >Logs</a
+        [layout]="narrow() ? 'menu' : 'inline'"
       >
+        <a
+          class="button button--ghost"
+          [class.button--small]="!narrow()"
+          [class.action-menu__item]="narrow()"
+          [attr.tabindex]="narrow() ? null : -1"
+          [routerLink]="['/logs', c().host_id, c().container_id]"
+          data-testid="container-logs-link"
+          [attr.aria-label]="'Logs of ' + name()"
+          >Logs</a
+        >
+      </flo-container-action-buttons>
     </span>
   `,
 })
@@ -107,11 +123,16 @@ export class FleetRowComponent {
   readonly toggleSelect = output<void>();
 
   private readonly stats = inject(StatsSubscriptionService);
+  private readonly clock = inject(ClockService);
+  protected readonly narrow = inject(NarrowScreenService).narrow;
 
   protected readonly c = computed(() => this.row().container);
   protected readonly name = computed(() => displayName(this.c()) || shortId(this.c().container_id));
   protected readonly id = computed(() => shortId(this.c().container_id));
   protected readonly project = computed(() => projectOf(this.c()));
+  /** Rewritten every second from the container's times, as `docker ps` would show it now. */
+  protected readonly status = computed(() => containerStatus(this.c(), this.clock.now()));
+  protected readonly exit = computed(() => exitKind(this.c()));
   private readonly samples = computed(() =>
     this.c().state === 'running' && !this.row().offline
       ? this.stats.samplesOf(this.c().host_id, this.c().container_id)

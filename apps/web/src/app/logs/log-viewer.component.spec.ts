@@ -1,7 +1,7 @@
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { FILE_SAVER } from '../core/browser/browser.tokens';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
-import { HOST_A, cid, logUpdate } from '../../testing/fixtures';
+import { HOST_A, cid, container, host, logUpdate } from '../../testing/fixtures';
 import type { LogStream } from './log-stream';
 import { LogSubscriptionService } from './log-subscription.service';
 import { LogViewerComponent } from './log-viewer.component';
@@ -63,6 +63,25 @@ describe('LogViewerComponent', () => {
     expect(lines().length).toBeGreaterThan(0);
     expect(lines()[0]?.dataset['lineNo']).toBe('1');
     expect(lines()[2]?.dataset['stream']).toBe('stderr');
+  });
+
+  it('stops pulsing once the container exits, and pulses again when it runs', async () => {
+    const indicator = (): Element | null => el.querySelector('[data-testid=streaming-indicator]');
+    const web = container({ container_id: cid('a1'), state: 'running', revision: 1 });
+    socket.serverSend('initial_state', { containers: [web], hosts: [host()], position: {} });
+    await settle(80);
+    await fixture.whenStable();
+    expect(indicator()?.getAttribute('data-state')).toBe('streaming');
+    socket.serverSend('container_state_change', { ...web, state: 'exited', revision: 2 });
+    await settle(80);
+    await fixture.whenStable();
+    expect(indicator()?.getAttribute('data-state')).toBe('idle');
+    expect(indicator()?.textContent).toContain('Container exited');
+    expect(indicator()?.textContent).not.toContain('Log streaming active');
+    socket.serverSend('container_state_change', { ...web, state: 'running', revision: 3 });
+    await settle(80);
+    await fixture.whenStable();
+    expect(indicator()?.getAttribute('data-state')).toBe('streaming');
   });
 
   it('pauses following when the user scrolls up and offers to follow again', async () => {

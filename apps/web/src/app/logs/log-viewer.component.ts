@@ -23,6 +23,7 @@ import { BehaviorSubject, type Observable } from 'rxjs';
 import { WEB_CONFIG } from '../core/app-config';
 import { FILE_SAVER, KEY_VALUE_STORE } from '../core/browser/browser.tokens';
 import { SocketService } from '../core/socket/socket.service';
+import { FleetStore } from '../fleet/fleet.store';
 import { formatClock, formatCount } from '../shared/format';
 import { compileFilter } from './log-filter';
 import { LOG_LEVELS, type LogLevel } from './log-level';
@@ -51,7 +52,8 @@ class RowsDataSource extends DataSource<LogRow> {
   }
 }
 
-export type StreamingState = 'streaming' | 'starting' | 'reconnecting' | 'stopped' | 'error';
+export type StreamingState =
+  'streaming' | 'idle' | 'starting' | 'reconnecting' | 'stopped' | 'error';
 
 /**
  * A log pane over one or more streams (several are merged by time). The original design's
@@ -74,6 +76,7 @@ export class LogViewerComponent {
 
   private readonly config = inject(WEB_CONFIG);
   private readonly socket = inject(SocketService);
+  private readonly fleet = inject(FleetStore);
   private readonly store = inject(KEY_VALUE_STORE);
   private readonly saveFile = inject(FILE_SAVER);
   private readonly injector = inject(Injector);
@@ -136,10 +139,23 @@ export class LogViewerComponent {
   protected readonly streaming = computed<StreamingState>(() => {
     if (this.socket.state() !== 'connected') return 'reconnecting';
     const statuses = this.streams().map((s) => s.status());
-    if (statuses.includes('streaming')) return 'streaming';
+    // A stream stays open on a stopped container (it may start again), but no line can flow.
+    if (statuses.includes('streaming')) return this.anyRunning() ? 'streaming' : 'idle';
     if (statuses.includes('starting') || statuses.includes('waiting')) return 'starting';
     if (statuses.includes('error')) return 'error';
     return 'stopped';
+  });
+  /** The states of the containers shown, as far as the fleet knows them. */
+  private readonly containerStates = computed(() =>
+    this.streams().map((s) => this.fleet.find(s.hostId, s.containerRef)?.state ?? null),
+  );
+  /** Unknown containers count as running: the fleet may not have listed them yet. */
+  private readonly anyRunning = computed(() =>
+    this.containerStates().some((st) => st === null || st === 'running' || st === 'restarting'),
+  );
+  protected readonly idleText = computed(() => {
+    const states = this.containerStates();
+    return states.length === 1 ? `Container ${states[0]}` : 'No container running';
   });
   protected readonly streamMessage = computed(() =>
     this.streams()

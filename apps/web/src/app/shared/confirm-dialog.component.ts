@@ -2,13 +2,18 @@ import {
   ChangeDetectionStrategy,
   Component,
   type ElementRef,
+  Injector,
+  afterNextRender,
   effect,
   inject,
   viewChild,
 } from '@angular/core';
 import { ConfirmService } from './confirm.service';
 
-/** The native modal dialog (focus trap and Escape for free) behind `ConfirmService`. */
+/**
+ * The native modal dialog (focus trap and Escape for free) behind `ConfirmService`. Focus starts
+ * on Cancel: Enter or Space pressed by habit must not stop a production container.
+ */
 @Component({
   selector: 'flo-confirm-dialog',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -30,9 +35,11 @@ import { ConfirmService } from './confirm.service';
           <p class="confirm__message">{{ req.message }}</p>
           <div class="confirm__actions">
             <button
+              #cancel
               type="button"
               class="button"
               data-testid="confirm-cancel"
+              autofocus
               (click)="confirm.answer(false)"
             >
               Cancel
@@ -43,7 +50,6 @@ import { ConfirmService } from './confirm.service';
               [class.button--danger]="req.danger"
               [class.button--primary]="!req.danger"
               data-testid="confirm-accept"
-              autofocus
             >
               {{ req.confirmLabel }}
             </button>
@@ -56,6 +62,8 @@ import { ConfirmService } from './confirm.service';
 export class ConfirmDialogComponent {
   protected readonly confirm = inject(ConfirmService);
   private readonly dialog = viewChild.required<ElementRef<HTMLDialogElement>>('dialog');
+  private readonly cancel = viewChild<ElementRef<HTMLButtonElement>>('cancel');
+  private readonly injector = inject(Injector);
 
   constructor() {
     effect(() => {
@@ -64,6 +72,8 @@ export class ConfirmDialogComponent {
       if (open && !el.open) {
         if (typeof el.showModal === 'function') el.showModal();
         else el.setAttribute('open', '');
+        // The buttons render with the request; focus Cancel once they are there.
+        afterNextRender(() => this.cancel()?.nativeElement.focus(), { injector: this.injector });
       } else if (!open && el.open) {
         if (typeof el.close === 'function') el.close();
         else el.removeAttribute('open');

@@ -14,6 +14,12 @@ export const routes: Routes = [
       import('./fleet/container-page.component').then((m) => m.ContainerPageComponent),
   },
   {
+    // `?project=<name>`: every container of a compose project.
+    path: 'logs',
+    title: 'Logs · Flotilla',
+    loadComponent: () => import('./logs/logs-page.component').then((m) => m.LogsPageComponent),
+  },
+  {
     path: 'logs/:host/:id',
     title: 'Logs · Flotilla',
     loadComponent: () => import('./logs/logs-page.component').then((m) => m.LogsPageComponent),

@@ -142,28 +142,26 @@ export class LogViewState {
    * much the sources hold.
    */
   rebuild(): void {
-    const heads = this.sources.map((s) => {
+    const lists = this.sources.map((s) => {
       this.seen.set(s.key, s.appended);
-      return s.ring.length - 1;
+      return s.ring.toArray();
     });
+    const heads = lists.map((l) => l.length - 1);
     this.hasJson = false;
-    const groups: LogRow[][] = [];
-    let count = 0;
+    // Rows newest first, each line's rows reversed; turned round once at the end.
+    const reversed: LogRow[] = [];
     let lines = 0;
-    while (count < this.capacity) {
-      const line = this.previousLine(heads);
+    while (reversed.length < this.capacity) {
+      const line = previousLine(lists, heads);
       if (line === null) break;
       if (this.test !== null && !this.test(line)) continue;
       const rows = this.rowsOf(line);
-      groups.push(rows);
-      count += rows.length;
+      for (let r = rows.length - 1; r >= 0; r--) reversed.push(rows[r]);
       lines++;
     }
-    const rows: LogRow[] = [];
-    for (let g = groups.length - 1; g >= 0; g--) for (const row of groups[g] ?? []) rows.push(row);
-    this.rows = rows;
+    this.rows = reversed.reverse();
     this.lineCount = lines;
-    if (rows.length > this.capacity) this.drop(rows.length - this.capacity);
+    if (this.rows.length > this.capacity) this.drop(this.rows.length - this.capacity);
   }
 
   /** Takes what the sources appended since the last call; says how the rows changed. */
@@ -216,24 +214,6 @@ export class LogViewState {
     return out;
   }
 
-  /** The newest line not taken yet, across the sources (newest first); null when none is left. */
-  private previousLine(heads: number[]): LogLine | null {
-    let best = -1;
-    let bestLine: LogLine | undefined;
-    for (let i = 0; i < this.sources.length; i++) {
-      const at = heads[i] ?? -1;
-      if (at < 0) continue;
-      const line = this.sources[i]?.ring.get(at);
-      if (line !== undefined && (bestLine === undefined || compareLines(line, bestLine) > 0)) {
-        best = i;
-        bestLine = line;
-      }
-    }
-    if (bestLine === undefined) return null;
-    heads[best] = (heads[best] ?? 0) - 1;
-    return bestLine;
-  }
-
   /** Drops rows whose line left its stream's buffer, and rows beyond capacity; returns how many. */
   private trim(): number {
     let drop = 0;
@@ -258,8 +238,13 @@ export class LogViewState {
 
   private rowsOf(line: LogLine): LogRow[] {
     if (line.json) this.hasJson = true;
-    const rows: LogRow[] = [];
     const base = line.uid * ROW_SLOTS;
+    const expanded = line.json && this.isExpanded(line.uid);
+    if (!expanded && (this.columns === 0 || line.plain.length <= this.columns)) {
+      // Most lines: one row.
+      return [{ id: base, line, part: 0, text: null, chunk: 0, from: null, to: null }];
+    }
+    const rows: LogRow[] = [];
     const add = (part: number, text: string | null, length: number): void => {
       const ranges = this.columns > 0 ? wrapRanges(length, this.columns) : [null];
       ranges.forEach((range, chunk) =>
@@ -275,9 +260,25 @@ export class LogViewState {
       );
     };
     add(0, null, line.plain.length);
-    if (line.json && this.isExpanded(line.uid)) {
+    if (expanded) {
       (prettyJson(line.plain) ?? []).forEach((text, i) => add(i + 1, text, text.length));
     }
     return rows;
   }
+}
+
+/** The newest line not taken yet across the lists (each oldest first); null when none is left. */
+function previousLine(lists: readonly LogLine[][], heads: number[]): LogLine | null {
+  let best = -1;
+  let bestLine: LogLine | undefined;
+  for (let i = 0; i < lists.length; i++) {
+    const line = lists[i]?.[heads[i] ?? -1];
+    if (line !== undefined && (bestLine === undefined || compareLines(line, bestLine) > 0)) {
+      best = i;
+      bestLine = line;
+    }
+  }
+  if (bestLine === undefined) return null;
+  heads[best] = (heads[best] ?? 0) - 1;
+  return bestLine;
 }

@@ -37,7 +37,10 @@ export const LOG_ROW_HEIGHT = 18;
 const BOTTOM_SLACK_PX = 40;
 const TIMESTAMPS_KEY = 'flotilla.logs.timestamps';
 const WRAP_KEY = 'flotilla.logs.wrap';
-/** At this width or less lines wrap unless the user chose otherwise (phones). */
+/**
+ * At this width or less lines wrap and timestamps hide (they would take half a phone's row),
+ * unless the user chose otherwise.
+ */
 const NARROW_PX = 600;
 /** Right padding of a row (see `.log-row` in logs.css): wrapped text stops short of it. */
 const ROW_PADDING_RIGHT_PX = 12;
@@ -365,8 +368,10 @@ export class LogViewerComponent {
     if (width === 0) return; // not laid out (hidden): nothing to fit
     let wrap = this.wrap();
     if (wrap === null) {
-      wrap = width <= NARROW_PX;
+      const narrow = width <= NARROW_PX;
+      wrap = narrow;
       this.wrap.set(wrap);
+      if (narrow && this.store.get(TIMESTAMPS_KEY) === null) this.showTimestamps.set(false);
     }
     let columns = 0;
     if (wrap) {

@@ -206,6 +206,34 @@ describe('LogViewState', () => {
   });
 });
 
+describe('LogViewState rebuild over many sources', () => {
+  it('merges 12 sources in time order, filtered, whatever their lengths', () => {
+    let seed = 7;
+    const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const sources = Array.from({ length: 12 }, (_, i) => new TestSource(`h/${i}`));
+    const all: string[] = [];
+    for (const [i, source] of sources.entries()) {
+      const seconds = Array.from({ length: Math.floor(random() * 40) }, () =>
+        Math.floor(random() * 60),
+      ).sort((a, b) => a - b);
+      source.add(...seconds.map((sec, n): [number, string] => [sec, `s${i}-${n}`]));
+      all.push(...source.ring.toArray().map((l) => `${l.sortKey} ${l.uid} ${l.plain}`));
+    }
+    const byTime = (lines: string[]): string[] =>
+      lines.sort((a, b) => {
+        const [ka = '', ua = '0'] = a.split(' ');
+        const [kb = '', ub = '0'] = b.split(' ');
+        return ka < kb ? -1 : ka > kb ? 1 : Number(ua) - Number(ub);
+      });
+    const expected = byTime(all).map((l) => l.split(' ')[2]);
+    const view = new LogViewState(sources, 10_000);
+    expect(texts(view)).toEqual(expected);
+    view.setFilter((l) => l.plain.endsWith('1'));
+    expect(texts(view)).toEqual(expected.filter((t) => t?.endsWith('1')));
+    expect(view.lineCount).toBe(view.rows.length);
+  });
+});
+
 describe('wrapRanges', () => {
   it('cuts a length into rows, the last one shorter', () => {
     expect(wrapRanges(12, 5)).toEqual([

@@ -146,15 +146,14 @@ export class LogViewState {
       this.seen.set(s.key, s.appended);
       return s.ring.toArray();
     });
-    const heads = lists.map((l) => l.length - 1);
     this.hasJson = false;
+    const newest = new NewestFirst(lists, this.test);
     // Rows newest first, each line's rows reversed; turned round once at the end.
     const reversed: LogRow[] = [];
     let lines = 0;
     while (reversed.length < this.capacity) {
-      const line = previousLine(lists, heads);
+      const line = newest.next();
       if (line === null) break;
-      if (this.test !== null && !this.test(line)) continue;
       const rows = this.rowsOf(line);
       for (let r = rows.length - 1; r >= 0; r--) reversed.push(rows[r]);
       lines++;
@@ -267,18 +266,82 @@ export class LogViewState {
   }
 }
 
-/** The newest line not taken yet across the lists (each oldest first); null when none is left. */
-function previousLine(lists: readonly LogLine[][], heads: number[]): LogLine | null {
-  let best = -1;
-  let bestLine: LogLine | undefined;
-  for (let i = 0; i < lists.length; i++) {
-    const line = lists[i]?.[heads[i] ?? -1];
-    if (line !== undefined && (bestLine === undefined || compareLines(line, bestLine) > 0)) {
-      best = i;
-      bestLine = line;
+/**
+ * The lines of several lists (each oldest first) that pass a test, newest first: each list is
+ * walked back on its own (every line tested once), and a max-heap of the lists' heads picks the
+ * newest, so merging k lists costs log k per line shown, not k per line kept.
+ */
+class NewestFirst {
+  private readonly heads: number[];
+  /** Indices of lists with a passing head, as a binary max-heap by that head. */
+  private readonly heap: number[] = [];
+
+  constructor(
+    private readonly lists: readonly LogLine[][],
+    private readonly test: ((line: LogLine) => boolean) | null,
+  ) {
+    this.heads = lists.map((l) => l.length);
+    lists.forEach((_, i) => {
+      if (this.advance(i)) this.push(i);
+    });
+  }
+
+  next(): LogLine | null {
+    const top = this.heap[0];
+    if (top === undefined) return null;
+    const line = this.head(top);
+    if (this.advance(top)) this.siftDown(0);
+    else {
+      const last = this.heap.pop();
+      if (last !== undefined && this.heap.length > 0) {
+        this.heap[0] = last;
+        this.siftDown(0);
+      }
+    }
+    return line;
+  }
+
+  private head(i: number): LogLine {
+    return this.lists[i]?.[this.heads[i] ?? 0];
+  }
+
+  /** Moves list `i` back to its previous passing line; false when it has none left. */
+  private advance(i: number): boolean {
+    const list = this.lists[i] ?? [];
+    let at = (this.heads[i] ?? 0) - 1;
+    while (at >= 0 && this.test !== null && !this.test(list[at])) at--;
+    this.heads[i] = at;
+    return at >= 0;
+  }
+
+  private newer(a: number, b: number): boolean {
+    return compareLines(this.head(a), this.head(b)) > 0;
+  }
+
+  private push(i: number): void {
+    const heap = this.heap;
+    heap.push(i);
+    let at = heap.length - 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!this.newer(heap[at] ?? 0, heap[parent] ?? 0)) break;
+      [heap[at], heap[parent]] = [heap[parent] ?? 0, heap[at] ?? 0];
+      at = parent;
     }
   }
-  if (bestLine === undefined) return null;
-  heads[best] = (heads[best] ?? 0) - 1;
-  return bestLine;
+
+  private siftDown(start: number): void {
+    const heap = this.heap;
+    let at = start;
+    for (;;) {
+      const left = 2 * at + 1;
+      const right = left + 1;
+      let top = at;
+      if (left < heap.length && this.newer(heap[left] ?? 0, heap[top] ?? 0)) top = left;
+      if (right < heap.length && this.newer(heap[right] ?? 0, heap[top] ?? 0)) top = right;
+      if (top === at) return;
+      [heap[at], heap[top]] = [heap[top] ?? 0, heap[at] ?? 0];
+      at = top;
+    }
+  }
 }

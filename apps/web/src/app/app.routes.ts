@@ -21,6 +21,12 @@ export const routes: Routes = [
       import('./fleet/container-lookup-page.component').then((m) => m.ContainerLookupPageComponent),
   },
   {
+    // `?project=<name>`: every container of a compose project.
+    path: 'logs',
+    title: 'Logs · Flotilla',
+    loadComponent: () => import('./logs/logs-page.component').then((m) => m.LogsPageComponent),
+  },
+  {
     path: 'logs/:host/:id',
     title: 'Logs · Flotilla',
     loadComponent: () => import('./logs/logs-page.component').then((m) => m.LogsPageComponent),

@@ -217,3 +217,25 @@ export function markRanges(
   }
   return out;
 }
+
+/** The segments covering characters `[from, to)` of their joined text (a wrapped row's share). */
+export function sliceSegments(
+  segments: readonly AnsiSegment[],
+  from: number,
+  to: number,
+): AnsiSegment[] {
+  const out: AnsiSegment[] = [];
+  let offset = 0;
+  for (const seg of segments) {
+    const end = offset + seg.text.length;
+    if (end > from && offset < to) {
+      out.push({
+        ...seg,
+        text: seg.text.slice(Math.max(0, from - offset), Math.min(seg.text.length, to - offset)),
+      });
+    }
+    offset = end;
+    if (offset >= to) break;
+  }
+  return out;
+}

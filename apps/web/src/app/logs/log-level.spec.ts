@@ -47,6 +47,30 @@ describe('detectLevel', () => {
     expect(levelOfRecord({ msg: 'no level' })).toBeNull();
   });
 
+  it.each([
+    [10, 'trace'],
+    [20, 'debug'],
+    [30, 'info'],
+    [40, 'warn'],
+    [50, 'error'],
+    [60, 'fatal'],
+    ['50', 'error'],
+  ])('reads the pino/bunyan level %p as %s', (level, name) => {
+    const line = JSON.stringify({ level, time: 1714557600000, msg: 'x' });
+    expect(detectLevel(line, parseJsonRecord(line))).toBe(name);
+  });
+
+  it.each([
+    ['{"severity":"ERROR","message":"x"}', 'error'],
+    ['{"lvl":"warn","msg":"x"}', 'warn'],
+    ['{"levelname":"CRITICAL","message":"x"}', 'fatal'],
+    ['{"log.level":"error","message":"x"}', 'error'],
+    ['{"log":{"level":"error"},"message":"x"}', 'error'],
+    ['{"@timestamp":"t","level":"Error","msg":"x"}', 'error'],
+  ])('reads the level of %s', (line, name) => {
+    expect(detectLevel(line, parseJsonRecord(line))).toBe(name);
+  });
+
   it('prefers the JSON field to words in the message', () => {
     const line = '{"level":"info","msg":"retrying after ERROR"}';
     expect(detectLevel(line, parseJsonRecord(line))).toBe('info');

@@ -63,7 +63,8 @@ export function levelOfRecord(record: Record<string, unknown>): LogLevel | null 
           : undefined;
     }
     if (typeof value === 'string') {
-      const level = normalizeLevel(value);
+      // Some shippers write pino's numbers as text: `"level":"50"`.
+      const level = /^\d{2}$/.test(value) ? numericLevel(Number(value)) : normalizeLevel(value);
       if (level) return level;
     } else if (typeof value === 'number') {
       const level = numericLevel(value);

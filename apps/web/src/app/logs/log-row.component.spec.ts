@@ -6,7 +6,7 @@ import type { LogRow } from './log-view-state';
 function rowOf(raw: string, stderr = false): LogRow {
   const [line] = toLogLines('h/c', [{ raw, stderr, lineNo: 7 }], undefined);
   if (!line) throw new Error('no line');
-  return { id: line.uid * 1024, line, part: 0, text: null };
+  return { id: line.uid * 1024, line, part: 0, text: null, chunk: 0, from: null, to: null };
 }
 
 function render(
@@ -61,5 +61,26 @@ describe('LogRowComponent', () => {
     const row = rowOf('2024-05-01T10:00:00Z x');
     expect(render(row).querySelector('.log-row__ts')).not.toBeNull();
     expect(render(row, { showTimestamps: false }).querySelector('.log-row__ts')).toBeNull();
+  });
+
+  it('colours a JSON line by its level, like a plain line, and keeps its JSON toggle', () => {
+    const json = render(rowOf('2024-05-01T10:00:00Z {"level":50,"msg":"db down"}'));
+    const plain = render(rowOf('2024-05-01T10:00:00Z ERROR db down'));
+    expect(json.getAttribute('data-level')).toBe('error');
+    expect(json.querySelector('.log-row__level')?.className).toBe(
+      plain.querySelector('.log-row__level')?.className,
+    );
+    expect(json.querySelector('[data-testid="log-json-toggle"]')).not.toBeNull();
+  });
+
+  it('shows only its share of a wrapped line, with the timestamp on the first row alone', () => {
+    const base = rowOf('2024-05-01T10:00:00Z \x1b[31mred\x1b[0m plain text');
+    const first = render({ ...base, from: 0, to: 6 });
+    const second = render({ ...base, id: base.id + 1, chunk: 1, from: 6, to: 15 });
+    expect(first.querySelector('.log-row__text')?.textContent).toBe('red pl');
+    expect(second.querySelector('.log-row__text')?.textContent).toBe('ain text');
+    expect(first.querySelector('.log-row__ts')?.textContent).not.toBe('');
+    expect(second.querySelector('.log-row__ts')?.textContent).toBe('');
+    expect(second.getAttribute('data-testid')).toBe('log-line-wrap');
   });
 });

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 import { formatLogTimestamp } from '../shared/format';
-import { type AnsiSegment, markRanges, parseAnsi } from './ansi';
+import { type AnsiSegment, markRanges, parseAnsi, sliceSegments } from './ansi';
 import { matchRanges } from './log-filter';
 import type { LogLine } from './log-line';
 import type { LogRow } from './log-view-state';
@@ -30,8 +30,9 @@ function segmentsOf(line: LogLine): AnsiSegment[] {
     '[class.log-row--stderr]': 'line().stderr',
     '[class.log-row--gap]': 'line().kind === "gap"',
     '[class.log-row--json-part]': 'row().part > 0',
+    '[class.log-row--wrapped]': 'row().chunk > 0',
     '[attr.data-testid]':
-      'line().kind === "gap" ? "log-gap" : row().part > 0 ? "log-json-line" : "log-line"',
+      'line().kind === "gap" ? "log-gap" : row().part > 0 ? "log-json-line" : row().chunk > 0 ? "log-line-wrap" : "log-line"',
     '[attr.data-stream]': 'line().stderr ? "stderr" : "stdout"',
     '[attr.data-level]': 'line().level',
     '[attr.data-line-no]': 'line().lineNo',
@@ -39,35 +40,41 @@ function segmentsOf(line: LogLine): AnsiSegment[] {
   },
   template: `
     @if (showTimestamps()) {
-      <span class="log-row__ts">{{ row().part === 0 ? timestamp() : '' }}</span>
+      <span class="log-row__ts">{{ head() ? timestamp() : '' }}</span>
     }
     @if (sourceLabel(); as label) {
       <span class="log-row__source source-{{ sourceIndex() % 8 }}" [title]="label">{{
-        row().part === 0 ? label : ''
+        head() ? label : ''
       }}</span>
     }
     <span class="log-row__gutter">
-      @if (row().part === 0 && line().json) {
-        <button
-          type="button"
-          class="log-row__json-toggle"
-          tabindex="-1"
-          data-testid="log-json-toggle"
-          [attr.aria-expanded]="expanded()"
-          [attr.aria-label]="expanded() ? 'Collapse JSON' : 'Pretty-print JSON'"
-          (click)="toggleJson.emit(line())"
-        >
-          {{ expanded() ? '−' : '{}' }}
-        </button>
-      } @else if (line().level && row().part === 0) {
-        <span class="log-row__level level-{{ line().level }}" aria-hidden="true"></span>
+      @if (head()) {
+        @if (line().level; as level) {
+          <span class="log-row__level level-{{ level }}" aria-hidden="true"></span>
+        }
+        @if (line().json) {
+          <button
+            type="button"
+            class="log-row__json-toggle"
+            tabindex="-1"
+            data-testid="log-json-toggle"
+            [attr.aria-expanded]="expanded()"
+            [attr.aria-label]="expanded() ? 'Collapse JSON' : 'Pretty-print JSON'"
+            (click)="toggleJson.emit(line())"
+          >
+            {{ expanded() ? '−' : '{}' }}
+          </button>
+        }
       }
     </span>
     <span class="log-row__text">
       @if (line().kind === 'gap') {
-        <span class="log-row__gap-mark" aria-hidden="true">⚠ </span><span>{{ line().plain }}</span>
+        @if (row().chunk === 0) {
+          <span class="log-row__gap-mark" aria-hidden="true">⚠ </span>
+        }
+        <span>{{ slice(line().plain) }}</span>
       } @else if (row().part > 0) {
-        <span>{{ row().text }}</span>
+        <span>{{ slice(row().text ?? '') }}</span>
       } @else {
         @for (seg of segments(); track $index) {
           @if (seg.mark) {
@@ -101,10 +108,20 @@ export class LogRowComponent {
 
   protected readonly line = computed(() => this.row().line);
   protected readonly timestamp = computed(() => formatLogTimestamp(this.line().timestamp));
+  /** The row that starts its line: it carries the timestamp, source and level. */
+  protected readonly head = computed(() => this.row().part === 0 && this.row().chunk === 0);
   protected readonly segments = computed(() => {
     const line = this.line();
+    const { from, to } = this.row();
     const segments = segmentsOf(line);
     const ranges = matchRanges(line.plain, this.highlight());
-    return ranges.length > 0 ? markRanges(segments, ranges) : segments;
+    const marked = ranges.length > 0 ? markRanges(segments, ranges) : segments;
+    return from === null || to === null ? marked : sliceSegments(marked, from, to);
   });
+
+  /** This row's share of a text (all of it unless wrapped). */
+  protected slice(text: string): string {
+    const { from, to } = this.row();
+    return from === null || to === null ? text : text.slice(from, to);
+  }
 }

@@ -146,4 +146,19 @@ describe('LogStream', () => {
     expect(stream.matches({ host_id: 'host-b', container_id: cid('a1') })).toBe(false);
     expect(stream.matches({ host_id: 'host-a', container_id: cid('b2') })).toBe(false);
   });
+
+  it('dates its last update by the newest Docker timestamp, not by arrival', () => {
+    const stream = newStream();
+    stream.receive(
+      logUpdate({ firstLine: 1, count: 2, timestamp: (n) => `2024-05-01T10:0${n}:00.123456789Z` }),
+    );
+    stream.flush(new Date('2030-01-01T00:00:00Z'));
+    expect(stream.lastUpdate()?.toISOString()).toBe('2024-05-01T10:02:00.123Z');
+    // A backfill of older lines (a resume) does not move it back.
+    stream.receive(
+      logUpdate({ firstLine: 3, count: 1, timestamp: () => '2024-05-01T09:00:00+02:00' }),
+    );
+    stream.flush(new Date('2030-01-01T00:00:01Z'));
+    expect(stream.lastUpdate()?.toISOString()).toBe('2024-05-01T10:02:00.123Z');
+  });
 });

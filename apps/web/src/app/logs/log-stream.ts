@@ -57,7 +57,11 @@ export class LogStream implements LogSource {
   readonly status = this.statusSignal.asReadonly();
   /** Why the stream stopped or failed. */
   readonly message = this.messageSignal.asReadonly();
-  /** When lines last arrived. */
+  /**
+   * The time of the newest line: its Docker timestamp (when it was written, not when it reached
+   * this tab, which after a resume or a backfill can be much later); arrival time only for a
+   * line that carried none.
+   */
   readonly lastUpdate = this.lastUpdateSignal.asReadonly();
 
   constructor(
@@ -148,6 +152,7 @@ export class LogStream implements LogSource {
     const pending = this.pending;
     this.pending = [];
     let added = 0;
+    let newest = this.lastUpdateSignal();
     for (const item of pending) {
       const previous = this.ring.last();
       const lines =
@@ -156,9 +161,14 @@ export class LogStream implements LogSource {
           : toLogLines(this.key, item.lines, previous);
       this.ring.pushAll(lines);
       added += lines.length;
+      for (const line of lines) {
+        if (line.kind !== 'line') continue;
+        const at = line.timestamp ? timeOf(line.sortKey) : now;
+        if (at !== null && (newest === null || at > newest)) newest = at;
+      }
     }
     this.appended += added;
-    this.lastUpdateSignal.set(now);
+    if (newest !== this.lastUpdateSignal()) this.lastUpdateSignal.set(newest);
     this.versionSignal.update((v) => v + 1);
     return added;
   }
@@ -200,6 +210,12 @@ export class LogStream implements LogSource {
     if (accepted.length === 0) return;
     this.queue(accepted.splice(0, accepted.length));
   }
+}
+
+/** The time a sort key names (millisecond precision); null when it is not one. */
+function timeOf(sortKey: string): Date | null {
+  const ms = Date.parse(`${sortKey.slice(0, 23)}Z`);
+  return Number.isNaN(ms) ? null : new Date(ms);
 }
 
 /** `log` holds whole lines each ending in `\n`; a missing final newline still ends a line. */

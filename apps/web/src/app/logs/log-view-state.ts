@@ -1,8 +1,11 @@
 import type { LogLine } from './log-line';
-import { insertByTime, mergeByTime } from './log-merge';
+import { compareLines, insertByTime, mergeByTime } from './log-merge';
 import type { LogSource } from './log-stream';
 
-/** One row of the virtual list: a line, or one line of a line's pretty-printed JSON. */
+/**
+ * One row of the virtual list (rows have one fixed height): a line, one line of a line's
+ * pretty-printed JSON, or, when wrapping, one slice of either.
+ */
 export interface LogRow {
   /** Unique per row, for tracking. */
   id: number;
@@ -11,11 +14,19 @@ export interface LogRow {
   part: number;
   /** The pretty-printed text of this part (part > 0). */
   text: string | null;
+  /** 0 for the first row of the part, 1.. for the rows its text wraps onto. */
+  chunk: number;
+  /** The characters of the part's text this row shows; null for all of them. */
+  from: number | null;
+  to: number | null;
 }
 
 /** Most rows one expanded JSON line may take. */
 const MAX_JSON_ROWS = 500;
-const PART_SLOTS = 1024;
+/** Most rows one wrapped part may take: a huge line must not flood the list. */
+const MAX_WRAP_ROWS = 1000;
+/** Row ids: `uid * ROW_SLOTS + n`, n counting every row of a line. */
+const ROW_SLOTS = 1 << 20;
 
 /** A JSON line pretty-printed, one string per row; null when it is not JSON after all. */
 export function prettyJson(plain: string): string[] | null {
@@ -31,15 +42,37 @@ export function prettyJson(plain: string): string[] | null {
   }
 }
 
+/** The `[from, to)` character ranges `length` characters take at `columns` per row. */
+export function wrapRanges(length: number, columns: number): [number, number][] {
+  if (columns <= 0 || length <= columns) return [[0, length]];
+  const ranges: [number, number][] = [];
+  for (let from = 0; from < length && ranges.length < MAX_WRAP_ROWS; from += columns) {
+    ranges.push([from, Math.min(length, from + columns)]);
+  }
+  const last = ranges[ranges.length - 1];
+  // Past the cap the last row runs on (it scrolls sideways) rather than hiding text.
+  if (last) last[1] = length;
+  return ranges;
+}
+
 /**
  * What a log viewer shows of one or more streams: filtered, merged by time when there are
- * several, with expanded JSON lines. Kept incrementally: `sync` takes only lines appended since
- * the last call, so a busy stream costs work proportional to what arrived, not to what is kept.
+ * several, with expanded JSON lines and wrapped rows. Kept incrementally: `sync` takes only
+ * lines appended since the last call, so a busy stream costs work proportional to what
+ * arrived, not to what is kept.
  */
 export class LogViewState {
   rows: LogRow[] = [];
+  /** Lines among the rows (a line expanded or wrapped onto several rows counts once). */
+  lineCount = 0;
+  /** A JSON line was shown since the last rebuild. */
+  hasJson = false;
   private readonly seen = new Map<string, number>();
-  private readonly expanded = new Set<number>();
+  /** Lines whose JSON is expanded, or, in expand-all mode, collapsed. */
+  private readonly toggled = new Set<number>();
+  private expandAllMode = false;
+  /** Characters per row when wrapping; 0 does not wrap. */
+  private columns = 0;
   private readonly byKey: ReadonlyMap<string, LogSource>;
   private test: ((line: LogLine) => boolean) | null = null;
 
@@ -60,39 +93,74 @@ export class LogViewState {
     this.rebuild();
   }
 
-  get expandedCount(): number {
-    return this.expanded.size;
+  /** Wraps rows at `columns` characters (0: no wrapping); true when the rows changed. */
+  setWrap(columns: number): boolean {
+    const next = Math.max(0, Math.floor(columns));
+    if (next === this.columns) return false;
+    this.columns = next;
+    this.rebuild();
+    return true;
+  }
+
+  /** Some JSON line is shown expanded (or every one is, in expand-all mode). */
+  get anyExpanded(): boolean {
+    return this.expandAllMode || this.toggled.size > 0;
+  }
+
+  get allExpanded(): boolean {
+    return this.expandAllMode && this.toggled.size === 0;
   }
 
   isExpanded(uid: number): boolean {
-    return this.expanded.has(uid);
+    return this.expandAllMode !== this.toggled.has(uid);
   }
 
   toggleExpanded(line: LogLine): void {
     if (!line.json) return;
-    if (this.expanded.has(line.uid)) this.expanded.delete(line.uid);
-    else this.expanded.add(line.uid);
+    if (this.toggled.has(line.uid)) this.toggled.delete(line.uid);
+    else this.toggled.add(line.uid);
+    this.rebuild();
+  }
+
+  /** Every JSON line expanded, including those still to arrive. */
+  expandAll(): void {
+    this.expandAllMode = true;
+    this.toggled.clear();
     this.rebuild();
   }
 
   collapseAll(): void {
-    if (this.expanded.size === 0) return;
-    this.expanded.clear();
+    if (!this.anyExpanded) return;
+    this.expandAllMode = false;
+    this.toggled.clear();
     this.rebuild();
   }
 
-  /** Recomputes every row from the sources (filter or expansion changed). */
+  /**
+   * Recomputes every row from the sources (filter, expansion or wrapping changed). Walks back
+   * from the newest line and stops at capacity: the cost is bounded by what is shown, however
+   * much the sources hold.
+   */
   rebuild(): void {
     const lists = this.sources.map((s) => {
       this.seen.set(s.key, s.appended);
       return s.ring.toArray();
     });
-    const lines = lists.length === 1 ? (lists[0] ?? []) : mergeByTime(lists);
-    const rows: LogRow[] = [];
-    for (const line of lines) {
-      if (this.test === null || this.test(line)) this.pushRows(rows, line);
+    this.hasJson = false;
+    const newest = new NewestFirst(lists, this.test);
+    // Rows newest first, each line's rows reversed; turned round once at the end.
+    const reversed: LogRow[] = [];
+    let lines = 0;
+    while (reversed.length < this.capacity) {
+      const line = newest.next();
+      if (line === null) break;
+      const rows = this.rowsOf(line);
+      for (let r = rows.length - 1; r >= 0; r--) reversed.push(rows[r]);
+      lines++;
     }
-    this.rows = rows.length > this.capacity ? rows.slice(rows.length - this.capacity) : rows;
+    this.rows = reversed.reverse();
+    this.lineCount = lines;
+    if (this.rows.length > this.capacity) this.drop(this.rows.length - this.capacity);
   }
 
   /** Takes what the sources appended since the last call; says how the rows changed. */
@@ -107,28 +175,30 @@ export class LogViewState {
     }
     if (fresh.length === 0) return { added: 0, trimmed: 0 };
     const before = this.rows.length;
+    const passing = (fresh.length === 1 ? (fresh[0] ?? []) : mergeByTime(fresh)).filter(
+      (line) => this.test === null || this.test(line),
+    );
     if (!this.merged) {
-      for (const line of fresh[0] ?? []) {
-        if (this.test === null || this.test(line)) this.pushRows(this.rows, line);
-      }
+      for (const line of passing) for (const row of this.rowsOf(line)) this.rows.push(row);
     } else {
-      const passing = mergeByTime(fresh).filter((line) => this.test === null || this.test(line));
       insertByTime(
         this.rows,
         passing,
         (row) => row.line,
-        (line) => this.pushRows([], line),
+        (line) => this.rowsOf(line),
       );
     }
+    this.lineCount += passing.length;
     const added = this.rows.length - before;
     const trimmed = this.trim();
     return { added, trimmed };
   }
 
-  /** The text of what is shown, one line per row (for a download). */
+  /** The text of what is shown, one line per line or JSON part (for a download). */
   toText(options: { timestamps: boolean; label?: (line: LogLine) => string }): string {
     let out = '';
     for (const row of this.rows) {
+      if (row.chunk > 0) continue;
       const line = row.line;
       if (row.part > 0) {
         out += `${row.text ?? ''}\n`;
@@ -153,18 +223,125 @@ export class LogViewState {
       else break;
     }
     drop = Math.max(drop, this.rows.length - this.capacity);
-    if (drop > 0) this.rows.splice(0, drop);
+    if (drop > 0) this.drop(drop);
     return drop;
   }
 
-  private pushRows(target: LogRow[], line: LogLine): LogRow[] {
-    target.push({ id: line.uid * PART_SLOTS, line, part: 0, text: null });
-    if (line.json && this.expanded.has(line.uid)) {
-      const pretty = prettyJson(line.plain) ?? [];
-      pretty.forEach((text, i) =>
-        target.push({ id: line.uid * PART_SLOTS + i + 1, line, part: i + 1, text }),
-      );
+  private drop(n: number): void {
+    for (let i = 0; i < n; i++) {
+      const row = this.rows[i];
+      if (row && row.part === 0 && row.chunk === 0) this.lineCount--;
     }
-    return target;
+    this.rows.splice(0, n);
+  }
+
+  private rowsOf(line: LogLine): LogRow[] {
+    if (line.json) this.hasJson = true;
+    const base = line.uid * ROW_SLOTS;
+    const expanded = line.json && this.isExpanded(line.uid);
+    if (!expanded && (this.columns === 0 || line.plain.length <= this.columns)) {
+      // Most lines: one row.
+      return [{ id: base, line, part: 0, text: null, chunk: 0, from: null, to: null }];
+    }
+    const rows: LogRow[] = [];
+    const add = (part: number, text: string | null, length: number): void => {
+      const ranges = this.columns > 0 ? wrapRanges(length, this.columns) : [null];
+      ranges.forEach((range, chunk) =>
+        rows.push({
+          id: base + rows.length,
+          line,
+          part,
+          text,
+          chunk,
+          from: range ? range[0] : null,
+          to: range ? range[1] : null,
+        }),
+      );
+    };
+    add(0, null, line.plain.length);
+    if (expanded) {
+      (prettyJson(line.plain) ?? []).forEach((text, i) => add(i + 1, text, text.length));
+    }
+    return rows;
+  }
+}
+
+/**
+ * The lines of several lists (each oldest first) that pass a test, newest first: each list is
+ * walked back on its own (every line tested once), and a max-heap of the lists' heads picks the
+ * newest, so merging k lists costs log k per line shown, not k per line kept.
+ */
+class NewestFirst {
+  private readonly heads: number[];
+  /** Indices of lists with a passing head, as a binary max-heap by that head. */
+  private readonly heap: number[] = [];
+
+  constructor(
+    private readonly lists: readonly LogLine[][],
+    private readonly test: ((line: LogLine) => boolean) | null,
+  ) {
+    this.heads = lists.map((l) => l.length);
+    lists.forEach((_, i) => {
+      if (this.advance(i)) this.push(i);
+    });
+  }
+
+  next(): LogLine | null {
+    const top = this.heap[0];
+    if (top === undefined) return null;
+    const line = this.head(top);
+    if (this.advance(top)) this.siftDown(0);
+    else {
+      const last = this.heap.pop();
+      if (last !== undefined && this.heap.length > 0) {
+        this.heap[0] = last;
+        this.siftDown(0);
+      }
+    }
+    return line;
+  }
+
+  private head(i: number): LogLine {
+    return this.lists[i]?.[this.heads[i] ?? 0];
+  }
+
+  /** Moves list `i` back to its previous passing line; false when it has none left. */
+  private advance(i: number): boolean {
+    const list = this.lists[i] ?? [];
+    let at = (this.heads[i] ?? 0) - 1;
+    while (at >= 0 && this.test !== null && !this.test(list[at])) at--;
+    this.heads[i] = at;
+    return at >= 0;
+  }
+
+  private newer(a: number, b: number): boolean {
+    return compareLines(this.head(a), this.head(b)) > 0;
+  }
+
+  private push(i: number): void {
+    const heap = this.heap;
+    heap.push(i);
+    let at = heap.length - 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!this.newer(heap[at] ?? 0, heap[parent] ?? 0)) break;
+      [heap[at], heap[parent]] = [heap[parent] ?? 0, heap[at] ?? 0];
+      at = parent;
+    }
+  }
+
+  private siftDown(start: number): void {
+    const heap = this.heap;
+    let at = start;
+    for (;;) {
+      const left = 2 * at + 1;
+      const right = left + 1;
+      let top = at;
+      if (left < heap.length && this.newer(heap[left] ?? 0, heap[top] ?? 0)) top = left;
+      if (right < heap.length && this.newer(heap[right] ?? 0, heap[top] ?? 0)) top = right;
+      if (top === at) return;
+      [heap[at], heap[top]] = [heap[top] ?? 0, heap[at] ?? 0];
+      at = top;
+    }
   }
 }

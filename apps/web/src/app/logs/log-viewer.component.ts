@@ -21,7 +21,7 @@ import {
 } from '@angular/core';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { WEB_CONFIG } from '../core/app-config';
-import { FILE_SAVER, KEY_VALUE_STORE } from '../core/browser/browser.tokens';
+import { FILE_SAVER, KEY_VALUE_STORE, WINDOW } from '../core/browser/browser.tokens';
 import { SocketService } from '../core/socket/socket.service';
 import { FleetStore } from '../fleet/fleet.store';
 import { formatClock, formatCount } from '../shared/format';
@@ -37,6 +37,14 @@ export const LOG_ROW_HEIGHT = 18;
 /** Closer than this to the bottom counts as "at the bottom": following resumes. */
 const BOTTOM_SLACK_PX = 40;
 const TIMESTAMPS_KEY = 'flotilla.logs.timestamps';
+const WRAP_KEY = 'flotilla.logs.wrap';
+/**
+ * At this width or less lines wrap and timestamps hide (they would take half a phone's row),
+ * unless the user chose otherwise.
+ */
+const NARROW_PX = 600;
+/** Right padding of a row (see `.log-row` in logs.css): wrapped text stops short of it. */
+const ROW_PADDING_RIGHT_PX = 12;
 
 /** Hands the view's row array to the virtual scroll on every change, without copying it. */
 class RowsDataSource extends DataSource<LogRow> {
@@ -59,7 +67,8 @@ export type StreamingState =
  * A log pane over one or more streams (several are merged by time). The original design's
  * behaviour: follows new lines, pauses when the user scrolls up, offers "Follow logs", pulses
  * while streaming, shows the last update time. Plus: filter by text or regex with highlights,
- * by level, timestamps on or off, JSON pretty-printing, download of what is shown.
+ * by level, timestamps on or off, JSON pretty-printing (one line or all), line wrapping (rows
+ * keep one height: a wrapped line becomes several rows), download of what is shown.
  */
 @Component({
   selector: 'flo-log-viewer',
@@ -82,6 +91,8 @@ export class LogViewerComponent {
   private readonly injector = inject(Injector);
   private readonly viewport = viewChild.required(CdkVirtualScrollViewport);
   private readonly filterBox = viewChild.required<ElementRef<HTMLInputElement>>('filterBox');
+  private readonly probe = viewChild.required<ElementRef<HTMLElement>>('probe');
+  private readonly win = inject(WINDOW);
 
   protected readonly rowHeight = LOG_ROW_HEIGHT;
   protected readonly levels = LOG_LEVELS;
@@ -95,9 +106,17 @@ export class LogViewerComponent {
   protected readonly minLevel = signal<LogLevel | null>(null);
   protected readonly showTimestamps = signal(this.store.get(TIMESTAMPS_KEY) !== 'off');
   protected readonly following = signal(true);
-  protected readonly rowCount = signal(0);
+  /** Lines shown (a line expanded or wrapped onto several rows counts once). */
+  protected readonly shownLines = signal(0);
   private readonly expandedVersion = signal(0);
   protected readonly anyExpanded = signal(false);
+  protected readonly allExpanded = signal(false);
+  /** Some line shown is JSON (offer to expand them all). */
+  protected readonly hasJson = signal(false);
+  /** Wrap long lines; null until the width is known when the user never chose. */
+  protected readonly wrap = signal<boolean | null>(this.storedWrap());
+  /** Characters per row when wrapping (measured), 0 when not. */
+  private columns = 0;
 
   protected readonly merged = computed(() => this.streams().length > 1);
   protected readonly sourceKeys = computed(() =>
@@ -128,14 +147,22 @@ export class LogViewerComponent {
       return n + s.ring.length;
     }, 0),
   );
-  protected readonly lastUpdate = computed(() => {
+  /** The newest line's time across the streams (Docker's timestamp when it had one). */
+  private readonly lastUpdateAt = computed(() => {
     let last: Date | null = null;
     for (const s of this.streams()) {
       const t = s.lastUpdate();
       if (t && (!last || t > last)) last = t;
     }
-    return last ? formatClock(last) : null;
+    return last;
   });
+  protected readonly lastUpdate = computed(() => {
+    const at = this.lastUpdateAt();
+    return at ? formatClock(at) : null;
+  });
+  protected readonly lastUpdateTitle = computed(
+    () => this.lastUpdateAt()?.toISOString() ?? 'No line yet',
+  );
   protected readonly streaming = computed<StreamingState>(() => {
     if (this.socket.state() !== 'connected') return 'reconnecting';
     const statuses = this.streams().map((s) => s.status());
@@ -172,7 +199,9 @@ export class LogViewerComponent {
       const streams = this.streams();
       untracked(() => {
         this.view = new LogViewState(streams, this.config.logCapacity);
+        this.view.setWrap(this.columns);
         this.applyFilter();
+        this.syncExpanded();
         this.publish(0);
       });
     });
@@ -204,10 +233,26 @@ export class LogViewerComponent {
       onCleanup(() => clearTimeout(timer));
     });
 
+    // What a row's text may span changes with wrapping, timestamps and the source column.
+    effect(() => {
+      this.wrap();
+      this.showTimestamps();
+      this.merged();
+      afterNextRender(() => this.measure(), { injector: this.injector });
+    });
+
     afterNextRender(() => {
       const viewport = this.viewport();
       const sub = viewport.elementScrolled().subscribe(() => this.onScroll());
       destroyRef.onDestroy(() => sub.unsubscribe());
+      // Absent in test DOMs: the width is then measured once per layout change only.
+      const Observer = (this.win as Window & typeof globalThis).ResizeObserver as
+        typeof ResizeObserver | undefined;
+      if (Observer) {
+        const observer = new Observer(() => this.measure());
+        observer.observe(viewport.elementRef.nativeElement);
+        destroyRef.onDestroy(() => observer.disconnect());
+      }
       this.scrollToBottom();
     });
   }
@@ -248,9 +293,20 @@ export class LogViewerComponent {
 
   protected toggleJson(line: LogLine): void {
     this.view?.toggleExpanded(line);
-    this.expandedVersion.update((v) => v + 1);
-    this.anyExpanded.set((this.view?.expandedCount ?? 0) > 0);
+    this.syncExpanded();
     this.publish(0);
+  }
+
+  protected expandJson(): void {
+    this.view?.expandAll();
+    this.syncExpanded();
+    this.publish(0);
+  }
+
+  protected toggleWrap(): void {
+    const next = !this.wrap();
+    this.wrap.set(next);
+    this.store.set(WRAP_KEY, next ? 'on' : 'off');
   }
 
   protected toggleTimestamps(): void {
@@ -303,9 +359,50 @@ export class LogViewerComponent {
 
   protected collapseJson(): void {
     this.view?.collapseAll();
-    this.expandedVersion.update((v) => v + 1);
-    this.anyExpanded.set(false);
+    this.syncExpanded();
     this.publish(0);
+  }
+
+  private syncExpanded(): void {
+    this.expandedVersion.update((v) => v + 1);
+    this.anyExpanded.set(this.view?.anyExpanded ?? false);
+    this.allExpanded.set(this.view?.allExpanded ?? false);
+  }
+
+  private storedWrap(): boolean | null {
+    const stored = this.store.get(WRAP_KEY);
+    return stored === 'on' ? true : stored === 'off' ? false : null;
+  }
+
+  /**
+   * How many characters fit in a row's text column, from a hidden row laid out like the real
+   * ones (the font is monospaced): wrapping then cuts lines into rows of that many.
+   */
+  private measure(): void {
+    const list = this.viewport().elementRef.nativeElement;
+    const width = list.clientWidth;
+    if (width === 0) return; // not laid out (hidden): nothing to fit
+    let wrap = this.wrap();
+    if (wrap === null) {
+      const narrow = width <= NARROW_PX;
+      wrap = narrow;
+      this.wrap.set(wrap);
+      if (narrow && this.store.get(TIMESTAMPS_KEY) === null) this.showTimestamps.set(false);
+    }
+    let columns = 0;
+    if (wrap) {
+      const probe = this.probe().nativeElement;
+      const sample = probe.querySelector<HTMLElement>('.log-viewer__probe-sample');
+      const chars = sample?.textContent?.length ?? 0;
+      if (!sample || chars === 0) return;
+      const box = sample.getBoundingClientRect();
+      const charWidth = box.width / chars;
+      const textLeft = box.left - probe.getBoundingClientRect().left;
+      columns = Math.max(8, Math.floor((width - textLeft - ROW_PADDING_RIGHT_PX) / charWidth));
+    }
+    if (columns === this.columns) return;
+    this.columns = columns;
+    if (this.view?.setWrap(columns)) this.publish(0);
   }
 
   private applyFilter(): void {
@@ -318,7 +415,8 @@ export class LogViewerComponent {
     const view = this.view;
     if (!view) return;
     this.dataSource.emit(view.rows);
-    this.rowCount.set(view.rows.length);
+    this.shownLines.set(view.lineCount);
+    this.hasJson.set(view.hasJson);
     if (this.following()) {
       this.scrollToBottom();
     } else if (trimmed > 0) {

@@ -16,42 +16,21 @@ import { displayName } from '../fleet/fleet-query';
 import { ShortcutService } from '../shared/shortcut.service';
 import { shortId } from '../shared/format';
 import type { LogStream } from './log-stream';
+import {
+  type LogTarget,
+  MAX_LOG_PANES,
+  parseTargets,
+  projectContainers,
+  sameTargets,
+  targetOf,
+} from './log-targets';
 import { LogSubscriptionService } from './log-subscription.service';
 import { LogViewerComponent } from './log-viewer.component';
-
-/** Most containers on one logs page. */
-const MAX_PANES = 6;
-
-interface Target {
-  key: string;
-  hostId: string;
-  containerRef: string;
-}
-
-function parseTargets(host: string, id: string, more: string | undefined): Target[] {
-  const all = [`${host}/${id}`, ...(more ? more.split(',') : [])];
-  const seen = new Set<string>();
-  const out: Target[] = [];
-  for (const item of all) {
-    const slash = item.indexOf('/');
-    if (slash <= 0 || slash === item.length - 1) continue;
-    const hostId = item.slice(0, slash).trim();
-    const containerRef = item
-      .slice(slash + 1)
-      .trim()
-      .toLowerCase();
-    const key = `${hostId}/${containerRef}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ key, hostId, containerRef });
-    if (out.length >= MAX_PANES) break;
-  }
-  return out;
-}
 
 /**
  * `/logs/:host/:id?with=host/id,host/id&merge=1`: one container's logs, several side by side,
  * or several merged into one view ordered by the Docker timestamp of each line.
+ * `/logs?project=<name>`: every container of a compose project, merged (`merge=0`: side by side).
  */
 @Component({
   selector: 'flo-logs-page',
@@ -60,21 +39,39 @@ function parseTargets(host: string, id: string, more: string | undefined): Targe
   templateUrl: './logs-page.component.html',
 })
 export class LogsPageComponent {
-  readonly host = input.required<string>();
-  readonly id = input.required<string>();
+  readonly host = input<string | undefined>(undefined);
+  readonly id = input<string | undefined>(undefined);
+  /** A compose project: open every container of it. */
+  readonly project = input<string | undefined>(undefined);
   /** More containers: `host/id,host/id`. */
   readonly with = input<string | undefined>(undefined);
-  /** `1` merges the containers into one view. */
+  /** `1` merges the containers into one view (`0` splits a project's). */
   readonly merge = input<string | undefined>(undefined);
 
   private readonly logs = inject(LogSubscriptionService);
+  protected readonly maxPanes = MAX_LOG_PANES;
   protected readonly fleet = inject(FleetStore);
   private readonly router = inject(Router);
   private readonly viewers = viewChildren(LogViewerComponent);
 
-  protected readonly targets = computed(() => parseTargets(this.host(), this.id(), this.with()));
+  /** The project's containers the fleet knows (they come and go with the fleet's state). */
+  protected readonly projectMembers = computed(() => {
+    const project = this.project();
+    return project ? projectContainers(this.fleet.containers(), project) : [];
+  });
+  protected readonly targets = computed<readonly LogTarget[]>(
+    () =>
+      this.project()
+        ? this.projectMembers().slice(0, this.maxPanes).map(targetOf)
+        : parseTargets(this.host(), this.id(), this.with(), this.maxPanes),
+    // A fleet update that leaves the same containers must not reopen the views.
+    { equal: sameTargets },
+  );
   protected readonly streams = signal<readonly LogStream[]>([]);
-  protected readonly merged = computed(() => this.merge() === '1' && this.streams().length > 1);
+  protected readonly merged = computed(
+    () =>
+      (this.project() ? this.merge() !== '0' : this.merge() === '1') && this.streams().length > 1,
+  );
   protected readonly labels = computed<Record<string, string>>(() => {
     const labels: Record<string, string> = {};
     for (const s of this.streams()) labels[s.key] = this.nameOf(s);
@@ -92,7 +89,7 @@ export class LogsPageComponent {
       .sort((a, b) => (a.label < b.label ? -1 : 1))
       .slice(0, 2000);
   });
-  protected readonly full = computed(() => this.targets().length >= MAX_PANES);
+  protected readonly full = computed(() => this.targets().length >= this.maxPanes);
 
   constructor() {
     const open = new Map<string, LogStream>();
@@ -144,10 +141,11 @@ export class LogsPageComponent {
     return this.fleet.find(stream.hostId, stream.containerId)?.state ?? null;
   }
 
+  /** Adding or removing a container turns a project's page into a list of its own. */
   protected add(value: string): void {
     if (!value) return;
     const keys = [...this.targets().map((t) => t.key), value];
-    this.navigate(keys, this.merge() === '1');
+    this.navigate(keys, this.merged());
   }
 
   protected remove(key: string): void {
@@ -158,13 +156,20 @@ export class LogsPageComponent {
       void this.router.navigateByUrl('/');
       return;
     }
-    this.navigate(keys, this.merge() === '1');
+    this.navigate(keys, this.merged());
   }
 
   protected toggleMerge(): void {
+    if (this.project()) {
+      void this.router.navigate([], {
+        queryParams: { merge: this.merged() ? 0 : null },
+        queryParamsHandling: 'merge',
+      });
+      return;
+    }
     this.navigate(
       this.targets().map((t) => t.key),
-      this.merge() !== '1',
+      !this.merged(),
     );
   }
 

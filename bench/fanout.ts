@@ -12,7 +12,8 @@ import { readFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { createRedisBus } from '@flotilla/bus';
+import { createRedisBus, JSON_FIELD } from '@flotilla/bus';
+import { RedisKeys, type FleetEvent } from '@flotilla/contracts';
 import { startRedis, waitFor } from '@flotilla/testing';
 import { startFleetSim } from './fleet-sim/fleet-sim';
 
@@ -30,6 +31,7 @@ const SIM_WORKERS = setting('SIM_WORKERS', '2');
 const REPLICAS = setting('REPLICAS', '2');
 const CLIENTS = setting('CLIENTS', '1000');
 const CLIENT_WORKERS = setting('CLIENT_WORKERS', '4');
+const CONNECT_CONCURRENCY = setting('CONNECT_CONCURRENCY', '4');
 const LOG_FOLLOWERS = setting('LOG_FOLLOWERS', '0');
 const EVENTS_PER_S = setting('EVENTS_PER_S', '50');
 const SECONDS = setting('SECONDS', '30');
@@ -60,6 +62,32 @@ async function redisInfo(redis: Redis): Promise<Record<string, string>> {
       .filter((l) => l.includes(':'))
       .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
   );
+}
+
+/**
+ * The agent's share of the latency: for each event appended in [from, to], the time from the
+ * engine's change (in the container) to the entry's id (Redis's clock when the agent appended it).
+ */
+async function agentLatencies(
+  redis: Redis,
+  hostIds: string[],
+  from: number,
+  to: number,
+): Promise<Map<number, number>> {
+  const buckets = new Map<number, number>();
+  for (const hostId of hostIds) {
+    const entries = await redis.xrange(RedisKeys.events(hostId), String(from), String(to));
+    for (const [id, fields] of entries) {
+      const event = JSON.parse(fields[fields.indexOf(JSON_FIELD) + 1]) as FleetEvent;
+      if (event.type !== 'container') continue;
+      const c = event.container;
+      const at = c.state === 'running' ? c.started_at : c.state === 'exited' ? c.finished_at : null;
+      if (at === null) continue;
+      const ms = Math.max(0, Number(id.slice(0, id.indexOf('-'))) - Date.parse(at));
+      buckets.set(ms, (buckets.get(ms) ?? 0) + 1);
+    }
+  }
+  return buckets;
 }
 
 function percentile(buckets: Map<number, number>, total: number, p: number): number {
@@ -109,21 +137,34 @@ function startClients(
   urls: string[],
   count: number,
   first: number,
-): { child: ChildProcess; ready: Promise<{ connectedMs: number; connectTimes: number[] }> } {
+): {
+  child: ChildProcess;
+  ready: Promise<{ connectedMs: number; connectTimes: number[]; initialBytes: number }>;
+} {
   const child = fork(join(__dirname, 'fleet-sim/fanout-client-worker.ts'), [], {
     execArgv: ['-r', TS_HOOK, '--max-old-space-size=4096'],
     env: {
       PATH: process.env.PATH ?? '',
-      FANOUT_CLIENTS: JSON.stringify({ urls, count, first, connectConcurrency: 20 }),
+      FANOUT_CLIENTS: JSON.stringify({
+        urls,
+        count,
+        first,
+        connectConcurrency: CONNECT_CONCURRENCY,
+      }),
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const ready = new Promise<{ connectedMs: number; connectTimes: number[] }>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`client worker exited (${code})`)));
-    child.on('message', (m: { ready?: { connectedMs: number; connectTimes: number[] } }) => {
-      if (m.ready) resolve(m.ready);
-    });
-  });
+  const ready = new Promise<{ connectedMs: number; connectTimes: number[]; initialBytes: number }>(
+    (resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`client worker exited (${code})`)));
+      child.on(
+        'message',
+        (m: { ready?: { connectedMs: number; connectTimes: number[]; initialBytes: number } }) => {
+          if (m.ready) resolve(m.ready);
+        },
+      );
+    },
+  );
   return { child, ready };
 }
 
@@ -223,7 +264,8 @@ async function main(): Promise<void> {
     log(
       `clients: ${CLIENTS} connected (each with initial_state) in ${Date.now() - t} ms; ` +
         `connect→initial_state p50 ${connectTimes[Math.floor(connectTimes.length / 2)]} ms, ` +
-        `p99 ${connectTimes[Math.floor(connectTimes.length * 0.99)]} ms`,
+        `p99 ${connectTimes[Math.floor(connectTimes.length * 0.99)]} ms; ` +
+        `initial_state ${(ready[0].initialBytes / 2 ** 20).toFixed(2)} MiB of JSON per client`,
     );
     if (LOG_FOLLOWERS > 0) {
       const each = Math.ceil(LOG_FOLLOWERS / clientWorkers.length);
@@ -240,6 +282,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, SECONDS * 1_000));
     const wall = (Date.now() - started) / 1_000;
     const infoAfter = await redisInfo(info);
+    const agentShare = await agentLatencies(info, simIds, started, Date.now());
     const usage = replicas.map((r) => procUsage(r.pid));
     const simAfter = await sim.reports();
     const reports = await Promise.all(
@@ -265,6 +308,11 @@ async function main(): Promise<void> {
       `deliveries: ${received} (${((received / Math.max(1, changes * CLIENTS)) * 100).toFixed(1)} % of changes × clients), ` +
         `latency p50 ${percentile(buckets, received, 0.5)} ms, p99 ${percentile(buckets, received, 0.99)} ms, ` +
         `max ${Math.max(...buckets.keys())} ms`,
+    );
+    const appended = [...agentShare.values()].reduce((a, b) => a + b, 0);
+    log(
+      `agent share (engine change → event appended): ${appended} events, p50 ${percentile(agentShare, appended, 0.5)} ms, ` +
+        `p99 ${percentile(agentShare, appended, 0.99)} ms`,
     );
     log(
       `client errors ${reports.reduce((n, r) => n + r.totals.errors, 0)}, ` +

@@ -23,7 +23,9 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const MAX_MS = 120_000;
 let histogram = new Uint32Array(MAX_MS + 1);
 let measuring = false;
-const totals = { changes: 0, logLines: 0, errors: 0, disconnects: 0, initialBytes: 0 };
+const totals = { changes: 0, logLines: 0, errors: 0, disconnects: 0 };
+/** Size of the first `initial_state` this worker received (JSON bytes, as sent). */
+let initialBytes = 0;
 
 function changeTime(c: Container): string | null {
   return c.state === 'running' ? c.started_at : c.state === 'exited' ? c.finished_at : null;
@@ -34,7 +36,8 @@ function connect(url: string, onInitial: (containers: Container[]) => void): Pro
     transports: ['websocket'],
     reconnection: true,
     forceNew: true,
-    timeout: 60_000,
+    // Under load a 20,000-container initial_state takes long to build, send and parse.
+    timeout: 300_000,
   });
   socket.on('container_state_change', (c) => {
     if (!measuring) return;
@@ -51,6 +54,7 @@ function connect(url: string, onInitial: (containers: Container[]) => void): Pro
   socket.on('disconnect', () => totals.disconnects++);
   return new Promise((resolve, reject) => {
     socket.once('initial_state', (s) => {
+      if (initialBytes === 0) initialBytes = Buffer.byteLength(JSON.stringify(s));
       onInitial(s.containers);
       resolve(socket);
     });
@@ -80,7 +84,9 @@ async function main(): Promise<void> {
   });
   await Promise.all(lanes);
   const send = (message: unknown): void => void process.send?.(message);
-  send({ ready: { connectedMs: Date.now() - started, connectTimes } });
+  send({ ready: { connectedMs: Date.now() - started, connectTimes, initialBytes } });
+  // The bench went away (killed): nothing is left to report to.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (request: Request) => {
     switch (request.op) {
       case 'reset':

@@ -1,0 +1,357 @@
+/**
+ * Fan-out at fleet scale: a simulated fleet (bench/fleet-sim) producing state changes at a total
+ * rate, K gateway replicas (child processes), M socket.io clients in helper processes. Measures
+ * state-change latency (engine change → client receipt) p50/p99, CPU and RSS per replica, Redis
+ * ops/s and memory; optionally CPU-profiles replica 1 and prints where its time went.
+ *
+ *   node -r ./apps/gateway/test/support/ts-hook.js bench/fanout.ts \
+ *     HOSTS=50 CONTAINERS=100 REPLICAS=2 CLIENTS=1000 EVENTS_PER_S=50 SECONDS=30 PROFILE=1
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { createRedisBus, JSON_FIELD } from '@flotilla/bus';
+import { RedisKeys, type FleetEvent } from '@flotilla/contracts';
+import { startRedis, waitFor } from '@flotilla/testing';
+import { startFleetSim } from './fleet-sim/fleet-sim';
+
+const TS_HOOK = join(__dirname, '../apps/gateway/test/support/ts-hook.js');
+const CLK_TCK = 100;
+
+function setting(name: string, fallback: string): number {
+  const arg = process.argv.find((a) => a.startsWith(`${name}=`));
+  return Number(arg?.slice(name.length + 1) ?? process.env[name] ?? fallback);
+}
+
+const HOSTS = setting('HOSTS', '50');
+const CONTAINERS = setting('CONTAINERS', '100');
+const SIM_WORKERS = setting('SIM_WORKERS', '2');
+const REPLICAS = setting('REPLICAS', '2');
+const CLIENTS = setting('CLIENTS', '1000');
+const CLIENT_WORKERS = setting('CLIENT_WORKERS', '4');
+const CONNECT_CONCURRENCY = setting('CONNECT_CONCURRENCY', '4');
+const LOG_FOLLOWERS = setting('LOG_FOLLOWERS', '0');
+const EVENTS_PER_S = setting('EVENTS_PER_S', '50');
+const SECONDS = setting('SECONDS', '30');
+const PROFILE = setting('PROFILE', '0') === 1;
+
+interface ClientReport {
+  buckets: [number, number][];
+  totals: { changes: number; logLines: number; errors: number; disconnects: number };
+  rss: number;
+  cpu: NodeJS.CpuUsage;
+  connected: number;
+}
+
+/** utime + stime of a process, in seconds, and its RSS in bytes (Linux /proc). */
+function procUsage(pid: number): { cpuS: number; rss: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuS = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  const rssKb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { cpuS, rss: Number(rssKb?.[1] ?? 0) * 1024 };
+}
+
+async function redisInfo(redis: Redis): Promise<Record<string, string>> {
+  const text = await redis.info();
+  return Object.fromEntries(
+    text
+      .split('\r\n')
+      .filter((l) => l.includes(':'))
+      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
+  );
+}
+
+/**
+ * The agent's share of the latency: for each event appended in [from, to], the time from the
+ * engine's change (in the container) to the entry's id (Redis's clock when the agent appended it).
+ */
+async function agentLatencies(
+  redis: Redis,
+  hostIds: string[],
+  from: number,
+  to: number,
+): Promise<Map<number, number>> {
+  const buckets = new Map<number, number>();
+  for (const hostId of hostIds) {
+    const entries = await redis.xrange(RedisKeys.events(hostId), String(from), String(to));
+    for (const [id, fields] of entries) {
+      const event = JSON.parse(fields[fields.indexOf(JSON_FIELD) + 1]) as FleetEvent;
+      if (event.type !== 'container') continue;
+      const c = event.container;
+      const at = c.state === 'running' ? c.started_at : c.state === 'exited' ? c.finished_at : null;
+      if (at === null) continue;
+      const ms = Math.max(0, Number(id.slice(0, id.indexOf('-'))) - Date.parse(at));
+      buckets.set(ms, (buckets.get(ms) ?? 0) + 1);
+    }
+  }
+  return buckets;
+}
+
+function percentile(buckets: Map<number, number>, total: number, p: number): number {
+  let seen = 0;
+  for (const ms of [...buckets.keys()].sort((a, b) => a - b)) {
+    seen += buckets.get(ms)!;
+    if (seen >= total * p) return ms;
+  }
+  return NaN;
+}
+
+interface Replica {
+  url: string;
+  pid: number;
+  close(): Promise<void>;
+}
+
+/** A gateway replica process (the tests' replica-process.ts), CPU-profiled into `profileDir`. */
+async function startReplica(env: Record<string, string>, profileDir?: string): Promise<Replica> {
+  const child = fork(join(__dirname, '../apps/gateway/test/support/replica-process.ts'), [], {
+    execArgv: [
+      '-r',
+      TS_HOOK,
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ],
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`replica exited (${code}) before it was ready`)));
+    child.on('message', (m: { ready?: { url: string } }) => m.ready && resolve(m.ready.url));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    async close() {
+      if (child.connected) child.send({ id: 1, op: 'close' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function startClients(
+  urls: string[],
+  count: number,
+  first: number,
+): {
+  child: ChildProcess;
+  ready: Promise<{ connectedMs: number; connectTimes: number[]; initialBytes: number }>;
+} {
+  const child = fork(join(__dirname, 'fleet-sim/fanout-client-worker.ts'), [], {
+    execArgv: ['-r', TS_HOOK, '--max-old-space-size=4096'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      FANOUT_CLIENTS: JSON.stringify({
+        urls,
+        count,
+        first,
+        connectConcurrency: CONNECT_CONCURRENCY,
+      }),
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = new Promise<{ connectedMs: number; connectTimes: number[]; initialBytes: number }>(
+    (resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`client worker exited (${code})`)));
+      child.on(
+        'message',
+        (m: { ready?: { connectedMs: number; connectTimes: number[]; initialBytes: number } }) => {
+          if (m.ready) resolve(m.ready);
+        },
+      );
+    },
+  );
+  return { child, ready };
+}
+
+function ask<T>(child: ChildProcess, op: object, key: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: Record<string, unknown>): void => {
+      if (!(key in m)) return;
+      child.off('message', on);
+      resolve(m[key] as T);
+    };
+    child.on('message', on);
+    child.send(op);
+  });
+}
+
+/** The functions (and the files) with the most self time in a .cpuprofile. */
+function summarizeProfile(file: string): string {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: {
+      id: number;
+      callFrame: { functionName: string; url: string; lineNumber: number };
+      hitCount?: number;
+    }[];
+    samples: number[];
+  };
+  const total = profile.samples.length;
+  const byFunction = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    if (hits === 0) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url
+      .replace(/^.*node_modules\//, '')
+      .replace(/^file:\/\/.*\/(apps|libs)\//, '$1/');
+    const fn = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + hits);
+    const pkg = /^(@[^/]+\/[^/]+|[^/]+)/.exec(where)?.[1] ?? (where || functionName);
+    byFile.set(pkg, (byFile.get(pkg) ?? 0) + hits);
+  }
+  const top = (m: Map<string, number>, n: number): string =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `  ${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`)
+      .join('\n');
+  return `self time by function:\n${top(byFunction, 20)}\nself time by package:\n${top(byFile, 12)}`;
+}
+
+async function main(): Promise<void> {
+  const log = (s: string): void => void process.stdout.write(`${s}\n`);
+  const redis = await startRedis({ args: ['--maxclients', '20000'] });
+  const info = new Redis(redis.url);
+  const bus = createRedisBus({ url: redis.url, name: 'bench' });
+  const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'flotilla-prof-')) : '';
+  const replicas: Replica[] = [];
+  const clientWorkers: ChildProcess[] = [];
+  let sim: Awaited<ReturnType<typeof startFleetSim>> | undefined;
+  try {
+    let t = Date.now();
+    sim = await startFleetSim({
+      redisUrl: redis.url,
+      hosts: HOSTS,
+      containersPerHost: CONTAINERS,
+      workers: SIM_WORKERS,
+    });
+    const simIds = sim.hostIds;
+    await waitFor(
+      async () => {
+        const counts = await Promise.all(simIds.map((id) => bus.snapshots.list(id)));
+        return counts.every((c) => c.length === CONTAINERS);
+      },
+      { timeoutMs: 600_000, intervalMs: 1_000, message: 'every simulated host published' },
+    );
+    log(`fleet: ${HOSTS} hosts x ${CONTAINERS} containers up in ${Date.now() - t} ms`);
+    for (let i = 0; i < REPLICAS; i++) {
+      replicas.push(
+        await startReplica(
+          { REDIS_URL: redis.url, PORT: '0', LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent' },
+          PROFILE && i === 0 ? profileDir : undefined,
+        ),
+      );
+    }
+    const urls = replicas.map((r) => r.url);
+    t = Date.now();
+    const perWorker = Math.ceil(CLIENTS / CLIENT_WORKERS);
+    const starts = [];
+    for (let w = 0; w < CLIENT_WORKERS; w++) {
+      const count = Math.min(perWorker, CLIENTS - w * perWorker);
+      if (count <= 0) break;
+      const { child, ready } = startClients(urls, count, w * perWorker);
+      clientWorkers.push(child);
+      starts.push(ready);
+    }
+    const ready = await Promise.all(starts);
+    const connectTimes = ready.flatMap((r) => r.connectTimes).sort((a, b) => a - b);
+    log(
+      `clients: ${CLIENTS} connected (each with initial_state) in ${Date.now() - t} ms; ` +
+        `connect→initial_state p50 ${connectTimes[Math.floor(connectTimes.length / 2)]} ms, ` +
+        `p99 ${connectTimes[Math.floor(connectTimes.length * 0.99)]} ms; ` +
+        `initial_state ${(ready[0].initialBytes / 2 ** 20).toFixed(2)} MiB of JSON per client`,
+    );
+    if (LOG_FOLLOWERS > 0) {
+      const each = Math.ceil(LOG_FOLLOWERS / clientWorkers.length);
+      for (const c of clientWorkers) c.send({ op: 'follow', count: each });
+    }
+    sim.setRate(EVENTS_PER_S);
+    // Warm-up: let the first changes flow before measuring.
+    await new Promise((r) => setTimeout(r, 5_000));
+    for (const c of clientWorkers) c.send({ op: 'reset' });
+    const simBefore = await sim.reports();
+    const cpuBefore = replicas.map((r) => procUsage(r.pid).cpuS);
+    const infoBefore = await redisInfo(info);
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, SECONDS * 1_000));
+    const wall = (Date.now() - started) / 1_000;
+    const infoAfter = await redisInfo(info);
+    const agentShare = await agentLatencies(info, simIds, started, Date.now());
+    const usage = replicas.map((r) => procUsage(r.pid));
+    const simAfter = await sim.reports();
+    const reports = await Promise.all(
+      clientWorkers.map((c) => ask<ClientReport>(c, { op: 'report' }, 'report')),
+    );
+    sim.setRate(0);
+
+    const buckets = new Map<number, number>();
+    let received = 0;
+    for (const r of reports)
+      for (const [ms, n] of r.buckets) {
+        buckets.set(ms, (buckets.get(ms) ?? 0) + n);
+        received += n;
+      }
+    const changes =
+      simAfter.reduce((n, r) => n + r.changes, 0) - simBefore.reduce((n, r) => n + r.changes, 0);
+    const commands =
+      Number(infoAfter.total_commands_processed) - Number(infoBefore.total_commands_processed);
+    log(
+      `window: ${wall.toFixed(1)} s, ${changes} state changes made (${(changes / wall).toFixed(1)}/s)`,
+    );
+    log(
+      `deliveries: ${received} (${((received / Math.max(1, changes * CLIENTS)) * 100).toFixed(1)} % of changes × clients), ` +
+        `latency p50 ${percentile(buckets, received, 0.5)} ms, p99 ${percentile(buckets, received, 0.99)} ms, ` +
+        `max ${Math.max(...buckets.keys())} ms`,
+    );
+    const appended = [...agentShare.values()].reduce((a, b) => a + b, 0);
+    log(
+      `agent share (engine change → event appended): ${appended} events, p50 ${percentile(agentShare, appended, 0.5)} ms, ` +
+        `p99 ${percentile(agentShare, appended, 0.99)} ms`,
+    );
+    log(
+      `client errors ${reports.reduce((n, r) => n + r.totals.errors, 0)}, ` +
+        `disconnects ${reports.reduce((n, r) => n + r.totals.disconnects, 0)}, ` +
+        `connected at end ${reports.reduce((n, r) => n + r.connected, 0)}, ` +
+        `log lines received ${reports.reduce((n, r) => n + r.totals.logLines, 0)}`,
+    );
+    usage.forEach((u, i) =>
+      log(
+        `replica ${i + 1}: CPU ${(((u.cpuS - cpuBefore[i]) / wall) * 100).toFixed(0)} % of a core, ` +
+          `RSS ${(u.rss / 2 ** 20).toFixed(0)} MiB`,
+      ),
+    );
+    log(
+      `redis: ${(commands / wall).toFixed(0)} commands/s over the window ` +
+        `(instantaneous_ops_per_sec ${infoAfter.instantaneous_ops_per_sec}), ` +
+        `used_memory ${infoAfter.used_memory_human}, clients ${infoAfter.connected_clients}`,
+    );
+    const simCpu = simAfter.reduce((n, r) => n + r.cpu.user + r.cpu.system, 0) / 1e6;
+    log(
+      `simulator: ${simAfter.length} processes, RSS ${simAfter.map((r) => (r.rss / 2 ** 20).toFixed(0)).join('/')} MiB, ` +
+        `CPU ${simCpu.toFixed(0)} s since start; client workers RSS ${reports.map((r) => (r.rss / 2 ** 20).toFixed(0)).join('/')} MiB`,
+    );
+  } finally {
+    for (const c of clientWorkers) if (c.connected) c.send({ op: 'stop' });
+    await Promise.allSettled(replicas.map((r) => r.close()));
+    if (PROFILE) {
+      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) log(`CPU profile of replica 1:\n${summarizeProfile(join(profileDir, file))}`);
+      rmSync(profileDir, { recursive: true, force: true });
+    }
+    await sim?.stop();
+    info.disconnect();
+    await bus.close();
+    await redis.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`fanout failed: ${String(error)}\n`);
+  process.exit(1);
+});

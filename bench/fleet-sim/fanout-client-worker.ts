@@ -1,0 +1,128 @@
+/**
+ * A helper process of bench/fanout.ts: `count` socket.io clients spread over the replicas'
+ * URLs. Each measures, for every `container_state_change`, the time from the change in the
+ * (simulated) engine, stamped in the container's `started_at` / `finished_at`, to its receipt.
+ * Configured by FANOUT_CLIENTS (JSON), steered over IPC.
+ */
+import type { ClientToServerEvents, Container, ServerToClientEvents } from '@flotilla/contracts';
+import { io, type Socket } from 'socket.io-client';
+
+interface ClientsConfig {
+  urls: string[];
+  count: number;
+  /** Offset of this worker's first client (spreads clients over replicas evenly). */
+  first: number;
+  connectConcurrency: number;
+}
+
+type Request =
+  { op: 'reset' } | { op: 'report' } | { op: 'follow'; count: number } | { op: 'stop' };
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const MAX_MS = 120_000;
+let histogram = new Uint32Array(MAX_MS + 1);
+let measuring = false;
+const totals = { changes: 0, logLines: 0, errors: 0, disconnects: 0 };
+/** Size of the first `initial_state` this worker received (JSON bytes, as sent). */
+let initialBytes = 0;
+
+function changeTime(c: Container): string | null {
+  return c.state === 'running' ? c.started_at : c.state === 'exited' ? c.finished_at : null;
+}
+
+function connect(url: string, onInitial: (containers: Container[]) => void): Promise<ClientSocket> {
+  const socket: ClientSocket = io(url, {
+    transports: ['websocket'],
+    reconnection: true,
+    forceNew: true,
+    // Under load a 20,000-container initial_state takes long to build, send and parse.
+    timeout: 300_000,
+  });
+  socket.on('container_state_change', (c) => {
+    if (!measuring) return;
+    const at = changeTime(c);
+    if (at === null) return;
+    const ms = Math.min(MAX_MS, Math.max(0, Date.now() - Date.parse(at)));
+    histogram[Math.round(ms)]++;
+    totals.changes++;
+  });
+  socket.on('log_update', (u) => {
+    if (measuring) totals.logLines += u.entries.reduce((n, e) => n + e.n, 0);
+  });
+  socket.on('error', () => totals.errors++);
+  socket.on('disconnect', () => totals.disconnects++);
+  return new Promise((resolve, reject) => {
+    socket.once('initial_state', (s) => {
+      if (initialBytes === 0) initialBytes = Buffer.byteLength(JSON.stringify(s));
+      onInitial(s.containers);
+      resolve(socket);
+    });
+    socket.once('connect_error', reject);
+  });
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.env.FANOUT_CLIENTS ?? '') as ClientsConfig;
+  const sockets: ClientSocket[] = [];
+  let running: Container[] = [];
+  const started = Date.now();
+  const connectTimes: number[] = [];
+  let next = 0;
+  const lanes = Array.from({ length: config.connectConcurrency }, async () => {
+    while (next < config.count) {
+      const i = next++;
+      const t0 = Date.now();
+      const url = config.urls[(config.first + i) % config.urls.length];
+      sockets.push(
+        await connect(url, (containers) => {
+          if (running.length === 0) running = containers.filter((c) => c.state === 'running');
+        }),
+      );
+      connectTimes.push(Date.now() - t0);
+    }
+  });
+  await Promise.all(lanes);
+  const send = (message: unknown): void => void process.send?.(message);
+  send({ ready: { connectedMs: Date.now() - started, connectTimes, initialBytes } });
+  // The bench went away (killed): nothing is left to report to.
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', (request: Request) => {
+    switch (request.op) {
+      case 'reset':
+        histogram = new Uint32Array(MAX_MS + 1);
+        for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] = 0;
+        measuring = true;
+        return;
+      case 'follow':
+        // Each of the first `count` clients follows the logs of one running container.
+        for (let i = 0; i < Math.min(request.count, sockets.length) && running.length > 0; i++) {
+          const c = running[(config.first + i) % running.length];
+          sockets[i].emit('start_log_stream', { container_id: c.container_id, host_id: c.host_id });
+        }
+        return;
+      case 'report': {
+        const buckets: [number, number][] = [];
+        histogram.forEach((n, ms) => n > 0 && buckets.push([ms, n]));
+        send({
+          report: {
+            buckets,
+            totals,
+            rss: process.memoryUsage().rss,
+            cpu: process.cpuUsage(),
+            connected: sockets.filter((s) => s.connected).length,
+          },
+        });
+        return;
+      }
+      case 'stop':
+        for (const s of sockets) s.disconnect();
+        process.exit(0);
+    }
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`fan-out clients failed: ${String(error)}\n`);
+  process.exit(1);
+});

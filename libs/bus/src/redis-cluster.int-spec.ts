@@ -1,6 +1,8 @@
 import { startRedisCluster, type RedisClusterHandle } from '@flotilla/testing';
 import { Cluster } from 'ioredis';
+import { RedisKeys } from '@flotilla/contracts';
 import { busContract } from './bus.contract';
+import { slotOf } from './redis/cluster-nodes';
 import { createRedisBus } from './redis/redis-bus';
 
 /**
@@ -19,6 +21,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await raw?.quit();
   await cluster?.close();
+});
+
+describe('slotOf', () => {
+  it('agrees with CLUSTER KEYSLOT', async () => {
+    const keys = ['foo', 'a{b}c', '{}x', RedisKeys.events('web-2.prod'), RedisKeys.audit, 'é{ü}'];
+    const [node] = raw.nodes('master');
+    for (const key of keys) expect(slotOf(key)).toBe(await node.cluster('KEYSLOT', key));
+  });
 });
 
 busContract('redis cluster (3 masters)', ({ logger, heartbeatTtlMs, retention }) => {

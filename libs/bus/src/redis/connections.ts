@@ -54,8 +54,12 @@ export function openConnection(
         ? { sentinelPassword: address.sentinelPassword }
         : {}),
       enableTLSForSentinelMode: address.tls,
-      // Moves to the promoted replica as soon as a Sentinel announces it, not at the next error.
-      failoverDetector: true,
+      // Every reconnect asks the Sentinels for the master. Not `failoverDetector`: its
+      // disconnect on +switch-master, landing while a connection is already reconnecting (its
+      // master died), ends that connection for good ("Connection is closed.").
+      // A master demoted by a planned failover answers writes with READONLY: reconnect (the
+      // Sentinels then name the new master) and send the command again.
+      reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
     });
   }
   reportOutages(client, connectionName, settings.logger);

@@ -48,11 +48,6 @@ export class SlotGroupedFollower implements StreamFollower {
     this.closing.add(closing);
   }
 
-  /** Groups with streams followed now (a connection each). */
-  get groupCount(): number {
-    return this.groups.size;
-  }
-
   async close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;

@@ -5,10 +5,12 @@
 set -euo pipefail
 
 # docker-compose (v1): validates docker-compose.yml in the tests, without pulling images.
-packages=(redis-server docker.io docker-compose busybox-static chromium)
+# redis-sentinel: the Sentinel failover tests (libs/testing starts its own Sentinels).
+packages=(redis-server redis-sentinel docker.io docker-compose busybox-static chromium)
 
 missing() {
   command -v redis-server >/dev/null || return 0
+  command -v redis-sentinel >/dev/null || return 0
   command -v dockerd >/dev/null || return 0
   command -v docker >/dev/null || return 0
   command -v docker-compose >/dev/null || return 0

@@ -90,6 +90,7 @@ export async function startAgent(
     (config.redisUrl
       ? createRedisBus({
           url: config.redisUrl,
+          mode: config.redisMode,
           name: `flotilla-agent-${config.hostId}`,
           logger: logger.child('Bus'),
           retention: config.retention,

@@ -83,7 +83,12 @@ export async function startGateway(
   const bus =
     options.bus ??
     (redisUrl
-      ? createRedisBus({ url: redisUrl, logger: busLogger, name: replicaId })
+      ? createRedisBus({
+          url: redisUrl,
+          mode: config.redisMode,
+          logger: busLogger,
+          name: replicaId,
+        })
       : createMemoryBus({ logger: busLogger }));
   const ownsBus = options.bus === undefined;
   let ioAdapter: SocketIoRedisAdapter | undefined;
@@ -95,7 +100,12 @@ export async function startGateway(
   try {
     if ((options.socketAdapter ?? (redisUrl ? 'redis' : 'local')) === 'redis') {
       if (!redisUrl) throw new Error('the Socket.IO Redis adapter needs REDIS_URL');
-      ioAdapter = createSocketIoRedisAdapter(redisUrl, { logger: busLogger, name: replicaId });
+      // Sharded (SPUBLISH) on a Redis Cluster: see createSocketIoRedisAdapter.
+      ioAdapter = createSocketIoRedisAdapter(redisUrl, {
+        mode: config.redisMode,
+        logger: busLogger,
+        name: replicaId,
+      });
     }
     app = await NestFactory.create<NestExpressApplication>(
       AppModule.register({ config, tuning, bus, replicaId }),

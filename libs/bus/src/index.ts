@@ -1,5 +1,15 @@
 export * from './ports';
 export { createRedisBus, type RedisBusOptions } from './redis/redis-bus';
+export {
+  REDIS_MODES,
+  REDIS_URL_FORMS,
+  RedisAddressError,
+  parseRedisAddress,
+  parseRedisMode,
+  redisUrlProblem,
+  type RedisAddress,
+  type RedisMode,
+} from './redis/redis-address';
 export { createMemoryBus, type MemoryBusOptions } from './memory/memory-bus';
 export {
   createSocketIoRedisAdapter,

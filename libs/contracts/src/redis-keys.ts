@@ -3,9 +3,18 @@ import { PROTOCOL_VERSION } from './protocol';
 
 const root = `flotilla:v${PROTOCOL_VERSION}`;
 
+/** Start of every per-host key and channel: `<root>:host:{<id>}:`. */
+const hostStart = `${root}:host:{`;
+const hostPrefix = (hostId: string): string => `${hostStart}${hostId}}:`;
+
 /**
  * Every Redis key, stream and channel Flotilla uses. Everything an agent writes lives under its
- * own `host:<id>:` prefix so a Redis ACL can confine each agent to its host (see `agentAclArgs` in the gateway).
+ * own `host:{<id>}:` prefix so a Redis ACL can confine each agent to its host (see `agentAclArgs` in the gateway).
+ *
+ * The braces are a Redis Cluster hash tag: every key of one host hashes to the same slot, so a
+ * transaction or multi-key command over one host's keys (a stream and its byte counts, the
+ * commands and replies streams) never spans slots. Shared keys (`hosts`, `audit`, the `auth:`
+ * keys) are only ever used by single-key commands. Host ids cannot hold braces (`HOST_ID`).
  */
 export const RedisKeys = {
   root,
@@ -14,40 +23,40 @@ export const RedisKeys = {
    * channels and info keys), so no agent can empty it, retype it or add another host to it.
    */
   hosts: `${root}:hosts`,
-  hostPrefix: (hostId: string) => `${root}:host:${hostId}:`,
+  hostPrefix,
   /** JSON HostInfo. */
-  hostInfo: (hostId: string) => `${root}:host:${hostId}:info`,
+  hostInfo: (hostId: string) => `${hostPrefix(hostId)}info`,
   /** SCAN pattern of every host's info key (see `hostIdOf`). */
-  hostInfoPattern: `${root}:host:*:info`,
+  hostInfoPattern: `${hostStart}*}:info`,
   /** Channel on which an agent says "I am here" at start and with every heartbeat. */
-  announce: (hostId: string) => `${root}:host:${hostId}:announce`,
+  announce: (hostId: string) => `${hostPrefix(hostId)}announce`,
   /** PSUBSCRIBE pattern of every host's announce channel (see `hostIdOf`). */
-  announcePattern: `${root}:host:*:announce`,
+  announcePattern: `${hostStart}*}:announce`,
   /** Present (with a TTL) while the agent is alive; its value is the last beat's ISO time. */
-  heartbeat: (hostId: string) => `${root}:host:${hostId}:alive`,
+  heartbeat: (hostId: string) => `${hostPrefix(hostId)}alive`,
   /** Hash container id → JSON Container: the host's snapshot. */
-  snapshot: (hostId: string) => `${root}:host:${hostId}:containers`,
+  snapshot: (hostId: string) => `${hostPrefix(hostId)}containers`,
   /** Capped stream of FleetEvents. */
-  events: (hostId: string) => `${root}:host:${hostId}:events`,
+  events: (hostId: string) => `${hostPrefix(hostId)}events`,
   /** Capped stream of log batches of one container. */
-  logs: (hostId: string, containerId: string) => `${root}:host:${hostId}:logs:${containerId}`,
+  logs: (hostId: string, containerId: string) => `${hostPrefix(hostId)}logs:${containerId}`,
   /** Capped stream of stats samples of one container. */
-  stats: (hostId: string, containerId: string) => `${root}:host:${hostId}:stats:${containerId}`,
+  stats: (hostId: string, containerId: string) => `${hostPrefix(hostId)}stats:${containerId}`,
   /** Sorted set of `<container id>|<holder>` scored by expiry (epoch ms): who wants logs. */
-  logLeases: (hostId: string) => `${root}:host:${hostId}:leases:logs`,
+  logLeases: (hostId: string) => `${hostPrefix(hostId)}leases:logs`,
   /** Same for stats. */
-  statsLeases: (hostId: string) => `${root}:host:${hostId}:leases:stats`,
+  statsLeases: (hostId: string) => `${hostPrefix(hostId)}leases:stats`,
   /** Channel poked when a lease is added, so the agent reacts at once instead of at its next poll. */
-  wake: (hostId: string) => `${root}:host:${hostId}:wake`,
+  wake: (hostId: string) => `${hostPrefix(hostId)}wake`,
   /** Stream of CommandRequests for the host's agent. */
-  commands: (hostId: string) => `${root}:host:${hostId}:commands`,
+  commands: (hostId: string) => `${hostPrefix(hostId)}commands`,
   /** Stream of CommandReplies from the host's agent. */
-  replies: (hostId: string) => `${root}:host:${hostId}:replies`,
+  replies: (hostId: string) => `${hostPrefix(hostId)}replies`,
   /**
    * Hash of the bytes the host's log and stats streams hold: field `logs:<container>` or
    * `stats:<container>` per stream, and `total` for the host, so retention is enforced in bytes.
    */
-  retained: (hostId: string) => `${root}:host:${hostId}:retained`,
+  retained: (hostId: string) => `${hostPrefix(hostId)}retained`,
   /** Capped stream of audit records. */
   audit: `${root}:audit`,
   /** A login session's record (users mode): its user, with the session's TTL. */
@@ -64,8 +73,8 @@ export const RedisKeys = {
  * ACL vouches for, so a host's identity is taken from it, never from a payload.
  */
 export function hostIdOf(name: string, suffix: 'info' | 'announce'): string | null {
-  const prefix = `${root}:host:`;
-  const end = `:${suffix}`;
+  const prefix = hostStart;
+  const end = `}:${suffix}`;
   if (!name.startsWith(prefix) || !name.endsWith(end)) return null;
   const id = name.slice(prefix.length, name.length - end.length);
   return HOST_ID.test(id) ? id : null;

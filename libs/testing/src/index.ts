@@ -3,6 +3,8 @@ export { waitFor, waitForEvent, type WaitForOptions, type OnceEmitter } from './
 export { freePort } from './ports';
 export { runEntryPoint, type EntryPointOptions, type EntryProcess } from './entry-process';
 export { startRedis, pingRedis, type RedisHandle, type RedisOptions } from './redis-server';
+export { startRedisCluster, type RedisClusterHandle } from './redis-cluster';
+export { startRedisSentinel, type RedisSentinelHandle } from './redis-sentinel';
 export { TEST_IMAGE, dockerEngine, dockerEngineAt, dockerStatus } from './docker-engine';
 export { ensureTestImage, hasImage } from './test-image';
 export {

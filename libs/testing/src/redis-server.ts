@@ -1,6 +1,6 @@
 /** A throwaway redis-server per test suite, which tests may stop, kill and restart. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,11 @@ export interface RedisOptions {
   port?: number;
   /** Extra `redis-server` arguments, e.g. `['--maxmemory', '10mb']`. */
   args?: string[];
+  /**
+   * Runs Debian's `redis-sentinel` instead, with this text as its config file (written into
+   * the server's directory, where Sentinel rewrites it as it learns the topology).
+   */
+  sentinelConfig?: string;
   startTimeoutMs?: number;
 }
 
@@ -76,6 +81,7 @@ class RedisServer implements RedisHandle {
     readonly dir: string,
     private readonly extraArgs: string[],
     private readonly startTimeoutMs: number,
+    private readonly sentinelConfig: string | undefined,
   ) {
     this.removeExitHook = onProcessExit(() => teardownDir(this.dir, this.pids()));
   }
@@ -95,8 +101,17 @@ class RedisServer implements RedisHandle {
     if (this.running) return;
     const log = join(this.dir, 'redis.log');
     const fd = openSync(log, 'a');
+    let leading: string[] = [];
+    if (this.sentinelConfig !== undefined) {
+      const config = join(this.dir, 'sentinel.conf');
+      // Written once: a restarted Sentinel keeps what it learned (the promoted master).
+      if (!existsSync(config)) writeFileSync(config, this.sentinelConfig);
+      leading = [config];
+    }
+    const binary = this.sentinelConfig === undefined ? 'redis-server' : 'redis-sentinel';
     const child = spawn(
-      ...withParentDeathSignal('redis-server', [
+      ...withParentDeathSignal(binary, [
+        ...leading,
         '--port',
         String(this.port),
         '--bind',
@@ -112,6 +127,7 @@ class RedisServer implements RedisHandle {
         '--daemonize',
         'no',
         ...this.extraArgs,
+        ...(this.sentinelConfig === undefined ? [] : ['--sentinel']),
       ]),
       { cwd: this.dir, stdio: ['ignore', fd, fd] },
     );
@@ -124,8 +140,8 @@ class RedisServer implements RedisHandle {
       await waitFor(() => pingRedis(port), {
         timeoutMs: this.startTimeoutMs,
         intervalMs: 25,
-        message: `redis-server on port ${port}`,
-        signal: abortOnExit(child, 'redis-server'),
+        message: `${binary} on port ${port}`,
+        signal: abortOnExit(child, binary),
       });
     } catch (error: unknown) {
       await this.kill();
@@ -167,7 +183,7 @@ class RedisServer implements RedisHandle {
 /** Pid of the redis-server a crashed run left in `dir`, if it still runs. */
 function strayRedis(dir: string): number[] {
   const pid = readPid(join(dir, 'redis.pid'));
-  return pid !== undefined && commandLine(pid)?.startsWith('redis-server') ? [pid] : [];
+  return pid !== undefined && /^redis-(server|sentinel)/.test(commandLine(pid) ?? '') ? [pid] : [];
 }
 
 /**
@@ -186,6 +202,7 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisHandle> 
       dir,
       opts.args ?? [],
       opts.startTimeoutMs ?? 10_000,
+      opts.sentinelConfig,
     );
     try {
       await server.start();

@@ -19,6 +19,7 @@ describe('loadAgentConfig', () => {
     const config = loadAgentConfig({ REDIS_URL: 'redis://r:6379' });
     expect(config).toEqual({
       redisUrl: 'redis://r:6379',
+      redisMode: 'single',
       standalone: false,
       docker: {
         kind: 'unix',
@@ -63,6 +64,18 @@ describe('loadAgentConfig', () => {
     });
   });
 
+  it('reads a cluster or sentinel address as REDIS_MODE says', () => {
+    const seeds = 'redis://:pw@10.0.0.1:6379,redis://10.0.0.2:6379';
+    expect(loadAgentConfig({ ...base, REDIS_MODE: 'cluster', REDIS_URL: seeds })).toMatchObject({
+      redisMode: 'cluster',
+      redisUrl: seeds,
+    });
+    const sentinels = 'redis+sentinel://:pw@s1:26379,s2:26379/mymaster';
+    expect(
+      loadAgentConfig({ ...base, REDIS_MODE: 'sentinel', REDIS_URL: sentinels }),
+    ).toMatchObject({ redisMode: 'sentinel', redisUrl: sentinels });
+  });
+
   it('needs no Redis in standalone mode', () => {
     expect(loadAgentConfig({ FLOTILLA_STANDALONE: '1', HOST_ID: 'solo' })).toMatchObject({
       redisUrl: null,
@@ -73,7 +86,11 @@ describe('loadAgentConfig', () => {
   it('names the first problem in one line', () => {
     expect(problem({ HOST_ID: 'a' })).toBe('REDIS_URL is required (or set FLOTILLA_STANDALONE=1)');
     expect(problem({ ...base, REDIS_URL: 'http://x' })).toMatch(
-      /^REDIS_URL must start with redis:\/\//,
+      /^REDIS_URL \(single\): not a redis:\/\/ URL/,
+    );
+    expect(problem({ ...base, REDIS_MODE: 'shard' })).toMatch(/^REDIS_MODE must be one of/);
+    expect(problem({ ...base, REDIS_MODE: 'sentinel' })).toMatch(
+      /^REDIS_URL \(sentinel\): .*expected redis\+sentinel:\/\//,
     );
     expect(problem({ ...base, HOST_ID: 'bad:host' })).toMatch(/^HOST_ID may hold only/);
     expect(problem({ ...base, HOST_ID: 'x'.repeat(64) })).toMatch(/^HOST_ID/);

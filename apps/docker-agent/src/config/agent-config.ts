@@ -2,6 +2,21 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { HOST_ID, STREAM_CAPS } from '@flotilla/contracts';
 import { ConfigError, parseLogLevel, type LogLevel } from '@flotilla/logging';
+import { parseRedisMode, RedisAddressError, redisUrlProblem, type RedisMode } from '@flotilla/bus';
+
+/** `REDIS_MODE`: single (default), cluster or sentinel. */
+const redisMode = z
+  .string()
+  .optional()
+  .transform((value, ctx): RedisMode => {
+    try {
+      return parseRedisMode(value);
+    } catch (error: unknown) {
+      if (!(error instanceof RedisAddressError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });
 
 /** Where the Docker engine listens: a unix socket path or a tcp host and port. */
 export type DockerAddress =
@@ -12,6 +27,8 @@ export type DockerAddress =
 export interface AgentConfig {
   /** Redis URL of the fleet bus; null in standalone mode (the caller hands the agent a bus). */
   redisUrl: string | null;
+  /** How `redisUrl` reaches Redis (`REDIS_MODE`); `single` when absent. */
+  redisMode?: RedisMode;
   standalone: boolean;
   docker: DockerAddress;
   hostId: string;
@@ -39,6 +56,9 @@ export const CONFIG_HELP = `Flotilla docker agent: publishes one Docker host's c
 Usage: npm run start:agent   (after npm run build:agent)
 
 Environment:
+  REDIS_MODE          single (default): REDIS_URL names one server. cluster: a Redis Cluster,
+                      REDIS_URL lists seed nodes, comma-separated (redis://:pw@10.0.0.1:6379,redis://10.0.0.2:6379).
+                      sentinel: REDIS_URL = redis+sentinel://[:password@]s1:26379,s2:26379/<master name>
   REDIS_URL           Redis of the fleet bus, e.g. redis://localhost:6379 (required unless FLOTILLA_STANDALONE)
   FLOTILLA_STANDALONE Set to 1 to run without Redis, over an in-process bus
   DOCKER_HOST         Docker engine: unix:///path/to/docker.sock or tcp://host:port
@@ -156,14 +176,11 @@ const hostLabels = z
 
 const envSchema = z
   .object({
+    REDIS_MODE: redisMode,
     REDIS_URL: z
       .string()
       .optional()
-      .transform((v) => (v && v.trim() !== '' ? v.trim() : null))
-      .refine(
-        (v) => v === null || /^rediss?:\/\/./.test(v),
-        'REDIS_URL must start with redis:// or rediss://',
-      ),
+      .transform((v) => (v && v.trim() !== '' ? v.trim() : null)),
     FLOTILLA_STANDALONE: booleanFlag('FLOTILLA_STANDALONE'),
     DOCKER_HOST: dockerHost,
     HOST_ID: z
@@ -181,6 +198,10 @@ const envSchema = z
     RETENTION_REMOVED_GRACE_S: seconds('RETENTION_REMOVED_GRACE_S', STREAM_CAPS.removedGraceMs),
   })
   .superRefine((env, ctx) => {
+    const redisProblem = redisUrlProblem(env.REDIS_MODE, env.REDIS_URL);
+    if (redisProblem !== null) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: redisProblem });
+    }
     if (env.RETENTION_HOST_BYTES < env.RETENTION_CONTAINER_BYTES) {
       ctx.addIssue({
         code: 'custom',
@@ -214,6 +235,7 @@ export function loadAgentConfig(env: Record<string, string | undefined>): AgentC
   const e = result.data;
   return {
     redisUrl: e.REDIS_URL,
+    redisMode: e.REDIS_MODE,
     standalone: e.FLOTILLA_STANDALONE,
     docker: e.DOCKER_HOST,
     hostId: e.HOST_ID,

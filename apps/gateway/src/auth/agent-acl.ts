@@ -18,6 +18,9 @@ export const AGENT_COMMANDS = [
   'quit',
   'select',
   'client|setname',
+  // ioredis on a Redis Cluster: the slot map and the ready check (read-only, no keys).
+  'cluster|slots',
+  'cluster|info',
   'multi',
   'exec',
   'discard',
@@ -47,7 +50,7 @@ export const AGENT_COMMANDS = [
 
 /**
  * `ACL SETUSER` arguments confining the agent of `hostId` to its own keys and channels
- * (`flotilla:v1:host:<id>:*`, its wake and announce channels). Nothing shared: gateways learn of
+ * (`flotilla:v1:host:{<id>}:*`, its wake and announce channels). Nothing shared: gateways learn of
  * the host from its announce channel and info key. Everything else is refused with NOPERM.
  */
 export function agentAclArgs(hostId: string, password: string): string[] {

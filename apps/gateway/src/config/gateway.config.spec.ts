@@ -11,6 +11,7 @@ describe('loadGatewayConfig', () => {
       port: 8080,
       host: '127.0.0.1',
       redisUrl: 'redis://127.0.0.1:6379',
+      redisMode: 'single',
       publicUrls: [],
       cors: { kind: 'same-origin' },
       authMode: 'none',
@@ -41,6 +42,17 @@ describe('loadGatewayConfig', () => {
     });
   });
 
+  it('reads REDIS_MODE (single by default) with the URL form of its mode', () => {
+    expect(loadGatewayConfig(base).redisMode).toBe('single');
+    expect(
+      loadGatewayConfig({
+        ...base,
+        REDIS_MODE: 'sentinel',
+        REDIS_URL: 'redis+sentinel://s1:26379,s2:26379/mymaster',
+      }),
+    ).toMatchObject({ redisMode: 'sentinel' });
+  });
+
   it('runs standalone (no Redis) without REDIS_URL', () => {
     expect(loadGatewayConfig({}).redisUrl).toBeNull();
     expect(loadGatewayConfig({ REDIS_URL: '  ' }).redisUrl).toBeNull();
@@ -52,6 +64,8 @@ describe('loadGatewayConfig', () => {
 
   it.each([
     [{ REDIS_URL: 'http://x' }, /redis:\/\//],
+    [{ ...base, REDIS_MODE: 'ring' }, /REDIS_MODE must be one of single, cluster, sentinel/],
+    [{ ...base, REDIS_MODE: 'cluster', REDIS_URL: 'redis://a' }, /REDIS_URL \(cluster\)/],
     [{ ...base, PORT: '70000' }, /PORT must be a number/],
     [{ ...base, PORT: 'abc' }, /PORT must be a number/],
     [{ ...base, LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],

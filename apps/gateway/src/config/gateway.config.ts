@@ -1,6 +1,21 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError, parseLogLevel, type LogLevel } from '@flotilla/logging';
+import { parseRedisMode, RedisAddressError, redisUrlProblem, type RedisMode } from '@flotilla/bus';
+
+/** `REDIS_MODE`: single (default), cluster or sentinel. */
+const redisMode = z
+  .string()
+  .optional()
+  .transform((value, ctx): RedisMode => {
+    try {
+      return parseRedisMode(value);
+    } catch (error: unknown) {
+      if (!(error instanceof RedisAddressError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });
 
 export const AUTH_MODES = ['none', 'users', 'proxy'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -15,6 +30,8 @@ export interface GatewayConfig {
   host: string;
   /** Redis of the fleet bus; null runs standalone (in-process bus, one host). */
   redisUrl: string | null;
+  /** How `redisUrl` reaches Redis (`REDIS_MODE`); `single` when absent. */
+  redisMode?: RedisMode;
   /**
    * The URLs browsers reach the dashboard at (`PUBLIC_URL`); requests naming another `Host` are
    * refused. Empty: loopback names and addresses only.
@@ -52,6 +69,9 @@ Usage: npm run start:gateway   (after npm run build:gateway)
 Environment:
   PORT          Port to listen on (default 8080)
   HOST          Address to listen on (default 127.0.0.1)
+  REDIS_MODE    single (default): REDIS_URL names one server. cluster: a Redis Cluster,
+                REDIS_URL lists seed nodes, comma-separated. sentinel: a master found through
+                Sentinels, REDIS_URL = redis+sentinel://[:password@]s1:26379,s2:26379/<master>
   REDIS_URL     Redis of the fleet bus, e.g. redis://localhost:6379. Unset: standalone, one
                 process serving the local Docker engine (DOCKER_HOST) over an in-process bus
   DOCKER_HOST   Standalone only: the Docker engine, unix:///path/to/docker.sock or
@@ -164,14 +184,11 @@ const envSchema = z
         }
         return raw;
       }),
+    REDIS_MODE: redisMode,
     REDIS_URL: z
       .string()
       .optional()
-      .transform((v) => (v && v.trim() !== '' ? v.trim() : null))
-      .refine(
-        (v) => v === null || /^rediss?:\/\/[^\s]+$/.test(v),
-        'REDIS_URL must start with redis:// or rediss://',
-      ),
+      .transform((v) => (v && v.trim() !== '' ? v.trim() : null)),
     PUBLIC_URL: z
       .string()
       .optional()
@@ -245,6 +262,10 @@ const envSchema = z
       .transform((value) => (value ?? '').trim() || DEFAULT_WEB_DIST),
   })
   .superRefine((env, ctx) => {
+    const redisProblem = redisUrlProblem(env.REDIS_MODE, env.REDIS_URL);
+    if (redisProblem !== null) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: redisProblem });
+    }
     if (env.AUTH_MODE === 'none' && !isLoopback(env.HOST)) {
       ctx.addIssue({
         code: 'custom',
@@ -306,6 +327,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     port: v.PORT,
     host: v.HOST,
     redisUrl: v.REDIS_URL,
+    redisMode: v.REDIS_MODE,
     publicUrls: v.PUBLIC_URL,
     cors: v.CORS_ORIGINS,
     authMode: v.AUTH_MODE,

@@ -1,10 +1,13 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '../redis/connections';
 
 /** The bus's clock as a function; every expiry shared between hosts is read from it. */
 export type BusClock = () => Promise<number>;
 
-/** Redis `TIME` in epoch ms: the one clock every agent and gateway of a fleet share. */
-export function redisClock(redis: Redis): BusClock {
+/**
+ * Redis `TIME` in epoch ms: the one clock every agent and gateway of a fleet share. On a Redis
+ * Cluster any node answers: nodes' clocks are expected to agree (NTP) to well within a lease.
+ */
+export function redisClock(redis: RedisClient): BusClock {
   return async () => {
     const [seconds, micros] = await redis.time();
     return Number(seconds) * 1_000 + Math.floor(Number(micros) / 1_000);

@@ -47,6 +47,22 @@ export function followerContract(ctx: ContractContext): void {
       expect(seen.ids(RedisKeys.events(quiet))).toEqual([first]);
     });
 
+    it('picks up another stream of the same host while it waits on the first', async () => {
+      // On a Redis Cluster both share the host's slot, so one blocked read serves both: adding
+      // the second must interrupt it on the node that holds it.
+      const host = ctx.newHost();
+      const [events, replies] = [RedisKeys.events(host), RedisKeys.replies(host)];
+      const seen = collector();
+      const follower = ctx.follow(seen.onEntries);
+      follower.follow(events, '0-0');
+      await ctx.bus.events.append(host, containerEvent(host, 1, 1));
+      await waitFor(() => seen.ids(events).length === 1);
+      follower.follow(replies, '0-0');
+      const id = await ctx.raw.xadd(replies, '*', { n: '1' });
+      await waitFor(() => seen.ids(replies).length === 1, { timeoutMs: 1_500 });
+      expect(seen.ids(replies)).toEqual([id]);
+    });
+
     it('stops delivering an unfollowed stream, and re-reads from a moved cursor', async () => {
       const [a, b] = [ctx.newHost(), ctx.newHost()];
       const [keyA, keyB] = [RedisKeys.events(a), RedisKeys.events(b)];

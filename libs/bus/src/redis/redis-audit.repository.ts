@@ -1,11 +1,11 @@
 import { RedisKeys, STREAM_CAPS, type AuditEvent } from '@flotilla/contracts';
-import type Redis from 'ioredis';
+import type { RedisClient } from './connections';
 import { collectAudit, encodeAuditRecord } from '../common/audit-records';
 import type { AuditRepository } from '../ports';
 import { capped, toRawEntries } from './replies';
 
 export class RedisAuditRepository implements AuditRepository {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async append(record: AuditEvent): Promise<string> {
     const fields = Object.entries(encodeAuditRecord(record)).flat();

@@ -7,7 +7,14 @@ import { DEFAULT_RETENTION, Retention, type RetentionBudget } from '../common/re
 import { silentLogger, type BusLogger } from '../common/logger';
 import { ReplyWaiter } from '../common/reply-waiter';
 import type { Bus, StreamFollower } from '../ports';
-import { closeConnection, openConnection, type ConnectionSettings } from './connections';
+import { connectionFor } from './cluster-nodes';
+import {
+  closeConnection,
+  openConnection,
+  type ConnectionSettings,
+  type RedisClient,
+} from './connections';
+import { parseRedisAddress, type RedisMode } from './redis-address';
 import { RedisAuditRepository } from './redis-audit.repository';
 import { RedisCommandRepository } from './redis-command.repository';
 import { RedisEventRepository } from './redis-event.repository';
@@ -19,12 +26,15 @@ import { RedisRetainedStreams } from './redis-retained-streams';
 import { RedisSnapshotRepository } from './redis-snapshot.repository';
 import { RedisStatsRepository } from './redis-stats.repository';
 import { RedisStreamFollower } from './redis-stream-follower';
+import { SlotGroupedFollower } from './slot-grouped-follower';
 import { toRawEntries } from './replies';
 import { WakeHub } from './wake-hub';
 
 export interface RedisBusOptions {
-  /** `redis://[user:password@]host:port[/db]` */
+  /** As `mode` reads it (see `REDIS_URL_FORMS`): `redis://[user:password@]host:port[/db]` for one server. */
   url: string;
+  /** One server (default), a Redis Cluster, or a master found through Sentinels. */
+  mode?: RedisMode;
   logger?: BusLogger;
   /** Names the connections (`CLIENT LIST`): `<name>:cmd`, `<name>:wake`, `<name>:follow`. */
   name?: string;
@@ -54,12 +64,15 @@ const PING_TIMEOUT_MS = 2_000;
 /**
  * The fleet bus over Redis: one command connection shared by every repository, one subscriber
  * connection (opened on the first `onWake`), and one connection per stream follower, including
- * the one behind every `awaitReply` of this bus.
+ * the one behind every `awaitReply` of this bus. On a Redis Cluster a follower holds one
+ * connection per host whose streams it follows (see SlotGroupedFollower). Throws
+ * `RedisAddressError` when `url` is not of the form `mode` expects.
  */
 export function createRedisBus(options: RedisBusOptions): Bus {
   const logger = options.logger ?? silentLogger;
+  const address = parseRedisAddress(options.mode ?? 'single', options.url);
   const settings: ConnectionSettings = {
-    url: options.url,
+    address,
     name: options.name ?? 'flotilla',
     protocol: options.protocol ?? 2,
     logger,
@@ -67,27 +80,54 @@ export function createRedisBus(options: RedisBusOptions): Bus {
   const records = new HostRecords(logger);
   const command = openConnection(settings, 'cmd');
   const wakes = new WakeHub(() => openConnection(settings, 'wake'), logger);
-  const followers = new Set<RedisStreamFollower>();
+  const followers = new Set<StreamFollower>();
   let closed = false;
+
+  /** One RedisStreamFollower over a connection of its own; on a cluster, for one slot's keys. */
+  const streamFollower = (
+    onEntries: (key: string, entries: RawStreamEntry[]) => void,
+    onClose?: () => void,
+    slotKey?: string,
+  ): RedisStreamFollower => {
+    // Waits out outages instead of failing reads after a number of retries.
+    const connection = openConnection(settings, 'follow', { maxRetriesPerRequest: null });
+    const on = (client: RedisClient): RedisClient | undefined =>
+      slotKey === undefined ? client : connectionFor(client, slotKey);
+    return new RedisStreamFollower(
+      {
+        connection,
+        unblock:
+          options.interruptFollowers === false
+            ? undefined
+            : async (clientId) => {
+                const node = on(command);
+                return node ? Number(await node.client('UNBLOCK', clientId)) : 0;
+              },
+        clientId: async () => {
+          const node = on(connection);
+          if (!node) throw new Error('the cluster slot map is not known yet');
+          return node.client('ID');
+        },
+        logger,
+        blockMs: options.followerBlockMs ?? 5_000,
+        onClose,
+      },
+      onEntries,
+    );
+  };
 
   const follower = (
     onEntries: (key: string, entries: RawStreamEntry[]) => void,
   ): StreamFollower => {
     if (closed) throw new BusClosedError();
-    const created: RedisStreamFollower = new RedisStreamFollower(
-      {
-        // Waits out outages instead of failing reads after a number of retries.
-        connection: openConnection(settings, 'follow', { maxRetriesPerRequest: null }),
-        unblock:
-          options.interruptFollowers === false
-            ? undefined
-            : async (clientId) => Number(await command.client('UNBLOCK', clientId)),
-        logger,
-        blockMs: options.followerBlockMs ?? 5_000,
-        onClose: () => followers.delete(created),
-      },
-      onEntries,
-    );
+    const created: StreamFollower =
+      address.mode === 'cluster'
+        ? new SlotGroupedFollower(
+            (slotKey, deliver) => streamFollower(deliver, undefined, slotKey),
+            onEntries,
+            () => followers.delete(created),
+          )
+        : streamFollower(onEntries, () => followers.delete(created));
     followers.add(created);
     return created;
   };
@@ -140,7 +180,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
 }
 
 /** Fails at once while reconnecting (readiness must not hang), else waits a bounded time. */
-async function ping(command: ReturnType<typeof openConnection>): Promise<void> {
+async function ping(command: RedisClient): Promise<void> {
   if (command.status === 'reconnecting' || command.status === 'end' || command.status === 'close') {
     throw new Error(`redis is not connected (${command.status})`);
   }

@@ -4,7 +4,7 @@ import {
   type CommandReply,
   type CommandRequest,
 } from '@flotilla/contracts';
-import type Redis from 'ioredis';
+import type { RedisClient } from './connections';
 import { JSON_FIELD } from '../codecs';
 import type { ReplyWaiter } from '../common/reply-waiter';
 import { ZERO_ID } from '../common/stream-ids';
@@ -13,7 +13,7 @@ import { capped, execAll, type RedisStreamEntry } from './replies';
 
 export class RedisCommandRepository implements CommandRepository {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly waiter: ReplyWaiter,
   ) {}
 

@@ -1,5 +1,5 @@
 import { RedisKeys, STREAM_CAPS, type Container, type FleetEvent } from '@flotilla/contracts';
-import type Redis from 'ioredis';
+import type { RedisClient } from './connections';
 import { JSON_FIELD } from '../codecs';
 import type { HostRecords } from '../common/host-records';
 import { ZERO_ID } from '../common/stream-ids';
@@ -9,7 +9,7 @@ import type { RedisSnapshotRepository } from './redis-snapshot.repository';
 
 export class RedisEventRepository implements EventRepository {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly snapshots: RedisSnapshotRepository,
     private readonly records: HostRecords,
   ) {}

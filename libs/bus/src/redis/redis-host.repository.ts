@@ -1,10 +1,11 @@
 import { RedisKeys, STREAM_CAPS, type HostInfo, type HostStatus } from '@flotilla/contracts';
-import type Redis from 'ioredis';
+import type { RedisClient } from './connections';
 import { encodeJson, hostOfflineEvent, JSON_FIELD, toHostStatus } from '../codecs';
 import type { HostRecords } from '../common/host-records';
 import { HostTrackers } from '../common/host-tracker';
 import type { BusLogger } from '../common/logger';
 import type { HostRepository, HostTrackOptions } from '../ports';
+import { keyServers } from './cluster-nodes';
 import { capped, execAll } from './replies';
 import type { WakeHub } from './wake-hub';
 
@@ -15,7 +16,7 @@ export class RedisHostRepository implements HostRepository {
   private readonly trackers = new HostTrackers();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly wakes: WakeHub,
     private readonly heartbeatTtlMs: number,
     private readonly records: HostRecords,
@@ -60,20 +61,23 @@ export class RedisHostRepository implements HostRepository {
     return this.trackers.close();
   }
 
+  /** SCAN walks one server's keys: on a cluster, every master is walked. */
   private async scanInfoKeys(): Promise<string[]> {
     const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        RedisKeys.hostInfoPattern,
-        'COUNT',
-        SCAN_COUNT,
-      );
-      found.push(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    for (const server of keyServers(this.redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await server.scan(
+          cursor,
+          'MATCH',
+          RedisKeys.hostInfoPattern,
+          'COUNT',
+          SCAN_COUNT,
+        );
+        found.push(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
     return found;
   }
 
@@ -87,15 +91,16 @@ export class RedisHostRepository implements HostRepository {
     return status ?? null;
   }
 
-  /** Two MGETs in one round trip: infos, then heartbeats. */
+  /**
+   * One GET per key, all sent at once (one round trip on one server): every host's keys live in
+   * a slot of their own, so an MGET across hosts would be refused on a cluster (CROSSSLOT).
+   */
   private async read(ids: string[]): Promise<HostStatus[]> {
     if (ids.length === 0) return [];
-    const [infos, beats] = (await execAll(
-      this.redis
-        .pipeline()
-        .mget(ids.map((id) => RedisKeys.hostInfo(id)))
-        .mget(ids.map((id) => RedisKeys.heartbeat(id))),
-    )) as [(string | null)[], (string | null)[]];
+    const [infos, beats] = await Promise.all([
+      Promise.all(ids.map((id) => this.redis.get(RedisKeys.hostInfo(id)))),
+      Promise.all(ids.map((id) => this.redis.get(RedisKeys.heartbeat(id)))),
+    ]);
     return ids.flatMap((id, i) => {
       const info = this.records.hostInfo(id, infos[i]);
       return info ? [toHostStatus(info, beats[i] ?? null)] : [];

@@ -1,5 +1,5 @@
 import { containerOfLeaseMember, leaseMember, RedisKeys } from '@flotilla/contracts';
-import type Redis from 'ioredis';
+import type { RedisClient } from './connections';
 import type { BusClock } from '../common/bus-clock';
 import { leaseKey } from '../common/lease-key';
 import type { LeaseKind, LeaseRepository } from '../ports';
@@ -8,7 +8,7 @@ import type { WakeHub } from './wake-hub';
 
 export class RedisLeaseRepository implements LeaseRepository {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly wakes: WakeHub,
     private readonly clock: BusClock,
   ) {}

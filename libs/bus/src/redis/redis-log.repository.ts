@@ -1,5 +1,5 @@
 import { RedisKeys, STREAM_CAPS } from '@flotilla/contracts';
-import type Redis from 'ioredis';
+import type { RedisClient } from './connections';
 import { encodeLogBatch } from '../codecs';
 import { LogSequenceError } from '../common/errors';
 import { EDGE_SCAN, firstValidLogEntry, tailLogEntries } from '../common/log-reads';
@@ -10,7 +10,7 @@ import { toRawEntries } from './replies';
 
 export class RedisLogRepository implements LogRepository {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly records: HostRecords,
     private readonly retention: Retention,
   ) {}

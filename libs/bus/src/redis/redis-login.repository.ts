@@ -1,10 +1,10 @@
 import { RedisKeys } from '@flotilla/contracts';
-import type Redis from 'ioredis';
+import type { RedisClient } from './connections';
 import type { LoginRepository } from '../ports';
 import { execAll } from './replies';
 
 export class RedisLoginRepository implements LoginRepository {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async openSession(sessionId: string, user: string, ttlMs: number): Promise<void> {
     const key = RedisKeys.loginSession(sessionId);

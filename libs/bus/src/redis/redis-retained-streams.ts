@@ -1,12 +1,12 @@
 import { RedisKeys } from '@flotilla/contracts';
-import type Redis from 'ioredis';
+import type { RedisClient } from './connections';
 import type { FieldMap, RawStreamEntry } from '../codecs';
 import { TOTAL_FIELD, type Added, type RetainedStreams } from '../common/retention';
 import { execAll, toRawEntries } from './replies';
 
 /** Retention's store over Redis: each append and its counts in one MULTI. */
 export class RedisRetainedStreams implements RetainedStreams {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   async add(
     hostId: string,

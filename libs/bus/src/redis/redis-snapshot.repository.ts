@@ -1,12 +1,12 @@
 import { RedisKeys, type Container } from '@flotilla/contracts';
-import type Redis from 'ioredis';
+import type { RedisClient } from './connections';
 import type { HostRecords } from '../common/host-records';
 import type { SnapshotRepository } from '../ports';
 import { execAll } from './replies';
 
 export class RedisSnapshotRepository implements SnapshotRepository {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly records: HostRecords,
   ) {}
 

@@ -1,5 +1,5 @@
 import { RedisKeys, STREAM_CAPS, type StatsSample } from '@flotilla/contracts';
-import type Redis from 'ioredis';
+import type { RedisClient } from './connections';
 import { JSON_FIELD } from '../codecs';
 import type { HostRecords } from '../common/host-records';
 import type { Retention } from '../common/retention';
@@ -8,7 +8,7 @@ import { toRawEntries } from './replies';
 
 export class RedisStatsRepository implements StatsRepository {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly records: HostRecords,
     private readonly retention: Retention,
   ) {}

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './connections';
 import type { RawStreamEntry } from '../codecs';
 import { type BusLogger } from '../common/logger';
 import { parseStreamId } from '../common/stream-ids';
@@ -8,13 +8,18 @@ import { describeError } from '@flotilla/logging';
 
 export interface RedisFollowerDeps {
   /** A connection of the follower's own: XREAD BLOCK holds it. */
-  connection: Redis;
+  connection: RedisClient;
   /**
    * `CLIENT UNBLOCK id` from another connection; resolves 1 when a blocked read was ended.
    * Without it the follower never asks for its connection's id, and a change of the followed
    * streams waits for the running read to return (an entry arrives or `blockMs` passes).
    */
   unblock?: (clientId: number) => Promise<number>;
+  /**
+   * The id of the connection the reads go over (`CLIENT ID` on it by default). On a Redis
+   * Cluster that is the connection to the node serving the followed keys' slot.
+   */
+  clientId?: () => Promise<number>;
   logger: BusLogger;
   /** Longest block of one XREAD: how late a change is picked up when an unblock cannot be sent. */
   blockMs: number;
@@ -112,6 +117,8 @@ export class RedisStreamFollower implements StreamFollower {
         failures = 0;
       } catch (error: unknown) {
         if (this.closed) break;
+        // The read may have failed over to another server, whose connection has another id.
+        this.clientId = undefined;
         failures++;
         // One report per outage; ioredis keeps reconnecting meanwhile.
         if (failures === 1)
@@ -164,7 +171,7 @@ export class RedisStreamFollower implements StreamFollower {
   private async fetchClientId(): Promise<number | undefined> {
     const connection = this.deps.connection;
     try {
-      return await connection.client('ID');
+      return await (this.deps.clientId ? this.deps.clientId() : connection.client('ID'));
     } catch (error: unknown) {
       if (connection.status !== 'ready') throw error;
       this.withoutUnblock(error);

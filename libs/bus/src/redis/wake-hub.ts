@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from './connections';
 import { BusClosedError } from '../common/errors';
 import { type BusLogger } from '../common/logger';
 import { closeConnection } from './connections';
@@ -19,7 +19,7 @@ type Kind = 'channel' | 'pattern';
  * host tracker. ioredis re-subscribes by itself after a reconnect.
  */
 export class WakeHub {
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private readonly subscriptions: Record<Kind, Map<string, Channel>> = {
     channel: new Map(),
     pattern: new Map(),
@@ -27,7 +27,7 @@ export class WakeHub {
   private closed = false;
 
   constructor(
-    private readonly open: () => Redis,
+    private readonly open: () => RedisClient,
     private readonly logger: BusLogger,
   ) {}
 
@@ -92,7 +92,7 @@ export class WakeHub {
     if (this.subscriber) await closeConnection(this.subscriber);
   }
 
-  private connection(): Redis {
+  private connection(): RedisClient {
     if (this.subscriber) return this.subscriber;
     const subscriber = this.open();
     subscriber.on('message', (channel: string) => this.deliver('channel', channel, channel));

@@ -1,0 +1,60 @@
+import type { RawStreamEntry } from '../codecs';
+import type { StreamFollower } from '../ports';
+import { hashTagOf } from './hash-tag';
+
+/** One follower per group of keys, with the connection it owns. */
+export type GroupFollowerFactory = (
+  sampleKey: string,
+  onEntries: (key: string, entries: RawStreamEntry[]) => void,
+) => StreamFollower;
+
+/**
+ * A follower for a Redis Cluster: a blocking XREAD may only name keys of one slot (CROSSSLOT
+ * otherwise, even when two slots share a node), so the followed streams are grouped by hash tag
+ * (one host's streams share `{<host>}`) and each group is read by a follower of its own, on a
+ * connection of its own. A group's follower is closed when its last stream is unfollowed.
+ */
+export class SlotGroupedFollower implements StreamFollower {
+  private readonly groups = new Map<string, { follower: StreamFollower; keys: Set<string> }>();
+  private readonly closing = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(
+    private readonly createGroup: GroupFollowerFactory,
+    private readonly onEntries: (key: string, entries: RawStreamEntry[]) => void,
+    private readonly onClose?: () => void,
+  ) {}
+
+  follow(key: string, after: string): void {
+    if (this.closed) return;
+    const tag = hashTagOf(key);
+    let group = this.groups.get(tag);
+    if (!group) {
+      group = { follower: this.createGroup(key, this.onEntries), keys: new Set() };
+      this.groups.set(tag, group);
+    }
+    group.follower.follow(key, after);
+    group.keys.add(key);
+  }
+
+  unfollow(key: string): void {
+    const tag = hashTagOf(key);
+    const group = this.groups.get(tag);
+    if (!group?.keys.delete(key)) return;
+    group.follower.unfollow(key);
+    if (group.keys.size > 0) return;
+    this.groups.delete(tag);
+    const closing = group.follower.close().finally(() => this.closing.delete(closing));
+    this.closing.add(closing);
+  }
+
+  async close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.onClose?.();
+    }
+    const groups = [...this.groups.values()];
+    this.groups.clear();
+    await Promise.all([...groups.map((g) => g.follower.close()), ...this.closing]);
+  }
+}

@@ -1,11 +1,6 @@
 export * from './ports';
 export { createRedisBus, type RedisBusOptions } from './redis/redis-bus';
 export { createMemoryBus, type MemoryBusOptions } from './memory/memory-bus';
-export {
-  createSocketIoRedisAdapter,
-  type SocketIoRedisAdapter,
-  type SocketIoRedisAdapterOptions,
-} from './socket-io-adapter';
 export { JSON_FIELD, type FieldMap, type RawStreamEntry } from './codecs';
 export { LogSequenceError, BusClosedError } from './common/errors';
 export type { BusLogger } from './common/logger';

@@ -12,7 +12,7 @@
  *
  * The agent runs as its own process (the built one): `npm run build:agent` first. Also measured:
  * its start time (process spawned → host online) and idle RSS once online.
- * Run: npx tsx bench/agent-throughput.ts [lines=200000] [containers=50] [seconds=30]
+ * Run: npx tsx bench/agent-throughput.ts [lines=200000 (0: no throughput part)] [containers=50] [seconds=30]
  *        [--agent=<built main.js>] [--node-flags="<flags for node>"]
  * (defaults: the bundle of `npm run build:agent`, run as `npm run start:agent` runs it).
  */
@@ -169,57 +169,60 @@ async function main(): Promise<void> {
         `(${rssDetail(agent.pid!)}) 10 s after online, following nothing`,
     );
 
-    // 1a. Catch-up: the whole log is there; both read it from its first line.
-    const catchUp = { direct: [] as number[], agent: [] as number[] };
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const c = await containers.create(floodLines(LINES, 'n'));
-      await c.wait();
-      await known(c.id);
-      catchUp.direct.push(await directRead(c, LINES));
-      // Plant an entry older than the container: the agent resumes right after it, at line 1.
-      const created = (await c.inspect()).Created;
-      await bus.logs.append(hostId, c.id, 1, {
-        lines: [`${created} (bench start)`],
-        stderr: [],
-        lastTimestamp: created,
-      });
-      const t0 = performance.now();
-      const stop = holdLeases(bus, hostId, [c.id]);
-      catchUp.agent.push(await storedUpTo(bus, hostId, c.id, LINES + 1, t0));
-      stop();
-      await containers.remove(c.id);
-    }
+    // lines = 0: the footprint alone.
+    if (LINES > 0) {
+      // 1a. Catch-up: the whole log is there; both read it from its first line.
+      const catchUp = { direct: [] as number[], agent: [] as number[] };
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const c = await containers.create(floodLines(LINES, 'n'));
+        await c.wait();
+        await known(c.id);
+        catchUp.direct.push(await directRead(c, LINES));
+        // Plant an entry older than the container: the agent resumes right after it, at line 1.
+        const created = (await c.inspect()).Created;
+        await bus.logs.append(hostId, c.id, 1, {
+          lines: [`${created} (bench start)`],
+          stderr: [],
+          lastTimestamp: created,
+        });
+        const t0 = performance.now();
+        const stop = holdLeases(bus, hostId, [c.id]);
+        catchUp.agent.push(await storedUpTo(bus, hostId, c.id, LINES + 1, t0));
+        stop();
+        await containers.remove(c.id);
+      }
 
-    // 1b. Live: both follow the container from its start.
-    const live = { direct: [] as number[], agent: [] as number[] };
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const c = await containers.create(floodLines(LINES, 'n'), { autoStart: false });
-      await known(c.id);
-      const stop = holdLeases(bus, hostId, [c.id]);
-      await sleep(1_500); // the agent takes the lease and reads the (empty) log once
-      const t0 = performance.now();
-      await c.start();
-      // Docker follows a running container only: the direct read starts right after the start
-      // (from the log's first line), both timed from just before it.
-      const [directMs, agentMs] = await Promise.all([
-        directRead(c, LINES, t0),
-        storedUpTo(bus, hostId, c.id, LINES, t0),
-      ]);
-      live.direct.push(directMs);
-      live.agent.push(agentMs);
-      stop();
-      await containers.remove(c.id);
-    }
-    const rate = (ms: number) => Math.round(LINES / (ms / 1000));
-    for (const [name, r] of [
-      ['catch-up', catchUp],
-      ['live', live],
-    ] as const) {
-      const d = rate(median(r.direct));
-      const a = rate(median(r.agent));
-      console.log(
-        `${name}: dockerode direct ${d} lines/s, agent into Redis ${a} lines/s, ratio ${(a / d).toFixed(2)}`,
-      );
+      // 1b. Live: both follow the container from its start.
+      const live = { direct: [] as number[], agent: [] as number[] };
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const c = await containers.create(floodLines(LINES, 'n'), { autoStart: false });
+        await known(c.id);
+        const stop = holdLeases(bus, hostId, [c.id]);
+        await sleep(1_500); // the agent takes the lease and reads the (empty) log once
+        const t0 = performance.now();
+        await c.start();
+        // Docker follows a running container only: the direct read starts right after the start
+        // (from the log's first line), both timed from just before it.
+        const [directMs, agentMs] = await Promise.all([
+          directRead(c, LINES, t0),
+          storedUpTo(bus, hostId, c.id, LINES, t0),
+        ]);
+        live.direct.push(directMs);
+        live.agent.push(agentMs);
+        stop();
+        await containers.remove(c.id);
+      }
+      const rate = (ms: number) => Math.round(LINES / (ms / 1000));
+      for (const [name, r] of [
+        ['catch-up', catchUp],
+        ['live', live],
+      ] as const) {
+        const d = rate(median(r.direct));
+        const a = rate(median(r.agent));
+        console.log(
+          `${name}: dockerode direct ${d} lines/s, agent into Redis ${a} lines/s, ratio ${(a / d).toFixed(2)}`,
+        );
+      }
     }
 
     // 2. Footprint while following N tickers.

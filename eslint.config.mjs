@@ -25,6 +25,52 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**'] }] },
   },
   {
+    // `@flotilla/bus` is what an agent loads: the Socket.IO adapter, which only a gateway needs,
+    // is its own entry (`@flotilla/bus/socket-io`) so importing the bus loads no socket.io code.
+    files: ['libs/bus/src/**/*.ts'],
+    ignores: ['libs/bus/src/socket-io-adapter*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/apps/**'] },
+            {
+              group: ['socket.io', 'socket.io-*', '@socket.io/*', '**/socket-io-adapter'],
+              message: 'Socket.IO belongs in @flotilla/bus/socket-io.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The agent process loads no framework and no Socket.IO: it is bundled into one lean file
+    // (scripts/build-agent.js, its footprint in docs/benchmarks.md). Logs go to an AgentLogSink.
+    files: ['apps/docker-agent/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '@nestjs/*',
+                'reflect-metadata',
+                'socket.io',
+                'socket.io-*',
+                '@socket.io/*',
+                '@flotilla/bus/socket-io',
+              ],
+              message:
+                'The agent loads no framework and no Socket.IO (see scripts/build-agent.js).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The agent is used through its public entry (`@flotilla/agent`), never its internals.
     files: ['apps/gateway/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts'],
     rules: {

@@ -29,6 +29,7 @@ module.exports = function nodeProject(displayName, testMatch, extra = {}) {
       '^@flotilla/contracts/testing$': path.join(root, 'libs/contracts/testing/index.ts'),
       '^@flotilla/bus$': path.join(root, 'libs/bus/src/index.ts'),
       '^@flotilla/bus/testing$': path.join(root, 'libs/bus/testing/index.ts'),
+      '^@flotilla/bus/socket-io$': path.join(root, 'libs/bus/src/socket-io-adapter.ts'),
       '^@flotilla/testing$': path.join(root, 'libs/testing/src/index.ts'),
       '^@flotilla/logging$': path.join(root, 'libs/logging/src/index.ts'),
       '^@flotilla/logging/service-process$': path.join(root, 'libs/logging/src/service-process.ts'),

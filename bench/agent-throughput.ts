@@ -10,25 +10,33 @@
  *   2. Footprint: the agent's RSS and CPU while it follows 50 containers printing a line every
  *      100 ms.
  *
- * The agent runs as its own process (the built one): `npm run build:agent` first.
- * Run: npx tsx bench/agent-throughput.ts [lines=200000] [containers=50] [seconds=30]
+ * The agent runs as its own process (the built one): `npm run build:agent` first. Also measured:
+ * its start time (process spawned → host online) and idle RSS once online.
+ * Run: npx tsx bench/agent-throughput.ts [lines=200000 (0: no throughput part)] [containers=50] [seconds=30]
+ *        [--agent=<built main.js>] [--node-flags="<flags for node>"]
+ * (defaults: the bundle of `npm run build:agent`, run as `npm run start:agent` runs it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import Docker from 'dockerode';
 import { createRedisBus, type Bus } from '@flotilla/bus';
 import { TIMINGS } from '@flotilla/contracts';
 import { floodLines, startRedis, testContainers, ticker, waitFor } from '@flotilla/testing';
 
-const LINES = Number(process.argv[2] ?? 200_000);
-const CONTAINERS = Number(process.argv[3] ?? 50);
-const SECONDS = Number(process.argv[4] ?? 30);
-const TRIALS = 3;
 const ROOT = join(__dirname, '..');
-const AGENT = join(ROOT, 'dist/apps/docker-agent/apps/docker-agent/src/main.js');
+const option = (name: string): string | undefined =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const [LINES = 200_000, CONTAINERS = 50, SECONDS = 30] = process.argv
+  .slice(2)
+  .filter((a) => !a.startsWith('--'))
+  .map(Number);
+const TRIALS = 3;
+const AGENT = resolve(ROOT, option('agent') ?? 'dist/apps/docker-agent/main.js');
+/** The flags `npm run start:agent` passes (package.json), unless given. */
+const NODE_FLAGS = (option('node-flags') ?? startAgentFlags()).split(/\s+/).filter(Boolean);
 const CLK_TCK = 100;
 
 const docker = new Docker({ socketPath: '/var/run/docker.sock' });
@@ -84,9 +92,16 @@ async function storedUpTo(
   return performance.now() - t0;
 }
 
+function startAgentFlags(): string {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  return /^node (.*?)\s*\S+$/.exec(pkg.scripts['start:agent'])?.[1] ?? '';
+}
+
 function startAgentProcess(redisUrl: string, hostId: string): ChildProcess {
   if (!existsSync(AGENT)) throw new Error(`${AGENT} is missing: run npm run build:agent first`);
-  const child = spawn(process.execPath, [AGENT], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, AGENT], {
     env: { PATH: process.env.PATH ?? '', REDIS_URL: redisUrl, HOST_ID: hostId, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -98,9 +113,19 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
-function rssMiB(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+function statusMiB(pid: number, field: string): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
+    readFileSync(`/proc/${pid}/status`, 'utf8'),
+  );
   return match ? Number(match[1]) / 1024 : NaN;
+}
+
+const rssMiB = (pid: number): number => statusMiB(pid, 'VmRSS');
+
+/** Anonymous and file-backed parts of the RSS. */
+function rssDetail(pid: number): string {
+  const [anon, file] = ['RssAnon', 'RssFile'].map((f) => statusMiB(pid, f).toFixed(1));
+  return `anon ${anon}, file ${file}`;
 }
 
 /** Keeps a logs lease on each container, as a gateway would. */
@@ -119,74 +144,85 @@ async function main(): Promise<void> {
   const bus = createRedisBus({ url: redis.url, name: 'flotilla-bench' });
   const hostId = `bench-${randomBytes(3).toString('hex')}`;
   const containers = testContainers(docker);
+  const spawnedAt = performance.now();
   const agent = startAgentProcess(redis.url, hostId);
   // Whatever happens to this process, the agent does not outlive it.
   process.on('exit', () => agent.kill('SIGKILL'));
   const stops: (() => void)[] = [];
   try {
     await waitFor(async () => (await bus.hosts.get(hostId))?.online === true, {
-      timeoutMs: 20_000,
+      timeoutMs: 120_000,
+      intervalMs: 10,
       message: 'agent online',
     });
+    const startMs = performance.now() - spawnedAt;
+    await sleep(10_000); // as the idle figures were always taken: online + 10 s
     const idleRss = rssMiB(agent.pid!);
     const known = (id: string) =>
-      waitFor(async () => (await bus.snapshots.get(hostId, id)) !== null, { timeoutMs: 20_000 });
+      waitFor(async () => (await bus.snapshots.get(hostId, id)) !== null, { timeoutMs: 120_000 });
     console.log(
       `# Agent benchmark: ${LINES} lines, ${TRIALS} trials each (median), dockerd ${(await docker.version()).Version}`,
     );
-    console.log(`idle: agent RSS ${idleRss.toFixed(1)} MiB once online, following nothing`);
+    console.log(`agent: node ${NODE_FLAGS.join(' ')} ${AGENT}`);
+    console.log(
+      `start: ${startMs.toFixed(0)} ms from spawn to host online; idle: RSS ${idleRss.toFixed(1)} MiB ` +
+        `(${rssDetail(agent.pid!)}) 10 s after online, following nothing`,
+    );
 
-    // 1a. Catch-up: the whole log is there; both read it from its first line.
-    const catchUp = { direct: [] as number[], agent: [] as number[] };
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const c = await containers.create(floodLines(LINES, 'n'));
-      await c.wait();
-      await known(c.id);
-      catchUp.direct.push(await directRead(c, LINES));
-      // Plant an entry older than the container: the agent resumes right after it, at line 1.
-      const created = (await c.inspect()).Created;
-      await bus.logs.append(hostId, c.id, 1, {
-        lines: [`${created} (bench start)`],
-        stderr: [],
-        lastTimestamp: created,
-      });
-      const t0 = performance.now();
-      const stop = holdLeases(bus, hostId, [c.id]);
-      catchUp.agent.push(await storedUpTo(bus, hostId, c.id, LINES + 1, t0));
-      stop();
-      await containers.remove(c.id);
-    }
+    // lines = 0: the footprint alone.
+    if (LINES > 0) {
+      // 1a. Catch-up: the whole log is there; both read it from its first line.
+      const catchUp = { direct: [] as number[], agent: [] as number[] };
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const c = await containers.create(floodLines(LINES, 'n'));
+        await c.wait();
+        await known(c.id);
+        catchUp.direct.push(await directRead(c, LINES));
+        // Plant an entry older than the container: the agent resumes right after it, at line 1.
+        const created = (await c.inspect()).Created;
+        await bus.logs.append(hostId, c.id, 1, {
+          lines: [`${created} (bench start)`],
+          stderr: [],
+          lastTimestamp: created,
+        });
+        const t0 = performance.now();
+        const stop = holdLeases(bus, hostId, [c.id]);
+        catchUp.agent.push(await storedUpTo(bus, hostId, c.id, LINES + 1, t0));
+        stop();
+        await containers.remove(c.id);
+      }
 
-    // 1b. Live: both follow the container from its start.
-    const live = { direct: [] as number[], agent: [] as number[] };
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const c = await containers.create(floodLines(LINES, 'n'), { autoStart: false });
-      await known(c.id);
-      const stop = holdLeases(bus, hostId, [c.id]);
-      await sleep(1_500); // the agent takes the lease and reads the (empty) log once
-      const t0 = performance.now();
-      await c.start();
-      // Docker follows a running container only: the direct read starts right after the start
-      // (from the log's first line), both timed from just before it.
-      const [directMs, agentMs] = await Promise.all([
-        directRead(c, LINES, t0),
-        storedUpTo(bus, hostId, c.id, LINES, t0),
-      ]);
-      live.direct.push(directMs);
-      live.agent.push(agentMs);
-      stop();
-      await containers.remove(c.id);
-    }
-    const rate = (ms: number) => Math.round(LINES / (ms / 1000));
-    for (const [name, r] of [
-      ['catch-up', catchUp],
-      ['live', live],
-    ] as const) {
-      const d = rate(median(r.direct));
-      const a = rate(median(r.agent));
-      console.log(
-        `${name}: dockerode direct ${d} lines/s, agent into Redis ${a} lines/s, ratio ${(a / d).toFixed(2)}`,
-      );
+      // 1b. Live: both follow the container from its start.
+      const live = { direct: [] as number[], agent: [] as number[] };
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const c = await containers.create(floodLines(LINES, 'n'), { autoStart: false });
+        await known(c.id);
+        const stop = holdLeases(bus, hostId, [c.id]);
+        await sleep(1_500); // the agent takes the lease and reads the (empty) log once
+        const t0 = performance.now();
+        await c.start();
+        // Docker follows a running container only: the direct read starts right after the start
+        // (from the log's first line), both timed from just before it.
+        const [directMs, agentMs] = await Promise.all([
+          directRead(c, LINES, t0),
+          storedUpTo(bus, hostId, c.id, LINES, t0),
+        ]);
+        live.direct.push(directMs);
+        live.agent.push(agentMs);
+        stop();
+        await containers.remove(c.id);
+      }
+      const rate = (ms: number) => Math.round(LINES / (ms / 1000));
+      for (const [name, r] of [
+        ['catch-up', catchUp],
+        ['live', live],
+      ] as const) {
+        const d = rate(median(r.direct));
+        const a = rate(median(r.agent));
+        console.log(
+          `${name}: dockerode direct ${d} lines/s, agent into Redis ${a} lines/s, ratio ${(a / d).toFixed(2)}`,
+        );
+      }
     }
 
     // 2. Footprint while following N tickers.

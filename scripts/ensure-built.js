@@ -13,7 +13,7 @@ const GATEWAY_MAIN = path.join(root, 'dist/apps/gateway/apps/gateway/src/main.js
 const GATEWAY_DIST = path.join(root, 'dist/apps/gateway/apps');
 const OUTPUTS = [
   GATEWAY_MAIN,
-  path.join(root, 'dist/apps/docker-agent/apps/docker-agent/src/main.js'),
+  path.join(root, 'dist/apps/docker-agent/main.js'),
   path.join(root, 'dist/apps/web/browser/index.html'),
 ];
 const SOURCES = [

@@ -15,7 +15,7 @@ const root = join(__dirname, '../..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureBuilt } = require('../ensure-built') as { ensureBuilt(): void };
 const GATEWAY = join(root, 'dist/apps/gateway/apps/gateway/src/main.js');
-const AGENT = join(root, 'dist/apps/docker-agent/apps/docker-agent/src/main.js');
+const AGENT = join(root, 'dist/apps/docker-agent/main.js');
 const DOCKER_SOCKET = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(
   /^unix:\/\//,
   '',

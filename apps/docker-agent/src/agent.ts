@@ -14,7 +14,7 @@ import { LeaseWatcher, LEASE_POLL_MS } from './leases/lease-watcher';
 import type { BatchingOptions } from './logs/log-batcher';
 import { LogsService } from './logs/logs.service';
 import { RemovedStreamsService } from './retention/removed-streams.service';
-import { createAgentLogger, type AgentLogger } from './shared/agent-logger';
+import { createAgentLogger, type AgentLogger, type AgentLogSink } from './shared/agent-logger';
 import { AGENT_VERSION } from './shared/version';
 import { StatsService } from './stats/stats.service';
 import { describeError } from '@flotilla/logging';
@@ -35,7 +35,10 @@ export interface StartAgentOptions {
    * bus in standalone mode. A bus passed in is not closed by `stop()`.
    */
   bus?: Bus;
+  /** The agent's logger; default: one at `config.logLevel` writing to `logSink`. */
   logger?: AgentLogger;
+  /** Where the default logger writes; default: JSON lines on stdout (libs/logging). */
+  logSink?: AgentLogSink;
   /** Heartbeat period; `TIMINGS.heartbeatIntervalMs` unless a test needs it shorter. */
   heartbeatIntervalMs?: number;
   /** Lease poll period (1 s). */
@@ -83,7 +86,8 @@ export async function startAgent(
   const aborted = (): DOMException =>
     new DOMException(`agent for host ${hostId} stopped during start-up`, 'AbortError');
   if (options.signal?.aborted) throw aborted();
-  const logger = options.logger ?? createAgentLogger('DockerAgent', config.logLevel);
+  const logger =
+    options.logger ?? createAgentLogger('DockerAgent', config.logLevel, options.logSink);
   const ownBus = options.bus === undefined;
   const bus =
     options.bus ??

@@ -8,4 +8,10 @@ export {
   loadAgentConfig,
   type AgentConfig,
 } from './config/agent-config';
-export { createAgentLogger, silentLogger, type AgentLogger } from './shared/agent-logger';
+export {
+  createAgentLogger,
+  flotillaLogSink,
+  silentLogger,
+  type AgentLogger,
+  type AgentLogSink,
+} from './shared/agent-logger';

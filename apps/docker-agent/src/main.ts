@@ -1,12 +1,15 @@
 // First: from here on SIGTERM/SIGINT stop the agent in order, even while the rest loads.
 import { runService } from '@flotilla/logging/service-process';
-import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { ConfigError, FlotillaLogger, describeError } from '@flotilla/logging';
 import { startAgent } from './agent';
 import { CONFIG_HELP, loadAgentConfig, type AgentConfig } from './config/agent-config';
+import { createAgentLogger, flotillaLogSink } from './shared/agent-logger';
 
-/** `npm run start:agent`: reads the configuration once, runs the agent until SIGTERM/SIGINT. */
+/**
+ * `npm run start:agent`: reads the configuration once, runs the agent until SIGTERM/SIGINT. It
+ * logs through libs/logging alone: no framework is loaded in the agent process (its footprint,
+ * docs/benchmarks.md).
+ */
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     process.stdout.write(CONFIG_HELP);
@@ -21,13 +24,15 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  Logger.overrideLogger(new FlotillaLogger({ level: config.logLevel, app: 'docker-agent' }));
+  const logSink = flotillaLogSink(
+    new FlotillaLogger({ level: config.logLevel, app: 'docker-agent' }),
+  );
   await runService(
     {
-      start: (signal) => startAgent(config, { signal }),
+      start: (signal) => startAgent(config, { signal, logSink }),
       stop: (agent) => agent.stop(),
     },
-    new Logger('Main'),
+    createAgentLogger('Main', config.logLevel, logSink),
   );
 }
 

@@ -122,7 +122,7 @@ describe('agent process (npm run start:agent)', () => {
       // connection or host exists.
       const r = run(
         { REDIS_URL: redis.url, HOST_ID: hostId, LOG_LEVEL: 'log' },
-        { signalOnLoad: 'reflect-metadata' },
+        { signalOnLoad: '@flotilla/logging' },
       );
       await expectOrderlyExit(r, 60_000); // the rest of the code loads first
 

@@ -6,13 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { hostname } from 'node:os';
-import {
-  createMemoryBus,
-  createRedisBus,
-  createSocketIoRedisAdapter,
-  type Bus,
-  type SocketIoRedisAdapter,
-} from '@flotilla/bus';
+import { createMemoryBus, createRedisBus, type Bus } from '@flotilla/bus';
+import { createSocketIoRedisAdapter, type SocketIoRedisAdapter } from '@flotilla/bus/socket-io';
 import { AppModule } from './app.module';
 import { PrincipalResolver } from './auth/principal-resolver.service';
 import { LeaseKeeper } from './bus/lease-keeper.service';

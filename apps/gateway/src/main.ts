@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createMemoryBus } from '@flotilla/bus';
 import { ConfigError, FlotillaLogger, describeError } from '@flotilla/logging';
-import { loadAgentConfig, startAgent, type AgentHandle } from '@flotilla/agent';
+import { loadAgentConfig, startAgent, type AgentHandle, type AgentLogSink } from '@flotilla/agent';
 import { CONFIG_HELP, loadGatewayConfig, type GatewayConfig } from './config/gateway.config';
 import { startGateway, type RunningGateway } from './gateway-app';
 
@@ -56,6 +56,9 @@ async function startFleet(config: GatewayConfig, signal: AbortSignal): Promise<R
   return { gateway: await startGateway(config, { signal }) };
 }
 
+/** The embedded agent writes through Nest's logger, like the rest of the gateway. */
+const nestLogSink: AgentLogSink = (level, context, message) => new Logger(context)[level](message);
+
 /** The gateway and an agent for the local engine in this process, over an in-process bus. */
 async function startStandalone(config: GatewayConfig, signal: AbortSignal): Promise<Running> {
   let agentConfig;
@@ -73,7 +76,7 @@ async function startStandalone(config: GatewayConfig, signal: AbortSignal): Prom
   new Logger('Main').log(
     `standalone: no REDIS_URL, serving the Docker engine ${agentConfig.docker.display} as host ${agentConfig.hostId}`,
   );
-  const agent = await startAgent(agentConfig, { bus, signal });
+  const agent = await startAgent(agentConfig, { bus, signal, logSink: nestLogSink });
   try {
     return { gateway: await startGateway(config, { bus, socketAdapter: 'local', signal }), agent };
   } catch (error: unknown) {

@@ -11,11 +11,6 @@ export {
   type RedisMode,
 } from './redis/redis-address';
 export { createMemoryBus, type MemoryBusOptions } from './memory/memory-bus';
-export {
-  createSocketIoRedisAdapter,
-  type SocketIoRedisAdapter,
-  type SocketIoRedisAdapterOptions,
-} from './socket-io-adapter';
 export { JSON_FIELD, type FieldMap, type RawStreamEntry } from './codecs';
 export { LogSequenceError, BusClosedError } from './common/errors';
 export type { BusLogger } from './common/logger';

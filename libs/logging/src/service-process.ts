@@ -7,7 +7,6 @@
  * Nothing else is loaded here, so the window before the listeners exist stays Node's own start;
  * and it is not part of `@flotilla/logging`'s index, so no library import installs listeners.
  */
-import type { LoggerService } from '@nestjs/common';
 import { describeError } from './describe-error';
 
 const controller = new AbortController();
@@ -24,6 +23,12 @@ export const stopRequested: AbortSignal = controller.signal;
 
 /** Orderly stops longer than this end with exit 1. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** What `runService` logs through: a Nest `Logger`, or any logger with these two methods. */
+export interface ServiceLogger {
+  log(message: string): void;
+  error(message: string): void;
+}
 
 export interface ServiceLifecycle<T> {
   /**
@@ -47,7 +52,7 @@ export function isAbortError(error: unknown): boolean {
  */
 export async function runService<T>(
   lifecycle: ServiceLifecycle<T>,
-  logger: LoggerService,
+  logger: ServiceLogger,
   timeoutMs = SHUTDOWN_TIMEOUT_MS,
 ): Promise<void> {
   process.on('unhandledRejection', (reason) => {

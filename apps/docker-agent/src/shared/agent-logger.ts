@@ -1,7 +1,9 @@
-import { Logger } from '@nestjs/common';
-import { LOG_LEVELS, type LogLevel } from '@flotilla/logging';
+import { FlotillaLogger, LOG_LEVELS, type LogLevel } from '@flotilla/logging';
 
-/** The framework logger, filtered by the agent's own `LOG_LEVEL` (an agent may share its process). */
+/**
+ * The agent's logger, filtered by the agent's own `LOG_LEVEL` (an agent may share its process
+ * with a gateway that logs at another level).
+ */
 export interface AgentLogger {
   error(message: string): void;
   warn(message: string): void;
@@ -11,17 +13,38 @@ export interface AgentLogger {
   child(context: string): AgentLogger;
 }
 
-export function createAgentLogger(context: string, level: LogLevel): AgentLogger {
+/**
+ * Where the agent's lines go. The agent process writes them with libs/logging's JSON logger; an
+ * app embedding the agent passes its own (the gateway's standalone mode: Nest's `Logger`), so
+ * the agent itself never loads a framework.
+ */
+export type AgentLogSink = (level: LogLevel, context: string, message: string) => void;
+
+/** A sink writing through a `FlotillaLogger` (default: JSON lines on stdout, every level). */
+export function flotillaLogSink(
+  output: FlotillaLogger = new FlotillaLogger({ level: 'verbose', app: 'docker-agent' }),
+): AgentLogSink {
+  return (level, context, message) => output[level](message, context);
+}
+
+export function createAgentLogger(
+  context: string,
+  level: LogLevel,
+  sink: AgentLogSink = flotillaLogSink(),
+): AgentLogger {
   const max = LOG_LEVELS.indexOf(level);
-  const nest = new Logger(context);
-  const on = (l: LogLevel): boolean => LOG_LEVELS.indexOf(l) <= max;
+  const at =
+    (l: LogLevel) =>
+    (message: string): void => {
+      if (LOG_LEVELS.indexOf(l) <= max) sink(l, context, message);
+    };
   return {
-    error: (m) => on('error') && nest.error(m),
-    warn: (m) => on('warn') && nest.warn(m),
-    log: (m) => on('log') && nest.log(m),
-    debug: (m) => on('debug') && nest.debug(m),
-    verbose: (m) => on('verbose') && nest.verbose(m),
-    child: (c) => createAgentLogger(c, level),
+    error: at('error'),
+    warn: at('warn'),
+    log: at('log'),
+    debug: at('debug'),
+    verbose: at('verbose'),
+    child: (c) => createAgentLogger(c, level, sink),
   };
 }
 

@@ -21,7 +21,11 @@ import {
   type SecondDockerd,
 } from '@flotilla/testing';
 import { FlotillaLogger } from '@flotilla/logging';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runUsersCli } from '../apps/gateway/src/auth/users-cli';
 import type { AgentHandle } from '@flotilla/agent';
 import type { GatewayTuning } from '../apps/gateway/src/core/gateway-tuning';
 import type { RunningGateway } from '../apps/gateway/src/gateway-app';
@@ -67,6 +71,8 @@ export interface FleetOptions {
   webDist?: string;
   /** Gateway timings, e.g. a shorter `hostPollMs` so a new host shows at once in tests. */
   tuning?: Partial<GatewayTuning>;
+  /** Users mode with this one admin (a users file and session secret of the fleet's own). */
+  admin?: { user: string; password: string };
 }
 
 export interface Fleet {
@@ -123,6 +129,21 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
       agents.push(agent);
     }
 
+    let users: Record<string, string> = {};
+    if (options.admin) {
+      const { user, password } = options.admin;
+      const dir = mkdtempSync(join(tmpdir(), 'flotilla-fleet-'));
+      cleanups.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
+      const file = join(dir, 'users.json');
+      await runUsersCli(['add', user, '--role', 'admin', '--file', file], {}, () =>
+        Promise.resolve(password),
+      );
+      users = {
+        AUTH_MODE: 'users',
+        USERS_FILE: file,
+        SESSION_SECRET: randomBytes(32).toString('hex'),
+      };
+    }
     const gateways: RunningGateway[] = [];
     for (const port of options.replicaPorts ?? [8081, 8082]) {
       const config = loadGatewayConfig({
@@ -131,6 +152,7 @@ export async function startFleet(options: FleetOptions = {}): Promise<Fleet> {
         PORT: String(port),
         LOG_LEVEL: logLevel,
         WEB_DIST: options.webDist,
+        ...users,
       });
       const gateway = await startGateway(config, { tuning: options.tuning });
       cleanups.push(() => gateway.close());
@@ -167,7 +189,9 @@ async function main(): Promise<void> {
       .write(`Flotilla fleet on one machine: redis-server, a second dockerd, agents fleet-a and fleet-b,
 two gateway replicas on 8081 and 8082, a round-robin load balancer on 8080.
 
-Usage: npm run fleet   (as root, for dockerd; npm run build:web first for the page)
+Usage: npm run fleet [-- --users]   (as root, for dockerd; npm run build:web first for the page)
+
+  --users      users mode: the fleet makes an admin with a random password and prints it
 
 Environment:
   DOCKER_HOST  The main engine, for host fleet-a (default unix:///var/run/docker.sock)
@@ -178,7 +202,10 @@ Environment:
   const logLevel = (process.env.LOG_LEVEL ?? '').trim() || 'log';
   Logger.overrideLogger(new FlotillaLogger({ level: logLevel as 'log', app: 'fleet' }));
   const logger = new Logger('Fleet');
-  const fleet = await startFleet({ logLevel });
+  const admin = process.argv.includes('--users')
+    ? { user: 'admin', password: randomBytes(12).toString('base64url') }
+    : undefined;
+  const fleet = await startFleet({ logLevel, admin });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -194,8 +221,11 @@ Environment:
   const web = existsSync('dist/apps/web/browser/index.html')
     ? ''
     : '\n  (no web build: run npm run build:web for the page)';
+  const login = admin
+    ? `  log in as  ${admin.user} / ${admin.password}\n`
+    : '  log in     not needed (AUTH_MODE=none: everyone on this machine is admin)\n';
   process.stdout.write(
-    `\nFlotilla fleet running; Ctrl-C stops it.\n  dashboard  ${fleet.url}\n  replicas   ${fleet.replicaUrls.join('  ')}\n  redis      ${fleet.redis.url}\n  fleet-b    DOCKER_HOST=unix://${fleet.secondEngine.socketPath}${web}\n\n`,
+    `\nFlotilla fleet running; Ctrl-C stops it.\n  open       ${fleet.url}\n${login}  replicas   ${fleet.replicaUrls.join('  ')}\n  redis      ${fleet.redis.url}\n  fleet-b    DOCKER_HOST=unix://${fleet.secondEngine.socketPath}${web}\n\n`,
   );
 }
 

@@ -69,6 +69,14 @@ function stages(file: string): Stage[] {
 /** The arguments of an exec-form (JSON array) instruction. */
 const execForm = (args: string): string[] => JSON.parse(args) as string[];
 
+/** The secrets docker-compose.yml requires (it refuses to start without them). */
+const composeEnv = {
+  ...process.env,
+  FLOTILLA_SESSION_SECRET: 'a'.repeat(64),
+  FLOTILLA_REDIS_PASSWORD: 'b'.repeat(48),
+  FLOTILLA_AGENT_REDIS_PASSWORD: 'c'.repeat(48),
+};
+
 describe('deployment files', () => {
   beforeAll(() => {
     ensureBuilt(); // the CMD and COPY paths must exist in the build output
@@ -84,7 +92,7 @@ describe('deployment files', () => {
     const check = spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], {
       cwd: root,
       encoding: 'utf8',
-      env: { ...process.env, FLOTILLA_SESSION_SECRET: 'a'.repeat(64) },
+      env: composeEnv,
     });
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
@@ -94,7 +102,7 @@ describe('deployment files', () => {
       {
         cwd: root,
         encoding: 'utf8',
-        env: { ...process.env, FLOTILLA_SESSION_SECRET: 'a'.repeat(64) },
+        env: composeEnv,
       },
     );
     expect(services.trim().split('\n').sort()).toEqual([
@@ -103,6 +111,8 @@ describe('deployment files', () => {
       'gateway-2',
       'load-balancer',
       'redis',
+      'redis-acl',
+      'tools',
     ]);
   });
 
@@ -226,7 +236,7 @@ function resolvedEnvironment(service: string, env: Record<string, string>): Reco
   const text = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, FLOTILLA_SESSION_SECRET: 'a'.repeat(64), ...env },
+    env: { ...composeEnv, ...env },
   });
   const result: Record<string, string> = {};
   let inService = false;

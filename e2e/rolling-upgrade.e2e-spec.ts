@@ -1,0 +1,113 @@
+/**
+ * The upgrade procedure of docs/operations.md on the compose stack: gateway replicas recreated
+ * one at a time, then the agent, while 100 dashboards follow one container's log and the fleet
+ * state. Every dashboard ends with every line exactly once, in order, no state change twice,
+ * and the state Docker has; each reconnection is counted.
+ */
+import type { Container } from '@flotilla/contracts';
+import { dockerEngine, expectedLines, testContainers, ticker, waitFor } from '@flotilla/testing';
+import { ADMIN_PASSWORD, startCompose, type ComposeStack } from './support/compose';
+import { Watcher } from './support/watcher';
+
+jest.setTimeout(30 * 60_000);
+
+const CLIENTS = 100;
+const text = (line: string): string => line.replace(/^\S+ /, '');
+
+describe('rolling upgrade of the compose stack', () => {
+  const docker = dockerEngine();
+  const containers = testContainers(docker);
+  let stack: ComposeStack | undefined;
+  const watchers: Watcher[] = [];
+
+  beforeAll(async () => {
+    stack = await startCompose();
+  });
+  afterAll(async () => {
+    for (const w of watchers) w.close();
+    await containers.removeAll();
+    await stack?.down();
+  });
+
+  it('loses and repeats nothing while the gateways, then the agent, are replaced one by one', async () => {
+    const { url, hostId } = stack!;
+    const res = await fetch(`${url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'admin', password: ADMIN_PASSWORD }),
+    });
+    const { token } = (await res.json()) as { token: string };
+    const headers = { authorization: `Bearer ${token}` };
+    const logged = await containers.create(ticker('tick', 0.05));
+    // Stopped and started during the upgrade: state changes the dashboards must all see.
+    const churn = await containers.create(ticker('churn', 1));
+
+    for (let i = 0; i < CLIENTS; i++) watchers.push(new Watcher(url, headers, logged.id));
+    await waitFor(
+      async () => {
+        const r = await fetch(`${url}/api/containers`, { headers }).catch(() => undefined);
+        const list = r?.ok ? ((await r.json()) as { containers: Container[] }).containers : [];
+        const ids = new Set(list.map((c) => c.container_id));
+        return ids.has(logged.id) && ids.has(churn.id);
+      },
+      { timeoutMs: 30_000, message: 'the agent reported the test containers' },
+    );
+    for (const w of watchers) await w.start();
+    await waitFor(() => watchers.every((w) => w.lines.length >= 20), {
+      timeoutMs: 60_000,
+      message: 'every dashboard streaming',
+    });
+
+    const replace = async (service: string): Promise<void> => {
+      const r = await stack!.compose(['up', '-d', '--no-deps', '--force-recreate', service]);
+      if (r.code !== 0) throw new Error(`recreating ${service}: ${r.stderr}`);
+      if (service !== 'agent') await stack!.waitHealthy(service);
+      await Promise.all(watchers.map((w) => w.settled()));
+      await churn.stop({ t: 1 });
+      await churn.start();
+    };
+    await replace('gateway-1');
+    await replace('gateway-2');
+    await replace('agent');
+
+    // What the gateways hold once the churned container runs again: each dashboard must agree.
+    const truth = await waitFor(
+      async () => {
+        const r = await fetch(`${url}/api/containers/${hostId}/${churn.id}`, { headers });
+        const c = r.ok
+          ? ((await r.json()) as { container: { state: string; revision: number } }).container
+          : undefined;
+        return c?.state === 'running' ? c : undefined;
+      },
+      { timeoutMs: 30_000, message: 'the churned container running again' },
+    );
+    await waitFor(
+      () =>
+        watchers.every((w) => {
+          const seen = w.states.get(`${hostId}/${churn.id}`);
+          return w.connected && seen?.state === 'running' && seen.revision >= truth.revision;
+        }),
+      {
+        timeoutMs: 60_000,
+        message: 'every dashboard has the churned container as the fleet has it',
+      },
+    );
+    // A line the ticker prints after everything: everyone gets as far, then compare.
+    const mark = (await waitFor(() => Math.max(...watchers.map((w) => w.lines.length)))) + 40;
+    await waitFor(() => watchers.every((w) => w.lines.length >= mark), {
+      timeoutMs: 60_000,
+      message: `every dashboard at ${mark} lines`,
+    });
+    const reconnections = watchers.map((w) => w.reconnections);
+    console.log(
+      `rolling upgrade: ${CLIENTS} dashboards, reconnections per dashboard min ${Math.min(...reconnections)} max ${Math.max(...reconnections)}, total ${reconnections.reduce((a, b) => a + b, 0)}`,
+    );
+    for (const w of watchers) {
+      const lines = w.lines.map(text);
+      expect(lines).toEqual(expectedLines(lines.length, 'tick'));
+      expect(w.duplicates).toEqual([]);
+    }
+    // Both gateways were replaced: every dashboard lost its socket at least once.
+    expect(Math.min(...reconnections)).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * A dashboard as a test sees it through a rolling upgrade: one log stream and the fleet state,
+ * kept across its socket's deaths by reconnecting through the load balancer and resuming the
+ * stream after the last entry it holds (the seed's resume), counting each reconnection.
+ */
+import type { Container, LogUpdatePayload } from '@flotilla/contracts';
+import { TestClient } from '../../apps/gateway/test/support/test-client';
+
+export class Watcher {
+  reconnections = 0;
+  /** Every log line, in arrival order, across sockets. */
+  readonly lines: string[] = [];
+  /** A change whose revision the watcher already had (from a change or a snapshot). */
+  readonly duplicates: string[] = [];
+  private readonly revisions = new Map<string, number>();
+  readonly states = new Map<string, Container>();
+  private lastEntry: string | undefined;
+  private client: TestClient | undefined;
+  private closed = false;
+  private reconnecting: Promise<void> | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly headers: Record<string, string>,
+    private readonly containerId: string,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.attach();
+  }
+
+  /** Resolves once the watcher is connected again (after a reconnection in progress, if any). */
+  async settled(): Promise<void> {
+    while (this.reconnecting) await this.reconnecting;
+  }
+
+  get connected(): boolean {
+    return this.client?.socket.connected === true;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.client?.close();
+  }
+
+  private async attach(): Promise<void> {
+    const client = await TestClient.connect(this.url, {
+      extraHeaders: this.headers,
+      waitInitial: false,
+    });
+    client.socket.on('initial_state', (s) => {
+      for (const c of s.containers) this.apply(c, false);
+    });
+    client.socket.on('container_state_change', (c) => this.apply(c, true));
+    client.socket.on('log_update', (u: LogUpdatePayload) => {
+      if (u.container_id !== this.containerId || u.gap) return;
+      this.lines.push(...u.log.split('\n').slice(0, -1));
+      const last = u.entries[u.entries.length - 1];
+      if (last) this.lastEntry = last.id;
+    });
+    client.socket.on('disconnect', () => {
+      if (this.closed) return;
+      this.reconnecting ??= this.reconnect().finally(() => (this.reconnecting = undefined));
+    });
+    this.client = client;
+    await client.waitFor('initial_state', () => true, 20_000);
+    const ack = await client.request(
+      'start_log_stream',
+      this.lastEntry
+        ? { container_id: this.containerId, after: this.lastEntry }
+        : { container_id: this.containerId, tail: 10_000 },
+      20_000,
+    );
+    if (ack.status !== 'stream_started')
+      throw new Error(`start_log_stream: ${JSON.stringify(ack)}`);
+  }
+
+  private async reconnect(): Promise<void> {
+    this.reconnections++;
+    for (let attempt = 0; !this.closed; attempt++) {
+      try {
+        await this.attach();
+        return;
+      } catch {
+        this.client?.close();
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private apply(c: Container, change: boolean): void {
+    const key = `${c.host_id}/${c.container_id}`;
+    const had = this.revisions.get(key) ?? 0;
+    if (change && c.revision <= had) this.duplicates.push(`${key}@${c.revision}`);
+    if (c.revision >= had) {
+      this.revisions.set(key, c.revision);
+      this.states.set(key, c);
+    }
+  }
+}

@@ -1,18 +1,20 @@
-# Agent image: one per Docker host. It runs as `node`; give it the Docker socket's group (see README).
-# NODE_IMAGE: as for the gateway (deploy/gateway.Dockerfile).
+# Agent image: one per Docker host. The agent is one bundled file (npm run build:agent), so the
+# image holds Node and that file, no node_modules. It runs as `node`; give it the Docker socket's
+# group (see README). NODE_IMAGE: as for the gateway (deploy/gateway.Dockerfile).
 ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build:agent && npm prune --omit=dev
+RUN npm run build:agent
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build --chown=node:node /src/node_modules ./node_modules
-COPY --from=build --chown=node:node /src/dist ./dist
-COPY --from=build --chown=node:node /src/package.json ./
+COPY --from=build --chown=node:node /src/dist/apps/docker-agent/main.js ./agent.js
 USER node
-CMD ["node", "dist/apps/docker-agent/apps/docker-agent/src/main.js"]
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s CMD ["node", "agent.js", "--healthcheck"]
+# The flags of `npm run start:agent`: a small young generation and one V8 worker thread
+# (docs/benchmarks.md, "The lean agent").
+CMD ["node", "--max-semi-space-size=1", "--v8-pool-size=1", "agent.js"]

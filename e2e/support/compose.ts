@@ -138,7 +138,7 @@ export async function startCompose(): Promise<ComposeStack> {
       'creating the first admin',
     );
     await must(compose(['up', '-d']), 'docker-compose up');
-    for (const service of ['redis', 'gateway-1', 'gateway-2', 'load-balancer'])
+    for (const service of ['redis', 'gateway-1', 'gateway-2', 'load-balancer', 'agent'])
       await stack.waitHealthy(service);
     return stack;
   } catch (error) {

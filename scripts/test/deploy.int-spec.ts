@@ -179,17 +179,23 @@ describe('deployment files', () => {
         for (const [, name] of run.args.matchAll(/npm run ([\w:-]+)/g))
           expect({ name, exists: name in scripts }).toEqual({ name, exists: true });
       }
+      // The image runs what `npm run start:<app>` runs: the same node flags, and the file the
+      // build writes (at the same path, or copied from it into the image).
       const cmd = execForm(final.instructions.find((i) => i.op === 'CMD')?.args ?? '[]');
-      expect(cmd[0]).toBe('node');
-      const nest = JSON.parse(readFileSync(join(root, 'nest-cli.json'), 'utf8')) as {
-        projects: Record<string, { entryFile: string }>;
-      };
-      const expected = `dist/apps/${project}/${nest.projects[project].entryFile}.js`;
-      expect(cmd[1]).toBe(expected);
-      expect(existsSync(join(root, expected))).toBe(true);
-      expect(scripts[`start:${project === 'docker-agent' ? 'agent' : 'gateway'}`]).toBe(
-        `node ${expected}`,
-      );
+      const start =
+        scripts[`start:${project === 'docker-agent' ? 'agent' : 'gateway'}`].split(/\s+/);
+      const built = start[start.length - 1];
+      expect(cmd.slice(0, -1)).toEqual(start.slice(0, -1));
+      expect(existsSync(join(root, built))).toBe(true);
+      const entry = cmd[cmd.length - 1];
+      const copied = final.instructions
+        .filter((i) => i.op === 'COPY' && /--from=/.test(i.args))
+        .map((i) => i.args.split(/\s+/).filter((w) => !w.startsWith('--')))
+        .some(([source, dest]) => source === `/src/${built}` && dest === `./${entry}`);
+      expect({ entry, runsTheBuild: entry === built || copied }).toEqual({
+        entry,
+        runsTheBuild: true,
+      });
     });
   });
 

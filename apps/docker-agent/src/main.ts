@@ -3,6 +3,7 @@ import { runService } from '@flotilla/logging/service-process';
 import { ConfigError, FlotillaLogger, describeError } from '@flotilla/logging';
 import { startAgent } from './agent';
 import { CONFIG_HELP, loadAgentConfig, type AgentConfig } from './config/agent-config';
+import { checkHealth } from './healthcheck';
 import { createAgentLogger, flotillaLogSink } from './shared/agent-logger';
 
 /**
@@ -22,6 +23,12 @@ async function main(): Promise<void> {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`flotilla agent: invalid configuration: ${error.message}\n`);
     process.exitCode = 2;
+    return;
+  }
+  if (process.argv.includes('--healthcheck')) {
+    const problem = await checkHealth(config);
+    if (problem) process.stderr.write(`flotilla agent: unhealthy: ${problem}\n`);
+    process.exitCode = problem ? 1 : 0;
     return;
   }
   const logSink = flotillaLogSink(

@@ -5,7 +5,7 @@
  *
  *   node -r ./apps/gateway/test/support/ts-hook.js e2e/screenshots.ts
  *
- * Writes docs/screenshots/fleet.png and docs/screenshots/logs.png.
+ * Writes docs/screenshots/fleet.png, logs.png and phone.png (390×844).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       ],
     });
     const [one, two] = stack.hosts.map((h) => h.containers) as [TestContainers, TestContainers];
-    const app = { labels: { app: 'shop' } };
+    const app = { labels: { app: 'shop', 'com.docker.compose.project': 'shop' } };
     const api = await one.create(`${apiLog}; ${SLEEP_FOREVER}`, { name: 'shop-api', ...app });
     await one.create(webLog, { name: 'shop-web', ...app });
     await one.create(workerLog, { name: 'shop-worker', ...app });
@@ -101,19 +101,19 @@ async function main(): Promise<void> {
     await one.create(SLEEP_FOREVER, { name: 'cron-nightly', autoStart: false, ...app });
     await two.create(`${say('database system is ready to accept connections')}; ${SLEEP_FOREVER}`, {
       name: 'orders-db',
-      labels: { app: 'shop' },
+      labels: { app: 'shop', 'com.docker.compose.project': 'shop' },
     });
     await two.create(`${say('Ready to accept connections tcp')}; ${SLEEP_FOREVER}`, {
       name: 'cache',
-      labels: { app: 'shop' },
+      labels: { app: 'shop', 'com.docker.compose.project': 'shop' },
     });
     const backup = await two.create(`${say('backup: 3 databases, 412 MB, done')}; exit 0`, {
       name: 'backup',
-      labels: { app: 'ops' },
+      labels: { app: 'ops', 'com.docker.compose.project': 'ops' },
     });
     const exporter = await two.create(SLEEP_FOREVER, {
       name: 'metrics-exporter',
-      labels: { app: 'ops' },
+      labels: { app: 'ops', 'com.docker.compose.project': 'ops' },
     });
     await exporter.pause();
     await waitForContainerExit(thumbs);
@@ -162,6 +162,22 @@ async function main(): Promise<void> {
     await page.mouse.move(0, 0);
     await page.screenshot({ path: join(OUT, 'logs.png') });
     out(`wrote ${join(OUT, 'logs.png')}`);
+
+    // A phone, the fleet grouped by compose stack: actions behind each row's menu.
+    const phone = await stack.newPage({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      colorScheme: 'light',
+    });
+    await openDashboard(phone, stack.url, '/?group=stack');
+    await waitFor(async () => (await phone.getByTestId('container-row').count()) === 9, {
+      timeoutMs: 20_000,
+      message: 'nine containers listed on the phone',
+    });
+    await phone.screenshot({ path: join(OUT, 'phone.png') });
+    out(`wrote ${join(OUT, 'phone.png')}`);
   } finally {
     await stack?.close().catch((error: unknown) => out(String(error)));
     await Promise.allSettled(engines.map((e) => e.close()));

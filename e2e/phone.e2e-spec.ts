@@ -29,6 +29,12 @@ describe('fleet row on a phone (Chromium at 390x844 against the real stack)', ()
     const box = await toggle.boundingBox();
     expect(box).not.toBeNull();
     expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    // On the row's own line, at its end: not wrapped under the row into the next grid line.
+    const rowBox = (await row.boundingBox())!;
+    expect(box!.y).toBeGreaterThanOrEqual(rowBox.y);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(rowBox.y + rowBox.height);
+    expect(box!.x).toBeGreaterThan(PHONE.width / 2);
     expect(box!.height).toBeGreaterThanOrEqual(32);
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
     const menu = row.getByTestId('container-actions-menu-list');

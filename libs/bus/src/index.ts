@@ -6,6 +6,7 @@ export {
   RedisAddressError,
   parseRedisAddress,
   parseRedisMode,
+  redisModeSchema,
   redisUrlProblem,
   type RedisAddress,
   type RedisMode,

@@ -2,21 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { HOST_ID, STREAM_CAPS } from '@flotilla/contracts';
 import { ConfigError, parseLogLevel, type LogLevel } from '@flotilla/logging';
-import { parseRedisMode, RedisAddressError, redisUrlProblem, type RedisMode } from '@flotilla/bus';
-
-/** `REDIS_MODE`: single (default), cluster or sentinel. */
-const redisMode = z
-  .string()
-  .optional()
-  .transform((value, ctx): RedisMode => {
-    try {
-      return parseRedisMode(value);
-    } catch (error: unknown) {
-      if (!(error instanceof RedisAddressError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message });
-      return z.NEVER;
-    }
-  });
+import { redisModeSchema, redisUrlProblem, type RedisMode } from '@flotilla/bus';
 
 /** Where the Docker engine listens: a unix socket path or a tcp host and port. */
 export type DockerAddress =
@@ -176,7 +162,7 @@ const hostLabels = z
 
 const envSchema = z
   .object({
-    REDIS_MODE: redisMode,
+    REDIS_MODE: redisModeSchema,
     REDIS_URL: z
       .string()
       .optional()

@@ -1,21 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError, parseLogLevel, type LogLevel } from '@flotilla/logging';
-import { parseRedisMode, RedisAddressError, redisUrlProblem, type RedisMode } from '@flotilla/bus';
-
-/** `REDIS_MODE`: single (default), cluster or sentinel. */
-const redisMode = z
-  .string()
-  .optional()
-  .transform((value, ctx): RedisMode => {
-    try {
-      return parseRedisMode(value);
-    } catch (error: unknown) {
-      if (!(error instanceof RedisAddressError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message });
-      return z.NEVER;
-    }
-  });
+import { redisModeSchema, redisUrlProblem, type RedisMode } from '@flotilla/bus';
 
 export const AUTH_MODES = ['none', 'users', 'proxy'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -184,7 +170,7 @@ const envSchema = z
         }
         return raw;
       }),
-    REDIS_MODE: redisMode,
+    REDIS_MODE: redisModeSchema,
     REDIS_URL: z
       .string()
       .optional()

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /** How the bus reaches Redis: one server, a Redis Cluster, or a master watched by Sentinels. */
 export const REDIS_MODES = ['single', 'cluster', 'sentinel'] as const;
 export type RedisMode = (typeof REDIS_MODES)[number];
@@ -127,3 +128,17 @@ export function redisUrlProblem(mode: RedisMode, url: string | null): string | n
     throw error;
   }
 }
+
+/** `REDIS_MODE` in an app's zod configuration schema: a bad value is a configuration issue. */
+export const redisModeSchema = z
+  .string()
+  .optional()
+  .transform((value, ctx): RedisMode => {
+    try {
+      return parseRedisMode(value);
+    } catch (error: unknown) {
+      if (!(error instanceof RedisAddressError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });

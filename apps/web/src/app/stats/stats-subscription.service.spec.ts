@@ -3,7 +3,7 @@ import type { StatsSample } from '@flotilla/contracts/core';
 import { sampleStats } from '@flotilla/contracts/testing';
 import { DEFAULT_WEB_CONFIG, WEB_CONFIG } from '../core/app-config';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
-import { HOST_A, cid } from '../../testing/fixtures';
+import { HOST_A, cid, container } from '../../testing/fixtures';
 import { StatsSubscriptionService } from './stats-subscription.service';
 
 function sample(id: string, cpu: number): StatsSample {
@@ -70,10 +70,31 @@ describe('StatsSubscriptionService', () => {
     expect(samples().map((s) => s.cpu_percent)).toEqual([3, 4, 5, 6, 7]);
   });
 
-  it('subscribes again after a reconnect', () => {
+  it('subscribes again after a reconnect, once the fresh fleet says the container still exists', () => {
     stats.acquire(HOST_A, cid('a1'));
+    stats.acquire(HOST_A, cid('a2'));
     socket.serverDisconnect();
     socket.serverConnect();
-    expect(subscribed()).toEqual([cid('a1'), cid('a1')]);
+    expect(subscribed()).toEqual([cid('a1'), cid('a2')]);
+    // a2 was removed while the page was away: not asked for, marked stopped instead.
+    socket.serverSend('initial_state', {
+      containers: [container({ host_id: HOST_A, container_id: cid('a1') })],
+      hosts: [],
+      position: {},
+    });
+    expect(subscribed()).toEqual([cid('a1'), cid('a2'), cid('a1')]);
+    expect(stats.stoppedReason(HOST_A, cid('a2'))).toBe('the container no longer exists');
+  });
+
+  it('asks once for what is acquired between a reconnect and the fresh fleet', () => {
+    socket.serverDisconnect();
+    socket.serverConnect();
+    stats.acquire(HOST_A, cid('a3'));
+    socket.serverSend('initial_state', {
+      containers: [container({ host_id: HOST_A, container_id: cid('a3') })],
+      hosts: [],
+      position: {},
+    });
+    expect(subscribed()).toEqual([cid('a3')]);
   });
 });

@@ -7,6 +7,16 @@ import { GatewayError } from '../core/gateway-error';
 import { BUS } from '../core/tokens';
 import { pickContainer } from './container-resolution';
 
+/** A stream asked for a container its host reports removed: nothing more will come of it. */
+export class RemovedContainerError extends GatewayError {
+  constructor(
+    readonly container: Container,
+    ref: string,
+  ) {
+    super('unknown_container', `container ${ref} was removed`, ref);
+  }
+}
+
 /**
  * Finds the container a client names (full id or 12+ digit prefix, host optional) in the hosts'
  * snapshots. Containers the principal may not see are treated as absent, so their existence
@@ -31,7 +41,7 @@ export class ContainerResolver {
   async resolveLive(principal: Principal, ref: string, hostId?: string): Promise<Container> {
     const container = await this.resolve(principal, ref, hostId);
     if (container.state === 'removed') {
-      throw new GatewayError('unknown_container', `container ${ref} was removed`, ref);
+      throw new RemovedContainerError(container, ref);
     }
     return container;
   }

@@ -20,6 +20,7 @@ import { BUS } from '../core/tokens';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import type { ClientConnection } from '../socket/client-connection';
+import { RemovedContainerError } from '../fleet/container-resolver.service';
 
 class StatsChannel extends LeasedChannel<StatsSubscriber> {
   latest: StatsSample | undefined;
@@ -65,8 +66,23 @@ export class StatsStreamService
     metrics.observe({ statsStreams: () => this.channels.size });
   }
 
+  /**
+   * A container removed before the request arrived (a page renewing its subscriptions after a
+   * reconnect, before it heard of the removal) is answered like one removed just after: ok, and
+   * `stats_stream_stopped`. The stream is over; that is news for the page, not a fault.
+   */
   async subscribe(connection: ClientConnection, payload: StatsSubscriptionPayload): Promise<OkAck> {
-    const { container, key } = await this.channels.admit(connection, payload);
+    let admitted: Awaited<ReturnType<typeof this.channels.admit>>;
+    try {
+      admitted = await this.channels.admit(connection, payload);
+    } catch (error: unknown) {
+      if (!(error instanceof RemovedContainerError)) throw error;
+      const { container_id, host_id } = error.container;
+      const message = STOPPED_MESSAGES.removed;
+      this.outbox.send(connection, 'stats_stream_stopped', { container_id, host_id, message });
+      return { status: 'ok' };
+    }
+    const { container, key } = admitted;
     if (connection.streamKeys.stats.has(key) || !this.channels.accepts(connection))
       return { status: 'ok' };
     const latest = this.channels.get(key)?.latest;

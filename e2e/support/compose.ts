@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from '@flotilla/testing';
@@ -62,6 +62,8 @@ export async function startCompose(): Promise<ComposeStack> {
   const project = `flotilla-ci-${randomBytes(3).toString('hex')}`;
   const port = await freePort();
   const configDir = mkdtempSync(join(tmpdir(), 'flotilla-compose-'));
+  // As an operator's ./config is: the gateways run as uid 1000 and must reach users.json in it.
+  chmodSync(configDir, 0o755);
   const socket = (process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock').replace(
     /^unix:\/\//,
     '',

@@ -39,17 +39,14 @@ let nextMenuId = 0;
     '[class.action-buttons--menu]': 'layout() === "menu"',
   },
   template: `
+    <!-- Pending, the action's progress shows instead of the buttons, in either layout. -->
+    @if (pending(); as action) {
+      <span class="pending" data-testid="action-pending" [attr.data-action]="action" role="status">
+        <span class="spinner" aria-hidden="true"></span>{{ progress(action) }}
+      </span>
+    }
     @if (layout() === 'inline') {
-      @if (pending(); as action) {
-        <span
-          class="pending"
-          data-testid="action-pending"
-          [attr.data-action]="action"
-          role="status"
-        >
-          <span class="spinner" aria-hidden="true"></span>{{ progress(action) }}
-        </span>
-      } @else {
+      @if (!pending()) {
         @for (action of available(); track action) {
           <button
             type="button"
@@ -69,16 +66,6 @@ let nextMenuId = 0;
       }
       <ng-container [ngTemplateOutlet]="extra" />
     } @else {
-      @if (pending(); as action) {
-        <span
-          class="pending"
-          data-testid="action-pending"
-          [attr.data-action]="action"
-          role="status"
-        >
-          <span class="spinner" aria-hidden="true"></span>{{ progress(action) }}
-        </span>
-      }
       <button
         #toggle
         type="button"

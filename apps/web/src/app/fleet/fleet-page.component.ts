@@ -3,6 +3,7 @@ import {
   CdkVirtualForOf,
   CdkVirtualScrollViewport,
 } from '@angular/cdk/scrolling';
+import { NgTemplateOutlet } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -53,6 +54,7 @@ const SHOWN_STATES: readonly ContainerState[] = CONTAINER_STATES.filter((s) => s
     CdkFixedSizeVirtualScroll,
     CdkVirtualForOf,
     FleetRowComponent,
+    NgTemplateOutlet,
     RouterLink,
   ],
   templateUrl: './fleet-page.component.html',

@@ -1,3 +1,4 @@
+import type { Container } from '@flotilla/contracts/core';
 import type { Provider } from '@angular/core';
 import { FLOTILLA_SOCKET } from '../app/core/socket/socket.types';
 
@@ -67,6 +68,11 @@ export class FakeSocket {
 
   serverSend(event: string, payload: unknown): void {
     this.fire(event, payload);
+  }
+
+  /** The `initial_state` a connection gets: these containers, nothing else. */
+  serverFleet(containers: readonly Container[]): void {
+    this.fire('initial_state', { containers, hosts: [], position: {} });
   }
 
   listenerCount(event: string): number {

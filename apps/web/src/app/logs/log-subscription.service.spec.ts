@@ -3,10 +3,11 @@ import type { LogUpdatePayload, StartLogStreamPayload } from '@flotilla/contract
 import { DEFAULT_WEB_CONFIG, WEB_CONFIG } from '../core/app-config';
 import { NotificationService } from '../core/notifications/notification.service';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
-import { HOST_A, cid, logUpdate } from '../../testing/fixtures';
+import { HOST_A, cid, container, logUpdate } from '../../testing/fixtures';
 import { LogSubscriptionService } from './log-subscription.service';
 
 const ID = cid('a1');
+const FLEET = [container({ host_id: HOST_A, container_id: ID })];
 
 describe('LogSubscriptionService', () => {
   let socket: FakeSocket;
@@ -45,6 +46,7 @@ describe('LogSubscriptionService', () => {
     const stream = service.acquire(HOST_A, ID);
     expect(starts()).toEqual([]);
     socket.serverConnect();
+    socket.serverFleet(FLEET);
     expect(starts()).toEqual([{ container_id: ID, host_id: HOST_A, tail: 100 }]);
     ackStarts();
     return Promise.resolve().then(() => expect(stream.status()).toBe('streaming'));
@@ -73,6 +75,9 @@ describe('LogSubscriptionService', () => {
 
     socket.serverDisconnect();
     socket.serverConnect();
+    // Renewed once the fresh fleet has come, not before.
+    expect(starts()).toHaveLength(1);
+    socket.serverFleet(FLEET);
     expect(starts()[1]).toEqual({ container_id: ID, host_id: HOST_A, after: '12-0' });
 
     // The gateway replays from after 12, and (racing) something already seen.
@@ -91,7 +96,19 @@ describe('LogSubscriptionService', () => {
     // No timer advanced: the batch is still pending when the connection drops.
     socket.serverDisconnect();
     socket.serverConnect();
+    socket.serverFleet(FLEET);
     expect(starts()[1]?.after).toBe('3-0');
+  });
+
+  it('does not ask again for a stream whose container went while the socket was away', () => {
+    socket.serverConnect();
+    const stream = service.acquire(HOST_A, ID);
+    ackStarts();
+    socket.serverDisconnect();
+    socket.serverConnect();
+    socket.serverFleet([container({ host_id: HOST_A, container_id: cid('b2') })]);
+    expect(starts()).toHaveLength(1);
+    expect(stream.status()).toBe('stopped');
   });
 
   it('renders a flood of updates in one flush', () => {

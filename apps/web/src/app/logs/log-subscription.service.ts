@@ -27,6 +27,8 @@ export class LogSubscriptionService {
   private readonly open = new SharedSubscriptions<LogStream>(this.socket, {
     open: (stream) => this.start(stream),
     close: (stream) => this.stop(stream),
+    target: (stream) => ({ hostId: stream.hostId, ref: stream.containerRef }),
+    gone: (stream) => stream.setStatus('stopped', 'The container no longer exists'),
   });
   private readonly batcher = new Batcher<LogStream>(
     (streams) => this.flush(streams),
@@ -44,9 +46,7 @@ export class LogSubscriptionService {
       .on('log_stream_stopped')
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((payload) => this.onStopped(payload));
-    this.socket.connects$.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => {
-      this.open.reopenAll();
-    });
+    this.open.renewOnReconnect(this.socket.on('initial_state'), destroyRef);
   }
 
   /** Opens (or shares) the stream of a container; call `release` when done. */

@@ -77,11 +77,7 @@ describe('StatsSubscriptionService', () => {
     socket.serverConnect();
     expect(subscribed()).toEqual([cid('a1'), cid('a2')]);
     // a2 was removed while the page was away: not asked for, marked stopped instead.
-    socket.serverSend('initial_state', {
-      containers: [container({ host_id: HOST_A, container_id: cid('a1') })],
-      hosts: [],
-      position: {},
-    });
+    socket.serverFleet([container({ host_id: HOST_A, container_id: cid('a1') })]);
     expect(subscribed()).toEqual([cid('a1'), cid('a2'), cid('a1')]);
     expect(stats.stoppedReason(HOST_A, cid('a2'))).toBe('the container no longer exists');
   });
@@ -90,11 +86,7 @@ describe('StatsSubscriptionService', () => {
     socket.serverDisconnect();
     socket.serverConnect();
     stats.acquire(HOST_A, cid('a3'));
-    socket.serverSend('initial_state', {
-      containers: [container({ host_id: HOST_A, container_id: cid('a3') })],
-      hosts: [],
-      position: {},
-    });
+    socket.serverFleet([container({ host_id: HOST_A, container_id: cid('a3') })]);
     expect(subscribed()).toEqual([cid('a3')]);
   });
 });

@@ -41,10 +41,10 @@ export class StatsSubscriptionService {
   private readonly watched = new SharedSubscriptions<Watched>(this.socket, {
     open: (w) => this.subscribe(w),
     close: (w) => this.unsubscribe(w),
+    target: (w) => ({ hostId: w.hostId, ref: w.containerId }),
+    gone: (w) => w.stopped.set('the container no longer exists'),
   });
   private fleetKeys = new Set<string>();
-  /** Subscriptions asked for on the current socket (acquired after it connected). */
-  private openedOnThisSocket = new WeakSet<Watched>();
   private readonly batcher = new Batcher<StatsSample>((samples) => this.apply(samples), 100);
 
   constructor() {
@@ -60,24 +60,7 @@ export class StatsSubscriptionService {
       .subscribe((p) =>
         this.watched.get(containerKey(p.host_id, p.container_id))?.stopped.set(p.message),
       );
-    // After a reconnect, renew only once the fresh fleet has arrived, and only what still
-    // exists: asking for a container removed meanwhile would be refused, an alarm for nothing.
-    this.socket.connects$.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => {
-      this.openedOnThisSocket = new WeakSet();
-    });
-    this.socket
-      .on('initial_state')
-      .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe((state) => {
-        const present = new Set(
-          state.containers.map((c) => containerKey(c.host_id, c.container_id)),
-        );
-        for (const w of this.watched.items()) {
-          if (this.openedOnThisSocket.has(w)) continue;
-          if (present.has(containerKey(w.hostId, w.containerId))) this.subscribe(w);
-          else w.stopped.set('the container no longer exists');
-        }
-      });
+    this.watched.renewOnReconnect(this.socket.on('initial_state'), destroyRef);
   }
 
   /** Starts (or shares) the stats of a container; call `release` when done. */
@@ -142,7 +125,6 @@ export class StatsSubscriptionService {
   }
 
   private subscribe(w: Watched): void {
-    this.openedOnThisSocket.add(w);
     w.stopped.set(null);
     this.socket.request('subscribe_stats', { container_id: w.containerId, host_id: w.hostId }).then(
       (ack) => {

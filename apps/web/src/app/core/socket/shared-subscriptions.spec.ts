@@ -1,16 +1,22 @@
 import { Subject } from 'rxjs';
+import { HOST_A, cid, container } from '../../../testing/fixtures';
 import { SharedSubscriptions } from './shared-subscriptions';
+
+type Item = { name: string };
 
 describe('SharedSubscriptions', () => {
   function setup(connected = true) {
     const socket = { connected, connects$: new Subject<unknown>() };
     const opened: string[] = [];
     const closed: string[] = [];
-    const subs = new SharedSubscriptions<{ name: string }>(socket, {
+    const gone: string[] = [];
+    const subs = new SharedSubscriptions<Item>(socket, {
       open: (item) => opened.push(item.name),
       close: (item) => closed.push(item.name),
+      target: (item) => ({ hostId: HOST_A, ref: cid(item.name) }),
+      gone: (item) => gone.push(item.name),
     });
-    return { socket, subs, opened, closed };
+    return { socket, subs, opened, closed, gone };
   }
 
   it('opens a key once however many acquire it, and closes it after the last release', () => {
@@ -26,13 +32,23 @@ describe('SharedSubscriptions', () => {
     expect(subs.keys()).toEqual([]);
   });
 
-  it('sends nothing while disconnected and reopens every held item on reopenAll', () => {
-    const { socket, subs, opened, closed } = setup(false);
+  it('sends nothing while disconnected; renews what is held and still exists, once', () => {
+    const { socket, subs, opened, closed, gone } = setup(false);
     subs.acquire('x', () => ({ name: 'x' }));
     subs.acquire('y', () => ({ name: 'y' }));
+    subs.acquire('z', () => ({ name: 'z' }));
     expect(opened).toEqual([]);
     socket.connected = true;
-    subs.reopenAll();
+    const fleet = [
+      container({ host_id: HOST_A, container_id: cid('x') }),
+      container({ host_id: HOST_A, container_id: cid('y') }),
+      container({ host_id: HOST_A, container_id: cid('z'), state: 'removed' }),
+    ];
+    subs.renew(fleet);
+    expect(opened).toEqual(['x', 'y']);
+    expect(gone).toEqual(['z']);
+    // A second fleet on the same socket asks for nothing again.
+    subs.renew(fleet);
     expect(opened).toEqual(['x', 'y']);
     socket.connected = false;
     subs.release('x');

@@ -1,4 +1,6 @@
-import { type Signal, signal } from '@angular/core';
+import { type DestroyRef, type Signal, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import type { Container } from '@flotilla/contracts/core';
 import type { Observable } from 'rxjs';
 
 /** What a feature service does for one subscription over the socket. */
@@ -7,6 +9,10 @@ export interface SubscriptionHooks<T> {
   open(item: T): void;
   /** Tells the gateway it is no longer wanted: after the last release, while connected. */
   close(item: T): void;
+  /** The container it is about: a host and an id, id prefix or name. */
+  target(item: T): { hostId: string; ref: string };
+  /** Its container was gone when the socket came back: it is not asked for again. */
+  gone(item: T): void;
 }
 
 /** The socket as this helper sees it. */
@@ -19,15 +25,34 @@ export interface SubscriptionSocket {
  * Reference-counted subscriptions that survive reconnects: one request to the gateway per key
  * however many views share it, renewed when the socket connects again, ended when the last view
  * lets go. The log and stats services both keep their streams here.
+ *
+ * A reconnect renews only once the socket's fresh `initial_state` has come, and only what still
+ * exists in it: a container removed while the page was away would be refused, an alarm for
+ * something that is not wrong.
  */
-export class SharedSubscriptions<T> {
+export class SharedSubscriptions<T extends object> {
   private readonly entries = new Map<string, { item: T; refs: number }>();
   private readonly version = signal(0);
+  /** Items asked for on the current socket (acquired after it connected). */
+  private openedOnSocket = new WeakSet<T>();
 
   constructor(
     private readonly socket: SubscriptionSocket,
     private readonly hooks: SubscriptionHooks<T>,
   ) {}
+
+  /** Renews held items on each connect, once that socket's fleet (`initial_state`) arrives. */
+  renewOnReconnect(
+    fleets$: Observable<{ containers: readonly Container[] }>,
+    destroyRef: DestroyRef,
+  ): void {
+    this.socket.connects$
+      .pipe(takeUntilDestroyed(destroyRef))
+      .subscribe(() => (this.openedOnSocket = new WeakSet()));
+    fleets$
+      .pipe(takeUntilDestroyed(destroyRef))
+      .subscribe(({ containers }) => this.renew(containers));
+  }
 
   /** Bumped whenever a key starts or ends, for views that read `get` reactively. */
   get changes(): Signal<number> {
@@ -44,7 +69,7 @@ export class SharedSubscriptions<T> {
     const item = create();
     this.entries.set(key, { item, refs: 1 });
     this.version.update((v) => v + 1);
-    if (this.socket.connected) this.hooks.open(item);
+    if (this.socket.connected) this.open(item);
     return item;
   }
 
@@ -79,8 +104,24 @@ export class SharedSubscriptions<T> {
     return [...this.entries.values()].map((e) => e.item);
   }
 
-  /** Opens every held item again (call on each connect). */
-  reopenAll(): void {
-    for (const { item } of this.entries.values()) this.hooks.open(item);
+  /** Opens every held item not yet asked for on this socket whose container is in `containers`. */
+  renew(containers: readonly Container[]): void {
+    for (const { item } of this.entries.values()) {
+      if (this.openedOnSocket.has(item)) continue;
+      const { hostId, ref } = this.hooks.target(item);
+      const present = containers.some(
+        (c) =>
+          c.host_id === hostId &&
+          c.state !== 'removed' &&
+          (c.container_id.startsWith(ref) || c.name === ref),
+      );
+      if (present) this.open(item);
+      else this.hooks.gone(item);
+    }
+  }
+
+  private open(item: T): void {
+    this.openedOnSocket.add(item);
+    this.hooks.open(item);
   }
 }

@@ -40,7 +40,8 @@ export interface ContractContext {
   follow(onEntries: (key: string, entries: RawStreamEntry[]) => void): StreamFollower;
 }
 
-export const HEARTBEAT_TTL_MS = 500;
+/** Long enough that a loaded machine pausing between a beat and a read does not expire it. */
+export const HEARTBEAT_TTL_MS = 2_000;
 /** Small byte caps, so the suite can overflow them quickly; above what the other parts write. */
 export const TEST_RETENTION: RetentionBudget = {
   containerBytes: 256 * 1024,

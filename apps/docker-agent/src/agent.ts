@@ -201,7 +201,7 @@ export async function startAgent(
         removedStreams.stop(),
       ]),
     );
-    inventory.stop();
+    await within(2_000, inventory.stop());
     unlisten();
     await within(2_000, heartbeat.stop(markOffline));
     if (ownBus) await within(1_000, bus.close());

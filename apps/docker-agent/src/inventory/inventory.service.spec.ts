@@ -90,7 +90,7 @@ describe('InventoryService', () => {
     );
   });
   afterEach(async () => {
-    inventory.stop();
+    await inventory.stop();
     await bus.close();
   });
 
@@ -162,7 +162,7 @@ describe('InventoryService', () => {
     const snapshot = new Map((await bus.snapshots.list(HOST)).map((c) => [c.container_id, c]));
     expect(snapshot.get(id(1))!.revision).toBe(held.get(id(1))!.revision);
     expect(snapshot.has(id(3))).toBe(false);
-    next.stop();
+    await next.stop();
   });
 
   it('coalesces a burst of events for one container into few inspects, without losing the last state', async () => {
@@ -177,6 +177,30 @@ describe('InventoryService', () => {
     const all = await events();
     expect(all[all.length - 1]).toMatchObject({ container_id: id(1), state: 'paused' });
     expect(all.filter((c) => c.state === 'paused')).toHaveLength(1);
+  });
+
+  it('publishes nothing once stopped, even an update whose inspect was in flight', async () => {
+    docker.set(inspectOf(1));
+    inventory.requestResync('start');
+    await inventory.idle();
+    const before = (await events()).length;
+    let answer!: () => void;
+    const slow = new Promise<void>((resolve) => (answer = resolve));
+    const inspect = docker.inspect.bind(docker);
+    docker.inspect = async (containerId) => {
+      await slow;
+      return inspect(containerId);
+    };
+    docker.set(inspectOf(1, { Paused: true, Status: 'paused' }));
+    inventory.containerEvent(id(1));
+    let stopped = false;
+    const stopping = inventory.stop().then(() => (stopped = true));
+    await Promise.resolve();
+    expect(stopped).toBe(false);
+    answer();
+    await stopping;
+    expect((await events()).length).toBe(before);
+    expect((await bus.snapshots.get(HOST, id(1)))?.state).toBe('running');
   });
 
   it('keeps the last known fields of a destroyed container and marks it removed', async () => {

@@ -56,9 +56,11 @@ export class InventoryService {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  stop(): void {
+  /** Publishes nothing more; resolves once an update already in flight has finished. */
+  stop(): Promise<void> {
     this.stopped = true;
     this.sleeper.wake();
+    return this.idle();
   }
 
   private kick(): void {
@@ -107,6 +109,7 @@ export class InventoryService {
   private async resync(reason: string): Promise<void> {
     const ids = await this.docker.listIds();
     const views = await this.inspectAll(ids);
+    if (this.stopped) return;
     let held: Container[];
     try {
       held = await this.bus.snapshots.list(this.hostId);
@@ -183,6 +186,8 @@ export class InventoryService {
       if (prev && sameState(prev, view)) return;
       next = { ...view, revision: this.clock.next(containerId, prev?.revision) };
     }
+    // Nothing is published after stop(): the host's last event must be its offline one.
+    if (this.stopped) return;
     try {
       await this.bus.snapshots.upsert(next);
       await this.append(next);

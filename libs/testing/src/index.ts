@@ -1,6 +1,7 @@
 /** @flotilla/testing: real Redis and Docker engines, containers and waits for Flotilla's tests. */
 export { waitFor, waitForEvent, type WaitForOptions, type OnceEmitter } from './wait';
 export { freePort } from './ports';
+export { retainedBytes } from './heap';
 export { runEntryPoint, type EntryPointOptions, type EntryProcess } from './entry-process';
 export { startRedis, pingRedis, type RedisHandle, type RedisOptions } from './redis-server';
 export { startRedisCluster, type RedisClusterHandle } from './redis-cluster';

@@ -67,6 +67,12 @@ export async function startHarness(
       const gateway = typeof replica === 'number' ? harness.gateways[replica] : replica;
       const client = await TestClient.connect(gateway.url, connectOptions);
       harness.clients.push(client);
+      // Forgotten once the test closes it: a harness holding every client would look like a leak.
+      client.socket.on('disconnect', (reason) => {
+        if (reason !== 'io client disconnect') return;
+        const at = harness.clients.indexOf(client);
+        if (at >= 0) harness.clients.splice(at, 1);
+      });
       return client;
     },
     async close() {

@@ -14,6 +14,7 @@ export * from './fleet-events';
 export * from './errors';
 export * from './audit';
 export * from './socket-events';
+export * from './fleet-counts';
 export * from './redis-keys';
 
 // The wire types the schemas define (type-only exports: erased, so no zod at run time).

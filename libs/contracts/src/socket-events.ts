@@ -10,6 +10,7 @@ import type {
   SubscribePayload,
 } from './schemas/client-payloads';
 import type { ErrorCode, ErrorPayload } from './errors';
+import type { CountsUpdatePayload, HostCounts } from './fleet-counts';
 import type { HostStatus } from './schemas/host';
 import type { LogStreamStoppedPayload, LogUpdatePayload } from './logs';
 import type { StatsSample } from './schemas/stats';
@@ -31,11 +32,16 @@ export interface ConnectionEstablishedPayload {
 /**
  * `initial_state`: the original `{containers}` plus every host and, per host, the event-stream
  * position the snapshot reflects; every later change arrives as `container_state_change`.
+ * A socket that connected with a view (`FleetView`) gets `counts` of every host it may see and
+ * `containers` of its view only (`partial: true`); changes outside the view arrive as
+ * `counts_update`.
  */
 export interface InitialStatePayload {
   containers: Container[];
   hosts: HostStatus[];
   position: Record<string, string>;
+  counts?: Record<string, HostCounts>;
+  partial?: true;
 }
 
 /** Acks answer a request; `status` is the original design's field. */
@@ -47,6 +53,8 @@ export interface ErrorAck {
 export type StartLogStreamAck =
   { status: 'stream_started'; container_id: string; host_id: string } | ErrorAck;
 export type OkAck = { status: 'ok' } | ErrorAck;
+/** A socket with a view gets the containers that `subscribe` brought into it, exactly once. */
+export type SubscribeAck = { status: 'ok'; containers?: Container[] } | ErrorAck;
 export type ContainerActionAck =
   { status: 'ok'; action: ContainerAction; unchanged: boolean } | ErrorAck;
 export type HeartbeatAck = { status: 'ok'; sent_at: number; server_time: number } | ErrorAck;
@@ -61,6 +69,7 @@ export interface ServerToClientEvents {
   log_stream_stopped: (payload: LogStreamStoppedPayload) => void;
   stats_update: (payload: StatsSample) => void;
   stats_stream_stopped: (payload: StatsStoppedPayload) => void;
+  counts_update: (payload: CountsUpdatePayload) => void;
   container_action: (payload: ContainerActionPayload) => void;
   /** Admins only: each audit record as it is written. */
   audit_event: (payload: AuditEvent) => void;
@@ -76,7 +85,7 @@ export interface ClientToServerEvents {
   stop_log_stream: (payload: StopLogStreamPayload, ack?: (res: OkAck) => void) => void;
   subscribe_stats: (payload: StatsSubscriptionPayload, ack?: (res: OkAck) => void) => void;
   unsubscribe_stats: (payload: StatsSubscriptionPayload, ack?: (res: OkAck) => void) => void;
-  subscribe: (payload: SubscribePayload, ack?: (res: OkAck) => void) => void;
+  subscribe: (payload: SubscribePayload, ack?: (res: SubscribeAck) => void) => void;
   container_action: (
     payload: ContainerActionRequest,
     ack?: (res: ContainerActionAck) => void,

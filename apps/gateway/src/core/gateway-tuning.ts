@@ -35,6 +35,8 @@ export interface GatewayTuning {
   drainCheckMs: number;
   pingIntervalMs: number;
   pingTimeoutMs: number;
+  /** How often sockets with a view are sent the counts that changed (`counts_update`). */
+  countsIntervalMs: number;
 }
 
 export const DEFAULT_TUNING: GatewayTuning = {
@@ -55,4 +57,5 @@ export const DEFAULT_TUNING: GatewayTuning = {
   // A client that stops answering is gone within interval + timeout = 20 s.
   pingIntervalMs: 10_000,
   pingTimeoutMs: 10_000,
+  countsIntervalMs: 1_000,
 };

@@ -2,17 +2,25 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import {
   PROTOCOL_VERSION,
   type Container,
+  type CountsUpdatePayload,
   type FleetEvent,
+  type HostCounts,
   type HostStatus,
+  type SubscribePayload,
+  type SubscribeAck,
 } from '@flotilla/contracts';
 import type { Bus } from '@flotilla/bus';
 import { describeError } from '@flotilla/logging';
 import { allowedActions, canSee, canSeeHost } from '../auth/access-policy';
-import { BUS, REPLICA_ID } from '../core/tokens';
+import { BUS, GATEWAY_TUNING, REPLICA_ID } from '../core/tokens';
+import type { GatewayTuning } from '../core/gateway-tuning';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import type { ClientConnection } from '../socket/client-connection';
 import { ConnectionRegistry } from '../socket/connection-registry.service';
+import type { Principal } from '../auth/principal';
+import { FleetTally, countContainers } from './fleet-tally';
 import { HostDirectory } from './host-directory.service';
+import { SubscriptionFilter } from './subscription-filter';
 
 /** Events read per range request while a socket catches up. */
 const CATCH_UP_PAGE = 500;
@@ -28,6 +36,8 @@ const SNAPSHOT_OVERLAP_MS = 10_000;
 @Injectable()
 export class FleetFeed implements OnModuleDestroy {
   private readonly logger = new Logger(FleetFeed.name);
+  private readonly tally = new FleetTally();
+  private readonly countsTimer: NodeJS.Timeout;
   private closed = false;
 
   constructor(
@@ -36,20 +46,27 @@ export class FleetFeed implements OnModuleDestroy {
     private readonly registry: ConnectionRegistry,
     private readonly outbox: ClientOutbox,
     @Inject(REPLICA_ID) private readonly replicaId: string,
+    @Inject(GATEWAY_TUNING) tuning: GatewayTuning,
   ) {
     hosts.listen({
-      followed: (status, containers, position) => this.hostFollowed(status, containers, position),
+      followed: (status, containers, position) => {
+        this.tally.load(status.host_id, containers);
+        this.hostFollowed(status, containers, position);
+      },
       event: (hostId, id, event) => {
+        if (event.type === 'container') this.tally.apply(event.container);
         for (const connection of this.registry.all()) {
           if (connection.cursors.acceptLive(hostId, id)) this.deliver(connection, hostId, event);
         }
       },
       changed: (status) => this.broadcastHost(status),
     });
+    this.countsTimer = setInterval(() => this.sendCounts(), tuning.countsIntervalMs);
   }
 
   onModuleDestroy(): void {
     this.closed = true;
+    clearInterval(this.countsTimer);
   }
 
   /** Connection sequence: `connection_established`, `initial_state`, catch-up, then live. */
@@ -61,6 +78,10 @@ export class FleetFeed implements OnModuleDestroy {
       user: connection.principal.user,
       actions: allowedActions(connection.principal),
     });
+    if (connection.view) {
+      this.connectWithView(connection);
+      return;
+    }
     const hosts = (await this.bus.hosts.list()).filter((h) =>
       canSeeHost(connection.principal, h.host_id),
     );
@@ -84,6 +105,101 @@ export class FleetFeed implements OnModuleDestroy {
     }
   }
 
+  /**
+   * A socket with a view: every host it may see with counts, the containers of its view, all
+   * from what the replica already holds (no read of Redis, nothing that grows with the fleet but
+   * the hosts and their counts); each host live from the position the replica delivered.
+   */
+  private connectWithView(connection: ClientConnection): void {
+    const { principal } = connection;
+    const hosts: HostStatus[] = [];
+    const containers: Container[] = [];
+    const position: Record<string, string> = {};
+    const counts: Record<string, HostCounts> = {};
+    for (const hostId of this.hosts.knownHostIds()) {
+      const status = this.hosts.status(hostId);
+      const delivered = this.hosts.delivered(hostId);
+      // Not followed yet: introduced below, once its snapshot is read.
+      if (!status || delivered === undefined || !canSeeHost(principal, hostId)) continue;
+      connection.cursors.start(hostId, delivered);
+      connection.cursors.goLive(hostId);
+      hosts.push(status);
+      position[hostId] = delivered;
+      counts[hostId] = this.countsFor(principal, hostId);
+      for (const c of this.tally.containers(hostId)) {
+        if (canSee(principal, c) && connection.filter.passesContainer(hostId, c.container_id))
+          containers.push(c);
+      }
+    }
+    connection.rememberSnapshot(containers, SNAPSHOT_OVERLAP_MS);
+    this.outbox.send(connection, 'initial_state', {
+      containers,
+      hosts,
+      position,
+      counts,
+      partial: true,
+    });
+    connection.ready = true;
+    for (const hostId of this.hosts.knownHostIds()) {
+      if (!connection.cursors.has(hostId)) void this.introduce(connection, hostId);
+    }
+  }
+
+  /**
+   * `subscribe`: replaces the socket's filter. A socket with a view is answered with the
+   * containers the new view adds, as the replica holds them now; the changes after reach it live.
+   */
+  subscribe(connection: ClientConnection, payload: SubscribePayload): SubscribeAck {
+    const before = connection.filter;
+    connection.filter = SubscriptionFilter.from(payload, { view: connection.view });
+    if (!connection.view || !connection.ready) return { status: 'ok' };
+    const added: Container[] = [];
+    for (const hostId of connection.cursors.hostIds()) {
+      for (const c of this.tally.containers(hostId)) {
+        if (
+          canSee(connection.principal, c) &&
+          connection.filter.passesContainer(hostId, c.container_id) &&
+          !before.passesContainer(hostId, c.container_id)
+        )
+          added.push(c);
+      }
+    }
+    connection.rememberSnapshot(added, SNAPSHOT_OVERLAP_MS);
+    return { status: 'ok', containers: added };
+  }
+
+  /** The counts that changed since the last call, to every ready socket with a view. */
+  private sendCounts(): void {
+    const changes = this.tally.takeChanges();
+    if (changes.size === 0) return;
+    // Built once for every socket whose role sees whole hosts; scoped users get their own.
+    const shared = new Map<string, HostCounts>();
+    for (const [hostId, projects] of changes) {
+      const counts = this.tally.countsOf(hostId);
+      if (counts) shared.set(hostId, changedPart(counts, projects));
+    }
+    for (const connection of this.registry.all()) {
+      if (!connection.ready || !connection.view) continue;
+      const update: CountsUpdatePayload = { hosts: {} };
+      for (const [hostId, projects] of changes) {
+        if (!connection.cursors.has(hostId) || !canSeeHost(connection.principal, hostId)) continue;
+        const part =
+          connection.principal.containers === undefined
+            ? shared.get(hostId)
+            : changedPart(this.countsFor(connection.principal, hostId), projects);
+        if (part) update.hosts[hostId] = part;
+      }
+      if (Object.keys(update.hosts).length > 0)
+        this.outbox.send(connection, 'counts_update', update);
+    }
+  }
+
+  private countsFor(principal: Principal, hostId: string): HostCounts {
+    if (principal.containers === undefined)
+      return this.tally.countsOf(hostId) ?? { states: {}, projects: {} };
+    return countContainers([...this.tally.containers(hostId)].filter((c) => canSee(principal, c)));
+  }
+
   /** The directory follows a new host: ready sockets catch up on it or are told about it. */
   private hostFollowed(status: HostStatus, containers: Container[], position: string): void {
     for (const connection of this.registry.all()) {
@@ -105,6 +221,13 @@ export class FleetFeed implements OnModuleDestroy {
     connection.rememberSnapshot(containers, SNAPSHOT_OVERLAP_MS);
     if (connection.filter.passesHost(status.host_id))
       this.outbox.send(connection, 'host_state_change', status);
+    // The replica's counts, not the snapshot's: they are absolute, and already hold any change
+    // the catch-up below brings, which no later counts_update might repeat.
+    if (connection.view) {
+      this.outbox.send(connection, 'counts_update', {
+        hosts: { [status.host_id]: this.countsFor(connection.principal, status.host_id) },
+      });
+    }
     for (const c of containers) this.sendContainer(connection, c);
     void this.catchUp(connection, status.host_id);
   }
@@ -196,4 +319,11 @@ export class FleetFeed implements OnModuleDestroy {
       }
     }
   }
+}
+
+/** A host's counts as `counts_update` sends them: every state, and the projects that changed. */
+function changedPart(counts: HostCounts, projects: ReadonlySet<string>): HostCounts {
+  const part: HostCounts = { states: { ...counts.states }, projects: {} };
+  for (const name of projects) part.projects[name] = { ...counts.projects[name] };
+  return part;
 }

@@ -1,4 +1,4 @@
-import type { Container } from '@flotilla/contracts';
+import type { Container, FleetView } from '@flotilla/contracts';
 import type { LeaseKind } from '@flotilla/bus';
 import { TokenBucket } from '../core/token-bucket';
 import type { Principal } from '../auth/principal';
@@ -19,7 +19,8 @@ export class ClientConnection {
     logs: new Set(),
     stats: new Set(),
   };
-  filter: SubscriptionFilter = SubscriptionFilter.everything;
+  filter: SubscriptionFilter;
+  readonly view: boolean;
   /**
    * Revisions the socket's snapshots carried, kept for a short while: an agent updates the
    * snapshot before it appends the event, so a snapshot may already hold a change whose event
@@ -37,7 +38,14 @@ export class ClientConnection {
     /** Replaced when the users file changes the user's role (ConnectionReviewer). */
     public principal: Principal,
     readonly streamRequests: TokenBucket,
-  ) {}
+    /** The socket connected with a view (`FleetView`): counts for all, containers for its view. */
+    view?: FleetView,
+  ) {
+    this.view = view !== undefined;
+    this.filter = view
+      ? SubscriptionFilter.from(view, { view: true })
+      : SubscriptionFilter.everything;
+  }
 
   get id(): string {
     return this.socket.id;

@@ -1,5 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { OkAck, SubscribePayload } from '@flotilla/contracts';
+import {
+  fleetViewSchema,
+  parsePayload,
+  type FleetView,
+  type SubscribeAck,
+  type SubscribePayload,
+} from '@flotilla/contracts';
 import { TokenBucket } from '../core/token-bucket';
 import { isRoutineSocketError } from '../core/socket-noise';
 import type { GatewayTuning } from '../core/gateway-tuning';
@@ -7,7 +13,7 @@ import { GATEWAY_TUNING } from '../core/tokens';
 import { ErrorReporter } from '../core/error-reporter';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { FleetFeed } from '../fleet/fleet-feed.service';
-import { SubscriptionFilter } from '../fleet/subscription-filter';
+import { GatewayError } from '../core/gateway-error';
 import { LogStreamService } from '../logs/log-stream.service';
 import { StatsStreamService } from '../stats/stats-stream.service';
 import { ClientOutbox } from './client-outbox.service';
@@ -36,15 +42,20 @@ export class ConnectionService {
 
   connect(socket: FleetSocket): void {
     const principal = socket.data.principal;
+    const view = handshakeView(socket);
     const connection = new ClientConnection(
       socket,
       principal,
       new TokenBucket(this.tuning.streamRequestBurst, this.tuning.streamRequestsPerSecond),
+      view.ok ? view.value : undefined,
     );
     this.registry.add(connection);
     socket.on('disconnect', (reason) => this.logClosed(connection, reason));
     socket.conn.on('error', (error: unknown) => this.logClosed(connection, error));
-    this.fleet.connect(connection).catch((error: unknown) => {
+    const connected = view.ok
+      ? this.fleet.connect(connection)
+      : Promise.reject(new GatewayError('invalid_payload', `view: ${view.error}`));
+    connected.catch((error: unknown) => {
       this.outbox.send(connection, 'error', this.errors.toClient(error, 'sending initial state'));
       socket.disconnect(true);
     });
@@ -58,9 +69,8 @@ export class ConnectionService {
     this.stats.dropConnection(connection);
   }
 
-  subscribe(connection: ClientConnection, payload: SubscribePayload): OkAck {
-    connection.filter = SubscriptionFilter.from(payload);
-    return { status: 'ok' };
+  subscribe(connection: ClientConnection, payload: SubscribePayload): SubscribeAck {
+    return this.fleet.subscribe(connection, payload);
   }
 
   private logClosed(connection: ClientConnection, reason: unknown): void {
@@ -68,4 +78,13 @@ export class ConnectionService {
     if (isRoutineSocketError(reason)) this.logger.debug(`socket ${connection.id} closed: ${text}`);
     else this.logger.warn(`socket ${connection.id} failed: ${text}`);
   }
+}
+
+/** The view the client asked for in its handshake (`auth.view`), if any. */
+function handshakeView(
+  socket: FleetSocket,
+): { ok: true; value: FleetView | undefined } | { ok: false; error: string } {
+  const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+  if (auth?.view === undefined) return { ok: true, value: undefined };
+  return parsePayload(fleetViewSchema, auth.view);
 }

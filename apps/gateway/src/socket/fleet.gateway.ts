@@ -19,6 +19,7 @@ import {
   type ErrorAck,
   type HeartbeatAck,
   type OkAck,
+  type SubscribeAck,
   type StartLogStreamAck,
 } from '@flotilla/contracts';
 import { AuditService } from '../audit/audit.service';
@@ -126,7 +127,10 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
   }
 
   @SubscribeMessage('subscribe')
-  subscribe(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<OkAck> {
+  subscribe(
+    @ConnectedSocket() socket: FleetSocket,
+    @MessageBody() body: unknown,
+  ): Promise<SubscribeAck> {
     return this.edge.handle(
       socket,
       'subscribe',

@@ -12,6 +12,7 @@ export const TEST_TUNING: Partial<GatewayTuning> = {
   leaseTtlMs: 2_000,
   commandTimeoutMs: 1_500,
   drainCheckMs: 20,
+  countsIntervalMs: 100,
 };
 
 export interface Harness {
@@ -24,7 +25,7 @@ export interface Harness {
   startReplica(options?: GatewayOptions): Promise<RunningGateway>;
   connect(
     replica: number | RunningGateway,
-    options?: { waitInitial?: boolean },
+    options?: Parameters<typeof TestClient.connect>[1],
   ): Promise<TestClient>;
   close(): Promise<void>;
 }

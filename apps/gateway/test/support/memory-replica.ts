@@ -1,5 +1,5 @@
 import { createMemoryBus, type Bus } from '@flotilla/bus';
-import type { ServerEventName, ServerToClientEvents } from '@flotilla/contracts';
+import type { FleetView, ServerEventName, ServerToClientEvents } from '@flotilla/contracts';
 import { ANONYMOUS_ADMIN, type Principal } from '../../src/auth/principal';
 import { HostDiscovery } from '../../src/bus/host-discovery.service';
 import { LeaseKeeper } from '../../src/bus/lease-keeper.service';
@@ -88,7 +88,14 @@ export class MemoryReplica {
     this.hosts = new HostDirectory(this.bus, this.router, this.metrics, this.tuning);
     this.discovery = new HostDiscovery(this.bus, this.hosts);
     this.outbox = new ClientOutbox(this.metrics, this.tuning);
-    this.feed = new FleetFeed(this.bus, this.hosts, this.registry, this.outbox, 'replica-1');
+    this.feed = new FleetFeed(
+      this.bus,
+      this.hosts,
+      this.registry,
+      this.outbox,
+      'replica-1',
+      this.tuning,
+    );
     const services = new ChannelServices(
       this.router,
       this.leases,
@@ -107,9 +114,18 @@ export class MemoryReplica {
     await this.hosts.onApplicationBootstrap();
   }
 
-  connect(id: string, principal: Principal = ANONYMOUS_ADMIN): [ClientConnection, RecordingSocket] {
+  connect(
+    id: string,
+    principal: Principal = ANONYMOUS_ADMIN,
+    view?: FleetView,
+  ): [ClientConnection, RecordingSocket] {
     const socket = new RecordingSocket(id);
-    const connection = new ClientConnection(socket.socket, principal, new TokenBucket(100, 100));
+    const connection = new ClientConnection(
+      socket.socket,
+      principal,
+      new TokenBucket(100, 100),
+      view,
+    );
     this.registry.add(connection);
     return [connection, socket];
   }

@@ -56,6 +56,8 @@ export class TestClient {
       waitInitial?: boolean;
       extraHeaders?: Record<string, string>;
       reconnect?: boolean;
+      /** The Socket.IO handshake's `auth` (e.g. `{ view }`). */
+      auth?: Record<string, unknown>;
     } = {},
   ): Promise<TestClient> {
     const socket: ClientSocket = io(url, {
@@ -67,6 +69,7 @@ export class TestClient {
       autoConnect: false,
       timeout: 5_000,
       extraHeaders: options.extraHeaders,
+      auth: options.auth,
     });
     const client = new TestClient(socket);
     const initial =

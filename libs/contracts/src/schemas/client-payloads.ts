@@ -34,6 +34,19 @@ export const subscribeSchema = z.strictObject({
 });
 export type SubscribePayload = z.infer<typeof subscribeSchema>;
 
+/**
+ * A dashboard's view, given at connect (Socket.IO handshake `auth.view`): `initial_state` then
+ * carries every host and its counts but only the containers of these hosts and containers, and
+ * later `counts_update`s keep the counts exact. Without it, the seed's `initial_state` (every
+ * container) and the `subscribe` filter as before.
+ */
+export const fleetViewSchema = z.strictObject({
+  counts: z.literal(true),
+  hosts: z.array(hostIdSchema).max(LIMITS.maxSubscriptionItems).optional(),
+  containers: z.array(containerRefSchema).max(LIMITS.maxSubscriptionItems).optional(),
+});
+export type FleetView = z.infer<typeof fleetViewSchema>;
+
 export const containerActionSchema = z.strictObject({
   container_id: containerRefSchema,
   host_id: hostIdSchema,

@@ -88,7 +88,7 @@ async function buildAgent({ outfile = AGENT_MAIN, entry = 'apps/docker-agent/src
   return result.metafile;
 }
 
-module.exports = { buildAgent, AGENT_MAIN, STUBBED };
+module.exports = { buildAgent };
 
 if (require.main === module) {
   buildAgent().catch((error) => {

@@ -25,6 +25,7 @@ import Docker from 'dockerode';
 import { createRedisBus, type Bus } from '@flotilla/bus';
 import { TIMINGS } from '@flotilla/contracts';
 import { floodLines, startRedis, testContainers, ticker, waitFor } from '@flotilla/testing';
+import { cpuSeconds, statusMiB } from './gateway-bench-kit';
 
 const ROOT = join(__dirname, '..');
 const option = (name: string): string | undefined =>
@@ -37,7 +38,6 @@ const TRIALS = 3;
 const AGENT = resolve(ROOT, option('agent') ?? 'dist/apps/docker-agent/main.js');
 /** The flags `npm run start:agent` passes (package.json), unless given. */
 const NODE_FLAGS = (option('node-flags') ?? startAgentFlags()).split(/\s+/).filter(Boolean);
-const CLK_TCK = 100;
 
 const docker = new Docker({ socketPath: '/var/run/docker.sock' });
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -106,18 +106,6 @@ function startAgentProcess(redisUrl: string, hostId: string): ChildProcess {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return child;
-}
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-function statusMiB(pid: number, field: string): number {
-  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
-    readFileSync(`/proc/${pid}/status`, 'utf8'),
-  );
-  return match ? Number(match[1]) / 1024 : NaN;
 }
 
 const rssMiB = (pid: number): number => statusMiB(pid, 'VmRSS');

@@ -7,7 +7,7 @@
  *   node -r ./apps/gateway/test/support/ts-hook.js bench/fanout.ts \
  *     HOSTS=50 CONTAINERS=100 REPLICAS=2 CLIENTS=1000 EVENTS_PER_S=50 SECONDS=30 PROFILE=1
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,27 +15,23 @@ import Redis from 'ioredis';
 import { createRedisBus, JSON_FIELD } from '@flotilla/bus';
 import { RedisKeys, type FleetEvent } from '@flotilla/contracts';
 import { startRedis, waitFor } from '@flotilla/testing';
+import { startReplicaChild, type ReplicaChild } from '../apps/gateway/test/support/replica-child';
 import { startFleetSim } from './fleet-sim/fleet-sim';
+import { cpuSeconds, setting, startTsChild, statusMiB } from './gateway-bench-kit';
 
-const TS_HOOK = join(__dirname, '../apps/gateway/test/support/ts-hook.js');
-const CLK_TCK = 100;
+const numberSetting = (name: string, fallback: string): number => Number(setting(name, fallback));
 
-function setting(name: string, fallback: string): number {
-  const arg = process.argv.find((a) => a.startsWith(`${name}=`));
-  return Number(arg?.slice(name.length + 1) ?? process.env[name] ?? fallback);
-}
-
-const HOSTS = setting('HOSTS', '50');
-const CONTAINERS = setting('CONTAINERS', '100');
-const SIM_WORKERS = setting('SIM_WORKERS', '2');
-const REPLICAS = setting('REPLICAS', '2');
-const CLIENTS = setting('CLIENTS', '1000');
-const CLIENT_WORKERS = setting('CLIENT_WORKERS', '4');
-const CONNECT_CONCURRENCY = setting('CONNECT_CONCURRENCY', '4');
-const LOG_FOLLOWERS = setting('LOG_FOLLOWERS', '0');
-const EVENTS_PER_S = setting('EVENTS_PER_S', '50');
-const SECONDS = setting('SECONDS', '30');
-const PROFILE = setting('PROFILE', '0') === 1;
+const HOSTS = numberSetting('HOSTS', '50');
+const CONTAINERS = numberSetting('CONTAINERS', '100');
+const SIM_WORKERS = numberSetting('SIM_WORKERS', '2');
+const REPLICAS = numberSetting('REPLICAS', '2');
+const CLIENTS = numberSetting('CLIENTS', '1000');
+const CLIENT_WORKERS = numberSetting('CLIENT_WORKERS', '4');
+const CONNECT_CONCURRENCY = numberSetting('CONNECT_CONCURRENCY', '4');
+const LOG_FOLLOWERS = numberSetting('LOG_FOLLOWERS', '0');
+const EVENTS_PER_S = numberSetting('EVENTS_PER_S', '50');
+const SECONDS = numberSetting('SECONDS', '30');
+const PROFILE = numberSetting('PROFILE', '0') === 1;
 
 interface ClientReport {
   buckets: [number, number][];
@@ -43,15 +39,6 @@ interface ClientReport {
   rss: number;
   cpu: NodeJS.CpuUsage;
   connected: number;
-}
-
-/** utime + stime of a process, in seconds, and its RSS in bytes (Linux /proc). */
-function procUsage(pid: number): { cpuS: number; rss: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuS = (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  const rssKb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuS, rss: Number(rssKb?.[1] ?? 0) * 1024 };
 }
 
 async function redisInfo(redis: Redis): Promise<Record<string, string>> {
@@ -99,40 +86,6 @@ function percentile(buckets: Map<number, number>, total: number, p: number): num
   return NaN;
 }
 
-interface Replica {
-  url: string;
-  pid: number;
-  close(): Promise<void>;
-}
-
-/** A gateway replica process (the tests' replica-process.ts), CPU-profiled into `profileDir`. */
-async function startReplica(env: Record<string, string>, profileDir?: string): Promise<Replica> {
-  const child = fork(join(__dirname, '../apps/gateway/test/support/replica-process.ts'), [], {
-    execArgv: [
-      '-r',
-      TS_HOOK,
-      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-    ],
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`replica exited (${code}) before it was ready`)));
-    child.on('message', (m: { ready?: { url: string } }) => m.ready && resolve(m.ready.url));
-  });
-  return {
-    url,
-    pid: child.pid!,
-    async close() {
-      if (child.connected) child.send({ id: 1, op: 'close' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
 function startClients(
   urls: string[],
   count: number,
@@ -141,10 +94,9 @@ function startClients(
   child: ChildProcess;
   ready: Promise<{ connectedMs: number; connectTimes: number[]; initialBytes: number }>;
 } {
-  const child = fork(join(__dirname, 'fleet-sim/fanout-client-worker.ts'), [], {
-    execArgv: ['-r', TS_HOOK, '--max-old-space-size=4096'],
-    env: {
-      PATH: process.env.PATH ?? '',
+  const child = startTsChild(
+    'bench/fleet-sim/fanout-client-worker.ts',
+    {
       FANOUT_CLIENTS: JSON.stringify({
         urls,
         count,
@@ -152,8 +104,8 @@ function startClients(
         connectConcurrency: CONNECT_CONCURRENCY,
       }),
     },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+    { execArgv: ['--max-old-space-size=4096'] },
+  );
   const ready = new Promise<{ connectedMs: number; connectTimes: number[]; initialBytes: number }>(
     (resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`client worker exited (${code})`)));
@@ -220,7 +172,7 @@ async function main(): Promise<void> {
   const info = new Redis(redis.url);
   const bus = createRedisBus({ url: redis.url, name: 'bench' });
   const profileDir = PROFILE ? mkdtempSync(join(tmpdir(), 'flotilla-prof-')) : '';
-  const replicas: Replica[] = [];
+  const replicas: ReplicaChild[] = [];
   const clientWorkers: ChildProcess[] = [];
   let sim: Awaited<ReturnType<typeof startFleetSim>> | undefined;
   try {
@@ -242,9 +194,10 @@ async function main(): Promise<void> {
     log(`fleet: ${HOSTS} hosts x ${CONTAINERS} containers up in ${Date.now() - t} ms`);
     for (let i = 0; i < REPLICAS; i++) {
       replicas.push(
-        await startReplica(
+        // Replica 1 CPU-profiled into profileDir when PROFILE=1.
+        await startReplicaChild(
           { REDIS_URL: redis.url, PORT: '0', LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent' },
-          PROFILE && i === 0 ? profileDir : undefined,
+          PROFILE && i === 0 ? { execArgv: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {},
         ),
       );
     }
@@ -276,14 +229,17 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 5_000));
     for (const c of clientWorkers) c.send({ op: 'reset' });
     const simBefore = await sim.reports();
-    const cpuBefore = replicas.map((r) => procUsage(r.pid).cpuS);
+    const cpuBefore = replicas.map((r) => cpuSeconds(r.pid));
     const infoBefore = await redisInfo(info);
     const started = Date.now();
     await new Promise((r) => setTimeout(r, SECONDS * 1_000));
     const wall = (Date.now() - started) / 1_000;
     const infoAfter = await redisInfo(info);
     const agentShare = await agentLatencies(info, simIds, started, Date.now());
-    const usage = replicas.map((r) => procUsage(r.pid));
+    const usage = replicas.map((r) => ({
+      cpuS: cpuSeconds(r.pid),
+      rss: statusMiB(r.pid, 'VmRSS') * 2 ** 20,
+    }));
     const simAfter = await sim.reports();
     const reports = await Promise.all(
       clientWorkers.map((c) => ask<ClientReport>(c, { op: 'report' }, 'report')),

@@ -5,6 +5,7 @@
  * Run a benchmark with:  node -r ./apps/gateway/test/support/ts-hook.js bench/gateway-<name>.ts
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
@@ -21,6 +22,8 @@ import { TestClient } from '../apps/gateway/test/support/test-client';
 
 const ROOT = join(__dirname, '..');
 const TS_HOOK = join(ROOT, 'apps/gateway/test/support/ts-hook.js');
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
+const CLK_TCK = 100;
 
 export { TestClient, waitFor };
 
@@ -81,17 +84,46 @@ function startAgentChild(redisUrl: string, hostId: string): ChildProcess {
   });
 }
 
-/** Starts any TypeScript entry of the repository in a child process. */
+/**
+ * Starts any TypeScript entry of the repository in a child process; `execArgv` adds Node flags
+ * (--cpu-prof, --max-old-space-size…).
+ */
 export function startTsChild(
   entry: string,
   env: Record<string, string>,
-  options: { exposeGc?: boolean } = {},
+  options: { exposeGc?: boolean; execArgv?: string[] } = {},
 ): ChildProcess {
   return fork(join(ROOT, entry), [], {
-    execArgv: ['-r', TS_HOOK, ...(options.exposeGc ? ['--expose-gc'] : [])],
+    execArgv: [
+      '-r',
+      TS_HOOK,
+      ...(options.exposeGc ? ['--expose-gc'] : []),
+      ...(options.execArgv ?? []),
+    ],
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+}
+
+/** A benchmark's setting: a `NAME=value` argument, else the environment, else the default. */
+export function setting(name: string, fallback: string): string {
+  const arg = process.argv.find((a) => a.startsWith(`${name}=`));
+  return arg?.slice(name.length + 1) ?? process.env[name] ?? fallback;
+}
+
+/** User + system CPU time of a process so far, in seconds (Linux /proc). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** A memory field of /proc/<pid>/status (VmRSS, RssAnon…) in MiB; NaN when absent. */
+export function statusMiB(pid: number, field: string): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
+    readFileSync(`/proc/${pid}/status`, 'utf8'),
+  );
+  return match ? Number(match[1]) / 1024 : NaN;
 }
 
 export async function stopChild(child: ChildProcess): Promise<void> {

@@ -14,7 +14,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build --chown=node:node /src/dist/apps/docker-agent/main.js ./agent.js
 USER node
-HEALTHCHECK --interval=10s --timeout=5s --start-period=20s CMD ["node", "agent.js", "--healthcheck"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s CMD ["node", "agent.js", "--healthcheck"]
 # The flags of `npm run start:agent`: a small young generation and one V8 worker thread
 # (docs/benchmarks.md, "The lean agent").
 CMD ["node", "--max-semi-space-size=1", "--v8-pool-size=1", "agent.js"]

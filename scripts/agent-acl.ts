@@ -2,6 +2,7 @@
  * The Redis ACL confining one docker agent to its host.
  *   npm run agent-acl -- <host id>            prints the ACL SETUSER line
  *   npm run agent-acl -- --apply <host id>    runs it on $REDIS_URL (an admin's URL), then ACL SAVE
+ *                                             (one node: run it on each node of a cluster)
  */
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
@@ -42,6 +43,14 @@ async function applyAcl(url: string): Promise<void> {
 
 async function main(): Promise<void> {
   if (apply) {
+    // ACL SETUSER and ACL SAVE act on the one node they reach: a cluster or a replicated setup
+    // needs the user on every node, each addressed on its own.
+    const mode = process.env.REDIS_MODE;
+    if (mode && mode !== 'single')
+      throw new Error(
+        `--apply sets the ACL on one Redis node only (REDIS_MODE=${mode}): ACLs are per node, so ` +
+          'run --apply once for each node, with REDIS_URL set to that node and REDIS_MODE unset',
+      );
     const url = process.env.REDIS_URL;
     if (!url) throw new Error('--apply needs REDIS_URL (a user allowed to run ACL)');
     if (!process.env.AGENT_REDIS_PASSWORD)

@@ -21,6 +21,7 @@ const SOURCES = [
   'apps/docker-agent/src',
   'apps/web/src',
   'libs',
+  'scripts/build-agent.js',
   'package-lock.json',
   'angular.json',
   'nest-cli.json',

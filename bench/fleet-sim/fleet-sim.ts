@@ -5,11 +5,8 @@
  *   node -r ./apps/gateway/test/support/ts-hook.js bench/fleet-sim/fleet-sim.ts \
  *     REDIS_URL=redis://127.0.0.1:6379 HOSTS=200 CONTAINERS=100 WORKERS=4 EVENTS_PER_S=50
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-
-const ROOT = join(__dirname, '../..');
-const TS_HOOK = join(ROOT, 'apps/gateway/test/support/ts-hook.js');
+import type { ChildProcess } from 'node:child_process';
+import { setting, startTsChild } from '../gateway-bench-kit';
 
 export interface FleetSimOptions {
   redisUrl: string;
@@ -47,18 +44,13 @@ export async function startFleetSim(options: FleetSimOptions): Promise<FleetSim>
   const starts: Promise<void>[] = [];
   for (let w = 0; w < options.workers; w++) {
     const share = hostIds.filter((_, i) => i % options.workers === w);
-    const child = fork(join(__dirname, 'fleet-worker.ts'), [], {
-      execArgv: ['-r', TS_HOOK],
-      env: {
-        PATH: process.env.PATH ?? '',
-        FLEET_WORKER: JSON.stringify({
-          redisUrl: options.redisUrl,
-          hostIds: share,
-          containersPerHost: options.containersPerHost,
-          logLinesPerSecond: options.logLinesPerSecond ?? 2,
-        }),
-      },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    const child = startTsChild('bench/fleet-sim/fleet-worker.ts', {
+      FLEET_WORKER: JSON.stringify({
+        redisUrl: options.redisUrl,
+        hostIds: share,
+        containersPerHost: options.containersPerHost,
+        logLinesPerSecond: options.logLinesPerSecond ?? 2,
+      }),
     });
     workers.push(child);
     exits.push(new Promise((resolve) => child.once('exit', () => resolve())));
@@ -109,12 +101,6 @@ export async function startFleetSim(options: FleetSimOptions): Promise<FleetSim>
   };
   sim.setRate(options.eventsPerSecond ?? 0);
   return sim;
-}
-
-/** `KEY=value` arguments, then the environment, then the default. */
-function setting(name: string, fallback: string): string {
-  const arg = process.argv.find((a) => a.startsWith(`${name}=`));
-  return arg?.slice(name.length + 1) ?? process.env[name] ?? fallback;
 }
 
 if (require.main === module) {

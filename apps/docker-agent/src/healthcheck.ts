@@ -12,7 +12,6 @@ export async function checkHealth(config: AgentConfig): Promise<string | undefin
     url: config.redisUrl,
     mode: config.redisMode,
     name: `flotilla-agent-${config.hostId}-health`,
-    interruptFollowers: false,
   });
   try {
     const host = await bus.hosts.get(config.hostId);

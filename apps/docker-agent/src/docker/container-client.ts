@@ -4,10 +4,11 @@ import type { DockerAddress } from '../config/agent-config';
 import type { AgentLogger } from '../shared/agent-logger';
 import type { DockerInspect } from './docker-inspect';
 import { dockerStatusCode, isNotFound } from './docker-errors';
+import type { ContainerAction } from '@flotilla/contracts';
 import { describeError } from '@flotilla/logging';
 
-/** Container actions the agent performs on request. */
-export type LifecycleAction = 'start' | 'stop' | 'restart' | 'unpause' | 'remove';
+/** Container actions the agent performs on request: the contract's, one list. */
+export type LifecycleAction = ContainerAction;
 
 /** The outcome of an idempotent action: `unchanged` when Docker said it was already so (HTTP 304). */
 export interface ActionOutcome {

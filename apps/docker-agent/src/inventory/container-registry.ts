@@ -8,10 +8,25 @@ export type ContainerListener = (container: Container) => void;
  */
 export class ContainerRegistry {
   private readonly containers = new Map<string, Container>();
+  /** Whether each container has a memory limit of its own, per its latest inspect. */
+  private readonly memoryLimits = new Map<string, boolean>();
   private readonly listeners = new Set<ContainerListener>();
 
   get(containerId: string): Container | undefined {
     return this.containers.get(containerId);
+  }
+
+  /**
+   * Whether the container has a memory limit of its own (undefined until inspected): Docker
+   * reports the host's RAM as the limit of a container without one.
+   */
+  memoryLimited(containerId: string): boolean | undefined {
+    return this.memoryLimits.get(containerId);
+  }
+
+  /** Records what the inventory's inspect said of the container's memory limit. */
+  setMemoryLimited(containerId: string, limited: boolean): void {
+    this.memoryLimits.set(containerId, limited);
   }
 
   all(): Container[] {
@@ -20,8 +35,10 @@ export class ContainerRegistry {
 
   /** Records a published state and tells the listeners; a removed container is forgotten. */
   set(container: Container): void {
-    if (container.state === 'removed') this.containers.delete(container.container_id);
-    else this.containers.set(container.container_id, container);
+    if (container.state === 'removed') {
+      this.containers.delete(container.container_id);
+      this.memoryLimits.delete(container.container_id);
+    } else this.containers.set(container.container_id, container);
     for (const listener of this.listeners) listener(container);
   }
 
@@ -29,6 +46,8 @@ export class ContainerRegistry {
   replaceAll(containers: Container[], changed: Container[]): void {
     this.containers.clear();
     for (const c of containers) this.containers.set(c.container_id, c);
+    for (const id of this.memoryLimits.keys())
+      if (!this.containers.has(id)) this.memoryLimits.delete(id);
     for (const c of changed) for (const listener of this.listeners) listener(c);
   }
 

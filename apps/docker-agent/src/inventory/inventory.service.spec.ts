@@ -244,4 +244,24 @@ describe('InventoryService', () => {
     expect(metrics.counters.resyncs).toBe(1);
     expect(await bus.snapshots.get(HOST, id(1))).not.toBeNull();
   });
+
+  it('records which containers have a memory limit of their own, for their stats', async () => {
+    docker.set({ ...inspectOf(1), HostConfig: { Memory: 64 * 1024 * 1024 } });
+    docker.set(inspectOf(2));
+    inventory.requestResync('start');
+    await inventory.idle();
+    expect(registry.memoryLimited(id(1))).toBe(true);
+    expect(registry.memoryLimited(id(2))).toBe(false);
+
+    // `docker update --memory`: an event whose inspect changes nothing a viewer sees.
+    docker.set({ ...inspectOf(2), HostConfig: { Memory: 32 * 1024 * 1024 } });
+    inventory.containerEvent(id(2));
+    await inventory.idle();
+    expect(registry.memoryLimited(id(2))).toBe(true);
+
+    docker.containers.delete(id(1));
+    inventory.containerEvent(id(1));
+    await inventory.idle();
+    expect(registry.memoryLimited(id(1))).toBeUndefined();
+  });
 });

@@ -2,6 +2,7 @@ import type { Bus } from '@flotilla/bus';
 import type { Container, FleetEvent } from '@flotilla/contracts';
 import type { AgentMetrics } from '../agent-metrics';
 import type { ContainerClient } from '../docker/container-client';
+import type { DockerInspect } from '../docker/docker-inspect';
 import type { BusHealth } from '../heartbeat/bus-health';
 import type { AgentLogger } from '../shared/agent-logger';
 import { Backoff, Sleeper } from '../shared/backoff';
@@ -182,6 +183,7 @@ export class InventoryService {
       if (!prev) return;
       next = { ...asRemoved(prev), revision: this.clock.next(containerId, prev.revision) };
     } else {
+      this.noteMemoryLimit(inspect);
       const view: ContainerView = toContainerView(this.hostId, inspect);
       if (prev && sameState(prev, view)) return;
       next = { ...view, revision: this.clock.next(containerId, prev?.revision) };
@@ -211,8 +213,17 @@ export class InventoryService {
       const batch = await Promise.all(
         ids.slice(i, i + INSPECT_CONCURRENCY).map((id) => this.docker.inspect(id)),
       );
-      for (const inspect of batch) if (inspect) views.push(toContainerView(this.hostId, inspect));
+      for (const inspect of batch) {
+        if (!inspect) continue;
+        this.noteMemoryLimit(inspect);
+        views.push(toContainerView(this.hostId, inspect));
+      }
     }
     return views;
+  }
+
+  /** Records whether the container has a memory limit of its own (its stats say so). */
+  private noteMemoryLimit(inspect: DockerInspect): void {
+    this.registry.setMemoryLimited(inspect.Id, (inspect.HostConfig?.Memory ?? 0) > 0);
   }
 }

@@ -16,6 +16,8 @@ export interface StatsFollowerDeps {
   logger: AgentLogger;
   /** Whether the container runs (per the agent's registry); stats are read only then. */
   isRunning: (containerId: string) => boolean;
+  /** Whether the container has a memory limit of its own, per the inventory's inspect. */
+  memoryLimited: (containerId: string) => boolean | undefined;
 }
 
 /**
@@ -30,8 +32,6 @@ export class StatsFollower {
   private readonly backoff = new Backoff();
   private loop: Promise<void> | null = null;
   private writing = false;
-  /** Whether the container has a memory limit of its own, per its inspect when the stream opened. */
-  private memoryLimited: boolean | undefined;
 
   constructor(
     readonly containerId: string,
@@ -77,10 +77,6 @@ export class StatsFollower {
 
   private async follow(): Promise<number> {
     const { docker, metrics, logger } = this.deps;
-    // Docker reports the host's RAM as the limit of a container without one: only the
-    // container's own HostConfig tells the two apart.
-    const inspect = await docker.inspect(this.containerId);
-    this.memoryLimited = inspect ? (inspect.HostConfig?.Memory ?? 0) > 0 : undefined;
     const stream = await docker.stats(this.containerId);
     if (this.stopped) {
       stream.destroy();
@@ -115,7 +111,12 @@ export class StatsFollower {
 
   private publish(raw: DockerStats): void {
     if (this.writing || this.stopped || !hasCpuBaseline(raw)) return;
-    const sample = toStatsSample(this.deps.hostId, this.containerId, raw, this.memoryLimited);
+    const sample = toStatsSample(
+      this.deps.hostId,
+      this.containerId,
+      raw,
+      this.deps.memoryLimited(this.containerId),
+    );
     // A stopped container reports zeroed samples with Docker's zero time.
     if (sample.read.startsWith('0001-')) return;
     this.writing = true;

@@ -18,10 +18,21 @@ export interface ReplicaChild {
 /** Starts a gateway replica in a child process (see replica-process.ts). */
 export async function startReplicaChild(
   env: Record<string, string>,
-  options: { tuning?: Partial<GatewayTuning>; exposeGc?: boolean; replicaId?: string } = {},
+  options: {
+    tuning?: Partial<GatewayTuning>;
+    exposeGc?: boolean;
+    replicaId?: string;
+    /** More Node flags for the child (benchmarks: --cpu-prof). */
+    execArgv?: string[];
+  } = {},
 ): Promise<ReplicaChild> {
   const child: ChildProcess = fork(join(__dirname, 'replica-process.ts'), [], {
-    execArgv: ['-r', join(__dirname, 'ts-hook.js'), ...(options.exposeGc ? ['--expose-gc'] : [])],
+    execArgv: [
+      '-r',
+      join(__dirname, 'ts-hook.js'),
+      ...(options.exposeGc ? ['--expose-gc'] : []),
+      ...(options.execArgv ?? []),
+    ],
     env: {
       PATH: process.env.PATH ?? '',
       ...env,

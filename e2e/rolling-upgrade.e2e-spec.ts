@@ -5,14 +5,20 @@
  * and the state Docker has; each reconnection is counted.
  */
 import type { Container } from '@flotilla/contracts';
-import { dockerEngine, expectedLines, testContainers, ticker, waitFor } from '@flotilla/testing';
+import {
+  dockerEngine,
+  expectedLines,
+  testContainers,
+  ticker,
+  waitFor,
+  withoutTimestamp,
+} from '@flotilla/testing';
 import { ADMIN_PASSWORD, startCompose, type ComposeStack } from './support/compose';
 import { Watcher } from './support/watcher';
 
 jest.setTimeout(30 * 60_000);
 
 const CLIENTS = 100;
-const text = (line: string): string => line.replace(/^\S+ /, '');
 
 describe('rolling upgrade of the compose stack', () => {
   const docker = dockerEngine();
@@ -103,7 +109,7 @@ describe('rolling upgrade of the compose stack', () => {
       `rolling upgrade: ${CLIENTS} dashboards, reconnections per dashboard min ${Math.min(...reconnections)} max ${Math.max(...reconnections)}, total ${reconnections.reduce((a, b) => a + b, 0)}`,
     );
     for (const w of watchers) {
-      const lines = w.lines.map(text);
+      const lines = w.lines.map(withoutTimestamp);
       expect(lines).toEqual(expectedLines(lines.length, 'tick'));
       expect(w.duplicates).toEqual([]);
     }

@@ -7,6 +7,7 @@ import {
   ticker,
   useTestContainers,
   waitFor,
+  withoutTimestamp,
   type RedisClusterHandle,
 } from '@flotilla/testing';
 import Redis from 'ioredis';
@@ -18,9 +19,6 @@ import { startReplicaChild } from './support/replica-child';
 import { TestClient } from './support/test-client';
 
 jest.setTimeout(120_000);
-
-/** The text of a line as Docker gave it, without its timestamp. */
-const text = (line: string): string => line.slice(line.indexOf(' ') + 1);
 
 /**
  * Agents and gateway replicas on a three-master Redis Cluster (REDIS_MODE=cluster), with the
@@ -105,16 +103,14 @@ describe('gateway and agent on a Redis Cluster', () => {
       await victim.kill();
       await waitFor(() => !client.socket.connected, { message: 'client noticed the crash' });
       const before = client.logLines(c.id);
-      const updates = client.logUpdates(c.id);
-      const refs = updates[updates.length - 1].entries;
-      const after = refs[refs.length - 1].id;
+      const after = client.lastEntryId(c.id);
 
       const resumed = await TestClient.connect(survivor.url);
       clients.push(resumed);
       await resumed.request('start_log_stream', { container_id: c.id, after });
       const more = await resumed.waitForLines(c.id, 100, 20_000);
       expect(resumed.logUpdates(c.id).some((u) => u.gap)).toBe(false);
-      const all = [...before, ...more].map(text);
+      const all = [...before, ...more].map(withoutTimestamp);
       expect(all).toEqual(expectedLines(all.length, 'tick'));
       expect(agent.openLogStreams()).toBe(1);
     } finally {

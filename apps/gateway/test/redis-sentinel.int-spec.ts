@@ -6,6 +6,7 @@ import {
   ticker,
   useTestContainers,
   waitFor,
+  withoutTimestamp,
   type RedisSentinelHandle,
 } from '@flotilla/testing';
 import { loadGatewayConfig } from '../src/config/gateway.config';
@@ -16,9 +17,6 @@ import { TestClient } from './support/test-client';
 
 // Generous: the failover itself takes seconds, but a loaded machine slows Docker and the agent.
 jest.setTimeout(300_000);
-
-/** The text of a line as Docker gave it, without its timestamp. */
-const text = (line: string): string => line.slice(line.indexOf(' ') + 1);
 
 /**
  * An agent and a gateway on a master, a replica and three Debian redis-sentinels
@@ -99,7 +97,7 @@ describe('gateway and agent behind Redis Sentinel', () => {
     expect(client.socket.connected).toBe(true);
     expect(client.received.filter((r) => r.event === 'error')).toEqual([]);
     expect(client.logUpdates(c.id).some((u) => u.gap)).toBe(false);
-    const all = client.logLines(c.id).map(text);
+    const all = client.logLines(c.id).map(withoutTimestamp);
     expect(all).toEqual(expectedLines(all.length, 'tick'));
     expect(agent.openLogStreams()).toBe(1);
     // Recorded for the docs: the pause a viewer sees across a failover.

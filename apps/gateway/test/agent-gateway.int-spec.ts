@@ -2,6 +2,8 @@ import type Docker from 'dockerode';
 import {
   expectedLines,
   floodLines,
+  startRedis,
+  startRedisCluster,
   ticker,
   useTestContainers,
   waitFor,
@@ -9,7 +11,7 @@ import {
   SLEEP_FOREVER,
 } from '@flotilla/testing';
 import type { AgentHandle } from '@flotilla/agent';
-import { startHarness, type Harness } from './support/gateway-harness';
+import { startHarness, type Harness, type HarnessRedis } from './support/gateway-harness';
 import { startRealAgent } from './support/real-agent';
 import { startReplicaChild, type ReplicaChild } from './support/replica-child';
 import { TestClient } from './support/test-client';
@@ -86,10 +88,40 @@ describe('gateway with a real agent and real containers (end to end)', () => {
       message: 'the agent let go of the stream',
     });
   });
+});
+
+/**
+ * A replica killed mid-stream, on one redis-server and on a three-master Redis Cluster
+ * (REDIS_MODE=cluster).
+ */
+describe.each<[string, () => Promise<HarnessRedis>]>([
+  ['one redis-server', startRedis],
+  ['a Redis Cluster', async () => ({ ...(await startRedisCluster()), mode: 'cluster' })],
+])('replica failover on %s', (_name, redis) => {
+  const containers = useTestContainers(undefined, { cleanup: 'afterEach' });
+  let h: Harness<HarnessRedis>;
+  let agent: AgentHandle;
+  let hostId: string;
+
+  beforeAll(async () => {
+    h = await startHarness({ redis: await redis(), replicas: 2 });
+    ({ agent, hostId } = await startRealAgent(h, 'failover'));
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await h?.close();
+  });
+
+  const known = (id: string) =>
+    waitFor(async () => (await h.bus.snapshots.get(hostId, id)) !== null, {
+      timeoutMs: 20_000,
+      message: 'container known',
+    });
 
   it('a client whose replica is killed mid-stream resumes on another with every line exactly once', async () => {
     const victim: ReplicaChild = await startReplicaChild(
-      { REDIS_URL: h.redis.url, PORT: '0', LOG_LEVEL: 'error', WEB_DIST: '/nonexistent' },
+      { ...h.redisEnv, PORT: '0', LOG_LEVEL: 'error', WEB_DIST: '/nonexistent' },
       { tuning: { hostPollMs: 100, leaseRenewMs: 200 } },
     );
     try {

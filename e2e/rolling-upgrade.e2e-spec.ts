@@ -112,6 +112,7 @@ describe('rolling upgrade of the compose stack', () => {
       const lines = w.lines.map(withoutTimestamp);
       expect(lines).toEqual(expectedLines(lines.length, 'tick'));
       expect(w.duplicates).toEqual([]);
+      expect(w.gaps).toBe(0);
     }
     // Both gateways were replaced: every dashboard lost its socket at least once.
     expect(Math.min(...reconnections)).toBeGreaterThanOrEqual(1);

@@ -13,20 +13,9 @@ import {
   withoutTimestamp,
 } from '@flotilla/testing';
 import { TestClient } from '../apps/gateway/test/support/test-client';
-import { ADMIN_PASSWORD, startCompose, type ComposeStack } from './support/compose';
+import { startCompose, type ComposeStack } from './support/compose';
 
 jest.setTimeout(30 * 60_000);
-
-async function loginToken(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: 'admin', password: ADMIN_PASSWORD }),
-  });
-  const body = (await res.json()) as { token?: string };
-  if (res.status !== 200 || !body.token) throw new Error(`login: ${res.status}`);
-  return body.token;
-}
 
 describe('docker-compose.yml, built and run', () => {
   const containers = testContainers(dockerEngine());
@@ -44,7 +33,7 @@ describe('docker-compose.yml, built and run', () => {
 
   it('serves the original protocol through nginx and survives a gateway killed mid-stream', async () => {
     const { url } = stack!;
-    const auth = { authorization: `Bearer ${await loginToken(url)}` };
+    const auth = { authorization: `Bearer ${await stack!.login()}` };
     const c = await containers.create(ticker('tick', 0.02));
 
     const client = await TestClient.connect(url, { extraHeaders: auth });

@@ -13,6 +13,8 @@ export class Watcher {
   reconnections = 0;
   /** Gap markers received: a resume that could not deliver every line since its cursor. */
   gaps = 0;
+  /** The replica (`server_id`) of the current socket. */
+  serverId: string | undefined;
   /** Why the watcher gave up reconnecting, if it did. */
   failure: Error | undefined;
   /** Every log line, in arrival order, across sockets. */
@@ -89,6 +91,7 @@ export class Watcher {
         .finally(() => (this.reconnecting = undefined));
     });
     this.client = client;
+    this.serverId = (await client.waitFor('connection_established', () => true, 20_000)).server_id;
     await client.waitFor('initial_state', () => true, 20_000);
     const ack = await client.request(
       'start_log_stream',

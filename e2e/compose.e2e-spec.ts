@@ -4,24 +4,18 @@
  * the published port. The original protocol works, and a gateway killed mid-stream costs its
  * client nothing: it resumes on the other replica with every line once.
  */
-import { dockerEngine, expectedLines, testContainers, ticker, waitFor } from '@flotilla/testing';
+import {
+  dockerEngine,
+  expectedLines,
+  testContainers,
+  ticker,
+  waitFor,
+  withoutTimestamp,
+} from '@flotilla/testing';
 import { TestClient } from '../apps/gateway/test/support/test-client';
-import { ADMIN_PASSWORD, startCompose, type ComposeStack } from './support/compose';
+import { startCompose, type ComposeStack } from './support/compose';
 
 jest.setTimeout(30 * 60_000);
-
-async function loginToken(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: 'admin', password: ADMIN_PASSWORD }),
-  });
-  const body = (await res.json()) as { token?: string };
-  if (res.status !== 200 || !body.token) throw new Error(`login: ${res.status}`);
-  return body.token;
-}
-
-const text = (line: string): string => line.replace(/^\S+ /, '');
 
 describe('docker-compose.yml, built and run', () => {
   const containers = testContainers(dockerEngine());
@@ -39,7 +33,7 @@ describe('docker-compose.yml, built and run', () => {
 
   it('serves the original protocol through nginx and survives a gateway killed mid-stream', async () => {
     const { url } = stack!;
-    const auth = { authorization: `Bearer ${await loginToken(url)}` };
+    const auth = { authorization: `Bearer ${await stack!.login()}` };
     const c = await containers.create(ticker('tick', 0.02));
 
     const client = await TestClient.connect(url, { extraHeaders: auth });
@@ -67,9 +61,7 @@ describe('docker-compose.yml, built and run', () => {
       message: 'the client noticed',
     });
     const before = client.logLines(c.id);
-    const updates = client.logUpdates(c.id);
-    const last = updates[updates.length - 1].entries;
-    const after = last[last.length - 1].id;
+    const after = client.lastEntryId(c.id);
 
     const resumed = await TestClient.connect(url, { extraHeaders: auth });
     clients.push(resumed);
@@ -78,7 +70,7 @@ describe('docker-compose.yml, built and run', () => {
     await resumed.request('start_log_stream', { container_id: c.id, after });
     const more = await resumed.waitForLines(c.id, 100, 30_000);
     expect(resumed.logUpdates(c.id).some((u) => u.gap)).toBe(false);
-    const all = [...before, ...more].map(text);
+    const all = [...before, ...more].map(withoutTimestamp);
     expect(all).toEqual(expectedLines(all.length, 'tick'));
   });
 });

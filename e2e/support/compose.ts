@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { freePort, waitFor } from '@flotilla/testing';
 
 const ROOT = join(__dirname, '../..');
-export const ADMIN_PASSWORD = 'compose-admin-password';
+const ADMIN_PASSWORD = 'compose-admin-password';
 
 export interface ComposeRun {
   code: number;
@@ -30,6 +30,8 @@ export interface ComposeStack {
   /** The service whose container has the replica id `serverId` (`gw-<hostname>-…`). */
   serviceOfReplica(serverId: string): Promise<string>;
   waitHealthy(service: string, timeoutMs?: number): Promise<void>;
+  /** Logs `admin` in through the load balancer: its session token. */
+  login(): Promise<string>;
   down(): Promise<void>;
 }
 
@@ -126,6 +128,16 @@ export async function startCompose(): Promise<ComposeStack> {
         },
         { timeoutMs, intervalMs: 500, message: `${service} healthy` },
       );
+    },
+    async login() {
+      const res = await fetch(`${stack.url}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: 'admin', password: ADMIN_PASSWORD }),
+      });
+      const body = (await res.json().catch(() => ({}))) as { token?: string };
+      if (res.status !== 200 || !body.token) throw new Error(`login: ${res.status}`);
+      return body.token;
     },
     down,
   };

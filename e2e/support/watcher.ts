@@ -6,8 +6,17 @@
 import type { Container, LogUpdatePayload } from '@flotilla/contracts';
 import { TestClient } from '../../apps/gateway/test/support/test-client';
 
+/** How long a watcher keeps trying to reconnect before it gives up with the last error. */
+const RECONNECT_LIMIT_MS = 60_000;
+
 export class Watcher {
   reconnections = 0;
+  /** Gap markers received: a resume that could not deliver every line since its cursor. */
+  gaps = 0;
+  /** The replica (`server_id`) of the current socket. */
+  serverId: string | undefined;
+  /** Why the watcher gave up reconnecting, if it did. */
+  failure: Error | undefined;
   /** Every log line, in arrival order, across sockets. */
   readonly lines: string[] = [];
   /** A change whose revision the watcher already had (from a change or a snapshot). */
@@ -29,13 +38,19 @@ export class Watcher {
     await this.attach();
   }
 
-  /** Resolves once the watcher is connected again (after a reconnection in progress, if any). */
+  /**
+   * Resolves once the watcher is connected again (after a reconnection in progress, if any);
+   * rejects with the last error if it gave up.
+   */
   async settled(): Promise<void> {
     while (this.reconnecting) await this.reconnecting;
+    if (this.failure) throw this.failure;
   }
 
+  /** Connected with its stream resumed; throws why if the watcher gave up. */
   get connected(): boolean {
-    return this.client?.socket.connected === true;
+    if (this.failure) throw this.failure;
+    return this.reconnecting === undefined && this.client?.socket.connected === true;
   }
 
   close(): void {
@@ -48,21 +63,35 @@ export class Watcher {
       extraHeaders: this.headers,
       waitInitial: false,
     });
+    if (this.closed) {
+      // Closed while this socket was being opened: close() saw the previous one only.
+      client.close();
+      return;
+    }
     client.socket.on('initial_state', (s) => {
       for (const c of s.containers) this.apply(c, false);
     });
     client.socket.on('container_state_change', (c) => this.apply(c, true));
     client.socket.on('log_update', (u: LogUpdatePayload) => {
-      if (u.container_id !== this.containerId || u.gap) return;
+      if (u.container_id !== this.containerId) return;
+      if (u.gap) {
+        this.gaps++;
+        return;
+      }
       this.lines.push(...u.log.split('\n').slice(0, -1));
       const last = u.entries[u.entries.length - 1];
       if (last) this.lastEntry = last.id;
     });
     client.socket.on('disconnect', () => {
       if (this.closed) return;
-      this.reconnecting ??= this.reconnect().finally(() => (this.reconnecting = undefined));
+      this.reconnecting ??= this.reconnect()
+        .catch((error: unknown) => {
+          this.failure = error instanceof Error ? error : new Error(String(error));
+        })
+        .finally(() => (this.reconnecting = undefined));
     });
     this.client = client;
+    this.serverId = (await client.waitFor('connection_established', () => true, 20_000)).server_id;
     await client.waitFor('initial_state', () => true, 20_000);
     const ack = await client.request(
       'start_log_stream',
@@ -77,11 +106,20 @@ export class Watcher {
 
   private async reconnect(): Promise<void> {
     this.reconnections++;
+    const deadline = Date.now() + RECONNECT_LIMIT_MS;
+    let lastError: unknown;
     for (let attempt = 0; !this.closed; attempt++) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `watcher gave up reconnecting after ${attempt} attempts in ${RECONNECT_LIMIT_MS} ms: ${String(lastError)}`,
+          { cause: lastError },
+        );
+      }
       try {
         await this.attach();
         return;
-      } catch {
+      } catch (error: unknown) {
+        lastError = error;
         this.client?.close();
         await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
       }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRedisBus, type Bus, type LogEntry } from '@flotilla/bus';
 import { TIMINGS, type Container, type FleetEvent } from '@flotilla/contracts';
-import { waitFor } from '@flotilla/testing';
+import { waitFor, withoutTimestamp } from '@flotilla/testing';
 import { startAgent, type AgentHandle, type StartAgentOptions } from '../src/agent';
 import { loadAgentConfig, type AgentConfig } from '../src/config/agent-config';
 import { silentLogger } from '../src/shared/agent-logger';
@@ -95,7 +95,7 @@ export async function storedLogs(
 
 /** The text of stored lines, without Docker's timestamp. */
 export function texts(lines: string[]): string[] {
-  return lines.map((l) => l.slice(l.indexOf(' ') + 1));
+  return lines.map(withoutTimestamp);
 }
 
 /** Waits until the container's stored log holds `count` lines; returns them. */

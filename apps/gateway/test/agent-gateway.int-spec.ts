@@ -2,13 +2,16 @@ import type Docker from 'dockerode';
 import {
   expectedLines,
   floodLines,
+  startRedis,
+  startRedisCluster,
   ticker,
   useTestContainers,
   waitFor,
+  withoutTimestamp,
   SLEEP_FOREVER,
 } from '@flotilla/testing';
 import type { AgentHandle } from '@flotilla/agent';
-import { startHarness, type Harness } from './support/gateway-harness';
+import { startHarness, type Harness, type HarnessRedis } from './support/gateway-harness';
 import { startRealAgent } from './support/real-agent';
 import { startReplicaChild, type ReplicaChild } from './support/replica-child';
 import { TestClient } from './support/test-client';
@@ -31,9 +34,6 @@ async function touch(container: Docker.Container, path: string): Promise<void> {
     message: `touch ${path}`,
   });
 }
-
-/** The text of a line as Docker gave it, without its timestamp. */
-const text = (line: string): string => line.slice(line.indexOf(' ') + 1);
 
 describe('gateway with a real agent and real containers (end to end)', () => {
   const containers = useTestContainers(undefined, { cleanup: 'afterEach' });
@@ -74,7 +74,7 @@ describe('gateway with a real agent and real containers (end to end)', () => {
     await touch(c, '/tmp/go');
     for (const client of clients) {
       const lines = await client.waitForLines(c.id, 3_000, 20_000);
-      expect(lines.map(text)).toEqual(expectedLines(3_000, 'line'));
+      expect(lines.map(withoutTimestamp)).toEqual(expectedLines(3_000, 'line'));
     }
     expect(agent.openLogStreams()).toBe(1);
     expect(agent.followedLogs()).toEqual([c.id]);
@@ -88,10 +88,40 @@ describe('gateway with a real agent and real containers (end to end)', () => {
       message: 'the agent let go of the stream',
     });
   });
+});
+
+/**
+ * A replica killed mid-stream, on one redis-server and on a three-master Redis Cluster
+ * (REDIS_MODE=cluster).
+ */
+describe.each<[string, () => Promise<HarnessRedis>]>([
+  ['one redis-server', startRedis],
+  ['a Redis Cluster', async () => ({ ...(await startRedisCluster()), mode: 'cluster' })],
+])('replica failover on %s', (_name, redis) => {
+  const containers = useTestContainers(undefined, { cleanup: 'afterEach' });
+  let h: Harness<HarnessRedis>;
+  let agent: AgentHandle;
+  let hostId: string;
+
+  beforeAll(async () => {
+    h = await startHarness({ redis: await redis(), replicas: 2 });
+    ({ agent, hostId } = await startRealAgent(h, 'failover'));
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await h?.close();
+  });
+
+  const known = (id: string) =>
+    waitFor(async () => (await h.bus.snapshots.get(hostId, id)) !== null, {
+      timeoutMs: 20_000,
+      message: 'container known',
+    });
 
   it('a client whose replica is killed mid-stream resumes on another with every line exactly once', async () => {
     const victim: ReplicaChild = await startReplicaChild(
-      { REDIS_URL: h.redis.url, PORT: '0', LOG_LEVEL: 'error', WEB_DIST: '/nonexistent' },
+      { ...h.redisEnv, PORT: '0', LOG_LEVEL: 'error', WEB_DIST: '/nonexistent' },
       { tuning: { hostPollMs: 100, leaseRenewMs: 200 } },
     );
     try {
@@ -104,15 +134,13 @@ describe('gateway with a real agent and real containers (end to end)', () => {
       await victim.kill();
       await waitFor(() => !client.socket.connected, { message: 'client noticed the crash' });
       const before = client.logLines(c.id);
-      const updates = client.logUpdates(c.id);
-      const refs = updates[updates.length - 1].entries;
-      const after = refs[refs.length - 1].id;
+      const after = client.lastEntryId(c.id);
 
       const resumed = await h.connect(1);
       await resumed.request('start_log_stream', { container_id: c.id, after });
       const more = await resumed.waitForLines(c.id, 100, 20_000);
       expect(resumed.logUpdates(c.id).some((u) => u.gap)).toBe(false);
-      const all = [...before, ...more].map(text);
+      const all = [...before, ...more].map(withoutTimestamp);
       expect(all).toEqual(expectedLines(all.length, 'tick'));
       expect(agent.openLogStreams()).toBe(1);
       resumed.close();

@@ -72,11 +72,12 @@ describe('stopping a stream that has already ended (real agent, containers and r
   it('after its replica is killed, the page reconnects through the load balancer and stops watching without an error', async () => {
     const victim = await h.startReplica();
     let lb: LoadBalancer | undefined;
+    let page: TestClient | undefined;
     try {
       lb = await startLoadBalancer([victim.port, h.gateways[0].port]);
       const id = await runningContainer();
       const client = await TestClient.connect(lb.url, { reconnect: true });
-      h.clients.push(client);
+      page = client;
       expect(lb.openConnections()[victim.port]).toBe(1);
       await watch(client, id);
 
@@ -91,6 +92,8 @@ describe('stopping a stream that has already ended (real agent, containers and r
       expect(h.gateways[0].inspect().statsChannels).toEqual([]);
       expect(h.gateways[0].inspect().logChannels).toEqual([]);
     } finally {
+      // Before the balancer goes: a reconnecting client would keep knocking on it.
+      page?.close();
       await lb?.close();
       await victim.kill();
     }

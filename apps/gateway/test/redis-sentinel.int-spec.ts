@@ -1,24 +1,18 @@
-import { createRedisBus, type Bus } from '@flotilla/bus';
-import { startAgent, loadAgentConfig, silentLogger, type AgentHandle } from '@flotilla/agent';
+import type { AgentHandle } from '@flotilla/agent';
 import {
   expectedLines,
   startRedisSentinel,
   ticker,
   useTestContainers,
   waitFor,
+  withoutTimestamp,
   type RedisSentinelHandle,
 } from '@flotilla/testing';
-import { loadGatewayConfig } from '../src/config/gateway.config';
-import { startGateway, type RunningGateway } from '../src/gateway-app';
-import { uniqueHostId } from './support/fleet-fixtures';
-import { TEST_TUNING } from './support/gateway-harness';
-import { TestClient } from './support/test-client';
+import { startHarness, type Harness } from './support/gateway-harness';
+import { startRealAgent } from './support/real-agent';
 
 // Generous: the failover itself takes seconds, but a loaded machine slows Docker and the agent.
 jest.setTimeout(300_000);
-
-/** The text of a line as Docker gave it, without its timestamp. */
-const text = (line: string): string => line.slice(line.indexOf(' ') + 1);
 
 /**
  * An agent and a gateway on a master, a replica and three Debian redis-sentinels
@@ -27,66 +21,39 @@ const text = (line: string): string => line.slice(line.indexOf(' ') + 1);
  */
 describe('gateway and agent behind Redis Sentinel', () => {
   const containers = useTestContainers(undefined, { cleanup: 'afterEach' });
-  let redis: RedisSentinelHandle;
-  let bus: Bus;
+  let h: Harness<RedisSentinelHandle & { mode: 'sentinel' }>;
   let agent: AgentHandle;
-  let gateway: RunningGateway;
   let hostId: string;
-  const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    redis = await startRedisSentinel();
-    bus = createRedisBus({ url: redis.url, mode: 'sentinel', name: 'test-observer' });
-    hostId = uniqueHostId('sentinel');
-    agent = await startAgent(
-      loadAgentConfig({
-        REDIS_MODE: 'sentinel',
-        REDIS_URL: redis.url,
-        HOST_ID: hostId,
-        LOG_LEVEL: 'error',
-      }),
-      { logger: silentLogger },
-    );
-    gateway = await startGateway(
-      loadGatewayConfig({
-        REDIS_MODE: 'sentinel',
-        REDIS_URL: redis.url,
-        PORT: '0',
-        LOG_LEVEL: 'error',
-        WEB_DIST: '/nonexistent',
-      }),
-      { processMetrics: false, tuning: TEST_TUNING },
-    );
-    await waitFor(async () => (await bus.hosts.get(hostId))?.online === true, {
-      timeoutMs: 20_000,
-      message: 'agent online',
+    h = await startHarness({
+      redis: { ...(await startRedisSentinel()), mode: 'sentinel' },
+      replicas: 1,
+      env: { LOG_LEVEL: 'error' },
     });
+    ({ agent, hostId } = await startRealAgent(h, 'sentinel'));
   });
 
   afterAll(async () => {
-    for (const client of clients) client.close();
     await agent?.stop();
-    await gateway?.close();
-    await bus?.close();
-    await redis?.close();
+    await h?.close();
   });
 
   it('the master is killed mid-stream: the replica is promoted and the client gets every line once', async () => {
     const c = await containers.create(ticker('tick', 0.05));
-    await waitFor(async () => (await bus.snapshots.get(hostId, c.id)) !== null, {
+    await waitFor(async () => (await h.bus.snapshots.get(hostId, c.id)) !== null, {
       timeoutMs: 20_000,
       message: 'container known',
     });
-    const client = await TestClient.connect(gateway.url);
-    clients.push(client);
+    const client = await h.connect(0);
     await client.request('start_log_stream', { container_id: c.id, tail: 10_000 });
     await client.waitForLines(c.id, 20, 120_000);
 
-    const master = await redis.currentMaster();
+    const master = await h.redis.currentMaster();
     await master.kill();
     const killedAt = Date.now();
     const shownAtKill = client.logLines(c.id).length;
-    await waitFor(async () => (await redis.currentMaster()) !== master, {
+    await waitFor(async () => (await h.redis.currentMaster()) !== master, {
       timeoutMs: 30_000,
       intervalMs: 100,
       message: 'Sentinel to promote the replica',
@@ -99,7 +66,7 @@ describe('gateway and agent behind Redis Sentinel', () => {
     expect(client.socket.connected).toBe(true);
     expect(client.received.filter((r) => r.event === 'error')).toEqual([]);
     expect(client.logUpdates(c.id).some((u) => u.gap)).toBe(false);
-    const all = client.logLines(c.id).map(text);
+    const all = client.logLines(c.id).map(withoutTimestamp);
     expect(all).toEqual(expectedLines(all.length, 'tick'));
     expect(agent.openLogStreams()).toBe(1);
     // Recorded for the docs: the pause a viewer sees across a failover.

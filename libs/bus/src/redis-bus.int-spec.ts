@@ -1,6 +1,7 @@
 import { startRedis, type RedisHandle } from '@flotilla/testing';
 import Redis from 'ioredis';
 import { busContract } from './bus.contract';
+import { rawAccess } from './contract/contract-context';
 import { createRedisBus } from './redis/redis-bus';
 
 let redis: RedisHandle;
@@ -28,16 +29,7 @@ for (const protocol of [2, 3] as const) {
     });
     return Promise.resolve({
       bus,
-      raw: {
-        set: async (key, value) => void (await raw.set(key, value)),
-        hset: async (key, field, value) => void (await raw.hset(key, field, value)),
-        xadd: async (key, id, fields) => {
-          const added = await raw.xadd(key, id, ...Object.entries(fields).flat());
-          if (added === null) throw new Error('XADD returned no id');
-          return added;
-        },
-        publish: async (channel) => void (await raw.publish(channel, '')),
-      },
+      raw: rawAccess(raw),
       close: () => bus.close(),
     });
   });

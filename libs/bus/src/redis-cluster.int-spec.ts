@@ -2,6 +2,7 @@ import { startRedisCluster, type RedisClusterHandle } from '@flotilla/testing';
 import { Cluster } from 'ioredis';
 import { RedisKeys } from '@flotilla/contracts';
 import { busContract } from './bus.contract';
+import { rawAccess } from './contract/contract-context';
 import { slotOf } from './redis/cluster-nodes';
 import { createRedisBus } from './redis/redis-bus';
 
@@ -42,16 +43,7 @@ busContract('redis cluster (3 masters)', ({ logger, heartbeatTtlMs, retention })
   });
   return Promise.resolve({
     bus,
-    raw: {
-      set: async (key, value) => void (await raw.set(key, value)),
-      hset: async (key, field, value) => void (await raw.hset(key, field, value)),
-      xadd: async (key, id, fields) => {
-        const added = await raw.xadd(key, id, ...Object.entries(fields).flat());
-        if (added === null) throw new Error('XADD returned no id');
-        return added;
-      },
-      publish: async (channel) => void (await raw.publish(channel, '')),
-    },
+    raw: rawAccess(raw),
     close: () => bus.close(),
   });
 });

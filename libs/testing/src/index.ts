@@ -34,6 +34,7 @@ export {
 export {
   shellQuote,
   expectedLines,
+  withoutTimestamp,
   printLines,
   printLinesToStderr,
   floodLines,

@@ -19,6 +19,11 @@ export function expectedLines(n: number, prefix = 'line', from = 1): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix} ${from + i}`);
 }
 
+/** The text of a log line as Docker gives it (`<RFC 3339 timestamp> <text>`), without its timestamp. */
+export function withoutTimestamp(line: string): string {
+  return line.slice(line.indexOf(' ') + 1);
+}
+
 /** Prints `prefix 1` … `prefix n` to stdout, then exits 0. */
 export function printLines(n: number, prefix = 'line'): string {
   const p = shellQuote(checkPrefix(prefix));

@@ -1,4 +1,4 @@
-import { createRedisBus, type Bus, type RetentionBudget } from '@flotilla/bus';
+import { createRedisBus, type Bus, type RedisMode, type RetentionBudget } from '@flotilla/bus';
 import { startRedis, type RedisHandle } from '@flotilla/testing';
 import { loadGatewayConfig, type GatewayConfig } from '../../src/config/gateway.config';
 import type { GatewayTuning } from '../../src/core/gateway-tuning';
@@ -15,13 +15,22 @@ export const TEST_TUNING: Partial<GatewayTuning> = {
   countsIntervalMs: 100,
 };
 
-export interface Harness {
-  redis: RedisHandle;
+/** A Redis for a harness: its URL in the form its `mode` reads (`single` when unset). */
+export interface HarnessRedis {
+  readonly url: string;
+  readonly mode?: RedisMode;
+  close(): Promise<void>;
+}
+
+export interface Harness<R extends HarnessRedis = RedisHandle> {
+  redis: R;
   /** The test's own bus, playing the agents' part. */
   bus: Bus;
   gateways: RunningGateway[];
   clients: TestClient[];
   config: GatewayConfig;
+  /** `REDIS_URL` and `REDIS_MODE` as the gateways read them, for agents and replica processes. */
+  redisEnv: Record<string, string>;
   startReplica(options?: GatewayOptions): Promise<RunningGateway>;
   connect(
     replica: number | RunningGateway,
@@ -30,31 +39,45 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  replicas?: number;
+  tuning?: Partial<GatewayTuning>;
+  env?: Record<string, string>;
+  /** The byte budget of the streams the test writes as an agent (the bus's default if unset). */
+  retention?: Partial<RetentionBudget>;
+}
+
 /** A private redis-server, a bus on it, and `replicas` gateway replicas. */
+export function startHarness(options?: HarnessOptions): Promise<Harness>;
+/** The same on the Redis given (which the harness closes), read in its `mode`. */
+export function startHarness<R extends HarnessRedis>(
+  options: HarnessOptions & { redis: R },
+): Promise<Harness<R>>;
 export async function startHarness(
-  options: {
-    replicas?: number;
-    tuning?: Partial<GatewayTuning>;
-    env?: Record<string, string>;
-    /** The byte budget of the streams the test writes as an agent (the bus's default if unset). */
-    retention?: Partial<RetentionBudget>;
-  } = {},
-): Promise<Harness> {
-  const redis = await startRedis();
-  const bus = createRedisBus({ url: redis.url, name: 'test-agent', retention: options.retention });
+  options: HarnessOptions & { redis?: HarnessRedis } = {},
+): Promise<Harness<HarnessRedis>> {
+  const redis: HarnessRedis = options.redis ?? (await startRedis());
+  const redisEnv = { REDIS_URL: redis.url, REDIS_MODE: redis.mode ?? 'single' };
   const config = loadGatewayConfig({
-    REDIS_URL: redis.url,
+    ...redisEnv,
     PORT: '0',
     LOG_LEVEL: 'warn',
     WEB_DIST: '/nonexistent/flotilla-web',
     ...options.env,
   });
-  const harness: Harness = {
+  const bus = createRedisBus({
+    url: redis.url,
+    mode: config.redisMode,
+    name: 'test-agent',
+    retention: options.retention,
+  });
+  const harness: Harness<HarnessRedis> = {
     redis,
     bus,
     gateways: [],
     clients: [],
     config,
+    redisEnv,
     async startReplica(extra: GatewayOptions = {}) {
       const gateway = await startGateway(config, {
         processMetrics: false,

@@ -153,6 +153,13 @@ export class TestClient {
       .flatMap((u) => u.log.split('\n').slice(0, -1));
   }
 
+  /** The id of the last log entry received for a container: where a resume starts `after`. */
+  lastEntryId(containerId: string): string {
+    const entries = this.logUpdates(containerId).flatMap((u) => u.entries);
+    if (entries.length === 0) throw new Error(`client ${this.id}: no log entry for ${containerId}`);
+    return entries[entries.length - 1].id;
+  }
+
   async waitForLines(containerId: string, count: number, timeoutMs = 10_000): Promise<string[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.logLines(containerId).length < count) {

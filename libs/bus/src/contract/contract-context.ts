@@ -1,6 +1,7 @@
 /// <reference types="jest" />
 import type { FleetEvent } from '@flotilla/contracts';
 import { waitFor as waitForSlowly, type WaitForOptions } from '@flotilla/testing';
+import type Redis from 'ioredis';
 import type { RawStreamEntry } from '../codecs';
 import type { BusLogger } from '../common/logger';
 import type { RetentionBudget } from '../common/retention';
@@ -13,6 +14,20 @@ export interface RawAccess {
   hset(key: string, field: string, value: string): Promise<void>;
   xadd(key: string, id: string, fields: Record<string, string>): Promise<string>;
   publish(channel: string): Promise<void>;
+}
+
+/** RawAccess through a plain ioredis client (one server or a Cluster: the same commands). */
+export function rawAccess(client: Pick<Redis, 'set' | 'hset' | 'xadd' | 'publish'>): RawAccess {
+  return {
+    set: async (key, value) => void (await client.set(key, value)),
+    hset: async (key, field, value) => void (await client.hset(key, field, value)),
+    xadd: async (key, id, fields) => {
+      const added = await client.xadd(key, id, ...Object.entries(fields).flat());
+      if (added === null) throw new Error('XADD returned no id');
+      return added;
+    },
+    publish: async (channel) => void (await client.publish(channel, '')),
+  };
 }
 
 export interface ContractFixture {

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
-import { clockTime } from '../core/socket/connection-status-clock';
+import { formatClock } from '../shared/format';
 import { SocketService } from '../core/socket/socket.service';
 import { polylinePoints } from './chart-geometry';
 
@@ -47,7 +47,7 @@ export class SparklineComponent {
   private readonly socket = inject(SocketService);
   protected readonly staleAt = computed(() => {
     const lostAt = this.socket.lostAt();
-    return lostAt ? clockTime(lostAt) : null;
+    return lostAt ? formatClock(lostAt) : null;
   });
   protected readonly title = computed(() => {
     const stale = this.staleAt();

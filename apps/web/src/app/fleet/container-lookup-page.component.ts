@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, effect, inject, input } f
 import { Router, RouterLink } from '@angular/router';
 import type { Container } from '@flotilla/contracts/core';
 import { shortId } from '../shared/format';
-import { resolveContainer } from './container-ref';
+import { resolveContainer } from '../shared/container-ref';
 import { displayName } from './fleet-query';
 import { FleetStore } from './fleet.store';
 

@@ -21,7 +21,7 @@ import { containerStatus, exitKind, shortId } from '../shared/format';
 import { StatsChartComponent } from '../stats/stats-chart.component';
 import { StatsSubscriptionService } from '../stats/stats-subscription.service';
 import { ContainerActionButtonsComponent } from './container-action-buttons.component';
-import { isIdReference } from './container-ref';
+import { isIdReference } from '../shared/container-ref';
 import { displayName } from './fleet-query';
 import { FleetStore } from './fleet.store';
 

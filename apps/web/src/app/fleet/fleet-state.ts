@@ -4,7 +4,7 @@ import {
   type HostStatus,
   type InitialStatePayload,
 } from '@flotilla/contracts/core';
-import { type ContainerLookup, resolveContainer } from './container-ref';
+import { type ContainerLookup, resolveContainer } from '../shared/container-ref';
 
 /** Containers are known by host and id: the same id on two hosts is two containers. */
 export function containerKey(hostId: string, containerId: string): string {

@@ -5,7 +5,7 @@ import { WEB_CONFIG } from '../core/app-config';
 import { NotificationService } from '../core/notifications/notification.service';
 import { SocketService } from '../core/socket/socket.service';
 import { Batcher } from '../shared/batcher';
-import type { ContainerLookup } from './container-ref';
+import type { ContainerLookup } from '../shared/container-ref';
 import { type FleetPicture, describeDiff, diffFleet, isEmptyDiff } from './fleet-diff';
 import { FleetState } from './fleet-state';
 

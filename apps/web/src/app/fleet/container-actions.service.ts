@@ -87,32 +87,24 @@ export class ContainerActionsService {
   private readonly fleet = inject(FleetStore);
   private readonly config = inject(WEB_CONFIG);
   private readonly pendingSignal = signal<ReadonlyMap<string, UserAction>>(new Map());
-  /** What the user's role allows, kept across reconnections (null until the gateway says). */
-  private readonly allowedSignal = signal<readonly ContainerAction[] | null>(null);
   /** Actions this tab asked for recently: their broadcasts are not news to it. */
   private readonly own = new Map<string, number>();
 
   readonly pending = this.pendingSignal.asReadonly();
   readonly pendingCount = computed(() => this.pendingSignal().size);
-  readonly allowed = this.allowedSignal.asReadonly();
   /** Actions are offered but not clickable while the gateway is out of reach. */
   readonly connected = computed(() => this.socket.state() === 'connected');
 
   constructor() {
-    const destroyRef = inject(DestroyRef);
     this.socket
       .on('container_action')
-      .pipe(takeUntilDestroyed(destroyRef))
+      .pipe(takeUntilDestroyed(inject(DestroyRef)))
       .subscribe((payload) => this.onBroadcast(payload));
-    this.socket
-      .on('connection_established')
-      .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe((payload) => this.allowedSignal.set(payload.actions ?? null));
   }
 
   /** The actions to offer for `c` to this user now. */
   available(c: Pick<Container, 'state'>): UserAction[] {
-    return actionsFor(c, this.allowedSignal());
+    return actionsFor(c, this.socket.allowedActions());
   }
 
   pendingAction(hostId: string, containerId: string): UserAction | null {

@@ -10,7 +10,7 @@ import { type FleetPicture, describeDiff, diffFleet, isEmptyDiff } from './fleet
 import { FleetState } from './fleet-state';
 
 /** The key of the "what changed while disconnected" notice: a newer one replaces it. */
-export const OUTAGE_SUMMARY_KEY = 'outage-summary';
+const OUTAGE_SUMMARY_KEY = 'outage-summary';
 
 type FleetChange = { kind: 'container'; container: Container } | { kind: 'host'; host: HostStatus };
 

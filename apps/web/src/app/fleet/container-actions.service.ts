@@ -7,7 +7,7 @@ import { SocketService } from '../core/socket/socket.service';
 import { isErrorAck } from '../core/socket/socket.types';
 import { ConfirmService } from '../shared/confirm.service';
 import { shortId } from '../shared/format';
-import { displayName } from './fleet-query';
+import { containerLabel } from './fleet-query';
 import { containerKey } from './fleet-state';
 import { FleetStore } from './fleet.store';
 
@@ -115,7 +115,7 @@ export class ContainerActionsService {
   async run(container: Container, action: UserAction): Promise<void> {
     const key = containerKey(container.host_id, container.container_id);
     if (this.pendingSignal().has(key) || !this.connected()) return;
-    const name = displayName(container) || shortId(container.container_id);
+    const name = containerLabel(container);
     const ok = await this.confirm.ask({
       title: `${TITLE[action]} ${name}?`,
       message: `${TITLE[action]} container ${name} (${shortId(container.container_id)}) on host ${container.host_id}.`,
@@ -164,7 +164,7 @@ export class ContainerActionsService {
       return;
     }
     const c = this.fleet.find(p.host_id, p.container_id);
-    const name = c ? displayName(c) : shortId(p.container_id);
+    const name = c ? containerLabel(c) : shortId(p.container_id);
     const who = p.user || 'Someone';
     if (p.ok) {
       this.notifications.showNotification({

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, output } f
 import { RouterLink } from '@angular/router';
 import type { StatsSample } from '@flotilla/contracts/core';
 import { ContainerActionButtonsComponent } from './container-action-buttons.component';
-import { type FleetContainerRow, displayName, projectOf } from './fleet-query';
+import { type FleetContainerRow, containerLabel, projectOf } from './fleet-query';
 import { FleetStore } from './fleet.store';
 import { StatsSubscriptionService } from '../stats/stats-subscription.service';
 import { SparklineComponent } from '../stats/sparkline.component';
@@ -132,7 +132,7 @@ export class FleetRowComponent {
   protected readonly narrow = inject(NarrowScreenService).narrow;
 
   protected readonly c = computed(() => this.row().container);
-  protected readonly name = computed(() => displayName(this.c()) || shortId(this.c().container_id));
+  protected readonly name = computed(() => containerLabel(this.c()));
   protected readonly id = computed(() => shortId(this.c().container_id));
   protected readonly project = computed(() => projectOf(this.c()));
   /** Rewritten every second from the container's times, as `docker ps` would show it now. */

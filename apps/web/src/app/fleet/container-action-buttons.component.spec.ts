@@ -9,7 +9,12 @@ import { ContainerActionsService } from './container-actions.service';
 @Component({
   imports: [ContainerActionButtonsComponent],
   template: `
-    <flo-container-action-buttons [container]="c()" [layout]="layout()">
+    <flo-container-action-buttons
+      [container]="c()"
+      [layout]="layout()"
+      [compact]="true"
+      label="web-1"
+    >
       <a data-testid="extra-link">Logs</a>
     </flo-container-action-buttons>
   `,
@@ -60,6 +65,23 @@ describe('ContainerActionButtonsComponent', () => {
     expect(
       menu.el.querySelector('[data-testid=container-actions-menu]')?.getAttribute('aria-expanded'),
     ).toBe('false');
+  });
+
+  it('keeps each layout’s own markup: small named buttons in a row, plain items in the menu', async () => {
+    const attrs = (el: HTMLElement) => {
+      const b = el.querySelector<HTMLElement>('[data-testid=container-action-stop]');
+      return [b?.className, b?.getAttribute('tabindex'), b?.getAttribute('aria-label')];
+    };
+    expect(attrs((await render('inline')).el)).toEqual([
+      'button button--small button--danger-quiet',
+      '-1',
+      'Stop web-1',
+    ]);
+    expect(attrs((await render('menu')).el)).toEqual([
+      'button action-menu__item button--danger-quiet',
+      null,
+      null,
+    ]);
   });
 
   it('shows a viewer no action at all, but still the link', async () => {

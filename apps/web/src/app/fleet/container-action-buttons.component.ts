@@ -46,25 +46,7 @@ let nextMenuId = 0;
       </span>
     }
     @if (layout() === 'inline') {
-      @if (!pending()) {
-        @for (action of available(); track action) {
-          <button
-            type="button"
-            class="button"
-            [attr.tabindex]="compact() ? -1 : null"
-            [class.button--small]="compact()"
-            [class.button--danger-quiet]="action === 'stop' || action === 'restart'"
-            [disabled]="!enabled()"
-            [attr.title]="enabled() ? null : disabledReason()"
-            [attr.data-testid]="'container-action-' + action"
-            [attr.aria-label]="label() ? title(action) + ' ' + label() : null"
-            (click)="run(action)"
-          >
-            {{ title(action) }}
-          </button>
-        }
-      }
-      <ng-container [ngTemplateOutlet]="extra" />
+      <ng-container [ngTemplateOutlet]="buttons" [ngTemplateOutletContext]="{ menu: false }" />
     } @else {
       <button
         #toggle
@@ -86,24 +68,32 @@ let nextMenuId = 0;
         [id]="menuId"
         (toggle)="onToggle($event)"
       >
-        @if (!pending()) {
-          @for (action of available(); track action) {
-            <button
-              type="button"
-              class="button action-menu__item"
-              [class.button--danger-quiet]="action === 'stop' || action === 'restart'"
-              [disabled]="!enabled()"
-              [attr.title]="enabled() ? null : disabledReason()"
-              [attr.data-testid]="'container-action-' + action"
-              (click)="run(action)"
-            >
-              {{ title(action) }}
-            </button>
-          }
-        }
-        <ng-container [ngTemplateOutlet]="extra" />
+        <ng-container [ngTemplateOutlet]="buttons" [ngTemplateOutletContext]="{ menu: true }" />
       </div>
     }
+    <!-- The buttons of either layout: in the menu they are its items, named by the menu's button. -->
+    <ng-template #buttons let-menu="menu">
+      @if (!pending()) {
+        @for (action of available(); track action) {
+          <button
+            type="button"
+            class="button"
+            [class.action-menu__item]="menu"
+            [class.button--small]="!menu && compact()"
+            [class.button--danger-quiet]="action === 'stop' || action === 'restart'"
+            [attr.tabindex]="!menu && compact() ? -1 : null"
+            [disabled]="!enabled()"
+            [attr.title]="enabled() ? null : disabledReason()"
+            [attr.data-testid]="'container-action-' + action"
+            [attr.aria-label]="!menu && label() ? title(action) + ' ' + label() : null"
+            (click)="run(action)"
+          >
+            {{ title(action) }}
+          </button>
+        }
+      }
+      <ng-container [ngTemplateOutlet]="extra" />
+    </ng-template>
     <!-- One projection slot, shown by whichever layout is on. -->
     <ng-template #extra><ng-content /></ng-template>
   `,

@@ -7,7 +7,7 @@ import { SocketService } from '../core/socket/socket.service';
 import { isErrorAck } from '../core/socket/socket.types';
 import { ConfirmService } from '../shared/confirm.service';
 import { shortId } from '../shared/format';
-import { displayName } from './fleet-query';
+import { containerLabel } from './fleet-query';
 import { containerKey } from './fleet-state';
 import { FleetStore } from './fleet.store';
 
@@ -87,32 +87,24 @@ export class ContainerActionsService {
   private readonly fleet = inject(FleetStore);
   private readonly config = inject(WEB_CONFIG);
   private readonly pendingSignal = signal<ReadonlyMap<string, UserAction>>(new Map());
-  /** What the user's role allows, kept across reconnections (null until the gateway says). */
-  private readonly allowedSignal = signal<readonly ContainerAction[] | null>(null);
   /** Actions this tab asked for recently: their broadcasts are not news to it. */
   private readonly own = new Map<string, number>();
 
   readonly pending = this.pendingSignal.asReadonly();
   readonly pendingCount = computed(() => this.pendingSignal().size);
-  readonly allowed = this.allowedSignal.asReadonly();
   /** Actions are offered but not clickable while the gateway is out of reach. */
   readonly connected = computed(() => this.socket.state() === 'connected');
 
   constructor() {
-    const destroyRef = inject(DestroyRef);
     this.socket
       .on('container_action')
-      .pipe(takeUntilDestroyed(destroyRef))
+      .pipe(takeUntilDestroyed(inject(DestroyRef)))
       .subscribe((payload) => this.onBroadcast(payload));
-    this.socket
-      .on('connection_established')
-      .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe((payload) => this.allowedSignal.set(payload.actions ?? null));
   }
 
   /** The actions to offer for `c` to this user now. */
   available(c: Pick<Container, 'state'>): UserAction[] {
-    return actionsFor(c, this.allowedSignal());
+    return actionsFor(c, this.socket.allowedActions());
   }
 
   pendingAction(hostId: string, containerId: string): UserAction | null {
@@ -123,7 +115,7 @@ export class ContainerActionsService {
   async run(container: Container, action: UserAction): Promise<void> {
     const key = containerKey(container.host_id, container.container_id);
     if (this.pendingSignal().has(key) || !this.connected()) return;
-    const name = displayName(container) || shortId(container.container_id);
+    const name = containerLabel(container);
     const ok = await this.confirm.ask({
       title: `${TITLE[action]} ${name}?`,
       message: `${TITLE[action]} container ${name} (${shortId(container.container_id)}) on host ${container.host_id}.`,
@@ -172,7 +164,7 @@ export class ContainerActionsService {
       return;
     }
     const c = this.fleet.find(p.host_id, p.container_id);
-    const name = c ? displayName(c) : shortId(p.container_id);
+    const name = c ? containerLabel(c) : shortId(p.container_id);
     const who = p.user || 'Someone';
     if (p.ok) {
       this.notifications.showNotification({

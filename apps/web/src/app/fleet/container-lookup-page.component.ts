@@ -2,8 +2,8 @@ import { ChangeDetectionStrategy, Component, computed, effect, inject, input } f
 import { Router, RouterLink } from '@angular/router';
 import type { Container } from '@flotilla/contracts/core';
 import { shortId } from '../shared/format';
-import { resolveContainer } from './container-ref';
-import { displayName } from './fleet-query';
+import { resolveContainer } from '../shared/container-ref';
+import { containerLabel } from './fleet-query';
 import { FleetStore } from './fleet.store';
 
 /**
@@ -39,7 +39,7 @@ import { FleetStore } from './fleet.store';
                   data-testid="container-choice"
                   >{{ label(c) }}</a
                 >
-                <span class="mono muted"> {{ c.container_id.slice(0, 12) }} · {{ c.state }}</span>
+                <span class="mono muted"> {{ shortId(c.container_id) }} · {{ c.state }}</span>
               </li>
             }
           </ul>
@@ -53,6 +53,7 @@ export class ContainerLookupPageComponent {
 
   private readonly fleet = inject(FleetStore);
   protected readonly loaded = this.fleet.loaded;
+  protected readonly shortId = shortId;
   protected readonly matches = computed<Container[]>(() => {
     const containers = this.fleet.containers();
     const out: Container[] = [];
@@ -74,6 +75,6 @@ export class ContainerLookupPageComponent {
   }
 
   protected label(c: Container): string {
-    return `${displayName(c) || shortId(c.container_id)} on ${c.host_id}`;
+    return `${containerLabel(c)} on ${c.host_id}`;
   }
 }

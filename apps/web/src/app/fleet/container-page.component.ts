@@ -11,7 +11,7 @@ import {
   untracked,
 } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import type { Container, StatsSample } from '@flotilla/contracts/core';
+import type { StatsSample } from '@flotilla/contracts/core';
 import type { LogStream } from '../logs/log-stream';
 import { LogSubscriptionService } from '../logs/log-subscription.service';
 import { LogViewerComponent } from '../logs/log-viewer.component';
@@ -21,8 +21,8 @@ import { containerStatus, exitKind, shortId } from '../shared/format';
 import { StatsChartComponent } from '../stats/stats-chart.component';
 import { StatsSubscriptionService } from '../stats/stats-subscription.service';
 import { ContainerActionButtonsComponent } from './container-action-buttons.component';
-import { isIdReference } from './container-ref';
-import { displayName } from './fleet-query';
+import { isIdReference } from '../shared/container-ref';
+import { containerLabel } from './fleet-query';
 import { FleetStore } from './fleet.store';
 
 /** `/containers/:host/:id`: a container's details, actions, live resource chart and logs. */
@@ -58,6 +58,8 @@ export class ContainerPageComponent {
     return found.kind === 'ambiguous' ? found.matches : [];
   });
   protected readonly loaded = this.fleet.loaded;
+  protected readonly shortId = shortId;
+  protected readonly containerLabel = containerLabel;
   protected readonly status = computed(() => {
     const c = this.container();
     return c ? containerStatus(c, this.clock.now()) : '';
@@ -69,7 +71,7 @@ export class ContainerPageComponent {
   protected readonly hostOnline = computed(() => this.fleet.isHostOnline(this.host()));
   protected readonly name = computed(() => {
     const c = this.container();
-    return c ? displayName(c) : shortId(this.id());
+    return c ? containerLabel(c) : shortId(this.id());
   });
   protected readonly labels = computed(() =>
     Object.entries(this.container()?.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)),
@@ -125,10 +127,6 @@ export class ContainerPageComponent {
       });
     });
     inject(DestroyRef).onDestroy(() => this.stream.set(null));
-  }
-
-  protected choiceName(c: Container): string {
-    return displayName(c) || shortId(c.container_id);
   }
 
   protected ports(): string[] {

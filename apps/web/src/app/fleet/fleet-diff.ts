@@ -1,5 +1,5 @@
 import type { Container, HostStatus } from '@flotilla/contracts/core';
-import { displayName } from './fleet-query';
+import { containerLabel } from './fleet-query';
 
 /** The fleet at one moment: containers by `containerKey`, hosts by id. */
 export interface FleetPicture {
@@ -33,10 +33,6 @@ const CONTAINER_ORDER: readonly ContainerChange[] = [
 /** Names are listed while there are this few of a kind; beyond, only the count. */
 const MAX_NAMES = 3;
 
-function nameOf(c: Container): string {
-  return displayName(c) || c.container_id.slice(0, 12);
-}
-
 function changeOf(before: Container, after: Container): ContainerChange | null {
   const wasUp = before.state === 'running' || before.state === 'restarting';
   if (after.state === 'running') {
@@ -62,7 +58,7 @@ function changeOf(before: Container, after: Container): ContainerChange | null {
 export function diffFleet(before: FleetPicture, after: FleetPicture): FleetDiff {
   const containers: FleetDiff['containers'] = {};
   const add = (change: ContainerChange, c: Container): void => {
-    (containers[change] ??= []).push(nameOf(c));
+    (containers[change] ??= []).push(containerLabel(c));
   };
   for (const [key, next] of after.containers) {
     const prev = before.containers.get(key);

@@ -20,9 +20,8 @@ import {
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { CONTAINER_STATES, type ContainerState } from '@flotilla/contracts/core';
-import { clockTime } from '../core/socket/connection-status-clock';
 import { ShortcutService } from '../shared/shortcut.service';
-import { formatCount } from '../shared/format';
+import { formatClock, formatCount } from '../shared/format';
 import { StatsSubscriptionService, type StatsTarget } from '../stats/stats-subscription.service';
 import {
   DEFAULT_QUERY,
@@ -95,7 +94,7 @@ export class FleetPageComponent {
   /** While the connection is down: the time what is shown was last known, `HH:MM:SS`. */
   protected readonly staleAt = computed(() => {
     const since = this.store.staleSince();
-    return since ? clockTime(since) : null;
+    return since ? formatClock(since) : null;
   });
   protected readonly filtering = computed(() => {
     const q = this.state.query();

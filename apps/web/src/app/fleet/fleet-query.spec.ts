@@ -5,6 +5,7 @@ import {
   NO_PROJECT,
   PROJECT_LABEL,
   buildFleetView,
+  containerLabel,
   labelKeys,
   parseSearch,
   projects,
@@ -251,5 +252,12 @@ describe('buildFleetView by stack', () => {
 describe('labelKeys', () => {
   it('lists label keys in use, sorted', () => {
     expect(labelKeys(fleet)).toEqual(['env', 'team']);
+  });
+});
+
+describe('containerLabel', () => {
+  it("is the name without Docker's leading '/', or the short id when there is no name", () => {
+    expect(containerLabel({ name: '/web-1', container_id: cid('a1') })).toBe('web-1');
+    expect(containerLabel({ name: '', container_id: cid('a1') })).toBe(cid('a1').slice(0, 12));
   });
 });

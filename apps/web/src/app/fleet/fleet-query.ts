@@ -1,5 +1,6 @@
 import type { Container, ContainerState, HostStatus } from '@flotilla/contracts/core';
 import { containerKey, placeholderHost } from './fleet-state';
+import { shortId } from '../shared/format';
 
 export type SortField =
   'name' | 'image' | 'state' | 'created' | 'host' | 'project' | `label:${string}`;
@@ -81,6 +82,11 @@ export function parseSearch(text: string): Term[] {
 
 export function displayName(c: Pick<Container, 'name'>): string {
   return c.name.startsWith('/') ? c.name.slice(1) : c.name;
+}
+
+/** What a container is called on screen: its name, or its short id when it has none. */
+export function containerLabel(c: Pick<Container, 'name' | 'container_id'>): string {
+  return displayName(c) || shortId(c.container_id);
 }
 
 function termMatches(c: Container, term: Term): boolean {

@@ -2,7 +2,8 @@ import { ChangeDetectionStrategy, Component, computed, inject, input, output } f
 import { RouterLink } from '@angular/router';
 import type { StatsSample } from '@flotilla/contracts/core';
 import { ContainerActionButtonsComponent } from './container-action-buttons.component';
-import { type FleetContainerRow, displayName, projectOf } from './fleet-query';
+import { type FleetContainerRow, containerLabel, projectOf } from './fleet-query';
+import { FleetStore } from './fleet.store';
 import { StatsSubscriptionService } from '../stats/stats-subscription.service';
 import { SparklineComponent } from '../stats/sparkline.component';
 import { memoryAxisTop } from '../stats/chart-geometry';
@@ -82,6 +83,7 @@ import { containerStatus, exitKind, formatBytes, formatPercent, shortId } from '
           [values]="cpu()"
           [max]="100"
           [text]="pct(s.cpu_percent)"
+          [staleAt]="staleSince()"
           data-testid="sparkline-cpu"
         />
         <flo-sparkline
@@ -91,6 +93,7 @@ import { containerStatus, exitKind, formatBytes, formatPercent, shortId } from '
           [max]="memTop()"
           [text]="bytes(s.memory_usage)"
           [detail]="'Memory: ' + memText(s)"
+          [staleAt]="staleSince()"
           data-testid="sparkline-mem"
         />
       }
@@ -124,10 +127,12 @@ export class FleetRowComponent {
 
   private readonly stats = inject(StatsSubscriptionService);
   private readonly clock = inject(ClockService);
+  /** Sparklines are not live from the connection's loss until the fresh fleet arrives. */
+  protected readonly staleSince = inject(FleetStore).staleSince;
   protected readonly narrow = inject(NarrowScreenService).narrow;
 
   protected readonly c = computed(() => this.row().container);
-  protected readonly name = computed(() => displayName(this.c()) || shortId(this.c().container_id));
+  protected readonly name = computed(() => containerLabel(this.c()));
   protected readonly id = computed(() => shortId(this.c().container_id));
   protected readonly project = computed(() => projectOf(this.c()));
   /** Rewritten every second from the container's times, as `docker ps` would show it now. */

@@ -113,4 +113,14 @@ describe('FleetState', () => {
     expect(state.find(HOST_A, cid('a1'))?.name).toBe('web-1');
     expect(state.find(HOST_B, cid('a1').slice(0, 12))).toBeUndefined();
   });
+
+  it('looks a full id up in the map, without scanning the fleet', () => {
+    const state = withFleet();
+    const scan = jest.spyOn(state.containers, 'values');
+    const byId = state.lookup(HOST_A, cid('a1'));
+    expect(byId.kind === 'found' && byId.container.name).toBe('web-1');
+    expect(scan).not.toHaveBeenCalled();
+    expect(state.lookup(HOST_A, 'web-1').kind).toBe('found');
+    expect(scan).toHaveBeenCalled();
+  });
 });

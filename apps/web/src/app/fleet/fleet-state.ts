@@ -4,7 +4,7 @@ import {
   type HostStatus,
   type InitialStatePayload,
 } from '@flotilla/contracts/core';
-import { type ContainerLookup, resolveContainer } from './container-ref';
+import { type ContainerLookup, resolveContainer } from '../shared/container-ref';
 
 /** Containers are known by host and id: the same id on two hosts is two containers. */
 export function containerKey(hostId: string, containerId: string): string {
@@ -66,13 +66,14 @@ export class FleetState {
 
   /** A container by host and full id, name or unambiguous id prefix (see `resolveContainer`). */
   find(hostId: string, ref: string): Container | undefined {
-    const exact = this.containers.get(containerKey(hostId, ref));
-    if (exact) return exact;
-    const found = resolveContainer(this.containers.values(), hostId, ref);
+    const found = this.lookup(hostId, ref);
     return found.kind === 'found' ? found.container : undefined;
   }
 
   lookup(hostId: string, ref: string): ContainerLookup {
+    // A full id, the common case, is one map read; only names and prefixes scan the fleet.
+    const exact = this.containers.get(containerKey(hostId, ref));
+    if (exact) return { kind: 'found', container: exact };
     return resolveContainer(this.containers.values(), hostId, ref);
   }
 

@@ -5,12 +5,12 @@ import { WEB_CONFIG } from '../core/app-config';
 import { NotificationService } from '../core/notifications/notification.service';
 import { SocketService } from '../core/socket/socket.service';
 import { Batcher } from '../shared/batcher';
-import type { ContainerLookup } from './container-ref';
+import type { ContainerLookup } from '../shared/container-ref';
 import { type FleetPicture, describeDiff, diffFleet, isEmptyDiff } from './fleet-diff';
 import { FleetState } from './fleet-state';
 
 /** The key of the "what changed while disconnected" notice: a newer one replaces it. */
-export const OUTAGE_SUMMARY_KEY = 'outage-summary';
+const OUTAGE_SUMMARY_KEY = 'outage-summary';
 
 type FleetChange = { kind: 'container'; container: Container } | { kind: 'host'; host: HostStatus };
 

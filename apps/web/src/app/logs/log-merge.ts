@@ -9,31 +9,14 @@ export function compareLines(a: LogLine, b: LogLine): number {
 
 /**
  * Merges lists that are each in order (one container's lines) into one list ordered by time:
- * a k-way merge, so a line never moves relative to the lines of its own container.
+ * the same merge the rebuild walks, run to the end and turned round, so a line never moves
+ * relative to the lines of its own container and a sync orders lines as a rebuild would.
  */
 export function mergeByTime(lists: readonly (readonly LogLine[])[]): LogLine[] {
-  const nonEmpty = lists.filter((l) => l.length > 0);
-  if (nonEmpty.length === 0) return [];
-  if (nonEmpty.length === 1) return [...(nonEmpty[0] ?? [])];
-  const total = nonEmpty.reduce((n, l) => n + l.length, 0);
-  const out = new Array<LogLine>(total);
-  const heads = nonEmpty.map(() => 0);
-  for (let k = 0; k < total; k++) {
-    let best = -1;
-    let bestLine: LogLine | undefined;
-    for (let i = 0; i < nonEmpty.length; i++) {
-      const line = nonEmpty[i]?.[heads[i] ?? 0];
-      if (line === undefined) continue;
-      if (bestLine === undefined || compareLines(line, bestLine) < 0) {
-        best = i;
-        bestLine = line;
-      }
-    }
-    if (bestLine === undefined) break;
-    out[k] = bestLine;
-    heads[best] = (heads[best] ?? 0) + 1;
-  }
-  return out;
+  const newest = new NewestFirst(lists, null);
+  const out: LogLine[] = [];
+  for (let line = newest.next(); line !== null; line = newest.next()) out.push(line);
+  return out.reverse();
 }
 
 /**
@@ -68,4 +51,84 @@ export function insertByTime<R>(
     inserted += rows.length;
   }
   return inserted;
+}
+
+/**
+ * The lines of several lists (each oldest first) that pass a test, newest first: each list is
+ * walked back on its own (every line tested once), and a max-heap of the lists' heads picks the
+ * newest, so merging k lists costs log k per line shown, not k per line kept.
+ */
+export class NewestFirst {
+  private readonly heads: number[];
+  /** Indices of lists with a passing head, as a binary max-heap by that head. */
+  private readonly heap: number[] = [];
+
+  constructor(
+    private readonly lists: readonly (readonly LogLine[])[],
+    private readonly test: ((line: LogLine) => boolean) | null,
+  ) {
+    this.heads = lists.map((l) => l.length);
+    lists.forEach((_, i) => {
+      if (this.advance(i)) this.push(i);
+    });
+  }
+
+  next(): LogLine | null {
+    const top = this.heap[0];
+    if (top === undefined) return null;
+    const line = this.head(top);
+    if (this.advance(top)) this.siftDown(0);
+    else {
+      const last = this.heap.pop();
+      if (last !== undefined && this.heap.length > 0) {
+        this.heap[0] = last;
+        this.siftDown(0);
+      }
+    }
+    return line;
+  }
+
+  private head(i: number): LogLine {
+    return this.lists[i]?.[this.heads[i] ?? 0];
+  }
+
+  /** Moves list `i` back to its previous passing line; false when it has none left. */
+  private advance(i: number): boolean {
+    const list = this.lists[i] ?? [];
+    let at = (this.heads[i] ?? 0) - 1;
+    while (at >= 0 && this.test !== null && !this.test(list[at])) at--;
+    this.heads[i] = at;
+    return at >= 0;
+  }
+
+  private newer(a: number, b: number): boolean {
+    return compareLines(this.head(a), this.head(b)) > 0;
+  }
+
+  private push(i: number): void {
+    const heap = this.heap;
+    heap.push(i);
+    let at = heap.length - 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!this.newer(heap[at] ?? 0, heap[parent] ?? 0)) break;
+      [heap[at], heap[parent]] = [heap[parent] ?? 0, heap[at] ?? 0];
+      at = parent;
+    }
+  }
+
+  private siftDown(start: number): void {
+    const heap = this.heap;
+    let at = start;
+    for (;;) {
+      const left = 2 * at + 1;
+      const right = left + 1;
+      let top = at;
+      if (left < heap.length && this.newer(heap[left] ?? 0, heap[top] ?? 0)) top = left;
+      if (right < heap.length && this.newer(heap[right] ?? 0, heap[top] ?? 0)) top = right;
+      if (top === at) return;
+      [heap[at], heap[top]] = [heap[top] ?? 0, heap[at] ?? 0];
+      at = top;
+    }
+  }
 }

@@ -152,7 +152,9 @@ export class LogStream implements LogSource {
     const pending = this.pending;
     this.pending = [];
     let added = 0;
-    let newest = this.lastUpdateSignal();
+    // Sort keys compare as the times they write: keep the largest, read it as a time once.
+    let newestKey: string | null = null;
+    let untimed = false;
     for (const item of pending) {
       const previous = this.ring.last();
       const lines =
@@ -163,11 +165,15 @@ export class LogStream implements LogSource {
       added += lines.length;
       for (const line of lines) {
         if (line.kind !== 'line') continue;
-        const at = line.timestamp ? timeOf(line.sortKey) : now;
-        if (at !== null && (newest === null || at > newest)) newest = at;
+        if (!line.timestamp) untimed = true;
+        else if (newestKey === null || line.sortKey > newestKey) newestKey = line.sortKey;
       }
     }
     this.appended += added;
+    let newest = this.lastUpdateSignal();
+    for (const at of [newestKey === null ? null : timeOf(newestKey), untimed ? now : null]) {
+      if (at !== null && (newest === null || at > newest)) newest = at;
+    }
     if (newest !== this.lastUpdateSignal()) this.lastUpdateSignal.set(newest);
     this.versionSignal.update((v) => v + 1);
     return added;

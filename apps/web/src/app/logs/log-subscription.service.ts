@@ -11,6 +11,7 @@ import { SocketService } from '../core/socket/socket.service';
 import { SharedSubscriptions } from '../core/socket/shared-subscriptions';
 import { isErrorAck } from '../core/socket/socket.types';
 import { Batcher } from '../shared/batcher';
+import { shortId } from '../shared/format';
 import { LogStream, streamKey } from './log-stream';
 
 /**
@@ -89,7 +90,7 @@ export class LogSubscriptionService {
           stream.resumeFailed();
           stream.setStatus('error', ack.error);
           this.socket.reportFailure(
-            `Logs of ${stream.containerRef.slice(0, 12)} on ${stream.hostId}`,
+            `Logs of ${shortId(stream.containerRef)} on ${stream.hostId}`,
             ack,
           );
           return;
@@ -107,7 +108,7 @@ export class LogSubscriptionService {
         }
         stream.setStatus('error', error instanceof Error ? error.message : 'no answer');
         this.socket.reportFailure(
-          `Logs of ${stream.containerRef.slice(0, 12)} on ${stream.hostId}`,
+          `Logs of ${shortId(stream.containerRef)} on ${stream.hostId}`,
           error,
         );
       },
@@ -136,7 +137,7 @@ export class LogSubscriptionService {
       if (payload.reason !== 'requested') {
         this.notifications.showNotification({
           type: failed ? 'error' : 'info',
-          message: `Log stream of ${stream.containerRef.slice(0, 12)} on ${stream.hostId} stopped: ${payload.message}`,
+          message: `Log stream of ${shortId(stream.containerRef)} on ${stream.hostId} stopped: ${payload.message}`,
         });
       }
     }

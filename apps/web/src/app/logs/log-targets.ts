@@ -1,5 +1,6 @@
 import type { Container } from '@flotilla/contracts/core';
-import { PROJECT_LABEL } from '../fleet/fleet-query';
+import { projectOf } from '../fleet/fleet-query';
+import { containerKey } from '../fleet/fleet-state';
 
 /** One container a logs page opens. */
 export interface LogTarget {
@@ -38,7 +39,7 @@ export function parseTargets(
       .slice(slash + 1)
       .trim()
       .toLowerCase();
-    const key = `${hostId}/${containerRef}`;
+    const key = containerKey(hostId, containerRef);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push({ key, hostId, containerRef });
@@ -52,7 +53,7 @@ export function projectContainers(
   project: string,
 ): readonly Container[] {
   return containers
-    .filter((c) => c.labels[PROJECT_LABEL] === project)
+    .filter((c) => projectOf(c) === project)
     .sort((a, b) =>
       a.name === b.name ? (a.host_id < b.host_id ? -1 : 1) : a.name < b.name ? -1 : 1,
     );
@@ -60,7 +61,7 @@ export function projectContainers(
 
 export function targetOf(c: Pick<Container, 'host_id' | 'container_id'>): LogTarget {
   return {
-    key: `${c.host_id}/${c.container_id}`,
+    key: containerKey(c.host_id, c.container_id),
     hostId: c.host_id,
     containerRef: c.container_id,
   };

@@ -6,8 +6,6 @@ import type { LogStream } from './log-stream';
 import { LogSubscriptionService } from './log-subscription.service';
 import { LogViewerComponent } from './log-viewer.component';
 
-const settle = (ms = 30): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('LogViewerComponent', () => {
   let socket: FakeSocket;
   let fixture: ComponentFixture<LogViewerComponent>;
@@ -15,7 +13,17 @@ describe('LogViewerComponent', () => {
   let el: HTMLElement;
   const saved: { name: string; text: string }[] = [];
 
+  /**
+   * Runs the clock past the log and fleet batchers and the filter's debounce (150 ms), then
+   * renders: the fake clock makes that exact, however loaded the machine.
+   */
+  const settle = async (): Promise<void> => {
+    await jest.advanceTimersByTimeAsync(200);
+    fixture.detectChanges();
+  };
+
   beforeEach(async () => {
+    jest.useFakeTimers();
     socket = new FakeSocket();
     saved.length = 0;
     TestBed.configureTestingModule({
@@ -39,10 +47,13 @@ describe('LogViewerComponent', () => {
     fixture.componentRef.setInput('streams', [stream]);
     fixture.componentRef.setInput('labels', { [stream.key]: 'web-1' });
     el = fixture.nativeElement as HTMLElement;
-    await fixture.whenStable();
+    await settle();
   });
 
-  afterEach(() => TestBed.resetTestingModule());
+  afterEach(() => {
+    TestBed.resetTestingModule();
+    jest.useRealTimers();
+  });
 
   const lines = (): HTMLElement[] => [
     ...el.querySelectorAll<HTMLElement>('[data-testid=log-line]'),
@@ -53,7 +64,6 @@ describe('LogViewerComponent', () => {
       socket.serverSend('log_update', logUpdate({ firstLine: i + 1, count: 1, stderr: [3] }));
     expect(stream.version()).toBe(0);
     await settle();
-    await fixture.whenStable();
     expect(stream.version()).toBe(1);
     expect(el.querySelector('[data-testid=log-count]')?.textContent).toContain('50');
     expect(el.querySelector('[data-testid=streaming-indicator]')?.getAttribute('data-state')).toBe(
@@ -69,18 +79,15 @@ describe('LogViewerComponent', () => {
     const indicator = (): Element | null => el.querySelector('[data-testid=streaming-indicator]');
     const web = container({ container_id: cid('a1'), state: 'running', revision: 1 });
     socket.serverSend('initial_state', { containers: [web], hosts: [host()], position: {} });
-    await settle(80);
-    await fixture.whenStable();
+    await settle();
     expect(indicator()?.getAttribute('data-state')).toBe('streaming');
     socket.serverSend('container_state_change', { ...web, state: 'exited', revision: 2 });
-    await settle(80);
-    await fixture.whenStable();
+    await settle();
     expect(indicator()?.getAttribute('data-state')).toBe('idle');
     expect(indicator()?.textContent).toContain('Container exited');
     expect(indicator()?.textContent).not.toContain('Log streaming active');
     socket.serverSend('container_state_change', { ...web, state: 'running', revision: 3 });
-    await settle(80);
-    await fixture.whenStable();
+    await settle();
     expect(indicator()?.getAttribute('data-state')).toBe('streaming');
   });
 
@@ -89,11 +96,11 @@ describe('LogViewerComponent', () => {
     el.querySelector('[data-testid=log-list]')?.dispatchEvent(
       new WheelEvent('wheel', { deltaY: -120 }),
     );
-    await fixture.whenStable();
+    await settle();
     const follow = el.querySelector<HTMLButtonElement>('[data-testid=follow-button]');
     expect(follow?.textContent).toContain('Follow logs');
     follow?.click();
-    await fixture.whenStable();
+    await settle();
     expect(el.querySelector('[data-testid=follow-button]')).toBeNull();
   });
 
@@ -105,16 +112,14 @@ describe('LogViewerComponent', () => {
     if (!input) throw new Error('no filter box');
     input.value = '(unclosed';
     input.dispatchEvent(new Event('input'));
-    await settle(200);
-    await fixture.whenStable();
+    await settle();
     expect(el.querySelector('[data-testid=log-filter-error]')?.textContent).toContain(
       'Invalid regular expression',
     );
     expect(el.querySelector('[data-testid=log-count]')?.textContent).toContain('3');
     input.value = 'line [23]';
     input.dispatchEvent(new Event('input'));
-    await settle(200);
-    await fixture.whenStable();
+    await settle();
     expect(el.querySelector('[data-testid=log-filter-error]')).toBeNull();
     expect(lines().map((l) => l.dataset['lineNo'])).toEqual(['2', '3']);
   });

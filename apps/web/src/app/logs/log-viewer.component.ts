@@ -24,7 +24,7 @@ import { WEB_CONFIG } from '../core/app-config';
 import { FILE_SAVER, KEY_VALUE_STORE, WINDOW } from '../core/browser/browser.tokens';
 import { SocketService } from '../core/socket/socket.service';
 import { FleetStore } from '../fleet/fleet.store';
-import { formatClock, formatCount } from '../shared/format';
+import { formatClock, formatCount, shortId } from '../shared/format';
 import { compileFilter } from './log-filter';
 import { LOG_LEVELS, type LogLevel } from './log-level';
 import type { LogLine } from './log-line';
@@ -279,7 +279,7 @@ export class LogViewerComponent {
   protected labelOf(line: LogLine): string | null {
     if (!this.merged()) return null;
     const stream = this.streams().find((s) => s.key === line.source);
-    return this.labels()[line.source] ?? stream?.containerRef.slice(0, 12) ?? line.source;
+    return this.labels()[line.source] ?? (stream && shortId(stream.containerRef)) ?? line.source;
   }
 
   protected indexOf(line: LogLine): number {

@@ -12,7 +12,7 @@ import {
 } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { FleetStore } from '../fleet/fleet.store';
-import { displayName } from '../fleet/fleet-query';
+import { containerLabel } from '../fleet/fleet-query';
 import { ShortcutService } from '../shared/shortcut.service';
 import { shortId } from '../shared/format';
 import type { LogStream } from './log-stream';
@@ -84,7 +84,7 @@ export class LogsPageComponent {
       .filter((c) => !open.has(c.container_id))
       .map((c) => ({
         value: `${c.host_id}/${c.container_id}`,
-        label: `${displayName(c)} · ${c.host_id}`,
+        label: `${containerLabel(c)} · ${c.host_id}`,
       }))
       .sort((a, b) => (a.label < b.label ? -1 : 1))
       .slice(0, 2000);
@@ -134,7 +134,7 @@ export class LogsPageComponent {
 
   protected nameOf(stream: LogStream): string {
     const c = this.fleet.find(stream.hostId, stream.containerId);
-    return c ? displayName(c) : shortId(stream.containerRef);
+    return c ? containerLabel(c) : shortId(stream.containerRef);
   }
 
   protected stateOf(stream: LogStream): string | null {

@@ -4,27 +4,21 @@ import {
   type ElementRef,
   Injector,
   afterNextRender,
-  effect,
   inject,
   viewChild,
 } from '@angular/core';
 import { ConfirmService } from './confirm.service';
+import { bindModal } from './modal';
 
 /**
- * The native modal dialog (focus trap and Escape for free) behind `ConfirmService`. Focus starts
- * on Cancel: Enter or Space pressed by habit must not stop a production container.
+ * The modal behind `ConfirmService`; Escape and the backdrop answer Cancel. Focus starts on
+ * Cancel: Enter or Space pressed by habit must not stop a production container.
  */
 @Component({
   selector: 'flo-confirm-dialog',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <dialog
-      #dialog
-      class="confirm"
-      data-testid="confirm-dialog"
-      aria-labelledby="confirm-title"
-      (cancel)="$event.preventDefault(); confirm.answer(false)"
-    >
+    <dialog #dialog class="confirm" data-testid="confirm-dialog" aria-labelledby="confirm-title">
       @if (confirm.request(); as req) {
         <form
           method="dialog"
@@ -66,18 +60,13 @@ export class ConfirmDialogComponent {
   private readonly injector = inject(Injector);
 
   constructor() {
-    effect(() => {
-      const el = this.dialog().nativeElement;
-      const open = this.confirm.request() !== null;
-      if (open && !el.open) {
-        if (typeof el.showModal === 'function') el.showModal();
-        else el.setAttribute('open', '');
-        // The buttons render with the request; focus Cancel once they are there.
-        afterNextRender(() => this.cancel()?.nativeElement.focus(), { injector: this.injector });
-      } else if (!open && el.open) {
-        if (typeof el.close === 'function') el.close();
-        else el.removeAttribute('open');
-      }
+    bindModal({
+      dialog: this.dialog,
+      isOpen: () => this.confirm.request() !== null,
+      dismiss: () => this.confirm.answer(false),
+      // The buttons render with the request; focus Cancel once they are there.
+      opened: () =>
+        afterNextRender(() => this.cancel()?.nativeElement.focus(), { injector: this.injector }),
     });
   }
 }

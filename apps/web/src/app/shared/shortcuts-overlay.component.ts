@@ -3,11 +3,11 @@ import {
   Component,
   DestroyRef,
   type ElementRef,
-  effect,
   inject,
   signal,
   viewChild,
 } from '@angular/core';
+import { bindModal } from './modal';
 import { ShortcutService } from './shortcut.service';
 
 /** `?`: every shortcut in effect on this page, read from the ShortcutService registry. */
@@ -39,7 +39,6 @@ import { ShortcutService } from './shortcut.service';
       class="confirm shortcuts"
       data-testid="shortcuts-overlay"
       aria-labelledby="shortcuts-title"
-      (close)="open.set(false)"
     >
       @if (open()) {
         <h2 id="shortcuts-title" class="confirm__title">Keyboard shortcuts</h2>
@@ -81,16 +80,6 @@ export class ShortcutsOverlayComponent {
       inject(DestroyRef),
       'Show or hide this list',
     );
-    // The native modal dialog gives the focus trap, and Escape closes it (the close event).
-    effect(() => {
-      const el = this.dialog().nativeElement;
-      if (this.open() && !el.open) {
-        if (typeof el.showModal === 'function') el.showModal();
-        else el.setAttribute('open', '');
-      } else if (!this.open() && el.open) {
-        if (typeof el.close === 'function') el.close();
-        else el.removeAttribute('open');
-      }
-    });
+    bindModal({ dialog: this.dialog, isOpen: this.open, dismiss: () => this.open.set(false) });
   }
 }

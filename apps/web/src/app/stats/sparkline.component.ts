@@ -1,6 +1,5 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
-import { clockTime } from '../core/socket/connection-status-clock';
-import { SocketService } from '../core/socket/socket.service';
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { formatClock } from '../shared/format';
 import { polylinePoints } from './chart-geometry';
 
 const WIDTH = 48;
@@ -8,8 +7,9 @@ const HEIGHT = 18;
 const INSET = 2;
 
 /**
- * A tiny trend line with the latest value beside it. While the connection is down no sample
- * arrives: the figure is marked stale, with the time it was last true.
+ * A tiny trend line with the latest value beside it. While the fleet is stale (`staleAt`, from
+ * the connection's loss until the fresh fleet arrives) no sample is current: the figure is marked
+ * stale, with the time it was last true.
  */
 @Component({
   selector: 'flo-sparkline',
@@ -44,13 +44,11 @@ export class SparklineComponent {
   /** A longer description for the tooltip (defaults to label: text). */
   readonly detail = input('');
 
-  private readonly socket = inject(SocketService);
-  protected readonly staleAt = computed(() => {
-    const lostAt = this.socket.lostAt();
-    return lostAt ? clockTime(lostAt) : null;
-  });
+  /** Since when the figure is no longer live (`FleetStore.staleSince`); null while it is. */
+  readonly staleAt = input<Date | null>(null);
   protected readonly title = computed(() => {
-    const stale = this.staleAt();
+    const staleAt = this.staleAt();
+    const stale = staleAt ? formatClock(staleAt) : null;
     const base = this.detail() || `${this.label()}: ${this.text()}`;
     return `${base}${stale ? ` (as of ${stale}, not live)` : ''}`;
   });

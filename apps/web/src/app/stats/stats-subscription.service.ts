@@ -14,6 +14,7 @@ import { SharedSubscriptions } from '../core/socket/shared-subscriptions';
 import { isErrorAck } from '../core/socket/socket.types';
 import { containerKey } from '../fleet/fleet-state';
 import { Batcher } from '../shared/batcher';
+import { shortId } from '../shared/format';
 
 interface Watched {
   hostId: string;
@@ -130,11 +131,11 @@ export class StatsSubscriptionService {
       (ack) => {
         if (!isErrorAck(ack)) return;
         w.stopped.set(ack.error);
-        this.socket.reportFailure(`Stats of ${w.containerId.slice(0, 12)}`, ack);
+        this.socket.reportFailure(`Stats of ${shortId(w.containerId)}`, ack);
       },
       (error: unknown) => {
         if (this.socket.connected)
-          this.socket.reportFailure(`Stats of ${w.containerId.slice(0, 12)}`, error);
+          this.socket.reportFailure(`Stats of ${shortId(w.containerId)}`, error);
       },
     );
   }

@@ -45,13 +45,36 @@ describe('NotificationService', () => {
   it('holds a notice while it is being read, then gives it its full lifetime again', () => {
     const id = service.error('boom');
     jest.advanceTimersByTime(LIFETIME_MS.error - 1);
-    service.hold(id);
+    service.hold(id, 'pointer');
     jest.advanceTimersByTime(60_000);
     expect(messages()).toEqual(['boom']);
-    service.release(id);
+    service.release(id, 'pointer');
     jest.advanceTimersByTime(LIFETIME_MS.error - 1);
     expect(messages()).toEqual(['boom']);
     jest.advanceTimersByTime(1);
+    expect(messages()).toEqual([]);
+  });
+
+  it('holds a notice until both pointer and focus have left it', () => {
+    const id = service.error('boom');
+    service.hold(id, 'pointer');
+    service.hold(id, 'focus');
+    service.release(id, 'pointer');
+    jest.advanceTimersByTime(60_000);
+    expect(messages()).toEqual(['boom']);
+    service.release(id, 'focus');
+    jest.advanceTimersByTime(LIFETIME_MS.error);
+    expect(messages()).toEqual([]);
+  });
+
+  it('does not let a repeat start the fade of a notice being read', () => {
+    const id = service.error('same');
+    service.hold(id, 'pointer');
+    service.error('same');
+    jest.advanceTimersByTime(60_000);
+    expect(service.notifications()).toEqual([expect.objectContaining({ count: 2 })]);
+    service.release(id, 'pointer');
+    jest.advanceTimersByTime(LIFETIME_MS.error);
     expect(messages()).toEqual([]);
   });
 

@@ -38,6 +38,9 @@ export const LIFETIME_MS: Record<NotificationType, number> = {
 /** Notifications kept; beyond it the oldest are folded into a counter, still visible. */
 const MAX_KEPT = 50;
 
+/** What keeps a notice on screen while the user reads it: the pointer over it, focus in it. */
+export type NoticeHold = 'pointer' | 'focus';
+
 /**
  * Every message the user must see: server `error` events, failed acks, action results, what
  * other people did. Nothing is dropped silently: repeats are counted, overflow is counted.
@@ -47,6 +50,8 @@ export class NotificationService {
   private readonly items = signal<readonly AppNotification[]>([]);
   private readonly overflow = signal(0);
   private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** Notices being read, and by what: none of them fades until all their holds are let go. */
+  private readonly held = new Map<number, Set<NoticeHold>>();
   private nextId = 1;
 
   /** What is on screen, newest last. */
@@ -90,7 +95,7 @@ export class NotificationService {
     let list = [...this.items(), note];
     if (list.length > MAX_KEPT) {
       const excess = list.length - MAX_KEPT;
-      list.slice(0, excess).forEach((n) => this.clearTimer(n.id));
+      list.slice(0, excess).forEach((n) => this.forget(n.id));
       list = list.slice(excess);
       this.overflow.update((n) => n + excess);
     }
@@ -104,7 +109,7 @@ export class NotificationService {
   }
 
   dismiss(id: number): void {
-    this.clearTimer(id);
+    this.forget(id);
     this.items.update((list) => list.filter((n) => n.id !== id));
   }
 
@@ -115,12 +120,18 @@ export class NotificationService {
   }
 
   /** Keeps a notice on screen while the user reads it (pointer over it, focus in it). */
-  hold(id: number): void {
+  hold(id: number, by: NoticeHold): void {
+    const holds = this.held.get(id) ?? new Set<NoticeHold>();
+    holds.add(by);
+    this.held.set(id, holds);
     this.clearTimer(id);
   }
 
-  /** The user moved on: the notice fades after its full lifetime again. */
-  release(id: number): void {
+  /** The user moved on: once nothing holds it, the notice fades after its full lifetime again. */
+  release(id: number, by: NoticeHold): void {
+    const holds = this.held.get(id);
+    if (!holds?.delete(by) || holds.size > 0) return;
+    this.held.delete(id);
     const note = this.items().find((n) => n.id === id);
     if (note) this.schedule(note);
   }
@@ -128,17 +139,24 @@ export class NotificationService {
   dismissAll(): void {
     this.timers.forEach((t) => clearTimeout(t));
     this.timers.clear();
+    this.held.clear();
     this.items.set([]);
     this.overflow.set(0);
   }
 
   private schedule(note: AppNotification): void {
     this.clearTimer(note.id);
-    if (note.sticky) return;
+    if (note.sticky || this.held.has(note.id)) return;
     this.timers.set(
       note.id,
       setTimeout(() => this.dismiss(note.id), LIFETIME_MS[note.type]),
     );
+  }
+
+  /** It is off the screen: no timer, no hold. */
+  private forget(id: number): void {
+    this.clearTimer(id);
+    this.held.delete(id);
   }
 
   private clearTimer(id: number): void {

@@ -23,10 +23,10 @@ const MAX_SHOWN = 3;
           [attr.data-kind]="note.type"
           data-testid="notification"
           [attr.data-count]="note.count"
-          (mouseenter)="service.hold(note.id)"
-          (mouseleave)="service.release(note.id)"
-          (focusin)="service.hold(note.id)"
-          (focusout)="service.release(note.id)"
+          (mouseenter)="service.hold(note.id, 'pointer')"
+          (mouseleave)="service.release(note.id, 'pointer')"
+          (focusin)="service.hold(note.id, 'focus')"
+          (focusout)="service.release(note.id, 'focus')"
         >
           <div class="notification__body">
             <span class="notification__message" data-testid="notification-message">{{

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
-import { clockTime } from './connection-status-clock';
+import { formatClock } from '../../shared/format';
 import { SocketService } from './socket.service';
 
 /**
@@ -56,7 +56,7 @@ export class ConnectionStatusBannerComponent {
         : `attempt ${failed + 1}, ${failed} failed · next within ${every} s`,
     );
     const lostAt = this.socket.lostAt();
-    if (lostAt) parts.push(`everything shown is as of ${clockTime(lostAt)}`);
+    if (lostAt) parts.push(`everything shown is as of ${formatClock(lostAt)}`);
     return parts.join(' · ');
   });
 }

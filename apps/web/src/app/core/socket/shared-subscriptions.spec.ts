@@ -1,8 +1,8 @@
 import { Subject } from 'rxjs';
-import { HOST_A, cid, container } from '../../../testing/fixtures';
+import { HOST_A, HOST_B, cid, container } from '../../../testing/fixtures';
 import { SharedSubscriptions } from './shared-subscriptions';
 
-type Item = { name: string };
+type Item = { name: string; ref?: string };
 
 describe('SharedSubscriptions', () => {
   function setup(connected = true) {
@@ -13,7 +13,7 @@ describe('SharedSubscriptions', () => {
     const subs = new SharedSubscriptions<Item>(socket, {
       open: (item) => opened.push(item.name),
       close: (item) => closed.push(item.name),
-      target: (item) => ({ hostId: HOST_A, ref: cid(item.name) }),
+      target: (item) => ({ hostId: HOST_A, ref: item.ref ?? cid(item.name) }),
       gone: (item) => gone.push(item.name),
     });
     return { socket, subs, opened, closed, gone };
@@ -53,6 +53,19 @@ describe('SharedSubscriptions', () => {
     socket.connected = false;
     subs.release('x');
     expect(closed).toEqual([]);
+  });
+
+  it('finds a container by name or id prefix as a link does, Docker’s leading "/" included', () => {
+    const { subs, opened, gone } = setup(false);
+    subs.acquire('slash', () => ({ name: 'slash', ref: '/web-1' }));
+    subs.acquire('prefix', () => ({ name: 'prefix', ref: cid('x').slice(0, 12) }));
+    subs.acquire('other-host', () => ({ name: 'other-host', ref: 'db' }));
+    subs.renew([
+      container({ host_id: HOST_A, container_id: cid('x'), name: 'web-1' }),
+      container({ host_id: HOST_B, container_id: cid('y'), name: 'db' }),
+    ]);
+    expect(opened).toEqual(['slash', 'prefix']);
+    expect(gone).toEqual(['other-host']);
   });
 
   it('ignores a release of an item that no longer holds the key', () => {

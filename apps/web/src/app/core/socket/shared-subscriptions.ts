@@ -2,6 +2,7 @@ import { type DestroyRef, type Signal, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { Container } from '@flotilla/contracts/core';
 import type { Observable } from 'rxjs';
+import { resolveContainer } from '../../shared/container-ref';
 
 /** What a feature service does for one subscription over the socket. */
 export interface SubscriptionHooks<T> {
@@ -104,18 +105,17 @@ export class SharedSubscriptions<T extends object> {
     return [...this.entries.values()].map((e) => e.item);
   }
 
-  /** Opens every held item not yet asked for on this socket whose container is in `containers`. */
+  /**
+   * Opens every held item not yet asked for on this socket whose container is in `containers`,
+   * its reference resolved as a link's is; a removed container is gone. An ambiguous prefix is
+   * asked for all the same: the gateway's answer says what is wrong with it.
+   */
   renew(containers: readonly Container[]): void {
+    const present = containers.filter((c) => c.state !== 'removed');
     for (const { item } of this.entries.values()) {
       if (this.openedOnSocket.has(item)) continue;
       const { hostId, ref } = this.hooks.target(item);
-      const present = containers.some(
-        (c) =>
-          c.host_id === hostId &&
-          c.state !== 'removed' &&
-          (c.container_id.startsWith(ref) || c.name === ref),
-      );
-      if (present) this.open(item);
+      if (resolveContainer(present, hostId, ref).kind !== 'none') this.open(item);
       else this.hooks.gone(item);
     }
   }

@@ -1,6 +1,10 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { Observable, Subject } from 'rxjs';
-import type { ConnectionEstablishedPayload, ErrorPayload } from '@flotilla/contracts/core';
+import type {
+  ConnectionEstablishedPayload,
+  ContainerAction,
+  ErrorPayload,
+} from '@flotilla/contracts/core';
 import { WEB_CONFIG } from '../app-config';
 import { WINDOW } from '../browser/browser.tokens';
 import { NotificationService } from '../notifications/notification.service';
@@ -59,13 +63,13 @@ export class SocketService {
   private readonly latencySignal = signal<number | null>(null);
   private readonly everConnectedSignal = signal(false);
   private readonly serverSignal = signal<ConnectionEstablishedPayload | null>(null);
+  private readonly allowedActionsSignal = signal<readonly ContainerAction[] | null>(null);
   private readonly connectsSubject = new Subject<ConnectEvent>();
   private readonly disconnectsSubject = new Subject<DisconnectEvent>();
   private readonly lostAtSignal = signal<Date | null>(null);
   private readonly failedAttemptsSignal = signal(0);
   private readonly browserOfflineSignal = signal(false);
   private readonly pending = new Set<(error: RequestFailedError) => void>();
-  private failures = 0;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -77,6 +81,11 @@ export class SocketService {
   readonly everConnected = this.everConnectedSignal.asReadonly();
   /** What the gateway said about itself on the current connection. */
   readonly server = this.serverSignal.asReadonly();
+  /**
+   * What the user's role allows, as the gateway said on connecting; kept while away, so the
+   * offered actions do not flicker on a reconnection (null until it says, or if it does not: all).
+   */
+  readonly allowedActions = this.allowedActionsSignal.asReadonly();
   /** Every successful connection; streams and subscriptions restart from here. */
   readonly connects$: Observable<ConnectEvent> = this.connectsSubject.asObservable();
   /** Every lost connection (not the first failure to connect). */
@@ -94,7 +103,10 @@ export class SocketService {
     this.socket.on('connect', () => this.onConnect());
     this.socket.on('disconnect', (reason) => this.onDisconnect(reason));
     this.socket.on('connect_error', (error) => this.onConnectError(error));
-    this.socket.on('connection_established', (payload) => this.serverSignal.set(payload));
+    this.socket.on('connection_established', (payload) => {
+      this.serverSignal.set(payload);
+      this.allowedActionsSignal.set(payload.actions ?? null);
+    });
     this.socket.on('error', (payload) => this.onServerError(payload));
 
     const offline = (): void => {
@@ -208,7 +220,6 @@ export class SocketService {
   private onConnect(): void {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    this.failures = 0;
     this.failedAttemptsSignal.set(0);
     this.lostAtSignal.set(null);
     this.browserOfflineSignal.set(false);
@@ -240,8 +251,7 @@ export class SocketService {
   }
 
   private onConnectError(error: Error): void {
-    this.failures++;
-    this.failedAttemptsSignal.set(this.failures);
+    this.failedAttemptsSignal.update((n) => n + 1);
     this.browserOfflineSignal.set(this.browserOffline());
     const socketActive = (this.socket as { active?: boolean }).active !== false;
     if (!socketActive) {
@@ -255,7 +265,7 @@ export class SocketService {
       });
       this.retryLater();
     }
-    const offline = this.browserOffline() || this.failures >= OFFLINE_AFTER_FAILURES;
+    const offline = this.browserOffline() || this.failedAttemptsSignal() >= OFFLINE_AFTER_FAILURES;
     this.stateSignal.set(offline ? 'offline' : 'reconnecting');
   }
 

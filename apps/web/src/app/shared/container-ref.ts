@@ -1,8 +1,4 @@
-import {
-  CONTAINER_ID_OR_PREFIX,
-  FULL_CONTAINER_ID,
-  type Container,
-} from '@flotilla/contracts/core';
+import { CONTAINER_ID_OR_PREFIX, type Container } from '@flotilla/contracts/core';
 
 /** What a link's container reference (`/containers/<host>/<ref>`) names on a host. */
 export type ContainerLookup =
@@ -39,9 +35,4 @@ export function resolveContainer(
 /** Whether the server can take the reference as it is (an id or id prefix, not a name). */
 export function isIdReference(ref: string): boolean {
   return CONTAINER_ID_OR_PREFIX.test(ref);
-}
-
-/** Whether the reference is a full id (then it stays meaningful after the container is gone). */
-export function isFullId(ref: string): boolean {
-  return FULL_CONTAINER_ID.test(ref);
 }

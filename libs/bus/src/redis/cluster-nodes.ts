@@ -30,14 +30,35 @@ export function keyServers(client: RedisClient): Redis[] {
 
 /**
  * The connection `client` sends commands on `key` over: a cluster's connection to the master
- * serving the key's slot (undefined until the slot map is known), or the one connection.
- * Keyless commands that must reach that very server (CLIENT ID, CLIENT UNBLOCK) go through it.
+ * serving the key's slot, or the one connection. Keyless commands that must reach that very
+ * server (CLIENT ID, CLIENT UNBLOCK) go through it. A cluster knows its slot map once ready, so
+ * a connection still connecting is waited for; a slot no master serves after that is an error.
  */
-export function connectionFor(client: RedisClient, key: string): Redis | undefined {
+export async function connectionFor(client: RedisClient, key: string): Promise<Redis> {
   if (!(client instanceof Cluster)) return client;
-  const [master] = client.slots[slotOf(key)] ?? [];
-  if (master === undefined) return undefined;
-  return client
+  await whenReady(client);
+  const slot = slotOf(key);
+  const [master] = client.slots[slot] ?? [];
+  const node = client
     .nodes('master')
     .find((node) => `${node.options.host ?? ''}:${node.options.port ?? ''}` === master);
+  if (!node) throw new Error(`no cluster master serves slot ${slot}`);
+  return node;
+}
+
+/** Resolves once `cluster` is ready; rejects if it ends first. */
+function whenReady(cluster: Cluster): Promise<void> {
+  if (cluster.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const ready = (): void => {
+      cluster.off('end', ended);
+      resolve();
+    };
+    const ended = (): void => {
+      cluster.off('ready', ready);
+      reject(new Error('the cluster connection was closed'));
+    };
+    cluster.once('ready', ready);
+    cluster.once('end', ended);
+  });
 }

@@ -91,7 +91,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
   ): RedisStreamFollower => {
     // Waits out outages instead of failing reads after a number of retries.
     const connection = openConnection(settings, 'follow', { maxRetriesPerRequest: null });
-    const on = (client: RedisClient): RedisClient | undefined =>
+    const on = async (client: RedisClient): Promise<RedisClient> =>
       slotKey === undefined ? client : connectionFor(client, slotKey);
     return new RedisStreamFollower(
       {
@@ -99,15 +99,8 @@ export function createRedisBus(options: RedisBusOptions): Bus {
         unblock:
           options.interruptFollowers === false
             ? undefined
-            : async (clientId) => {
-                const node = on(command);
-                return node ? Number(await node.client('UNBLOCK', clientId)) : 0;
-              },
-        clientId: async () => {
-          const node = on(connection);
-          if (!node) throw new Error('the cluster slot map is not known yet');
-          return node.client('ID');
-        },
+            : async (clientId) => Number(await (await on(command)).client('UNBLOCK', clientId)),
+        clientId: async () => (await on(connection)).client('ID'),
         logger,
         blockMs: options.followerBlockMs ?? 5_000,
         onClose,

@@ -1,27 +1,7 @@
+import calculateSlot from 'cluster-key-slot';
 import type Redis from 'ioredis';
 import { Cluster } from 'ioredis';
 import type { RedisClient } from './connections';
-import { hashTagOf } from './hash-tag';
-
-/** Slots of a Redis Cluster. */
-const SLOTS = 16_384;
-
-/** CRC16-CCITT (XMODEM) lookup table, the checksum Redis Cluster hashes keys with. */
-const CRC16_TABLE = Array.from({ length: 256 }, (_, byte) => {
-  let crc = byte << 8;
-  for (let bit = 0; bit < 8; bit++)
-    crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  return crc;
-});
-
-/** The Redis Cluster slot of `key` (`CLUSTER KEYSLOT`). */
-export function slotOf(key: string): number {
-  let crc = 0;
-  for (const byte of Buffer.from(hashTagOf(key), 'utf8')) {
-    crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >> 8) ^ byte) & 0xff];
-  }
-  return crc % SLOTS;
-}
 
 /** Every server that holds keys: the masters of a cluster, or the one server. */
 export function keyServers(client: RedisClient): Redis[] {
@@ -37,7 +17,7 @@ export function keyServers(client: RedisClient): Redis[] {
 export async function connectionFor(client: RedisClient, key: string): Promise<Redis> {
   if (!(client instanceof Cluster)) return client;
   await whenReady(client);
-  const slot = slotOf(key);
+  const slot = calculateSlot(key);
   const [master] = client.slots[slot] ?? [];
   const node = client
     .nodes('master')

@@ -116,8 +116,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     const created: StreamFollower =
       address.mode === 'cluster'
         ? new SlotGroupedFollower(
-            (slotKey, deliver) => streamFollower(deliver, undefined, slotKey),
-            onEntries,
+            (slotKey) => streamFollower(onEntries, undefined, slotKey),
             () => followers.delete(created),
           )
         : streamFollower(onEntries, () => followers.delete(created));

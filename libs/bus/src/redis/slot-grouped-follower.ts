@@ -1,12 +1,11 @@
 import calculateSlot from 'cluster-key-slot';
-import type { RawStreamEntry } from '../codecs';
 import type { StreamFollower } from '../ports';
 
-/** One follower per group of keys, with the connection it owns. */
-export type GroupFollowerFactory = (
-  sampleKey: string,
-  onEntries: (key: string, entries: RawStreamEntry[]) => void,
-) => StreamFollower;
+/**
+ * A follower for one group of keys, on a connection of its own, delivering its entries where
+ * the grouped follower's go. `sampleKey`, a key of the group, names by its slot the node to read.
+ */
+export type GroupFollowerFactory = (sampleKey: string) => StreamFollower;
 
 /**
  * A follower for a Redis Cluster: a blocking XREAD may only name keys of one slot (CROSSSLOT
@@ -21,7 +20,6 @@ export class SlotGroupedFollower implements StreamFollower {
 
   constructor(
     private readonly createGroup: GroupFollowerFactory,
-    private readonly onEntries: (key: string, entries: RawStreamEntry[]) => void,
     private readonly onClose?: () => void,
   ) {}
 
@@ -30,7 +28,7 @@ export class SlotGroupedFollower implements StreamFollower {
     const slot = calculateSlot(key);
     let group = this.groups.get(slot);
     if (!group) {
-      group = { follower: this.createGroup(key, this.onEntries), keys: new Set() };
+      group = { follower: this.createGroup(key), keys: new Set() };
       this.groups.set(slot, group);
     }
     group.follower.follow(key, after);

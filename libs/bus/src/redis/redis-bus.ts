@@ -65,8 +65,8 @@ const PING_TIMEOUT_MS = 2_000;
  * The fleet bus over Redis: one command connection shared by every repository, one subscriber
  * connection (opened on the first `onWake`), and one connection per stream follower, including
  * the one behind every `awaitReply` of this bus. On a Redis Cluster a follower holds one
- * connection per host whose streams it follows (see SlotGroupedFollower). Throws
- * `RedisAddressError` when `url` is not of the form `mode` expects.
+ * connection per slot holding streams it follows, one host's streams sharing a slot (see
+ * SlotGroupedFollower). Throws `RedisAddressError` when `url` is not of the form `mode` expects.
  */
 export function createRedisBus(options: RedisBusOptions): Bus {
   const logger = options.logger ?? silentLogger;

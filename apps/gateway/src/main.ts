@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createMemoryBus } from '@flotilla/bus';
 import { ConfigError, FlotillaLogger, describeError } from '@flotilla/logging';
-import { loadAgentConfig, startAgent, type AgentHandle, type AgentLogSink } from '@flotilla/agent';
+import { flotillaLogSink, loadAgentConfig, startAgent, type AgentHandle } from '@flotilla/agent';
 import { CONFIG_HELP, loadGatewayConfig, type GatewayConfig } from './config/gateway.config';
 import { startGateway, type RunningGateway } from './gateway-app';
 
@@ -30,13 +30,16 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  Logger.overrideLogger(new FlotillaLogger({ level: config.logLevel, app: 'gateway' }));
+  const output = new FlotillaLogger({ level: config.logLevel, app: 'gateway' });
+  Logger.overrideLogger(output);
   const logger = new Logger('Main');
 
   await runService<Running>(
     {
       start: (signal) =>
-        config.redisUrl === null ? startStandalone(config, signal) : startFleet(config, signal),
+        config.redisUrl === null
+          ? startStandalone(config, output, signal)
+          : startFleet(config, signal),
       // Sockets first (leases released, clients told), then the agent marks its host offline.
       stop: async ({ gateway, agent }) => {
         await gateway.close();
@@ -56,11 +59,15 @@ async function startFleet(config: GatewayConfig, signal: AbortSignal): Promise<R
   return { gateway: await startGateway(config, { signal }) };
 }
 
-/** The embedded agent writes through Nest's logger, like the rest of the gateway. */
-const nestLogSink: AgentLogSink = (level, context, message) => new Logger(context)[level](message);
-
-/** The gateway and an agent for the local engine in this process, over an in-process bus. */
-async function startStandalone(config: GatewayConfig, signal: AbortSignal): Promise<Running> {
+/**
+ * The gateway and an agent for the local engine in this process, over an in-process bus. The
+ * agent writes through the gateway's logger (`output`), so its lines are the gateway's too.
+ */
+async function startStandalone(
+  config: GatewayConfig,
+  output: FlotillaLogger,
+  signal: AbortSignal,
+): Promise<Running> {
   let agentConfig;
   try {
     agentConfig = loadAgentConfig({
@@ -76,7 +83,7 @@ async function startStandalone(config: GatewayConfig, signal: AbortSignal): Prom
   new Logger('Main').log(
     `standalone: no REDIS_URL, serving the Docker engine ${agentConfig.docker.display} as host ${agentConfig.hostId}`,
   );
-  const agent = await startAgent(agentConfig, { bus, signal, logSink: nestLogSink });
+  const agent = await startAgent(agentConfig, { bus, signal, logSink: flotillaLogSink(output) });
   try {
     return { gateway: await startGateway(config, { bus, socketAdapter: 'local', signal }), agent };
   } catch (error: unknown) {

@@ -1,9 +1,9 @@
 import { startRedisCluster, type RedisClusterHandle } from '@flotilla/testing';
+import calculateSlot from 'cluster-key-slot';
 import { Cluster } from 'ioredis';
 import { RedisKeys } from '@flotilla/contracts';
 import { busContract } from './bus.contract';
-import { rawAccess } from './contract/contract-context';
-import { slotOf } from './redis/cluster-nodes';
+import { CapturingLogger, collector, rawAccess, waitFor } from './contract/contract-context';
 import { createRedisBus } from './redis/redis-bus';
 
 /**
@@ -24,11 +24,32 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-describe('slotOf', () => {
+describe('calculateSlot', () => {
   it('agrees with CLUSTER KEYSLOT', async () => {
     const keys = ['foo', 'a{b}c', '{}x', RedisKeys.events('web-2.prod'), RedisKeys.audit, 'é{ü}'];
     const [node] = raw.nodes('master');
-    for (const key of keys) expect(slotOf(key)).toBe(await node.cluster('KEYSLOT', key));
+    for (const key of keys) expect(calculateSlot(key)).toBe(await node.cluster('KEYSLOT', key));
+  });
+});
+
+describe('a follower on a cluster', () => {
+  it("reads a new group's streams without a failed first read", async () => {
+    const logger = new CapturingLogger();
+    const bus = createRedisBus({ url: cluster.url, mode: 'cluster', logger, name: 'test-first' });
+    const seen = collector();
+    const follower = bus.follower(seen.onEntries);
+    // Each host is a group of its own: a new cluster connection, whose slot map is not known yet.
+    const keys = ['first-a', 'first-b'].map((host) => RedisKeys.events(host));
+    try {
+      for (const key of keys) follower.follow(key, '0-0');
+      for (const key of keys) await raw.xadd(key, '*', 'n', '1');
+      await waitFor(() => keys.every((key) => seen.ids(key).length === 1), { timeoutMs: 10_000 });
+      expect(logger.messages).toEqual([]);
+    } finally {
+      await follower.close();
+      await bus.close();
+      for (const key of keys) await raw.del(key);
+    }
   });
 });
 

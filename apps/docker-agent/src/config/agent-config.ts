@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { HOST_ID, STREAM_CAPS } from '@flotilla/contracts';
 import { ConfigError, parseLogLevel, type LogLevel } from '@flotilla/logging';
-import { redisModeSchema, redisUrlProblem, type RedisMode } from '@flotilla/bus';
+import { REDIS_URL_FORMS, redisModeSchema, redisUrlProblem, type RedisMode } from '@flotilla/bus';
 
 /** Where the Docker engine listens: a unix socket path or a tcp host and port. */
 export type DockerAddress =
@@ -42,9 +42,10 @@ export const CONFIG_HELP = `Flotilla docker agent: publishes one Docker host's c
 Usage: npm run start:agent   (after npm run build:agent)
 
 Environment:
-  REDIS_MODE          single (default): REDIS_URL names one server. cluster: a Redis Cluster,
-                      REDIS_URL lists seed nodes, comma-separated (redis://:pw@10.0.0.1:6379,redis://10.0.0.2:6379).
-                      sentinel: REDIS_URL = redis+sentinel://[:password@]s1:26379,s2:26379/<master name>
+  REDIS_MODE          How REDIS_URL reaches Redis, and the form it then takes:
+                        single (default): one server, ${REDIS_URL_FORMS.single}
+                        cluster: a Redis Cluster, ${REDIS_URL_FORMS.cluster}
+                        sentinel: a master found through Sentinels, ${REDIS_URL_FORMS.sentinel}
   REDIS_URL           Redis of the fleet bus, e.g. redis://localhost:6379 (required unless FLOTILLA_STANDALONE)
   FLOTILLA_STANDALONE Set to 1 to run without Redis, over an in-process bus
   DOCKER_HOST         Docker engine: unix:///path/to/docker.sock or tcp://host:port

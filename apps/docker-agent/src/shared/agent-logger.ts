@@ -15,8 +15,8 @@ export interface AgentLogger {
 
 /**
  * Where the agent's lines go. The agent process writes them with libs/logging's JSON logger; an
- * app embedding the agent passes its own (the gateway's standalone mode: Nest's `Logger`), so
- * the agent itself never loads a framework.
+ * app embedding the agent passes its own (the gateway's standalone mode: the gateway's logger),
+ * so the agent itself never loads a framework.
  */
 export type AgentLogSink = (level: LogLevel, context: string, message: string) => void;
 

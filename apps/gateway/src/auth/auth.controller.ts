@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { compare } from 'bcryptjs';
+import type { ErrorPayload } from '@flotilla/contracts';
 import type { GatewayConfig } from '../config/gateway.config';
 import { OriginPolicy } from '../config/origin-policy';
 import { GATEWAY_CONFIG } from '../core/tokens';
@@ -17,10 +18,13 @@ import { readJsonBody } from './json-body';
 import { AuditService } from '../audit/audit.service';
 
 /**
- * `POST /api/login` (users mode): user + password → a signed session, recorded in the auth store,
- * as an httpOnly SameSite=Strict cookie and in the body for bearer use. Attempts are limited per
- * client (as trusted proxies report it) and user name. `POST /api/logout` deletes the session's
- * record and ends its sockets on every replica. `GET /api/me` says who the caller is in any mode.
+ * `GET /api/login` says whether logging in is used here: 200 in users mode, 404 otherwise.
+ * `POST /api/login` (users mode; 404 otherwise): user + password → a signed session, recorded in
+ * the auth store, set as an httpOnly SameSite=Strict cookie and returned in the body for bearer
+ * use. Attempts are limited per client address (IPv6 by its /64; behind trusted proxies, the
+ * address they report) and per user name; a successful login is not counted. `POST /api/logout`
+ * deletes the session's record, ends its sockets on every replica, audits the logout and clears
+ * the cookie. `GET /api/me` says who the caller is in any mode.
  */
 @Controller('api')
 export class AuthController {
@@ -42,24 +46,13 @@ export class AuthController {
   /** Whether logging in is used here: the page offers its login form only then. */
   @Get('login')
   loginOffered(@Res({ passthrough: true }) res: Response): unknown {
-    if (this.tokens) return { status: 'ok' };
-    res.status(404);
-    return {
-      error: `login is not used with AUTH_MODE=${this.config.authMode}`,
-      code: 'invalid_payload',
-    };
+    return this.tokens ? { status: 'ok' } : this.loginNotUsed(res);
   }
 
   @Post('login')
   @HttpCode(200)
   async login(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<unknown> {
-    if (!this.tokens) {
-      res.status(404);
-      return {
-        error: `login is not used with AUTH_MODE=${this.config.authMode}`,
-        code: 'invalid_payload',
-      };
-    }
+    if (!this.tokens) return this.loginNotUsed(res);
     const body = await readJsonBody(req, 4_096).catch(() => undefined);
     const { user, password } = (body ?? {}) as { user?: unknown; password?: unknown };
     if (
@@ -118,6 +111,15 @@ export class AuthController {
       roles: principal.roles,
       scopes: principal.scopes,
       expires_at: principal.session ? new Date(principal.session.expiresAt).toISOString() : null,
+    };
+  }
+
+  /** Outside users mode there is no login to offer nor to take. */
+  private loginNotUsed(res: Response): ErrorPayload {
+    res.status(404);
+    return {
+      error: `login is not used with AUTH_MODE=${this.config.authMode}`,
+      code: 'invalid_payload',
     };
   }
 

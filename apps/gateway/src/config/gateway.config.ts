@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError, parseLogLevel, type LogLevel } from '@flotilla/logging';
-import { redisModeSchema, redisUrlProblem, type RedisMode } from '@flotilla/bus';
+import { REDIS_URL_FORMS, redisModeSchema, redisUrlProblem, type RedisMode } from '@flotilla/bus';
 
 export const AUTH_MODES = ['none', 'users', 'proxy'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -55,9 +55,10 @@ Usage: npm run start:gateway   (after npm run build:gateway)
 Environment:
   PORT          Port to listen on (default 8080)
   HOST          Address to listen on (default 127.0.0.1)
-  REDIS_MODE    single (default): REDIS_URL names one server. cluster: a Redis Cluster,
-                REDIS_URL lists seed nodes, comma-separated. sentinel: a master found through
-                Sentinels, REDIS_URL = redis+sentinel://[:password@]s1:26379,s2:26379/<master>
+  REDIS_MODE    How REDIS_URL reaches Redis, and the form it then takes:
+                  single (default): one server, ${REDIS_URL_FORMS.single}
+                  cluster: a Redis Cluster, ${REDIS_URL_FORMS.cluster}
+                  sentinel: a master found through Sentinels, ${REDIS_URL_FORMS.sentinel}
   REDIS_URL     Redis of the fleet bus, e.g. redis://localhost:6379. Unset: standalone, one
                 process serving the local Docker engine (DOCKER_HOST) over an in-process bus
   DOCKER_HOST   Standalone only: the Docker engine, unix:///path/to/docker.sock or

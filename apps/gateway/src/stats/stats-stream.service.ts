@@ -36,6 +36,11 @@ class StatsSubscriber implements ChannelViewer {
   end(): void {}
 }
 
+/** Whom a stopped notice goes to: a subscriber, or a request for a removed container. */
+type StoppedViewer = Pick<StatsSubscriber, 'connection'> & {
+  channel: Pick<StatsChannel, 'container'>;
+};
+
 const STOPPED_MESSAGES: Record<ChannelStopReason, string> = {
   requested: 'Stats stream stopped',
   removed: 'Container was removed',
@@ -62,7 +67,7 @@ export class StatsStreamService
     services: ChannelServices,
     metrics: GatewayMetrics,
   ) {
-    this.channels = new LeasedChannels(this, services);
+    this.channels = new LeasedChannels<StatsChannel, StatsSubscriber>(this, services);
     metrics.observe({ statsStreams: () => this.channels.size });
   }
 
@@ -77,9 +82,7 @@ export class StatsStreamService
       admitted = await this.channels.admit(connection, payload);
     } catch (error: unknown) {
       if (!(error instanceof RemovedContainerError)) throw error;
-      const { container_id, host_id } = error.container;
-      const message = STOPPED_MESSAGES.removed;
-      this.outbox.send(connection, 'stats_stream_stopped', { container_id, host_id, message });
+      this.sendStopped({ connection, channel: { container: error.container } }, 'removed');
       return { status: 'ok' };
     }
     const { container, key } = admitted;
@@ -122,7 +125,7 @@ export class StatsStreamService
     return last?.id ?? '0-0';
   }
 
-  sendStopped({ connection, channel }: StatsSubscriber, reason: ChannelStopReason): void {
+  sendStopped({ connection, channel }: StoppedViewer, reason: ChannelStopReason): void {
     const { container_id, host_id } = channel.container;
     const message = STOPPED_MESSAGES[reason];
     this.outbox.send(connection, 'stats_stream_stopped', { container_id, host_id, message });

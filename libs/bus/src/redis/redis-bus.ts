@@ -65,8 +65,8 @@ const PING_TIMEOUT_MS = 2_000;
  * The fleet bus over Redis: one command connection shared by every repository, one subscriber
  * connection (opened on the first `onWake`), and one connection per stream follower, including
  * the one behind every `awaitReply` of this bus. On a Redis Cluster a follower holds one
- * connection per host whose streams it follows (see SlotGroupedFollower). Throws
- * `RedisAddressError` when `url` is not of the form `mode` expects.
+ * connection per slot holding streams it follows, one host's streams sharing a slot (see
+ * SlotGroupedFollower). Throws `RedisAddressError` when `url` is not of the form `mode` expects.
  */
 export function createRedisBus(options: RedisBusOptions): Bus {
   const logger = options.logger ?? silentLogger;
@@ -91,7 +91,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
   ): RedisStreamFollower => {
     // Waits out outages instead of failing reads after a number of retries.
     const connection = openConnection(settings, 'follow', { maxRetriesPerRequest: null });
-    const on = (client: RedisClient): RedisClient | undefined =>
+    const on = async (client: RedisClient): Promise<RedisClient> =>
       slotKey === undefined ? client : connectionFor(client, slotKey);
     return new RedisStreamFollower(
       {
@@ -99,15 +99,8 @@ export function createRedisBus(options: RedisBusOptions): Bus {
         unblock:
           options.interruptFollowers === false
             ? undefined
-            : async (clientId) => {
-                const node = on(command);
-                return node ? Number(await node.client('UNBLOCK', clientId)) : 0;
-              },
-        clientId: async () => {
-          const node = on(connection);
-          if (!node) throw new Error('the cluster slot map is not known yet');
-          return node.client('ID');
-        },
+            : async (clientId) => Number(await (await on(command)).client('UNBLOCK', clientId)),
+        clientId: async () => (await on(connection)).client('ID'),
         logger,
         blockMs: options.followerBlockMs ?? 5_000,
         onClose,
@@ -123,8 +116,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     const created: StreamFollower =
       address.mode === 'cluster'
         ? new SlotGroupedFollower(
-            (slotKey, deliver) => streamFollower(deliver, undefined, slotKey),
-            onEntries,
+            (slotKey) => streamFollower(onEntries, undefined, slotKey),
             () => followers.delete(created),
           )
         : streamFollower(onEntries, () => followers.delete(created));

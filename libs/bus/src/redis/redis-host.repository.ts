@@ -92,18 +92,18 @@ export class RedisHostRepository implements HostRepository {
   }
 
   /**
-   * One GET per key, all sent at once (one round trip on one server): every host's keys live in
-   * a slot of their own, so an MGET across hosts would be refused on a cluster (CROSSSLOT).
+   * One MGET per host (its info and heartbeat share the host's slot), all sent at once: every
+   * host's keys live in a slot of their own, so an MGET across hosts would be refused on a
+   * cluster (CROSSSLOT).
    */
   private async read(ids: string[]): Promise<HostStatus[]> {
-    if (ids.length === 0) return [];
-    const [infos, beats] = await Promise.all([
-      Promise.all(ids.map((id) => this.redis.get(RedisKeys.hostInfo(id)))),
-      Promise.all(ids.map((id) => this.redis.get(RedisKeys.heartbeat(id)))),
-    ]);
+    const replies = await Promise.all(
+      ids.map((id) => this.redis.mget(RedisKeys.hostInfo(id), RedisKeys.heartbeat(id))),
+    );
     return ids.flatMap((id, i) => {
-      const info = this.records.hostInfo(id, infos[i]);
-      return info ? [toHostStatus(info, beats[i] ?? null)] : [];
+      const [info, beat] = replies[i];
+      const record = this.records.hostInfo(id, info);
+      return record ? [toHostStatus(record, beat ?? null)] : [];
     });
   }
 }

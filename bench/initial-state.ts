@@ -17,7 +17,7 @@ import { startRedis, waitFor } from '@flotilla/testing';
 import { io, type Socket } from 'socket.io-client';
 import { hostInfo } from '../apps/gateway/test/support/fleet-fixtures';
 import { startReplicaChild } from '../apps/gateway/test/support/replica-child';
-import { mib, percentile, setting, statusMiB } from './gateway-bench-kit';
+import { cpuSeconds, mib, percentile, setting, statusMiB } from './gateway-bench-kit';
 import { container, hostId } from './sample-fleet';
 
 const HOSTS = Number(setting('HOSTS', '200'));
@@ -45,7 +45,7 @@ function connectOnce(
     });
   });
   return new Promise((resolve, reject) => {
-    socket.once('initial_state', (initial) =>
+    socket.once('initial_state', (initial: InitialStatePayload) =>
       resolve({ ms: performance.now() - start, bytes, initial, socket }),
     );
     socket.once('connect_error', reject);
@@ -143,13 +143,15 @@ async function main(): Promise<void> {
       () => (peak = Math.max(peak, statusMiB(survivor.pid, 'VmRSS'))),
       50,
     );
+    const cpuBefore = cpuSeconds(survivor.pid);
     const killedAt = performance.now();
     await doomed.kill();
     await allServed;
     const stormMs = performance.now() - killedAt;
+    const cpu = cpuSeconds(survivor.pid) - cpuBefore;
     clearInterval(sampler);
     out(
-      `storm: ${CLIENTS} clients with a view all served by the surviving replica ${(stormMs / 1000).toFixed(1)} s after the kill; its RSS ${mib(rssBefore * 2 ** 20)} before, peak ${mib(peak * 2 ** 20)} (sampled every 50 ms), ${mib(statusMiB(survivor.pid, 'VmRSS') * 2 ** 20)} after`,
+      `storm: ${CLIENTS} clients with a view all served by the surviving replica ${(stormMs / 1000).toFixed(1)} s after the kill, using ${cpu.toFixed(1)} s of CPU for it (the clients parse in this one process); its RSS ${mib(rssBefore * 2 ** 20)} before, peak ${mib(peak * 2 ** 20)} (sampled every 50 ms), ${mib(statusMiB(survivor.pid, 'VmRSS') * 2 ** 20)} after`,
     );
     for (const socket of clients) socket.close();
   } finally {

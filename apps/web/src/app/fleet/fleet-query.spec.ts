@@ -5,9 +5,7 @@ import {
   NO_PROJECT,
   PROJECT_LABEL,
   buildFleetView,
-  labelKeys,
   parseSearch,
-  projects,
 } from './fleet-query';
 
 const fleet = [
@@ -241,15 +239,5 @@ describe('buildFleetView by stack', () => {
       'shop-web-1',
       'adhoc',
     ]);
-  });
-
-  it('lists the projects in use', () => {
-    expect(projects(fleetOfStacks)).toEqual(['blog', 'shop']);
-  });
-});
-
-describe('labelKeys', () => {
-  it('lists label keys in use, sorted', () => {
-    expect(labelKeys(fleet)).toEqual(['env', 'team']);
   });
 });

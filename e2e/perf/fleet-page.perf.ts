@@ -453,6 +453,51 @@ class SourceMap {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Main-thread CPU
+
+/** CPU time of the page's main thread, in ms: what a busy machine does not inflate. */
+interface CpuUse {
+  threadMs: number;
+  scriptMs: number;
+  styleMs: number;
+  layoutMs: number;
+}
+
+type CpuReading = CpuUse & { heap: number };
+
+/** Chromium's `Performance` metrics in thread time (`threadTicks`). */
+class CpuMeter {
+  private constructor(private readonly cdp: CDPSession) {}
+
+  static async start(page: Page): Promise<CpuMeter> {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    return new CpuMeter(cdp);
+  }
+
+  async read(): Promise<CpuReading> {
+    const { metrics } = await this.cdp.send('Performance.getMetrics');
+    const value = (name: string): number => metrics.find((m) => m.name === name)?.value ?? NaN;
+    return {
+      threadMs: value('ThreadTime') * 1000,
+      scriptMs: value('ScriptDuration') * 1000,
+      styleMs: value('RecalcStyleDuration') * 1000,
+      layoutMs: value('LayoutDuration') * 1000,
+      heap: value('JSHeapUsedSize'),
+    };
+  }
+
+  static since(from: CpuReading, to: CpuReading): CpuUse {
+    return {
+      threadMs: to.threadMs - from.threadMs,
+      scriptMs: to.scriptMs - from.scriptMs,
+      styleMs: to.styleMs - from.styleMs,
+      layoutMs: to.layoutMs - from.layoutMs,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // One run
 
 interface KeyResult {
@@ -463,6 +508,8 @@ interface KeyResult {
   listMs: number | null;
   /** Longest Event Timing duration of the key's events (keydown → next paint); 0 when < 16 ms. */
   eventMs: number;
+  /** Main-thread CPU from the key to the next one. */
+  cpuMs: number;
 }
 
 interface RunResult {
@@ -476,9 +523,12 @@ interface RunResult {
     rows: number;
     longTasks: number;
     longestTaskMs: number;
+    cpu: CpuUse;
   };
   keys: KeyResult[];
   typingLongestTaskMs: number;
+  /** Main-thread CPU per second while nothing happens (subtract per key: about 0.3 s each). */
+  idleCpuPerSecondMs: number;
   burst: {
     spreadMs: number;
     received: number;
@@ -488,6 +538,7 @@ interface RunResult {
     longTasksOver100: number;
     frameP95Ms: number;
     frameMaxMs: number;
+    cpu: CpuUse;
   };
   heapMb: number;
   profiles: Record<string, string[]>;
@@ -539,13 +590,13 @@ async function runOnce(
     await page.addInitScript(instrument);
     const url = build.gateway.url;
 
-    // First render. A profile needs the page's process before the app loads: start on a
-    // same-origin file, then navigate.
+    // First render. The CPU meter and a profile need the page's process before the app loads:
+    // start on a same-origin file, then navigate.
+    await page.goto(`${url}/favicon.ico`);
+    const meter = await CpuMeter.start(page);
     let cdp: CDPSession | null = null;
-    if (profiler) {
-      await page.goto(`${url}/favicon.ico`);
-      cdp = await Profiler.start(page);
-    }
+    if (profiler) cdp = await Profiler.start(page);
+    const loadCpuFrom = await meter.read();
     await page.goto(`${url}/`, { waitUntil: 'commit', timeout: 30_000 });
     await page.waitForFunction(
       () => (window as unknown as { __perf: PagePerf }).__perf.firstRows?.painted != null,
@@ -568,6 +619,7 @@ async function runOnce(
       { timeout: 60_000, polling: 200 },
     );
     const loaded = await readPerf(page);
+    const loadCpu = CpuMeter.since(loadCpuFrom, await meter.read());
     const nav = await page.evaluate(() => {
       const [n] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
       return { documentMs: n?.domContentLoadedEventEnd ?? NaN };
@@ -586,7 +638,13 @@ async function runOnce(
       rows: firstRows.rows,
       longTasks: loadTasks.length,
       longestTaskMs: Math.max(0, ...loadTasks.map((t) => t.duration)),
+      cpu: loadCpu,
     };
+
+    // What the page costs doing nothing (the instrumentation's frame loop, clocks): per second.
+    const idleFrom = await meter.read();
+    await page.waitForTimeout(1_000);
+    const idleCpu = CpuMeter.since(idleFrom, await meter.read()).threadMs;
 
     // Typing, then erasing, one key at a time.
     const search = page.getByTestId('fleet-search');
@@ -605,6 +663,7 @@ async function runOnce(
       await page.evaluate((n) => {
         (window as unknown as { __perf: PagePerf }).__perf.expect = n;
       }, expect);
+      const keyCpuFrom = await meter.read();
       await page.keyboard.press(step.key);
       const changes = expect !== shownBefore;
       await page.waitForFunction(
@@ -615,9 +674,16 @@ async function runOnce(
         { index: i, changes },
         { timeout: 30_000, polling: 20 },
       );
-      keys.push({ key: step.key, search: step.text, shown: expect, listMs: null, eventMs: 0 });
       shownBefore = expect;
       await page.waitForTimeout(KEY_GAP_MS);
+      keys.push({
+        key: step.key,
+        search: step.text,
+        shown: expect,
+        listMs: null,
+        eventMs: 0,
+        cpuMs: CpuMeter.since(keyCpuFrom, await meter.read()).threadMs,
+      });
     }
     // Event Timing entries arrive after their paint: wait for the last key's.
     await page.waitForTimeout(300);
@@ -646,6 +712,7 @@ async function runOnce(
       (window as unknown as { __perf: PagePerf }).__perf.burstExpect = n;
     }, expectedExited);
     if (profiler) cdp = await Profiler.start(page);
+    const burstCpuFrom = await meter.read();
     const burstFrom = Date.now();
     for (let b = 0; b < BURST_BATCHES; b++) {
       const due = burstFrom + b * BURST_SPACING_MS;
@@ -672,6 +739,7 @@ async function runOnce(
       { timeout: 60_000, polling: 50 },
     );
     await page.waitForTimeout(500);
+    const burstCpu = CpuMeter.since(burstCpuFrom, await meter.read());
     if (profiler && cdp) profiles['burst'] = await profiler.stop(cdp, `${build.label}-burst`);
     const after = await readPerf(page);
     // The page's clock and this process's are the same system clock.
@@ -683,16 +751,14 @@ async function runOnce(
     const burstTasks = after.longTasks.filter((t) => t.start >= windowFrom && t.start <= windowTo);
     const frames = after.frames.filter((t) => t >= windowFrom && t <= windowTo);
     const intervals = frames.slice(1).map((t, i) => t - frames[i]);
-    const cdpMetrics = await context.newCDPSession(page);
-    await cdpMetrics.send('Performance.enable');
-    const { metrics } = await cdpMetrics.send('Performance.getMetrics');
-    const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
+    const heap = (await meter.read()).heap;
     if (errors.length > 0) throw new Error(`errors in the page: ${errors.join('; ')}`);
     return {
       build: build.label,
       load,
       keys,
       typingLongestTaskMs: Math.max(0, ...typingTasks.map((t) => t.duration)),
+      idleCpuPerSecondMs: idleCpu,
       burst: {
         spreadMs: burstTo - burstFrom,
         received: after.stateChanges,
@@ -702,6 +768,7 @@ async function runOnce(
         longTasksOver100: burstTasks.filter((t) => t.duration > 100).length,
         frameP95Ms: quantile(intervals, 0.95),
         frameMaxMs: Math.max(0, ...intervals),
+        cpu: burstCpu,
       },
       heapMb: heap / 1024 / 1024,
       profiles,
@@ -814,7 +881,7 @@ async function main(): Promise<void> {
         results.push(result);
         const { profiles, keys, ...rest } = result;
         out(
-          `run ${run} (${build.label}): ${JSON.stringify({ ...rest, keys: keys.map((k) => [k.key, k.shown, k.listMs === null ? null : Math.round(k.listMs), Math.round(k.eventMs)]) })}`,
+          `run ${run} (${build.label}): ${JSON.stringify({ ...rest, keys: keys.map((k) => [k.key, k.shown, k.listMs === null ? null : Math.round(k.listMs), Math.round(k.eventMs), Math.round(k.cpuMs)]) })}`,
         );
         for (const [phase, lines] of Object.entries(profiles)) {
           out(`  CPU profile, ${phase}, by self time:`);
@@ -853,6 +920,29 @@ function report(builds: Build[], results: RunResult[]): void {
       `| ${build.label} | ${rs.length} | ${stats(rs.map((r) => r.load.firstRowsMs))} ms | ${stats(rs.map((r) => r.load.initialStateMs))} ms | ${fmt(rs[0].load.initialStateBytes / 1024 / 1024, 1)} MiB | ${stats(rs.map((r) => r.load.longTasks))} (${stats(rs.map((r) => r.load.longestTaskMs))} ms) | ${stats(rs.map((r) => quantile(listMs(r), 0.5)))} ms | ${stats(rs.map((r) => Math.max(...listMs(r))))} ms | ${stats(rs.map((r) => Math.max(...r.keys.map((k) => k.eventMs))))} ms | ${stats(rs.map((r) => r.burst.longestTaskMs))} ms | ${stats(rs.map((r) => r.burst.longTasksOver100))} | ${stats(rs.map((r) => r.burst.shownAfterLastMs))} ms | ${stats(rs.map((r) => r.heapMb))} MB |`,
     );
   }
+  out('');
+  out(
+    'Main-thread CPU (thread time: what the page itself costs, whatever the load), best / median / worst:',
+  );
+  out('');
+  out(
+    '| build | first render: CPU | of which script / style / layout (median) | per key: median of keys | per key: worst key | burst of 500: CPU | idle, per second |',
+  );
+  out('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const build of builds) {
+    const rs = results.filter((r) => r.build === build.label);
+    const median = (f: (r: RunResult) => number): string => fmt(quantile(rs.map(f), 0.5));
+    out(
+      `| ${build.label} | ${stats(rs.map((r) => r.load.cpu.threadMs))} ms | ${median((r) => r.load.cpu.scriptMs)} / ${median((r) => r.load.cpu.styleMs)} / ${median((r) => r.load.cpu.layoutMs)} ms | ${stats(
+        rs.map((r) =>
+          quantile(
+            r.keys.map((k) => k.cpuMs),
+            0.5,
+          ),
+        ),
+      )} ms | ${stats(rs.map((r) => Math.max(...r.keys.map((k) => k.cpuMs))))} ms | ${stats(rs.map((r) => r.burst.cpu.threadMs))} ms | ${stats(rs.map((r) => r.idleCpuPerSecondMs))} ms |`,
+    );
+  }
   for (const build of builds) {
     const rs = results.filter((r) => r.build === build.label);
     out('');
@@ -873,6 +963,18 @@ function report(builds: Build[], results: RunResult[]): void {
                   0.5,
                 ),
               ),
+        )
+        .join(' | ')} |`,
+    );
+    out(
+      `| main-thread CPU (ms) | ${rs[0].keys
+        .map((_, i) =>
+          fmt(
+            quantile(
+              rs.map((r) => r.keys[i].cpuMs),
+              0.5,
+            ),
+          ),
         )
         .join(' | ')} |`,
     );

@@ -19,13 +19,16 @@
  *
  *   node -r ./apps/gateway/test/support/ts-hook.js e2e/perf/fleet-page.perf.ts [--runs=3]
  *     [--hosts=200] [--per-host=100] [--hard-cap-mib=N] [--web=label=dir …] [--profile=dir]
+ *     [--trace=dir]
  *
  * `--web` (repeatable) measures other builds of the web app side by side with this one, runs
  * interleaved, one gateway per build on the same Redis; without it the current build is used
  * (rebuilt when stale). `--hard-cap-mib` raises the gateway's per-socket queue cap
  * (`socketHardCapBytes`) for clients whose `initial_state` is larger than it. `--profile` writes a
  * Chromium CPU profile of each phase of the first run per build and prints the functions with the
- * most self time (through the build's source maps when it has them).
+ * most self time (through the build's source maps when it has them); `--trace` writes a Chromium
+ * trace of each phase instead and prints the page's main-thread events by self time (style,
+ * layout, paint, script: what a CPU profile shows only as "(program)").
  *
  * Not part of `npm test` (setup takes about a minute, a run about 20 s).
  */
@@ -64,6 +67,7 @@ const HOSTS = numberArg('hosts', 200);
 const PER_HOST = numberArg('per-host', 100);
 const HARD_CAP_MIB = numberArg('hard-cap-mib', 0);
 const PROFILE_DIR = arg('profile')[0];
+const TRACE_DIR = arg('trace')[0];
 const BURST = 500;
 const BURST_BATCHES = 10;
 const BURST_SPACING_MS = 100;
@@ -452,6 +456,75 @@ class SourceMap {
   }
 }
 
+/** Chromium trace categories enough to name the main thread's native work (style, paint, …). */
+const TRACE_CATEGORIES = [
+  'toplevel',
+  'blink',
+  'cc',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8.execute',
+];
+
+interface TraceEvent {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: { name?: string };
+}
+
+/** Writes a trace and returns the renderer main thread's events with the most self time. */
+function summarizeTrace(buffer: Buffer, dir: string, name: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), buffer);
+  const parsed = JSON.parse(buffer.toString('utf8')) as
+    { traceEvents: TraceEvent[] } | TraceEvent[];
+  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  const main = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    const thread = `${e.pid}:${e.tid}`;
+    if (e.ph !== 'X' || e.dur === undefined || !main.has(thread)) continue;
+    const list = byThread.get(thread) ?? [];
+    list.push(e);
+    byThread.set(thread, list);
+  }
+  const self = new Map<string, number>();
+  let total = 0;
+  for (const list of byThread.values()) {
+    list.sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+    const open: { end: number; name: string; children: number; dur: number }[] = [];
+    const close = (until: number): void => {
+      while (open.length > 0 && open[open.length - 1].end <= until) {
+        const done = open.pop();
+        if (!done) break;
+        self.set(done.name, (self.get(done.name) ?? 0) + done.dur - done.children);
+        if (open.length > 0) open[open.length - 1].children += done.dur;
+        else total += done.dur;
+      }
+    };
+    for (const e of list) {
+      close(e.ts);
+      open.push({ end: e.ts + (e.dur ?? 0), name: e.name, children: 0, dur: e.dur ?? 0 });
+    }
+    close(Infinity);
+  }
+  return [
+    `main thread busy ${(total / 1000).toFixed(0)} ms; by self time:`,
+    ...[...self.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([what, us]) => `${(us / 1000).toFixed(1).padStart(8)} ms  ${what}`),
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Main-thread CPU
 
@@ -579,6 +652,7 @@ async function runOnce(
   build: Build,
   fleet: Fleet,
   profile: boolean,
+  trace = false,
 ): Promise<RunResult> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const profiles: Record<string, string[]> = {};
@@ -596,6 +670,19 @@ async function runOnce(
     const meter = await CpuMeter.start(page);
     let cdp: CDPSession | null = null;
     if (profiler) cdp = await Profiler.start(page);
+    const traceDir = trace ? TRACE_DIR : undefined;
+    const startTrace = async (): Promise<void> => {
+      if (traceDir) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+    };
+    const stopTrace = async (phase: string): Promise<void> => {
+      if (traceDir)
+        profiles[`${phase}, trace`] = summarizeTrace(
+          await browser.stopTracing(),
+          traceDir,
+          `${build.label}-${phase}`,
+        );
+    };
+    await startTrace();
     const loadCpuFrom = await meter.read();
     await page.goto(`${url}/`, { waitUntil: 'commit', timeout: 30_000 });
     await page.waitForFunction(
@@ -608,6 +695,7 @@ async function runOnce(
       .filter({ hasText: `${fleet.containers.size.toLocaleString('en-US')} containers` })
       .waitFor({ timeout: 30_000 });
     if (profiler && cdp) profiles['load'] = await profiler.stop(cdp, `${build.label}-load`);
+    await stopTrace('load');
     // Settled: no long task for a second (the catch-up after initial_state, stats, …).
     await page.waitForFunction(
       () => {
@@ -650,6 +738,7 @@ async function runOnce(
     const search = page.getByTestId('fleet-search');
     await search.click();
     if (profiler) cdp = await Profiler.start(page);
+    await startTrace();
     const typingFrom = await page.evaluate(() => performance.now());
     const steps: { key: string; text: string }[] = [];
     for (let i = 1; i <= TYPED.length; i++)
@@ -689,6 +778,7 @@ async function runOnce(
     await page.waitForTimeout(300);
     const typed = await readPerf(page);
     if (profiler && cdp) profiles['typing'] = await profiler.stop(cdp, `${build.label}-typing`);
+    await stopTrace('typing');
     typed.keys.forEach((mark, i) => {
       const next = typed.keys[i + 1]?.start ?? Infinity;
       const result = keys[i];
@@ -712,6 +802,7 @@ async function runOnce(
       (window as unknown as { __perf: PagePerf }).__perf.burstExpect = n;
     }, expectedExited);
     if (profiler) cdp = await Profiler.start(page);
+    await startTrace();
     const burstCpuFrom = await meter.read();
     const burstFrom = Date.now();
     for (let b = 0; b < BURST_BATCHES; b++) {
@@ -741,6 +832,7 @@ async function runOnce(
     await page.waitForTimeout(500);
     const burstCpu = CpuMeter.since(burstCpuFrom, await meter.read());
     if (profiler && cdp) profiles['burst'] = await profiler.stop(cdp, `${build.label}-burst`);
+    await stopTrace('burst');
     const after = await readPerf(page);
     // The page's clock and this process's are the same system clock.
     const shownAt = after.burstShownAt ?? NaN;
@@ -877,14 +969,20 @@ async function main(): Promise<void> {
     const results: RunResult[] = [];
     for (let run = 1; run <= RUNS; run++) {
       for (const build of builds) {
-        const result = await runOnce(browser, build, fleet, run === 1 && PROFILE_DIR !== undefined);
+        const result = await runOnce(
+          browser,
+          build,
+          fleet,
+          run === 1 && PROFILE_DIR !== undefined,
+          run === 1 && TRACE_DIR !== undefined,
+        );
         results.push(result);
         const { profiles, keys, ...rest } = result;
         out(
           `run ${run} (${build.label}): ${JSON.stringify({ ...rest, keys: keys.map((k) => [k.key, k.shown, k.listMs === null ? null : Math.round(k.listMs), Math.round(k.eventMs), Math.round(k.cpuMs)]) })}`,
         );
         for (const [phase, lines] of Object.entries(profiles)) {
-          out(`  CPU profile, ${phase}, by self time:`);
+          out(`  ${phase}:`);
           for (const line of lines) out(`  ${line}`);
         }
       }

@@ -5,7 +5,7 @@ import { RouterTestingHarness } from '@angular/router/testing';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
 import { HOST_A, HOST_B, cid, container, host } from '../../testing/fixtures';
 import { DEFAULT_QUERY } from './fleet-query';
-import { FleetPageComponent } from './fleet-page.component';
+import { FleetPageComponent, SEARCH_URL_DELAY_MS } from './fleet-page.component';
 import { FleetViewState } from './fleet-view.state';
 
 @Component({ template: '' })
@@ -125,6 +125,32 @@ describe('FleetPageComponent', () => {
         project: 'shop',
         group: 'stack',
       });
+    });
+
+    it('writes what is typed to the URL once typing pauses, replacing the history entry', async () => {
+      const harness = await RouterTestingHarness.create('/?state=exited');
+      const router = TestBed.inject(Router);
+      const el = harness.routeNativeElement as HTMLElement;
+      const input = el.querySelector<HTMLInputElement>('[data-testid=fleet-search]');
+      if (!input) throw new Error('no search box');
+      const navigations: boolean[] = [];
+      const navigate = router.navigate.bind(router);
+      jest.spyOn(router, 'navigate').mockImplementation((commands, extras) => {
+        navigations.push(extras?.replaceUrl === true);
+        return navigate(commands, extras);
+      });
+      for (const text of ['w', 'we', 'web']) {
+        input.value = text;
+        input.dispatchEvent(new Event('input'));
+        await harness.fixture.whenStable();
+      }
+      // Filtered at once, not yet written.
+      expect(TestBed.inject(FleetViewState).query().search).toBe('web');
+      expect(router.url).toBe('/?state=exited');
+      await new Promise((resolve) => setTimeout(resolve, SEARCH_URL_DELAY_MS + 50));
+      await harness.fixture.whenStable();
+      expect(router.url).toBe('/?q=web&state=exited');
+      expect(navigations).toEqual([true]);
     });
 
     it('writes a filter change to the URL, and keeps the query when entered with a bare /', async () => {

@@ -32,8 +32,6 @@ import {
   type StateCounts,
   buildFleetView,
   collapseKey,
-  labelKeys,
-  projects,
 } from './fleet-query';
 import { hasQueryParams, queryFromParams, queryToParams, sameQuery } from './fleet-query-url';
 import { FleetRowComponent } from './fleet-row.component';
@@ -44,6 +42,12 @@ import { FleetStore } from './fleet.store';
 export const FLEET_ROW_HEIGHT = 40;
 
 const SHOWN_STATES: readonly ContainerState[] = CONTAINER_STATES.filter((s) => s !== 'removed');
+
+/**
+ * Typing reaches the URL once the typist pauses this long: a navigation per key (router,
+ * history entry, title) costs more than filtering a 20,000-container fleet.
+ */
+export const SEARCH_URL_DELAY_MS = 300;
 
 @Component({
   selector: 'flo-fleet-page',
@@ -66,6 +70,8 @@ export class FleetPageComponent {
   private readonly route = inject(ActivatedRoute);
   /** The next URL write replaces the history entry (typing) instead of adding one. */
   private replaceUrl = false;
+  /** The next URL write comes from typing: it waits for a pause (`SEARCH_URL_DELAY_MS`). */
+  private typed = false;
   private readonly doc = inject(DOCUMENT);
 
   private readonly viewport = viewChild(CdkVirtualScrollViewport);
@@ -83,8 +89,8 @@ export class FleetPageComponent {
       this.state.collapsed(),
     ),
   );
-  protected readonly labelKeys = computed(() => labelKeys(this.store.containers()));
-  protected readonly projects = computed(() => projects(this.store.containers()));
+  protected readonly labelKeys = this.store.labelKeys;
+  protected readonly projects = this.store.projects;
   protected readonly noProject = NO_PROJECT;
   protected readonly hostsOnline = computed(
     () => this.store.hosts().filter((h) => h.online).length,
@@ -181,6 +187,7 @@ export class FleetPageComponent {
 
   protected setSearch(value: string): void {
     this.replaceUrl = true;
+    this.typed = true;
     this.state.patchQuery({ search: value });
     this.state.activeIndex.set(0);
   }
@@ -316,8 +323,8 @@ export class FleetPageComponent {
   }
 
   /**
-   * The query lives in the URL: a change is written there (typing replaces the history entry,
-   * other changes add one), and the URL changing under the page (back, forward, a pasted link)
+   * The query lives in the URL: a change is written there (typing replaces the history entry once
+   * the typist pauses, other changes add one at once), and the URL changing under the page (back, forward, a pasted link)
    * sets the query. Entering with a bare `/` keeps the query the page had when it was left.
    */
   private syncQueryWithUrl(destroyRef: DestroyRef): void {
@@ -334,9 +341,18 @@ export class FleetPageComponent {
       const fromUrl = queryFromParams(get);
       if (!sameQuery(fromUrl, this.state.query())) this.state.query.set(fromUrl);
     });
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    destroyRef.onDestroy(() => {
+      if (pending !== null) clearTimeout(pending);
+    });
     effect(() => {
       const query = this.state.query();
       untracked(() => {
+        // A newer query supersedes a typed one not written yet (it carries the search too).
+        if (pending !== null) clearTimeout(pending);
+        pending = null;
+        const typed = this.typed;
+        this.typed = false;
         const current = this.route.snapshot.queryParamMap;
         if (
           sameQuery(
@@ -347,11 +363,20 @@ export class FleetPageComponent {
           return;
         const replaceUrl = this.replaceUrl;
         this.replaceUrl = false;
-        void this.router.navigate([], {
-          relativeTo: this.route,
-          queryParams: queryToParams(query),
-          replaceUrl,
-        });
+        const write = (): void =>
+          void this.router.navigate([], {
+            relativeTo: this.route,
+            queryParams: queryToParams(query),
+            replaceUrl,
+          });
+        if (typed) {
+          pending = setTimeout(() => {
+            pending = null;
+            write();
+          }, SEARCH_URL_DELAY_MS);
+        } else {
+          write();
+        }
       });
     });
   }

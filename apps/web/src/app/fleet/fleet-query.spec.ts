@@ -6,9 +6,7 @@ import {
   PROJECT_LABEL,
   buildFleetView,
   containerLabel,
-  labelKeys,
   parseSearch,
-  projects,
 } from './fleet-query';
 
 const fleet = [
@@ -242,16 +240,6 @@ describe('buildFleetView by stack', () => {
       'shop-web-1',
       'adhoc',
     ]);
-  });
-
-  it('lists the projects in use', () => {
-    expect(projects(fleetOfStacks)).toEqual(['blog', 'shop']);
-  });
-});
-
-describe('labelKeys', () => {
-  it('lists label keys in use, sorted', () => {
-    expect(labelKeys(fleet)).toEqual(['env', 'team']);
   });
 });
 

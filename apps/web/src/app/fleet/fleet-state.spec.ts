@@ -1,6 +1,6 @@
 import { HOST_A, HOST_B, cid, container, host } from '../../testing/fixtures';
 import { DEFAULT_QUERY, buildFleetView } from './fleet-query';
-import { FleetState, containerKey } from './fleet-state';
+import { FleetState, PROJECT_LABEL, containerKey } from './fleet-state';
 
 describe('FleetState', () => {
   function withFleet(): FleetState {
@@ -122,5 +122,56 @@ describe('FleetState', () => {
     expect(scan).not.toHaveBeenCalled();
     expect(state.lookup(HOST_A, 'web-1').kind).toBe('found');
     expect(scan).toHaveBeenCalled();
+  });
+
+  it('lists the projects and label keys in use as containers come, change and go', () => {
+    const state = new FleetState();
+    const shopWeb = container({
+      container_id: cid('a1'),
+      labels: { [PROJECT_LABEL]: 'shop', env: 'prod' },
+      revision: 1,
+    });
+    state.applyInitialState({
+      containers: [
+        shopWeb,
+        container({ container_id: cid('b2'), labels: { [PROJECT_LABEL]: 'shop' }, revision: 1 }),
+        container({
+          container_id: cid('c3'),
+          host_id: HOST_B,
+          labels: { [PROJECT_LABEL]: 'blog', team: 'edge' },
+          revision: 1,
+        }),
+        container({ container_id: cid('d4'), labels: {}, revision: 1 }),
+      ],
+      hosts: [host({ host_id: HOST_A }), host({ host_id: HOST_B })],
+      position: {},
+    });
+    expect(state.projects()).toEqual(['blog', 'shop']);
+    expect(state.labelKeys()).toEqual([PROJECT_LABEL, 'env', 'team']);
+
+    // One of two shop containers moves to another project: shop stays, env goes with its labels.
+    state.applyContainer({ ...shopWeb, labels: { [PROJECT_LABEL]: 'wiki' }, revision: 2 });
+    expect(state.projects()).toEqual(['blog', 'shop', 'wiki']);
+    expect(state.labelKeys()).toEqual([PROJECT_LABEL, 'team']);
+
+    // Removed, and gone from a host's next snapshot.
+    state.applyContainer(container({ container_id: cid('b2'), state: 'removed', revision: 2 }));
+    state.applyInitialState({
+      containers: [],
+      hosts: [host({ host_id: HOST_B })],
+      position: {},
+    });
+    expect(state.projects()).toEqual(['wiki']);
+    expect(state.labelKeys()).toEqual([PROJECT_LABEL]);
+  });
+
+  it('offers at most 100 label keys', () => {
+    const state = new FleetState();
+    const labels = Object.fromEntries(
+      Array.from({ length: 150 }, (_, i) => [`k${String(i).padStart(3, '0')}`, 'v']),
+    );
+    state.applyContainer(container({ labels }));
+    expect(state.labelKeys()).toHaveLength(100);
+    expect(state.labelKeys()[99]).toBe('k099');
   });
 });

@@ -42,6 +42,22 @@ export class FleetStore {
     this.version();
     return [...this.state.containers.values()];
   });
+  /** Compose projects in use, sorted; a new array only when they change. */
+  readonly projects = computed<readonly string[]>(
+    () => {
+      this.version();
+      return this.state.projects();
+    },
+    { equal: sameStrings },
+  );
+  /** Label keys in use (the first 100), sorted; a new array only when they change. */
+  readonly labelKeys = computed<readonly string[]>(
+    () => {
+      this.version();
+      return this.state.labelKeys();
+    },
+    { equal: sameStrings },
+  );
   readonly hosts = computed<readonly HostStatus[]>(() => {
     this.version();
     return [...this.state.hosts.values()].sort((a, b) => (a.host_id < b.host_id ? -1 : 1));
@@ -141,4 +157,8 @@ export class FleetStore {
   private bump(): void {
     this.version.update((v) => v + 1);
   }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }

@@ -39,7 +39,7 @@ import { basename, join } from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { createRedisBus, type Bus } from '@flotilla/bus';
 import type { Container, ContainerState } from '@flotilla/contracts';
-import { startRedis, waitFor, type RedisHandle } from '@flotilla/testing';
+import { seededRandom, startRedis, waitFor, type RedisHandle } from '@flotilla/testing';
 import {
   announceHost,
   changed,
@@ -114,17 +114,6 @@ const SERVICES: { name: string; image: (app: string) => string; port?: number }[
   { name: 'proxy', image: () => 'envoyproxy/envoy:v1.31-latest', port: 10000 },
 ];
 
-/** A small deterministic PRNG (mulberry32): the same fleet on every run of the script. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const hex = (n: number): string => randomBytes(n / 2).toString('hex');
 
 function hostIds(): string[] {
@@ -137,7 +126,7 @@ function hostIds(): string[] {
 
 /** A host's containers: ten compose stacks of (up to) ten services, mostly running. */
 function hostContainers(hostId: string, index: number): Container[] {
-  const random = prng(index + 1);
+  const random = seededRandom(index + 1);
   const apps = [...APPS].sort(() => random() - 0.5).slice(0, Math.ceil(PER_HOST / 10));
   const containers: Container[] = [];
   for (const [a, app] of apps.entries()) {
@@ -795,7 +784,7 @@ async function runOnce(
 
     // The burst: 500 running containers exit, 50 every 100 ms.
     const running = [...fleet.containers.values()].filter((c) => c.state === 'running');
-    const random = prng(Date.now() % 1_000_000);
+    const random = seededRandom(Date.now() % 1_000_000);
     const picked = running.sort(() => random() - 0.5).slice(0, BURST);
     const expectedExited = stateCount(fleet, 'exited') + BURST;
     await page.evaluate((n) => {

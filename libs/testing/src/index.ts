@@ -2,6 +2,7 @@
 export { waitFor, waitForEvent, type WaitForOptions, type OnceEmitter } from './wait';
 export { freePort } from './ports';
 export { retainedBytes } from './heap';
+export { seededRandom } from './seeded-random';
 export { runEntryPoint, type EntryPointOptions, type EntryProcess } from './entry-process';
 export { startRedis, pingRedis, type RedisHandle, type RedisOptions } from './redis-server';
 export { startRedisCluster, type RedisClusterHandle } from './redis-cluster';

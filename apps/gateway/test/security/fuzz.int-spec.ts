@@ -1,21 +1,10 @@
 import { ERROR_CODES, LIMITS } from '@flotilla/contracts';
-import { retainedBytes } from '@flotilla/testing';
+import { retainedBytes, seededRandom } from '@flotilla/testing';
 import { announceHost, makeContainer, uniqueHostId } from '../support/fleet-fixtures';
 import { startHarness, type Harness } from '../support/gateway-harness';
 import type { TestClient } from '../support/test-client';
 
 jest.setTimeout(120_000);
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EVENTS = [
   'start_log_stream',
@@ -117,7 +106,7 @@ describe('hostile input: malformed Socket.IO payloads and request floods (real R
   });
 
   it('answers thousands of malformed messages each with a clear error, stays up and bounded', async () => {
-    const random = rng(20261125);
+    const random = seededRandom(20261125);
     // The first round also loads code and warms caches; a leak shows as growth in the second.
     await fuzz(random);
     const before = retainedBytes();

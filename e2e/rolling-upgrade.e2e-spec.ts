@@ -79,6 +79,9 @@ describe('rolling upgrade of the compose stack', () => {
         message: `every dashboard on ${service} noticed its loss`,
       });
       await Promise.all(watchers.map((w) => w.settled()));
+      process.stdout.write(
+        `rolling upgrade: ${service} replaced; ${dropped.length} dashboards moved, the slowest back after ${Math.max(0, ...dropped.map((w) => w.longestReconnectMs))} ms\n`,
+      );
       await churn.stop({ t: 1 });
       await churn.start();
     };

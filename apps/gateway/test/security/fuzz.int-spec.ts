@@ -107,15 +107,19 @@ describe('hostile input: malformed Socket.IO payloads and request floods (real R
 
   it('answers thousands of malformed messages each with a clear error, stays up and bounded', async () => {
     const random = seededRandom(20261125);
-    // The first round also loads code and warms caches; a leak shows as growth in the second.
+    // The first round also loads code and warms caches; a leak grows the retained memory in
+    // each later round alike, while other work in this process (earlier suites' sockets and
+    // buffers being freed) moves one measurement at most: the smaller growth of two rounds counts.
     await fuzz(random);
-    const before = retainedBytes();
+    const first = retainedBytes();
     await fuzz(random);
-    // Holding on to 1 KiB per message (4 000 a round, up to 16 KiB each) would exceed the bound.
-    const growthMiB = (retainedBytes() - before) / 2 ** 20;
+    const second = retainedBytes();
+    await fuzz(random);
+    const growthMiB = Math.min(second - first, retainedBytes() - second) / 2 ** 20;
     process.stdout.write(
-      `fuzz: retained memory grew ${growthMiB.toFixed(1)} MiB in the second round\n`,
+      `fuzz: retained memory grew ${growthMiB.toFixed(1)} MiB a round (the smaller of two)\n`,
     );
+    // Holding on to 1 KiB per message (4 000 a round, up to 16 KiB each) would exceed the bound.
     expect(growthMiB).toBeLessThan(3);
 
     // Still up and working for a fresh client.

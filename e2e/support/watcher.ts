@@ -14,8 +14,6 @@ export class Watcher {
   gaps = 0;
   /** The replica (`server_id`) of the current socket. */
   serverId: string | undefined;
-  /** The last error of a reconnection attempt (a page retries for ever, and so does this). */
-  lastError: unknown;
   /** Every log line, in arrival order, across sockets. */
   readonly lines: string[] = [];
   /** A change whose revision the watcher already had (from a change or a snapshot). */
@@ -102,8 +100,7 @@ export class Watcher {
         await this.attach();
         this.longestReconnectMs = Math.max(this.longestReconnectMs, Date.now() - started);
         return;
-      } catch (error: unknown) {
-        this.lastError = error;
+      } catch {
         this.client?.close();
         await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
       }

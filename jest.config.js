@@ -8,8 +8,11 @@ const path = require('node:path');
 const nodeProject = require('./jest.node.js');
 
 module.exports = {
+  // A global option (jest ignores it in a project): component specs compile templates and unit
+  // specs start workers, which on a busy 2-core machine can take longer than the default 5 s.
+  testTimeout: 30_000,
   projects: [
-    nodeProject('unit', ['**/*.spec.ts'], { testTimeout: 30_000 }),
+    nodeProject('unit', ['**/*.spec.ts']),
     require('./apps/web/jest.config.js'),
     nodeProject('integration', ['**/*.int-spec.ts'], { slowTestThreshold: 60 }),
     nodeProject('e2e', ['<rootDir>/e2e/**/*.e2e-spec.ts'], {

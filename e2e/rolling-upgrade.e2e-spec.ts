@@ -66,13 +66,21 @@ describe('rolling upgrade of the compose stack', () => {
       return watchers.filter((w) => services.get(w.serverId ?? '') === service);
     };
     const replace = async (service: string): Promise<void> => {
-      const dropped = service === 'agent' ? [] : await watchersOn(service);
+      const gateway = service !== 'agent';
+      // A replaced gateway's dashboards must notice the loss and be back before the next step:
+      // settled() alone would pass for one whose socket has not closed yet.
+      const dropped = gateway ? await watchersOn(service) : [];
+      const before = dropped.map((w) => w.reconnections);
       const r = await stack!.compose(['up', '-d', '--no-deps', '--force-recreate', service]);
       if (r.code !== 0) throw new Error(`recreating ${service}: ${r.stderr}`);
-      if (service !== 'agent') await stack!.waitHealthy(service);
+      if (gateway) await stack!.waitHealthy(service);
+      await waitFor(() => dropped.every((w, i) => w.reconnections > before[i] && w.connected), {
+        timeoutMs: 90_000,
+        message: `every dashboard of ${service} back on the other replica`,
+      });
       await Promise.all(watchers.map((w) => w.settled()));
       process.stdout.write(
-        `rolling upgrade: ${service} replaced; of its ${dropped.length} dashboards the slowest was back after ${Math.max(0, ...dropped.map((w) => w.longestReconnectMs))} ms so far\n`,
+        `rolling upgrade: ${service} replaced; ${dropped.length} dashboards moved, the slowest back after ${Math.max(0, ...dropped.map((w) => w.longestReconnectMs))} ms\n`,
       );
       await churn.stop({ t: 1 });
       await churn.start();

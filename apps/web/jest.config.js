@@ -7,8 +7,6 @@ module.exports = {
   displayName: 'web',
   rootDir: __dirname,
   testEnvironment: 'jsdom',
-  // Component specs render real templates in jsdom; on a busy 2-core machine 5 s is too short.
-  testTimeout: 30_000,
   setupFilesAfterEnv: ['<rootDir>/src/test-setup.ts'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   moduleNameMapper: {

@@ -9,8 +9,8 @@ import {
 import type { FieldMap, RawStreamEntry } from '../codecs';
 
 export function encodeFiring(firing: AlertFiring): FieldMap {
-  const { id: _id, ...record } = firing;
-  return { [ALERT_FIRING_FIELD]: JSON.stringify(record) };
+  // The id is the entry's own, given by the stream.
+  return { [ALERT_FIRING_FIELD]: JSON.stringify({ ...firing, id: undefined }) };
 }
 
 /** Valid firings of `entries` (newest first as read), each with its entry id. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AlertDelivery } from './alerts/alert-delivery.service';
 import { LeaseKeeper } from './bus/lease-keeper.service';
 import { StreamRouter } from './bus/stream-router.service';
 import { LogStreamService } from './logs/log-stream.service';
@@ -18,6 +19,8 @@ export interface GatewayInspection {
   drainWaiters: number;
   /** Bytes queued per connected socket id. */
   bufferedBytes: Record<string, number>;
+  /** Alerts: rule ids in use, newest event id evaluated per host, deliveries running. */
+  alerts: { rules: string[]; evaluated: Record<string, string>; deliveries: number };
 }
 
 @Injectable()
@@ -29,6 +32,7 @@ export class GatewayInspector {
     private readonly router: StreamRouter,
     private readonly leases: LeaseKeeper,
     private readonly outbox: ClientOutbox,
+    private readonly alerts: AlertDelivery,
   ) {}
 
   inspect(): GatewayInspection {
@@ -43,6 +47,7 @@ export class GatewayInspector {
       leases: this.leases.held(),
       drainWaiters: this.outbox.waiting,
       bufferedBytes,
+      alerts: this.alerts.summary(),
     };
   }
 }

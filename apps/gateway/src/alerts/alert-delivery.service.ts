@@ -33,6 +33,8 @@ export class AlertDelivery implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private readonly stopping = new AbortController();
   private readonly running = new Set<Promise<void>>();
+  /** Per host, the newest event id evaluated (its deliveries may still be running). */
+  private readonly evaluated = new Map<string, string>();
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -41,7 +43,10 @@ export class AlertDelivery implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     hosts.listen({
       followed: (status, containers) => this.triggers.load(status.host_id, containers),
-      event: (hostId, id, event) => this.evaluate(this.triggers.event(hostId, id, event)),
+      event: (hostId, id, event) => {
+        this.evaluate(this.triggers.event(hostId, id, event));
+        this.evaluated.set(hostId, id);
+      },
       changed: (status) => this.evaluate(this.triggers.hostOffline(status)),
     });
   }
@@ -55,6 +60,15 @@ export class AlertDelivery implements OnApplicationBootstrap, OnModuleDestroy {
     clearInterval(this.timer);
     this.stopping.abort();
     await Promise.allSettled([...this.running]);
+  }
+
+  /** What the replica has evaluated and is delivering (see GatewayInspector). */
+  summary(): { rules: string[]; evaluated: Record<string, string>; deliveries: number } {
+    return {
+      rules: this.rules.map((r) => r.id),
+      evaluated: Object.fromEntries(this.evaluated),
+      deliveries: this.running.size,
+    };
   }
 
   /** Rereads the shared rules (at once after a change made here, else every poll). */

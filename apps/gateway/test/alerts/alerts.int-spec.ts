@@ -226,7 +226,16 @@ describe('alerts: rules shared by 3 replicas, one webhook POST per firing (real 
       webhook_url: receiver.url('/exits'),
       cooldown_seconds: 3_600,
     });
+    // No cooldown: every firing is delivered, each by one replica only.
+    const every = await createRule({
+      name: 'every web exit',
+      match: { container: 'web-*' },
+      trigger: { kind: 'exit_nonzero' },
+      webhook_url: receiver.url('/every'),
+      cooldown_seconds: 0,
+    });
     await everyReplicaHas(rule.id);
+    await everyReplicaHas(every.id);
     await waitFor(() => h.gateways.every((g) => g.inspect().alerts.evaluated[host] !== undefined));
 
     const first = await publishChange(h.bus, exit(web, 3));
@@ -257,6 +266,7 @@ describe('alerts: rules shared by 3 replicas, one webhook POST per firing (real 
     const second = await publishChange(h.bus, exit(web2, 137, { oom_killed: true }));
     await settled(host, second);
     expect(receiver.at('/exits').map((r) => r.body.event_id)).toEqual([first, second]);
+    expect(receiver.at('/every').map((r) => r.body.event_id)).toEqual([first, again, second]);
 
     const history = (await firings()).filter((f) => f.rule_id === rule.id);
     expect(history.map((f) => [f.event_id, f.status, f.attempts, f.http_status])).toEqual([
@@ -264,6 +274,7 @@ describe('alerts: rules shared by 3 replicas, one webhook POST per firing (real 
       [first, 'delivered', 1, 200],
     ]);
     await api(0, 'DELETE', `/api/alert-rules/${rule.id}`);
+    await api(0, 'DELETE', `/api/alert-rules/${every.id}`);
   });
 
   it('retries a receiver that answers 500, with backoff, until it takes the POST', async () => {

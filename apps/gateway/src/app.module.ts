@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Bus } from '@flotilla/bus';
 import { AlertDelivery } from './alerts/alert-delivery.service';
+import { AlertLogWatcher } from './alerts/alert-log-watcher.service';
 import { AlertFiringsController, AlertRulesController } from './alerts/alert-rules.controller';
 import { AlertRules } from './alerts/alert-rules.service';
 import { AuditController } from './audit/audit.controller';
@@ -109,6 +110,7 @@ export class AppModule {
         FleetGateway,
         GatewayInspector,
         AlertDelivery,
+        AlertLogWatcher,
         AlertRules,
       ],
     };

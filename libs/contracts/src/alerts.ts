@@ -5,6 +5,7 @@ export const ALERT_TRIGGER_KINDS = [
   'crash_loop',
   'unhealthy',
   'host_offline',
+  'log_match',
 ] as const;
 export type AlertTriggerKind = (typeof ALERT_TRIGGER_KINDS)[number];
 
@@ -18,6 +19,8 @@ export const ALERT_LIMITS = {
   glob: 256,
   label: 512,
   url: 2_048,
+  /** Longest log-line pattern (RE2 syntax: matched in linear time). */
+  pattern: 512,
   /** Longest cooldown: one day. */
   cooldownSeconds: 86_400,
   crashLoopExits: 100,

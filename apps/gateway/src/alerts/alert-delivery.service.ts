@@ -44,10 +44,10 @@ export class AlertDelivery implements OnApplicationBootstrap, OnModuleDestroy {
     hosts.listen({
       followed: (status, containers) => this.triggers.load(status.host_id, containers),
       event: (hostId, id, event) => {
-        this.evaluate(this.triggers.event(hostId, id, event));
+        this.consider(this.triggers.event(hostId, id, event));
         this.evaluated.set(hostId, id);
       },
-      changed: (status) => this.evaluate(this.triggers.hostOffline(status)),
+      changed: (status) => this.consider(this.triggers.hostOffline(status)),
     });
   }
 
@@ -81,7 +81,13 @@ export class AlertDelivery implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private evaluate(occurrences: Occurrence[]): void {
+  /** The rules in use on this replica. */
+  currentRules(): readonly AlertRule[] {
+    return this.rules;
+  }
+
+  /** Delivers what `occurrences` fire (host events here, log lines from AlertLogWatcher). */
+  consider(occurrences: Occurrence[]): void {
     for (const occurrence of occurrences) {
       for (const rule of this.rules) {
         if (!ruleFires(rule, occurrence)) continue;

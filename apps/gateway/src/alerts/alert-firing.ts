@@ -1,5 +1,6 @@
 import type { AlertRule, AlertTriggerKind } from '@flotilla/contracts';
 import { matchesContainer, matchesHost } from './alert-match';
+import { logPattern } from './log-pattern';
 import type { Occurrence } from './alert-triggers';
 
 /** Whether `rule` fires on `occurrence`: its trigger happened to something it matches. */
@@ -12,6 +13,10 @@ export function ruleFires(rule: AlertRule, occurrence: Occurrence): boolean {
     if (occurrence.recentExits.filter((t) => t > since).length < trigger.exits) return false;
   } else if (trigger.kind !== occurrence.kind) {
     return false;
+  }
+  if (trigger.kind === 'log_match') {
+    if (!occurrence.container || !matchesContainer(rule.match, occurrence.container)) return false;
+    return logPattern(trigger.pattern).test(occurrence.line ?? '');
   }
   return occurrence.container
     ? matchesContainer(rule.match, occurrence.container)
@@ -38,6 +43,8 @@ export interface AlertPayload {
   health?: string;
   /** Exits counted in the crash-loop window. */
   exits?: number;
+  /** The log line that matched. */
+  line?: string;
   at: string;
   event_id: string;
 }
@@ -67,6 +74,9 @@ export function alertPayload(rule: AlertRule, occurrence: Occurrence): AlertPayl
     case 'host_offline':
       what = 'went offline';
       break;
+    case 'log_match':
+      what = `logged: ${(occurrence.line ?? '').slice(0, 300)}`;
+      break;
   }
   return {
     text: `[Flotilla] ${rule.name}: ${where} ${what}`,
@@ -83,6 +93,7 @@ export function alertPayload(rule: AlertRule, occurrence: Occurrence): AlertPayl
         }
       : {}),
     ...(exits !== undefined ? { exits } : {}),
+    ...(occurrence.line !== undefined ? { line: occurrence.line.slice(0, 2_048) } : {}),
     at: new Date(occurrence.at).toISOString(),
     event_id: occurrence.eventId,
   };

@@ -14,6 +14,7 @@ import { BUS } from '../core/tokens';
 import { GatewayError } from '../core/gateway-error';
 import { parseRequest } from '../http/http-params';
 import { AlertDelivery } from './alert-delivery.service';
+import { logPattern } from './log-pattern';
 
 /**
  * Rules reach any container of the fleet and send what they see to a URL of their author's
@@ -26,6 +27,13 @@ export function canManageAlerts(principal: Principal): boolean {
     principal.scopes.includes('host:*') &&
     principal.containers === undefined
   );
+}
+
+/** A rule as sent, validated, its log pattern compiled (a bad one is a clear 400). */
+function parseRuleInput(body: unknown): ReturnType<typeof alertRuleInputSchema.parse> {
+  const input = parseRequest(alertRuleInputSchema, body);
+  if (input.trigger.kind === 'log_match') logPattern(input.trigger.pattern);
+  return input;
 }
 
 /** Creating, replacing and deleting the shared alert rules: validated, audited. */
@@ -44,7 +52,7 @@ export class AlertRules {
 
   async create(principal: Principal, body: unknown): Promise<AlertRule> {
     this.authorise(principal, 'alert_rule_create');
-    const input = parseRequest(alertRuleInputSchema, body);
+    const input = parseRuleInput(body);
     if ((await this.bus.alerts.rules()).length >= ALERT_LIMITS.rules)
       throw new GatewayError('invalid_payload', `at most ${ALERT_LIMITS.rules} alert rules`);
     const rule: AlertRule = { ...input, id: randomUUID(), ...this.stamp(principal) };
@@ -54,7 +62,7 @@ export class AlertRules {
 
   async replace(principal: Principal, id: string, body: unknown): Promise<AlertRule> {
     this.authorise(principal, 'alert_rule_update');
-    const input = parseRequest(alertRuleInputSchema, body);
+    const input = parseRuleInput(body);
     await this.existing(id);
     const rule: AlertRule = { ...input, id, ...this.stamp(principal) };
     await this.store(principal, 'alert_rule_update', rule);

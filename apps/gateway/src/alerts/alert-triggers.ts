@@ -12,6 +12,8 @@ export interface Occurrence {
   container?: Container;
   /** Exits of this container within the longest crash-loop window, oldest first (epoch ms). */
   recentExits?: readonly number[];
+  /** A log line (without its Docker timestamp). */
+  line?: string;
 }
 
 interface Seen {

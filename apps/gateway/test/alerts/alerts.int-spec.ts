@@ -378,4 +378,64 @@ describe('alerts: rules shared by 3 replicas, one webhook POST per firing (real 
     expect(receiver.at('/loop')[0].body).toMatchObject({ kind: 'crash_loop', exits: 3 });
     await api(0, 'DELETE', `/api/alert-rules/${rule.id}`);
   });
+
+  it('follows the logs of matching containers with no viewer and alerts on a matching line', async () => {
+    const input = {
+      name: 'app errors',
+      match: { container: 'app-*' },
+      trigger: { kind: 'log_match', pattern: 'ERROR [0-9]+' },
+      webhook_url: receiver.url('/logs'),
+      cooldown_seconds: 0,
+    };
+    for (const pattern of ['ERROR (', '(?<=x)y', 'x'.repeat(513)]) {
+      const bad = await api(0, 'POST', '/api/alert-rules', adminToken, {
+        ...input,
+        trigger: { kind: 'log_match', pattern },
+      });
+      expect([pattern.slice(0, 10), bad.status, bad.json.code]).toEqual([
+        pattern.slice(0, 10),
+        400,
+        'invalid_payload',
+      ]);
+    }
+    const app = makeContainer(host, { name: 'app-1', state: 'running' });
+    const quiet = makeContainer(host, { name: 'db-9', state: 'running' });
+    await publishChange(h.bus, app);
+    await publishChange(h.bus, quiet);
+    const rule = await createRule(input);
+    await everyReplicaHas(rule.id);
+    const key = RedisKeys.logs(host, app.container_id);
+    // What the agent reads: a logs lease on the matching container only.
+    await waitFor(async () => (await h.bus.leases.active('logs', host)).includes(app.container_id));
+    expect(await h.bus.leases.active('logs', host)).not.toContain(quiet.container_id);
+    await waitFor(() => h.gateways.every((g) => key in g.inspect().alerts.logs));
+
+    const ts = '2026-01-01T00:00:00.000000000Z';
+    const entry = await h.bus.logs.append(host, app.container_id, 1, {
+      lines: [`${ts} starting`, `${ts} ERROR 42 disk full`, `${ts} ok`, `${ts} ERROR 7`],
+      stderr: [1],
+      lastTimestamp: ts,
+    });
+    await waitFor(
+      () =>
+        h.gateways.every((g) => {
+          const alerts = g.inspect().alerts;
+          return alerts.logs[key] === entry.id && alerts.deliveries === 0;
+        }),
+      { timeoutMs: 30_000, message: 'every replica read the log entry' },
+    );
+    expect(receiver.at('/logs').map((r) => r.body.line)).toEqual(['ERROR 42 disk full', 'ERROR 7']);
+    expect(receiver.at('/logs')[0].body).toMatchObject({
+      kind: 'log_match',
+      container_name: 'app-1',
+      text: '[Flotilla] app errors: app-1 on ' + host + ' logged: ERROR 42 disk full',
+    });
+
+    // Deleting the rule ends the lease, so the agent stops following.
+    await api(0, 'DELETE', `/api/alert-rules/${rule.id}`);
+    await waitFor(
+      async () => !(await h.bus.leases.active('logs', host)).includes(app.container_id),
+      { timeoutMs: 10_000, message: 'lease released' },
+    );
+  });
 });

@@ -43,6 +43,8 @@ export const alertTriggerSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('unhealthy') }),
   z.strictObject({ kind: z.literal('host_offline') }),
+  /** A log line matches `pattern` (RE2 syntax; the gateway compiles it before storing). */
+  z.strictObject({ kind: z.literal('log_match'), pattern: z.string().min(1).max(L.pattern) }),
 ]);
 
 /** What an admin sends to create or replace a rule. */

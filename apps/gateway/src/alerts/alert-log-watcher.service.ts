@@ -35,7 +35,8 @@ export class AlertLogWatcher implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly watched = new Map<string, Watched>();
   /** Log stream key → newest entry id read, for the streams followed now. */
   private readonly read = new Map<string, string>();
-  private readonly follower: StreamFollower;
+  /** Opened with the first stream to follow: a fleet without log rules holds no connection for it. */
+  private follower: StreamFollower | undefined;
   private readonly holder: string;
   private timer: NodeJS.Timeout | undefined;
   private syncing: Promise<void> | undefined;
@@ -50,7 +51,6 @@ export class AlertLogWatcher implements OnApplicationBootstrap, OnModuleDestroy 
   ) {
     // A holder of its own: a viewer leaving (LeaseKeeper's release) must not end this lease.
     this.holder = `${replicaId}:alerts`;
-    this.follower = bus.follower((key, entries) => this.onEntries(key, entries));
     hosts.listen({
       followed: (_status, containers) => {
         for (const c of containers) this.containers.set(`${c.host_id}/${c.container_id}`, c);
@@ -74,7 +74,7 @@ export class AlertLogWatcher implements OnApplicationBootstrap, OnModuleDestroy 
     this.stopped = true;
     clearInterval(this.timer);
     await this.syncing;
-    await this.follower.close();
+    await this.follower?.close();
     await Promise.allSettled(
       [...this.watched.values()].map((w) =>
         this.bus.leases.release('logs', w.hostId, w.container.container_id, this.holder),
@@ -110,7 +110,7 @@ export class AlertLogWatcher implements OnApplicationBootstrap, OnModuleDestroy 
       if (wanted.has(key)) continue;
       this.watched.delete(key);
       this.read.delete(key);
-      this.follower.unfollow(key);
+      this.follower?.unfollow(key);
       await this.bus.leases.release('logs', w.hostId, w.container.container_id, this.holder);
     }
     for (const [key, w] of wanted) {
@@ -125,6 +125,7 @@ export class AlertLogWatcher implements OnApplicationBootstrap, OnModuleDestroy 
       // From the newest entry: a rule alerts on what is logged after it starts watching.
       const last = await this.bus.logs.last(w.hostId, id);
       this.watched.set(key, w);
+      this.follower ??= this.bus.follower((k, entries) => this.onEntries(k, entries));
       this.follower.follow(key, last?.id ?? '0-0');
     }
   }

@@ -33,6 +33,11 @@ export class AlertDelivery implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private readonly stopping = new AbortController();
   private readonly running = new Set<Promise<void>>();
+  /**
+   * Cooldowns this replica knows to be running (rule + subject → epoch ms), so a flood of
+   * matching log lines costs Redis nothing while one runs. Redis stays the judge: this only skips.
+   */
+  private readonly knownCooldowns = new Map<string, number>();
   /** Per host, the newest event id evaluated (its deliveries may still be running). */
   private readonly evaluated = new Map<string, string>();
 
@@ -91,6 +96,8 @@ export class AlertDelivery implements OnApplicationBootstrap, OnModuleDestroy {
     for (const occurrence of occurrences) {
       for (const rule of this.rules) {
         if (!ruleFires(rule, occurrence)) continue;
+        const cooling = this.knownCooldowns.get(`${rule.id} ${cooldownSubject(occurrence)}`);
+        if (cooling !== undefined && cooling > Date.now()) continue;
         if (this.running.size >= this.tuning.alertMaxInFlight) {
           this.logger.warn(`alert ${rule.id} not delivered: too many deliveries in flight`);
           continue;
@@ -109,15 +116,14 @@ export class AlertDelivery implements OnApplicationBootstrap, OnModuleDestroy {
     const alerts = this.bus.alerts;
     if (!(await alerts.claimFiring(rule.id, occurrence.hostId, occurrence.eventId, CLAIM_TTL_MS)))
       return;
-    if (
-      rule.cooldown_seconds > 0 &&
-      !(await alerts.startCooldown(
-        rule.id,
-        cooldownSubject(occurrence),
-        rule.cooldown_seconds * 1_000,
-      ))
-    )
-      return;
+    if (rule.cooldown_seconds > 0) {
+      const subject = cooldownSubject(occurrence);
+      const started = await alerts.startCooldown(rule.id, subject, rule.cooldown_seconds * 1_000);
+      // Started here: known for its whole length. Started elsewhere: its end is unknown, so
+      // only the next second is skipped without asking.
+      this.knowCooldown(`${rule.id} ${subject}`, started ? rule.cooldown_seconds * 1_000 : 1_000);
+      if (!started) return;
+    }
     const payload = alertPayload(rule, occurrence);
     const firing: AlertFiring = {
       rule_id: rule.id,
@@ -159,6 +165,15 @@ export class AlertDelivery implements OnApplicationBootstrap, OnModuleDestroy {
     }
     this.logger.log(`${firing.text}: ${firing.status} after ${firing.attempts} attempt(s)`);
     await alerts.appendFiring(firing);
+  }
+
+  private knowCooldown(key: string, ms: number): void {
+    const now = Date.now();
+    if (this.knownCooldowns.size >= 10_000) {
+      for (const [k, until] of this.knownCooldowns) if (until <= now) this.knownCooldowns.delete(k);
+      if (this.knownCooldowns.size >= 10_000) this.knownCooldowns.clear();
+    }
+    this.knownCooldowns.set(key, now + ms);
   }
 
   /** Waits `ms`; false when the gateway is stopping. */

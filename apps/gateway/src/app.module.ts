@@ -1,6 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Bus } from '@flotilla/bus';
+import { AlertDelivery } from './alerts/alert-delivery.service';
+import { AlertLogWatcher } from './alerts/alert-log-watcher.service';
+import { AlertFiringsController, AlertRulesController } from './alerts/alert-rules.controller';
+import { AlertRules } from './alerts/alert-rules.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { AuthController } from './auth/auth.controller';
@@ -63,6 +67,8 @@ export class AppModule {
         ContainersController,
         HealthController,
         MetricsController,
+        AlertRulesController,
+        AlertFiringsController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: options.config },
@@ -103,6 +109,9 @@ export class AppModule {
         FleetCensus,
         FleetGateway,
         GatewayInspector,
+        AlertDelivery,
+        AlertLogWatcher,
+        AlertRules,
       ],
     };
   }

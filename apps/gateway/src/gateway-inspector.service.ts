@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { AlertDelivery } from './alerts/alert-delivery.service';
+import { AlertLogWatcher } from './alerts/alert-log-watcher.service';
 import { LeaseKeeper } from './bus/lease-keeper.service';
 import { StreamRouter } from './bus/stream-router.service';
 import { LogStreamService } from './logs/log-stream.service';
@@ -18,6 +20,16 @@ export interface GatewayInspection {
   drainWaiters: number;
   /** Bytes queued per connected socket id. */
   bufferedBytes: Record<string, number>;
+  /**
+   * Alerts: rule ids in use, newest event id evaluated per host, deliveries running, and per log
+   * stream followed for log rules the newest entry id read.
+   */
+  alerts: {
+    rules: string[];
+    evaluated: Record<string, string>;
+    deliveries: number;
+    logs: Record<string, string>;
+  };
 }
 
 @Injectable()
@@ -29,6 +41,8 @@ export class GatewayInspector {
     private readonly router: StreamRouter,
     private readonly leases: LeaseKeeper,
     private readonly outbox: ClientOutbox,
+    private readonly alerts: AlertDelivery,
+    private readonly alertLogs: AlertLogWatcher,
   ) {}
 
   inspect(): GatewayInspection {
@@ -43,6 +57,7 @@ export class GatewayInspector {
       leases: this.leases.held(),
       drainWaiters: this.outbox.waiting,
       bufferedBytes,
+      alerts: { ...this.alerts.summary(), logs: this.alertLogs.progress() },
     };
   }
 }

@@ -4,6 +4,7 @@
  * a bus implementation (see memory-bus.spec.ts and redis-bus.int-spec.ts). Each repository's part
  * lives in `contract/`.
  */
+import { alertsContract } from './contract/alerts.contract';
 import { auditContract } from './contract/audit.contract';
 import { commandsContract } from './contract/commands.contract';
 import {
@@ -90,5 +91,6 @@ export function busContract(label: string, factory: ContractFactory): void {
     originsContract(ctx);
     loginsContract(ctx);
     auditContract(ctx);
+    alertsContract(ctx);
   });
 }

@@ -1,4 +1,6 @@
 import type {
+  AlertFiring,
+  AlertRule,
   AuditEvent,
   CommandReply,
   CommandRequest,
@@ -256,6 +258,7 @@ export interface Bus {
   readonly retention: RetentionRepository;
   readonly logins: LoginRepository;
   readonly audit: AuditRepository;
+  readonly alerts: AlertRepository;
   /** A follower over raw stream entries (field map per entry). */
   follower(
     onEntries: (key: string, entries: StreamEntry<Record<string, string>>[]) => void,
@@ -269,4 +272,28 @@ export interface Bus {
   /** Resolves when the bus answers (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Alert rules shared by every gateway replica, the claims that make each firing delivered by one
+ * replica only, and the history of firings. Only gateways use it (agents' ACL has no access).
+ */
+export interface AlertRepository {
+  /** Every stored rule that validates, in id order; invalid entries are skipped. */
+  rules(): Promise<AlertRule[]>;
+  /** Creates or replaces the rule with its id. */
+  putRule(rule: AlertRule): Promise<void>;
+  /** False when there was no such rule. */
+  deleteRule(id: string): Promise<boolean>;
+  /**
+   * Claims the delivery of rule `ruleId` for one host event: true for exactly one caller across
+   * replicas while the claim lives (`ttlMs`), false for every other.
+   */
+  claimFiring(ruleId: string, hostId: string, eventId: string, ttlMs: number): Promise<boolean>;
+  /** Starts the cooldown of a rule for a subject: false while one is already running. */
+  startCooldown(ruleId: string, subject: string, ttlMs: number): Promise<boolean>;
+  /** Appends to the capped firing history; returns its entry id. */
+  appendFiring(firing: AlertFiring): Promise<string>;
+  /** The valid firings among the newest `limit` entries, newest first, each with its entry id. */
+  firings(limit: number): Promise<AlertFiring[]>;
 }

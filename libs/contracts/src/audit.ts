@@ -8,6 +8,9 @@ export const AUDIT_KINDS = [
   'restart',
   'unpause',
   'remove',
+  'alert_rule_create',
+  'alert_rule_update',
+  'alert_rule_delete',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -39,4 +42,6 @@ export interface AuditEvent {
    */
   count?: number;
   since?: string;
+  /** The alert rule a rule change is about. */
+  rule_id?: string;
 }

@@ -33,3 +33,11 @@ export type {
   StopLogStreamPayload,
   SubscribePayload,
 } from './schemas/client-payloads';
+export * from './alerts';
+export type {
+  AlertFiring,
+  AlertMatch,
+  AlertRule,
+  AlertRuleInput,
+  AlertTrigger,
+} from './schemas/alerts';

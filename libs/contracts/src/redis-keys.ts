@@ -65,6 +65,16 @@ export const RedisKeys = {
   loginAttempts: (bucket: string) => `${root}:auth:login-attempts:${encodeURIComponent(bucket)}`,
   /** Prefix of the Socket.IO Redis adapter's channels. */
   adapterPrefix: `${root}:socket.io`,
+  /** Hash rule id → JSON AlertRule, shared by every replica. Gateways alone write it. */
+  alertRules: `${root}:alerts:rules`,
+  /** Set NX by the one replica that delivers a firing (rule + the event's host and stream id). */
+  alertClaim: (ruleId: string, hostId: string, eventId: string) =>
+    `${root}:alerts:claim:${ruleId}:${hostId}:${eventId}`,
+  /** Set NX with the rule's cooldown as TTL by the firing that delivers for rule + subject. */
+  alertCooldown: (ruleId: string, subject: string) =>
+    `${root}:alerts:cooldown:${ruleId}:${subject}`,
+  /** Capped stream of AlertFirings: the firing history. */
+  alertFirings: `${root}:alerts:firings`,
 } as const;
 
 /**
@@ -108,6 +118,7 @@ export const STREAM_CAPS = {
   commands: 1_000,
   replies: 1_000,
   audit: 100_000,
+  alertFirings: 10_000,
 } as const;
 
 /** Timing shared by agents and gateways. */

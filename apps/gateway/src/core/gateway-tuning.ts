@@ -37,6 +37,16 @@ export interface GatewayTuning {
   pingTimeoutMs: number;
   /** How often sockets with a view are sent the counts that changed (`counts_update`). */
   countsIntervalMs: number;
+  /** How often the replica rereads the alert rules other replicas may have changed. */
+  alertRulesPollMs: number;
+  /** Longest wait for a webhook's answer, per attempt. */
+  alertWebhookTimeoutMs: number;
+  /** Attempts per firing (the first and its retries)... */
+  alertAttempts: number;
+  /** ...waiting this, then twice as long each time, between them. */
+  alertRetryBaseMs: number;
+  /** Deliveries one replica runs at once; firings beyond are recorded as failed, not queued. */
+  alertMaxInFlight: number;
 }
 
 export const DEFAULT_TUNING: GatewayTuning = {
@@ -58,4 +68,10 @@ export const DEFAULT_TUNING: GatewayTuning = {
   pingIntervalMs: 10_000,
   pingTimeoutMs: 10_000,
   countsIntervalMs: 1_000,
+  alertRulesPollMs: 2_000,
+  alertWebhookTimeoutMs: 5_000,
+  // 1 + 2 + 4 + 8 s between the 5 attempts: a receiver restarting within ~15 s misses nothing.
+  alertAttempts: 5,
+  alertRetryBaseMs: 1_000,
+  alertMaxInFlight: 200,
 };

@@ -213,6 +213,7 @@ describe('agents confined by the printed Redis ACL (real redis-server)', () => {
     expect(await refused(rawA.smembers(RedisKeys.hosts))).toMatch(/NOPERM/);
     expect(await refused(rawA.scan('0', 'MATCH', RedisKeys.hostInfoPattern))).toMatch(/NOPERM/);
     expect(await refused(rawA.xrange(RedisKeys.audit, '-', '+'))).toMatch(/NOPERM/);
+    expect(await refused(rawA.hgetall(RedisKeys.alertRules))).toMatch(/NOPERM/);
     expect(await refused(rawA.subscribe(RedisKeys.wake('acl-b')))).toMatch(/NOPERM/);
   });
 
@@ -233,6 +234,13 @@ describe('agents confined by the printed Redis ACL (real redis-server)', () => {
       ['XADD', RedisKeys.audit, '*', 'forged', '1'],
       ['DEL', RedisKeys.audit],
       ['PUBLISH', `${RedisKeys.adapterPrefix}#/#`, 'forged'],
+      // A rule sending every host's events to the attacker, or claims and cooldowns taken in
+      // advance so that alerts about its host are never delivered.
+      ['HSET', RedisKeys.alertRules, 'r', '{}'],
+      ['DEL', RedisKeys.alertRules],
+      ['SET', RedisKeys.alertClaim('r', 'acl-a', '1-0'), '1', 'NX'],
+      ['SET', RedisKeys.alertCooldown('r', 'acl-a'), '1', 'NX'],
+      ['XADD', RedisKeys.alertFirings, '*', 'forged', '1'],
     ]) {
       expect([command[0], await refused(rawA.call(...(command as [string, ...string[]])))]).toEqual(
         [command[0], expect.stringMatching(/NOPERM/)],

@@ -6,6 +6,7 @@ import { silentLogger, type BusLogger } from '../common/logger';
 import { DEFAULT_RETENTION, Retention, type RetentionBudget } from '../common/retention';
 import { ReplyWaiter } from '../common/reply-waiter';
 import type { Bus, StreamFollower } from '../ports';
+import { MemoryAlertRepository } from './memory-alert.repository';
 import { MemoryAuditRepository } from './memory-audit.repository';
 import { MemoryCommandRepository } from './memory-command.repository';
 import { MemoryEventRepository } from './memory-event.repository';
@@ -76,6 +77,7 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     retention,
     logins: new MemoryLoginRepository(store),
     audit: new MemoryAuditRepository(store),
+    alerts: new MemoryAlertRepository(store),
     follower: (onEntries) => {
       store.check();
       return follower(onEntries);

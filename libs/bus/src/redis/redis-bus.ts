@@ -15,6 +15,7 @@ import {
   type RedisClient,
 } from './connections';
 import { parseRedisAddress, type RedisMode } from './redis-address';
+import { RedisAlertRepository } from './redis-alert.repository';
 import { RedisAuditRepository } from './redis-audit.repository';
 import { RedisCommandRepository } from './redis-command.repository';
 import { RedisEventRepository } from './redis-event.repository';
@@ -157,6 +158,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     retention,
     logins: new RedisLoginRepository(command),
     audit: new RedisAuditRepository(command),
+    alerts: new RedisAlertRepository(command),
     follower,
     time,
     ping: () => ping(command),

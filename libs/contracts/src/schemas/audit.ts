@@ -15,4 +15,5 @@ export const auditEventSchema: z.ZodType<AuditEvent> = z.object({
   ip: z.string().optional(),
   count: z.number().int().positive().optional(),
   since: z.string().optional(),
+  rule_id: z.string().optional(),
 });

@@ -15,6 +15,7 @@ import {
   type ContractFixture,
 } from './contract/contract-context';
 import { eventsContract } from './contract/events.contract';
+import { exitsContract } from './contract/exits.contract';
 import { followerContract } from './contract/follower.contract';
 import { hostsContract } from './contract/hosts.contract';
 import { leasesContract } from './contract/leases.contract';
@@ -90,5 +91,6 @@ export function busContract(label: string, factory: ContractFactory): void {
     originsContract(ctx);
     loginsContract(ctx);
     auditContract(ctx);
+    exitsContract(ctx);
   });
 }

@@ -3,6 +3,7 @@ import type {
   CommandReply,
   CommandRequest,
   Container,
+  ExitRecord,
   FleetEvent,
   HostInfo,
   HostStatus,
@@ -221,6 +222,7 @@ export interface RecordReader {
     entries: readonly StreamEntry<FieldMap>[],
   ): StreamEntry<StatsSample>[];
   logs(hostId: string, containerId: string, entries: readonly StreamEntry<FieldMap>[]): LogEntry[];
+  exits(hostId: string, entries: readonly StreamEntry<FieldMap>[]): StreamEntry<ExitRecord>[];
   commands(
     hostId: string,
     entries: readonly StreamEntry<FieldMap>[],
@@ -256,6 +258,7 @@ export interface Bus {
   readonly retention: RetentionRepository;
   readonly logins: LoginRepository;
   readonly audit: AuditRepository;
+  readonly exits: ExitRepository;
   /** A follower over raw stream entries (field map per entry). */
   follower(
     onEntries: (key: string, entries: StreamEntry<Record<string, string>>[]) => void,
@@ -269,4 +272,22 @@ export interface Bus {
   /** Resolves when the bus answers (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Container exits, one capped stream per host (`STREAM_CAPS.exits`) that its agent appends to and
+ * that outlives the containers it tells of (retention drops only log and stats streams).
+ */
+export interface ExitRepository {
+  /** Appends a record to the stream of its host; returns its entry id (its time on the bus clock). */
+  append(record: ExitRecord): Promise<string>;
+  /**
+   * The host's newest `limit` records that `accept` keeps, newest first. Records that do not
+   * validate or name another host are dropped (and reported, see `RecordReader`).
+   */
+  list(
+    hostId: string,
+    limit: number,
+    accept?: (record: ExitRecord) => boolean,
+  ): Promise<StreamEntry<ExitRecord>[]>;
 }

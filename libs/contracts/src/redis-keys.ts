@@ -65,6 +65,8 @@ export const RedisKeys = {
   loginAttempts: (bucket: string) => `${root}:auth:login-attempts:${encodeURIComponent(bucket)}`,
   /** Prefix of the Socket.IO Redis adapter's channels. */
   adapterPrefix: `${root}:socket.io`,
+  /** Capped stream of ExitRecords: the host's container exits, kept after a container is removed. */
+  exits: (hostId: string) => `${hostPrefix(hostId)}exits`,
 } as const;
 
 /**
@@ -108,6 +110,7 @@ export const STREAM_CAPS = {
   commands: 1_000,
   replies: 1_000,
   audit: 100_000,
+  exits: 1_000,
 } as const;
 
 /** Timing shared by agents and gateways. */

@@ -40,7 +40,10 @@ export const exitRecordSchema = z.strictObject({
     .nullable(),
   /** Docker's State.FinishedAt. */
   finished_at: z.string().max(L.time),
-  /** Docker's RestartCount: how many times its restart policy restarted the container. */
+  /**
+   * Docker's RestartCount at the exit: the restarts its restart policy decided on, counting the
+   * one it decides on at this exit (the first crash of a `--restart=always` container reads 1).
+   */
   restart_count: z.number().int().min(0),
   /** The newest health transitions the agent saw before the exit, oldest first. */
   health: z.array(healthTransitionSchema).max(EXIT_LIMITS.healthTransitions),

@@ -37,7 +37,7 @@ describe('exit records and crash loops over REST (real Redis, two replicas)', ()
 
   async function get(replica: number, path: string, auth: Record<string, string>) {
     const res = await fetch(`${h.gateways[replica].url}${path}`, { headers: auth });
-    return { status: res.status, body: (await res.json()) as unknown };
+    return { status: res.status, body: await res.json() };
   }
   const exitsOf = (replica: number, hostId: string, id: string, auth: Record<string, string>) =>
     get(replica, `/api/containers/${hostId}/${id}/exits`, auth);

@@ -5,6 +5,7 @@ import { CommandRunner } from './commands/command-runner';
 import type { AgentConfig } from './config/agent-config';
 import { ContainerClient } from './docker/container-client';
 import { BusHealth } from './heartbeat/bus-health';
+import { ExitRecorder } from './exits/exit-recorder';
 import { HeartbeatService } from './heartbeat/heartbeat.service';
 import { ContainerRegistry } from './inventory/container-registry';
 import { DockerEventsService } from './inventory/docker-events.service';
@@ -131,12 +132,14 @@ export async function startAgent(
     () => inventory.requestResync('bus recovery'),
     logger.child('Heartbeat'),
   );
+  const exits = new ExitRecorder(hostId, docker, bus, registry, logger.child('Exits'));
   const events = new DockerEventsService(
     docker,
     inventory,
     metrics,
     (e) => heartbeat.setEngine(e),
     logger.child('DockerEvents'),
+    (note) => exits.containerEvent(note),
   );
   const logs = new LogsService(
     registry,
@@ -197,6 +200,7 @@ export async function startAgent(
         logs.stop(),
         stats.stop(),
         events.stop(),
+        exits.stop(),
         commands.stop(),
         removedStreams.stop(),
       ]),

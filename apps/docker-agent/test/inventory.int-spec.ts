@@ -70,10 +70,15 @@ describe('agent inventory and state changes (real dockerd, real Redis)', () => {
     expect(snap.get(exited.id)!.status).toMatch(/^Exited \(3\) /);
 
     // The first sight of each container is an event too (viewers learn what changed while away).
-    const events = await containerEvents(bus, hostId);
-    expect(events.map((c) => c.container_id)).toEqual(
-      expect.arrayContaining([running.id, created.id, exited.id]),
+    // The agent appends them after it replaces the snapshot, so they may come a moment later.
+    const events = await waitFor(
+      async () => {
+        const ids = (await containerEvents(bus, hostId)).map((c) => c.container_id);
+        return [running.id, created.id, exited.id].every((id) => ids.includes(id)) ? ids : null;
+      },
+      { timeoutMs: 10_000, message: 'an event for each of the three containers' },
     );
+    expect(events).toEqual(expect.arrayContaining([running.id, created.id, exited.id]));
 
     const host = await waitFor(
       async () => {

@@ -30,6 +30,8 @@ import { FleetQueryService } from './fleet/fleet-query.service';
 import { FleetFeed } from './fleet/fleet-feed.service';
 import { HostDirectory } from './fleet/host-directory.service';
 import { GatewayInspector } from './gateway-inspector.service';
+import { ExitHistoryService } from './exits/exit-history.service';
+import { ExitsController } from './exits/exits.controller';
 import { ContainersController } from './http/containers.controller';
 import { HealthController } from './http/health.controller';
 import { HostsController } from './http/hosts.controller';
@@ -69,6 +71,7 @@ export class AppModule {
         MetricsController,
         AlertRulesController,
         AlertFiringsController,
+        ExitsController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: options.config },
@@ -80,6 +83,7 @@ export class AppModule {
           useValue: new OriginPolicy(options.config.publicUrls, options.config.cors),
         },
         GatewayMetrics,
+        ExitHistoryService,
         BusRejections,
         ErrorReporter,
         AuthStore,

@@ -16,6 +16,7 @@ import {
   type ContractFixture,
 } from './contract/contract-context';
 import { eventsContract } from './contract/events.contract';
+import { exitsContract } from './contract/exits.contract';
 import { followerContract } from './contract/follower.contract';
 import { hostsContract } from './contract/hosts.contract';
 import { leasesContract } from './contract/leases.contract';
@@ -92,5 +93,6 @@ export function busContract(label: string, factory: ContractFactory): void {
     loginsContract(ctx);
     auditContract(ctx);
     alertsContract(ctx);
+    exitsContract(ctx);
   });
 }

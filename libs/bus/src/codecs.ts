@@ -1,6 +1,7 @@
 import {
   commandReplySchema,
   commandRequestSchema,
+  exitRecordSchema,
   FLEET_EVENT_FIELD,
   hostInfoSchema,
   logBatchFieldsSchema,
@@ -12,6 +13,7 @@ import {
   type CommandReply,
   type CommandRequest,
   type Container,
+  type ExitRecord,
   type FleetEvent,
   type HostInfo,
   type HostStatus,
@@ -113,6 +115,12 @@ export const decodeCommandReply = (fields: FieldMap, origin: RecordOrigin): Deco
     then(jsonField(fields), (v) => parsePayload(commandReplySchema, v)),
     origin,
     (reply) => ({ hostId: reply.host_id }),
+  );
+export const decodeExitRecord = (fields: FieldMap, origin: RecordOrigin): Decoded<ExitRecord> =>
+  fromOrigin(
+    then(jsonField(fields), (v) => parsePayload(exitRecordSchema, v)),
+    origin,
+    (record) => ({ hostId: record.host_id }),
   );
 /** A snapshot value: its hash field is the container id, so `origin.containerId` is that field. */
 export const decodeContainer = (text: string, origin: RecordOrigin): Decoded<Container> =>

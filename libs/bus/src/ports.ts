@@ -5,6 +5,7 @@ import type {
   CommandReply,
   CommandRequest,
   Container,
+  ExitRecord,
   FleetEvent,
   HostInfo,
   HostStatus,
@@ -223,6 +224,7 @@ export interface RecordReader {
     entries: readonly StreamEntry<FieldMap>[],
   ): StreamEntry<StatsSample>[];
   logs(hostId: string, containerId: string, entries: readonly StreamEntry<FieldMap>[]): LogEntry[];
+  exits(hostId: string, entries: readonly StreamEntry<FieldMap>[]): StreamEntry<ExitRecord>[];
   commands(
     hostId: string,
     entries: readonly StreamEntry<FieldMap>[],
@@ -259,6 +261,7 @@ export interface Bus {
   readonly logins: LoginRepository;
   readonly audit: AuditRepository;
   readonly alerts: AlertRepository;
+  readonly exits: ExitRepository;
   /** A follower over raw stream entries (field map per entry). */
   follower(
     onEntries: (key: string, entries: StreamEntry<Record<string, string>>[]) => void,
@@ -296,4 +299,22 @@ export interface AlertRepository {
   appendFiring(firing: AlertFiring): Promise<string>;
   /** The valid firings among the newest `limit` entries, newest first, each with its entry id. */
   firings(limit: number): Promise<AlertFiring[]>;
+}
+
+/**
+ * Container exits, one capped stream per host (`STREAM_CAPS.exits`) that its agent appends to and
+ * that outlives the containers it tells of (retention drops only log and stats streams).
+ */
+export interface ExitRepository {
+  /** Appends a record to the stream of its host; returns its entry id (its time on the bus clock). */
+  append(record: ExitRecord): Promise<string>;
+  /**
+   * The host's newest `limit` records that `accept` keeps, newest first. Records that do not
+   * validate or name another host are dropped (and reported, see `RecordReader`).
+   */
+  list(
+    hostId: string,
+    limit: number,
+    accept?: (record: ExitRecord) => boolean,
+  ): Promise<StreamEntry<ExitRecord>[]>;
 }

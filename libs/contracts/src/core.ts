@@ -16,6 +16,7 @@ export * from './audit';
 export * from './socket-events';
 export * from './fleet-counts';
 export * from './redis-keys';
+export * from './exits';
 
 // The wire types the schemas define (type-only exports: erased, so no zod at run time).
 export type { Parsed } from './schemas/validate';
@@ -25,6 +26,7 @@ export type { LogBatchFields } from './schemas/logs';
 export type { StatsSample } from './schemas/stats';
 export type { CommandReply, CommandRequest } from './schemas/commands';
 export type { FleetEvent } from './schemas/fleet-events';
+export type { ExitRecord } from './schemas/exits';
 export type {
   ContainerActionRequest,
   HeartbeatPayload,

@@ -75,6 +75,8 @@ export const RedisKeys = {
     `${root}:alerts:cooldown:${ruleId}:${subject}`,
   /** Capped stream of AlertFirings: the firing history. */
   alertFirings: `${root}:alerts:firings`,
+  /** Capped stream of ExitRecords: the host's container exits, kept after a container is removed. */
+  exits: (hostId: string) => `${hostPrefix(hostId)}exits`,
 } as const;
 
 /**
@@ -119,6 +121,7 @@ export const STREAM_CAPS = {
   replies: 1_000,
   audit: 100_000,
   alertFirings: 10_000,
+  exits: 1_000,
 } as const;
 
 /** Timing shared by agents and gateways. */

@@ -25,6 +25,10 @@ export interface TestContainerOptions {
   image?: string;
   /** A memory limit in bytes (`docker run --memory`); none by default. */
   memory?: number;
+  /** Docker's restart policy (`docker run --restart=always`); none by default. */
+  restart?: 'always' | 'unless-stopped' | 'on-failure';
+  /** A health check (`docker run --health-cmd …`); the image's (none) by default. */
+  healthcheck?: Docker.HealthConfig;
 }
 
 export interface TestContainers {
@@ -82,7 +86,13 @@ export function testContainers(docker: Docker = dockerEngine()): TestContainers 
         Tty: opts.tty ?? false,
         Env: Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`),
         Labels: { ...opts.labels, [TEST_LABEL]: runId, [OWNER_LABEL]: OWNER },
-        HostConfig: { Init: opts.init ?? true, NetworkMode: 'none', Memory: opts.memory },
+        Healthcheck: opts.healthcheck,
+        HostConfig: {
+          Init: opts.init ?? true,
+          NetworkMode: 'none',
+          Memory: opts.memory,
+          ...(opts.restart !== undefined ? { RestartPolicy: { Name: opts.restart } } : {}),
+        },
       });
       created.add(container.id);
       if (opts.autoStart ?? true) await container.start();

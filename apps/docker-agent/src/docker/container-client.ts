@@ -116,6 +116,26 @@ export class ContainerClient {
     return stream as unknown as Readable;
   }
 
+  /**
+   * The newest `tail` lines up to `until` (`<seconds>.<nanoseconds>`), with timestamps, not
+   * following: the raw answer (multiplexed frames unless the container has a TTY).
+   */
+  async logTail(containerId: string, tail: number, until?: string): Promise<Buffer> {
+    const options = {
+      follow: false as const,
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      tail,
+      ...(until !== undefined ? { until } : {}),
+      abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    };
+    const answer = await this.call('logs', containerId, () =>
+      this.docker.getContainer(containerId).logs(options),
+    );
+    return Buffer.isBuffer(answer) ? answer : Buffer.from(String(answer));
+  }
+
   /** Docker's stats stream: one JSON sample a second. */
   async stats(containerId: string): Promise<Readable> {
     const stream = await this.call('stats', containerId, () =>

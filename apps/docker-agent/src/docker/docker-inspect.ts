@@ -6,6 +6,8 @@ export interface DockerInspect {
   Id: string;
   Name: string;
   Created: string;
+  /** How many times the restart policy restarted the container. */
+  RestartCount?: number;
   State: {
     Status: string;
     Running: boolean;

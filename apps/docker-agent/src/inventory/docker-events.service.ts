@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { AgentMetrics } from '../agent-metrics';
 import type { ContainerClient } from '../docker/container-client';
+import type { ContainerEventNote } from '../exits/exit-recorder';
 import type { DockerEvent } from '../docker/docker-inspect';
 import { NdjsonParser } from '../docker/ndjson-parser';
 import type { AgentLogger } from '../shared/agent-logger';
@@ -48,6 +49,8 @@ export class DockerEventsService {
     private readonly metrics: AgentMetrics,
     private readonly onEngine: (state: EngineState) => void,
     private readonly logger: AgentLogger,
+    /** Also told of every container event (exit records): the inventory only learns which changed. */
+    private readonly onContainerEvent: (note: ContainerEventNote) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -130,7 +133,14 @@ export class DockerEventsService {
     )
       return;
     this.metrics.counters.dockerEvents++;
-    this.logger.verbose(`Docker event ${event.Action ?? event.status} ${id}`);
+    const action = event.Action ?? event.status ?? '';
+    this.logger.verbose(`Docker event ${action} ${id}`);
     this.inventory.containerEvent(id);
+    this.onContainerEvent({
+      containerId: id,
+      action,
+      attributes: event.Actor?.Attributes ?? {},
+      timeNano: event.timeNano ?? (event.time ?? Date.now() / 1_000) * 1e9,
+    });
   }
 }

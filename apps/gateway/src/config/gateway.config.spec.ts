@@ -17,7 +17,20 @@ describe('loadGatewayConfig', () => {
       authMode: 'none',
       logLevel: 'log',
       webDist: 'dist/apps/web/browser',
+      crashLoop: { exits: 3, windowMs: 300_000 },
     });
+  });
+
+  it('reads the crash-loop rule and refuses one out of range', () => {
+    expect(
+      loadGatewayConfig({ ...base, CRASH_LOOP_EXITS: '5', CRASH_LOOP_WINDOW: '2m' }).crashLoop,
+    ).toEqual({ exits: 5, windowMs: 120_000 });
+    expect(() => loadGatewayConfig({ ...base, CRASH_LOOP_EXITS: '1' })).toThrow(
+      /CRASH_LOOP_EXITS must be a number from 2 to 100/,
+    );
+    expect(() => loadGatewayConfig({ ...base, CRASH_LOOP_WINDOW: '5s' })).toThrow(
+      /CRASH_LOOP_WINDOW must be a duration from 10s to 24h/,
+    );
   });
 
   it('reads every variable', () => {

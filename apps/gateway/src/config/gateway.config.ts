@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError, parseLogLevel, type LogLevel } from '@flotilla/logging';
 import { REDIS_URL_FORMS, redisModeSchema, redisUrlProblem, type RedisMode } from '@flotilla/bus';
+import { CRASH_LOOP_DEFAULTS } from '@flotilla/contracts';
 
 export const AUTH_MODES = ['none', 'users', 'proxy'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -43,6 +44,8 @@ export interface GatewayConfig {
   logLevel: LogLevel;
   /** Folder of the built web app; served when it exists. */
   webDist: string;
+  /** A container is crash-looping after this many exits within this window; default 3 in 5 min. */
+  crashLoop?: { exits: number; windowMs: number };
 }
 
 export const DEFAULT_WEB_DIST = 'dist/apps/web/browser';
@@ -86,6 +89,9 @@ Environment:
   METRICS_TOKEN Optional: /metrics then answers only "Authorization: Bearer <METRICS_TOKEN>"
                 (at least 16 characters); unset: /metrics is open to whoever reaches the port
   LOG_LEVEL     error | warn | log | debug | verbose (default log)
+  CRASH_LOOP_EXITS  A container that exits this many times within CRASH_LOOP_WINDOW is shown
+                crash-looping (2 to 100, default ${CRASH_LOOP_DEFAULTS.exits})
+  CRASH_LOOP_WINDOW The crash-loop window, e.g. 300, 5m, 1h (10s to 24h, default 5m)
   WEB_DIST      Folder of the built web app to serve (default ${DEFAULT_WEB_DIST}); skipped
                 when it does not exist
 `;
@@ -247,6 +253,42 @@ const envSchema = z
       .string()
       .optional()
       .transform((value) => (value ?? '').trim() || DEFAULT_WEB_DIST),
+    CRASH_LOOP_EXITS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const raw = (value ?? '').trim();
+        if (raw === '') return CRASH_LOOP_DEFAULTS.exits;
+        const exits = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+        if (!(exits >= 2 && exits <= 100)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `CRASH_LOOP_EXITS must be a number from 2 to 100, got "${raw}"`,
+          });
+          return z.NEVER;
+        }
+        return exits;
+      }),
+    CRASH_LOOP_WINDOW: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const raw = (value ?? '').trim();
+        if (raw === '') return CRASH_LOOP_DEFAULTS.windowMs;
+        const match = /^(\d{1,6})(s|m|h)?$/.exec(raw);
+        const ms = match
+          ? Number(match[1]) *
+            { s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] as 's' | 'm' | 'h') ?? 's']
+          : NaN;
+        if (!(ms >= 10_000 && ms <= 24 * 3_600_000)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `CRASH_LOOP_WINDOW must be a duration from 10s to 24h such as 300, 5m or 1h, got "${raw}"`,
+          });
+          return z.NEVER;
+        }
+        return ms;
+      }),
   })
   .superRefine((env, ctx) => {
     const redisProblem = redisUrlProblem(env.REDIS_MODE, env.REDIS_URL);
@@ -327,5 +369,6 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     ...(v.METRICS_TOKEN !== undefined ? { metricsToken: v.METRICS_TOKEN } : {}),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     webDist: v.WEB_DIST,
+    crashLoop: { exits: v.CRASH_LOOP_EXITS, windowMs: v.CRASH_LOOP_WINDOW },
   };
 }

@@ -3,6 +3,7 @@ import {
   type CommandReply,
   type CommandRequest,
   type Container,
+  type ExitRecord,
   type FleetEvent,
   type HostInfo,
   type StatsSample,
@@ -11,6 +12,7 @@ import {
   decodeCommandReply,
   decodeCommandRequest,
   decodeContainer,
+  decodeExitRecord,
   decodeFleetEvent,
   decodeHostInfo,
   decodeLogEntry,
@@ -63,6 +65,11 @@ export class HostRecords implements RecordReader {
   commands(hostId: string, entries: readonly RawStreamEntry[]): StreamEntry<CommandRequest>[] {
     const key = RedisKeys.commands(hostId);
     return this.decodeAll(key, hostId, entries, (f) => decodeCommandRequest(f, { hostId }));
+  }
+
+  exits(hostId: string, entries: readonly RawStreamEntry[]): StreamEntry<ExitRecord>[] {
+    const key = RedisKeys.exits(hostId);
+    return this.decodeAll(key, hostId, entries, (f) => decodeExitRecord(f, { hostId }));
   }
 
   replies(hostId: string, entries: readonly RawStreamEntry[]): StreamEntry<CommandReply>[] {

@@ -16,6 +16,7 @@ import { MemoryLoginRepository } from './memory-login.repository';
 import { MemoryLogRepository } from './memory-log.repository';
 import { MemoryRetainedStreams } from './memory-retained-streams';
 import { MemorySnapshotRepository } from './memory-snapshot.repository';
+import { MemoryExitRepository } from './memory-exit.repository';
 import { MemoryStatsRepository } from './memory-stats.repository';
 import { MemoryStore } from './memory-store';
 import { MemoryStreamFollower } from './memory-stream-follower';
@@ -78,6 +79,7 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     logins: new MemoryLoginRepository(store),
     audit: new MemoryAuditRepository(store),
     alerts: new MemoryAlertRepository(store),
+    exits: new MemoryExitRepository(store, records),
     follower: (onEntries) => {
       store.check();
       return follower(onEntries);

@@ -25,6 +25,7 @@ import { RedisLoginRepository } from './redis-login.repository';
 import { RedisLogRepository } from './redis-log.repository';
 import { RedisRetainedStreams } from './redis-retained-streams';
 import { RedisSnapshotRepository } from './redis-snapshot.repository';
+import { RedisExitRepository } from './redis-exit.repository';
 import { RedisStatsRepository } from './redis-stats.repository';
 import { RedisStreamFollower } from './redis-stream-follower';
 import { SlotGroupedFollower } from './slot-grouped-follower';
@@ -159,6 +160,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     logins: new RedisLoginRepository(command),
     audit: new RedisAuditRepository(command),
     alerts: new RedisAlertRepository(command),
+    exits: new RedisExitRepository(command, records),
     follower,
     time,
     ping: () => ping(command),

@@ -10,3 +10,4 @@ export * from './fleet-events';
 export * from './client-payloads';
 export * from './audit';
 export * from './alerts';
+export * from './exits';

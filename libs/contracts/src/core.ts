@@ -33,3 +33,11 @@ export type {
   StopLogStreamPayload,
   SubscribePayload,
 } from './schemas/client-payloads';
+export * from './search';
+export type {
+  HostMatch,
+  SearchCancelPayload,
+  SearchQuery,
+  SearchRecord,
+  SearchRequest,
+} from './schemas/search';

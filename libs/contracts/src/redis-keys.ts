@@ -65,6 +65,18 @@ export const RedisKeys = {
   loginAttempts: (bucket: string) => `${root}:auth:login-attempts:${encodeURIComponent(bucket)}`,
   /** Prefix of the Socket.IO Redis adapter's channels. */
   adapterPrefix: `${root}:socket.io`,
+  /** Stream of SearchRequests for the host's agent. */
+  searchRequests: (hostId: string) => `${hostPrefix(hostId)}search:requests`,
+  /** Stream of one search's SearchRecords from the host's agent (deleted when the search ends). */
+  searchResults: (hostId: string, searchId: string) =>
+    `${hostPrefix(hostId)}search:results:${searchId}`,
+  /**
+   * The gateway's side of one search: how many result batches it has consumed, with a short TTL
+   * it renews. The agent publishes at most `SEARCH_LIMITS.windowBatches` ahead of it and stops
+   * once it is gone (cancelled, limit reached, or the gateway died).
+   */
+  searchWindow: (hostId: string, searchId: string) =>
+    `${hostPrefix(hostId)}search:window:${searchId}`,
 } as const;
 
 /**
@@ -108,6 +120,9 @@ export const STREAM_CAPS = {
   commands: 1_000,
   replies: 1_000,
   audit: 100_000,
+  searchRequests: 1_000,
+  /** Far above what flow control lets an agent write ahead (`SEARCH_LIMITS.windowBatches`). */
+  searchResults: 1_000,
 } as const;
 
 /** Timing shared by agents and gateways. */
@@ -117,4 +132,7 @@ export const TIMINGS = {
   leaseTtlMs: 15_000,
   leaseRenewMs: 5_000,
   commandTimeoutMs: 15_000,
+  /** Life of a search's window key; the gateway renews it every `searchWindowRenewMs`. */
+  searchWindowTtlMs: 3_000,
+  searchWindowRenewMs: 1_000,
 } as const;

@@ -14,6 +14,7 @@ import { MemoryLeaseRepository } from './memory-lease.repository';
 import { MemoryLoginRepository } from './memory-login.repository';
 import { MemoryLogRepository } from './memory-log.repository';
 import { MemoryRetainedStreams } from './memory-retained-streams';
+import { MemorySearchRepository } from './memory-search.repository';
 import { MemorySnapshotRepository } from './memory-snapshot.repository';
 import { MemoryStatsRepository } from './memory-stats.repository';
 import { MemoryStore } from './memory-store';
@@ -76,6 +77,7 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     retention,
     logins: new MemoryLoginRepository(store),
     audit: new MemoryAuditRepository(store),
+    search: new MemorySearchRepository(store, records),
     follower: (onEntries) => {
       store.check();
       return follower(onEntries);

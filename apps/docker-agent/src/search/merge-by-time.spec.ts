@@ -3,6 +3,7 @@ import { dockerTime, searchTimestamp } from './search-time';
 
 async function* items(ts: string[], pulled: string[]): AsyncGenerator<{ ts: string }> {
   for (const t of ts) {
+    await Promise.resolve();
     pulled.push(t);
     yield { ts: t };
   }

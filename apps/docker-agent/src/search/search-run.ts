@@ -103,7 +103,7 @@ export class SearchRun {
     const names: { id: string; name: string }[] = [];
     for (const id of this.request.container_ids) {
       // Only containers Docker has on this host; an unknown id is skipped, not an error.
-      const info = await this.deps.docker.inspect(id);
+      const info = await this.deps.docker.inspect(id).catch(() => null);
       this.checkStopped();
       if (info === null) continue;
       const index = names.push({ id, name: info.Name.replace(/^\//, '') }) - 1;
@@ -145,10 +145,20 @@ export class SearchRun {
     tty: boolean,
   ): AsyncGenerator<LogLine & { container: number }> {
     const { since, until } = this.request;
-    const stream = await this.deps.docker.readLogs(id, {
-      ...(since !== null ? { since: dockerTime(since) } : {}),
-      ...(until !== null ? { until: dockerTime(until) } : {}),
-    });
+    let stream: Readable;
+    try {
+      stream = await this.deps.docker.readLogs(id, {
+        ...(since !== null ? { since: dockerTime(since) } : {}),
+        ...(until !== null ? { until: dockerTime(until) } : {}),
+      });
+    } catch (error: unknown) {
+      // One unreadable log (a logging driver Docker cannot read back, a container just
+      // removed) leaves the others to search.
+      this.deps.logger.debug(
+        `search ${this.request.search_id}: log of ${id} unreadable: ${describeError(error)}`,
+      );
+      return;
+    }
     this.streams.add(stream);
     this.deps.metrics.counters.openSearchReads++;
     if (this.stopped) stream.destroy();

@@ -38,8 +38,9 @@ export class SearchService {
   async prepare(principal: Principal, query: SearchQuery): Promise<PreparedSearch> {
     const patternError = searchPatternError(query.q);
     if (patternError) throw new GatewayError('invalid_payload', patternError);
-    const since = query.since !== undefined ? searchTime(query.since) : null;
-    const until = query.until !== undefined ? searchTime(query.until) : null;
+    const since = query.since !== undefined ? searchTime(query.since, '000000') : null;
+    // A millisecond time names the whole millisecond: `until` takes its last nanosecond.
+    const until = query.until !== undefined ? searchTime(query.until, '999999') : null;
     if (since !== null && until !== null && until < since)
       throw new GatewayError('invalid_payload', 'until is before since');
     const limit = query.limit ?? SEARCH_LIMITS.defaultLimit;
@@ -86,9 +87,9 @@ export class SearchService {
 }
 
 /** An ISO time as the agents compare it: UTC, nine fraction digits. */
-function searchTime(iso: string): string {
+function searchTime(iso: string, nanos: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms))
     throw new GatewayError('invalid_payload', `"${iso}" is not an ISO 8601 time`);
-  return `${new Date(ms).toISOString().slice(0, 23)}000000Z`;
+  return `${new Date(ms).toISOString().slice(0, 23)}${nanos}Z`;
 }

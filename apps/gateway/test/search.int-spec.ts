@@ -205,10 +205,18 @@ describe('fleet log search (two dockerd engines, two replicas, real Redis)', () 
   it('a client that goes away stops the agent reading within a second', async () => {
     // 400,000 matching lines: far more than the windows let the agent send ahead.
     const flood = await mainContainers.create(
-      `yes "needle flood line of some length to fill the log quickly" | head -n 400000; sleep 3600`,
+      `yes "needle flood line of some length to fill the log quickly" | head -n 400000; echo flood-written; sleep 3600`,
       { name: `flood-${hostA}` },
     );
     await inSnapshot(hostA, flood.id);
+    // The whole flood is in Docker's log before the search starts.
+    await waitFor(
+      async () =>
+        (await flood.logs({ stdout: true, stderr: false, tail: 1 }))
+          .toString()
+          .includes('flood-written'),
+      { timeoutMs: 60_000, message: 'the flood written' },
+    );
     const abort = new AbortController();
     const res = await fetch(
       `${h.gateways[0].url}/api/search?${new URLSearchParams({ q: 'needle flood', container: flood.id, limit: '10000' }).toString()}`,

@@ -44,7 +44,9 @@ export class SearchService {
     if (since !== null && until !== null && until < since)
       throw new GatewayError('invalid_payload', 'until is before since');
     const limit = query.limit ?? SEARCH_LIMITS.defaultLimit;
+    // An offline host's agent cannot read its logs: it is not asked (and not waited for).
     const hostIds = (await this.bus.hosts.list())
+      .filter((h) => h.online)
       .map((h) => h.host_id)
       .filter((id) => canSeeHost(principal, id) && (query.host === undefined || id === query.host));
     const snapshots = (await Promise.all(hostIds.map((id) => this.bus.snapshots.list(id)))).flat();

@@ -30,6 +30,9 @@ export interface AgentCounters {
   busRecoveries: number;
   commandsHandled: number;
   heartbeats: number;
+  /** Docker log reads of searches open right now, and searches run. */
+  openSearchReads: number;
+  searchesRun: number;
 }
 
 export type AgentEvent =
@@ -58,6 +61,8 @@ export class AgentMetrics extends EventEmitter {
     busRecoveries: 0,
     commandsHandled: 0,
     heartbeats: 0,
+    openSearchReads: 0,
+    searchesRun: 0,
   };
 
   report(event: AgentEvent): void {

@@ -18,6 +18,7 @@ import { RemovedStreamsService } from './retention/removed-streams.service';
 import { createAgentLogger, type AgentLogger, type AgentLogSink } from './shared/agent-logger';
 import { AGENT_VERSION } from './shared/version';
 import { StatsService } from './stats/stats.service';
+import { SearchService } from './search/search.service';
 import { describeError } from '@flotilla/logging';
 
 /** Waits for `work` at most `ms` (its failure is ignored: shutdown goes on). */
@@ -190,6 +191,13 @@ export async function startAgent(
     logger.child('Commands'),
   );
 
+  const search = new SearchService(hostId, {
+    bus,
+    docker,
+    metrics,
+    logger: logger.child('Search'),
+  });
+
   let stopping: Promise<void> | null = null;
   const stop = async ({ markOffline = true }: { markOffline?: boolean } = {}): Promise<void> => {
     // Every step is bounded: a bus or engine that does not answer must not hold the shutdown.
@@ -203,6 +211,7 @@ export async function startAgent(
         exits.stop(),
         commands.stop(),
         removedStreams.stop(),
+        search.stop(),
       ]),
     );
     await within(2_000, inventory.stop());
@@ -231,6 +240,9 @@ export async function startAgent(
   events.start();
   leases.start();
   removedStreams.start();
+  search.start().catch((error: unknown) => {
+    logger.warn(`search requests not followed: ${describeError(error)}`);
+  });
   // Take commands from the moment the agent is up; with the bus down, start() keeps retrying.
   await within(
     5_000,

@@ -36,6 +36,8 @@ import { ContainersController } from './http/containers.controller';
 import { HealthController } from './http/health.controller';
 import { HostsController } from './http/hosts.controller';
 import { MetricsController } from './http/metrics.controller';
+import { SearchController } from './search/search.controller';
+import { SearchService } from './search/search.service';
 import { LogStreamService } from './logs/log-stream.service';
 import { BusRejections } from './metrics/bus-rejections.service';
 import { GatewayMetrics } from './metrics/gateway-metrics';
@@ -72,12 +74,14 @@ export class AppModule {
         AlertRulesController,
         AlertFiringsController,
         ExitsController,
+        SearchController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: options.config },
         { provide: GATEWAY_TUNING, useValue: options.tuning },
         { provide: BUS, useValue: options.bus },
         { provide: REPLICA_ID, useValue: options.replicaId },
+        SearchService,
         {
           provide: OriginPolicy,
           useValue: new OriginPolicy(options.config.publicUrls, options.config.cors),

@@ -23,6 +23,7 @@ import { leasesContract } from './contract/leases.contract';
 import { loginsContract } from './contract/logins.contract';
 import { logsContract } from './contract/logs.contract';
 import { originsContract } from './contract/origins.contract';
+import { searchContract } from './contract/search.contract';
 import { retentionContract } from './contract/retention.contract';
 import { snapshotsContract } from './contract/snapshots.contract';
 import { statsContract } from './contract/stats.contract';
@@ -94,5 +95,6 @@ export function busContract(label: string, factory: ContractFactory): void {
     auditContract(ctx);
     alertsContract(ctx);
     exitsContract(ctx);
+    searchContract(ctx);
   });
 }

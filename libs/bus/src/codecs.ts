@@ -9,6 +9,8 @@ import {
   parseContainer,
   parseFleetEvent,
   parsePayload,
+  searchRecordSchema,
+  searchRequestSchema,
   statsSampleSchema,
   type CommandReply,
   type CommandRequest,
@@ -18,6 +20,8 @@ import {
   type HostInfo,
   type HostStatus,
   type Parsed,
+  type SearchRecord,
+  type SearchRequest,
   type StatsSample,
 } from '@flotilla/contracts';
 import type { LogBatch, LogEntry, RejectionReason, StreamEntry } from './ports';
@@ -134,6 +138,30 @@ export const decodeHostInfo = (text: string, origin: RecordOrigin): Decoded<Host
     origin,
     (info) => ({ hostId: info.host_id }),
   );
+
+export const decodeSearchRequest = (
+  fields: FieldMap,
+  origin: RecordOrigin,
+): Decoded<SearchRequest> =>
+  fromOrigin(
+    then(jsonField(fields), (v) => parsePayload(searchRequestSchema, v)),
+    origin,
+    (request) => ({ hostId: request.host_id }),
+  );
+/** A search record names its host and search; both must be its key's. */
+export const decodeSearchRecord = (
+  fields: FieldMap,
+  origin: RecordOrigin & { searchId: string },
+): Decoded<SearchRecord> => {
+  const decoded = fromOrigin(
+    then(jsonField(fields), (v) => parsePayload(searchRecordSchema, v)),
+    origin,
+    (record) => ({ hostId: record.host_id }),
+  );
+  if (decoded.ok && decoded.value.search_id !== origin.searchId)
+    return invalid(`names search ${decoded.value.search_id}`);
+  return decoded;
+};
 
 /**
  * The stream entry of a batch whose first line is number `firstSeq`: its fields, and the entry

@@ -1,6 +1,8 @@
 import type {
   AlertFiring,
   AlertRule,
+  SearchRecord,
+  SearchRequest,
   AuditEvent,
   CommandReply,
   CommandRequest,
@@ -248,6 +250,35 @@ export interface StreamFollower {
   close(): Promise<void>;
 }
 
+/**
+ * Log searches run by the agents: the gateway queues a request on the host's request stream, the
+ * agent answers on the search's own result stream. Flow control: the gateway keeps a window key
+ * (how many result batches it has consumed, short TTL, renewed); the agent stays within
+ * `SEARCH_LIMITS.windowBatches` of it and stops once the key is gone.
+ */
+export interface SearchRepository {
+  /** Gateway: opens the window (0 consumed) and then queues the request. */
+  request(request: SearchRequest): Promise<void>;
+  /** Agent: the newest id of its request stream (`'0-0'` when empty), where it starts following. */
+  newestRequest(hostId: string): Promise<string>;
+  /** Agent: decodes raw entries of its request stream; invalid or foreign ones are dropped. */
+  requests(hostId: string, entries: readonly StreamEntry<FieldMap>[]): StreamEntry<SearchRequest>[];
+  /** Agent: appends a record to the search's result stream. */
+  publish(record: SearchRecord): Promise<void>;
+  /** Gateway: decodes raw entries of a result stream; invalid, foreign or misfiled ones are dropped. */
+  results(
+    hostId: string,
+    searchId: string,
+    entries: readonly StreamEntry<FieldMap>[],
+  ): StreamEntry<SearchRecord>[];
+  /** Gateway: records the batches consumed so far and renews the window's TTL. */
+  renew(hostId: string, searchId: string, consumed: number, ttlMs: number): Promise<void>;
+  /** Agent: batches the gateway has consumed; null once the search ended or its gateway left. */
+  consumed(hostId: string, searchId: string): Promise<number | null>;
+  /** Gateway: ends the search: deletes its window (the agent stops) and its result stream. */
+  end(hostId: string, searchId: string): Promise<void>;
+}
+
 export interface Bus {
   readonly hosts: HostRepository;
   readonly snapshots: SnapshotRepository;
@@ -262,6 +293,7 @@ export interface Bus {
   readonly audit: AuditRepository;
   readonly alerts: AlertRepository;
   readonly exits: ExitRepository;
+  readonly search: SearchRepository;
   /** A follower over raw stream entries (field map per entry). */
   follower(
     onEntries: (key: string, entries: StreamEntry<Record<string, string>>[]) => void,

@@ -43,3 +43,11 @@ export type {
   AlertRuleInput,
   AlertTrigger,
 } from './schemas/alerts';
+export * from './search';
+export type {
+  HostMatch,
+  SearchCancelPayload,
+  SearchQuery,
+  SearchRecord,
+  SearchRequest,
+} from './schemas/search';

@@ -77,6 +77,18 @@ export const RedisKeys = {
   alertFirings: `${root}:alerts:firings`,
   /** Capped stream of ExitRecords: the host's container exits, kept after a container is removed. */
   exits: (hostId: string) => `${hostPrefix(hostId)}exits`,
+  /** Stream of SearchRequests for the host's agent. */
+  searchRequests: (hostId: string) => `${hostPrefix(hostId)}search:requests`,
+  /** Stream of one search's SearchRecords from the host's agent (deleted when the search ends). */
+  searchResults: (hostId: string, searchId: string) =>
+    `${hostPrefix(hostId)}search:results:${searchId}`,
+  /**
+   * The gateway's side of one search: how many result batches it has consumed, with a short TTL
+   * it renews. The agent publishes at most `SEARCH_LIMITS.windowBatches` ahead of it and stops
+   * once it is gone (cancelled, limit reached, or the gateway died).
+   */
+  searchWindow: (hostId: string, searchId: string) =>
+    `${hostPrefix(hostId)}search:window:${searchId}`,
 } as const;
 
 /**
@@ -122,6 +134,9 @@ export const STREAM_CAPS = {
   audit: 100_000,
   alertFirings: 10_000,
   exits: 1_000,
+  searchRequests: 1_000,
+  /** Far above what flow control lets an agent write ahead (`SEARCH_LIMITS.windowBatches`). */
+  searchResults: 1_000,
 } as const;
 
 /** Timing shared by agents and gateways. */
@@ -131,4 +146,7 @@ export const TIMINGS = {
   leaseTtlMs: 15_000,
   leaseRenewMs: 5_000,
   commandTimeoutMs: 15_000,
+  /** Life of a search's window key; the gateway renews it every `searchWindowRenewMs`. */
+  searchWindowTtlMs: 3_000,
+  searchWindowRenewMs: 1_000,
 } as const;

@@ -136,6 +136,43 @@ export class ContainerClient {
     return Buffer.isBuffer(answer) ? answer : Buffer.from(String(answer));
   }
 
+  /**
+   * The container's log as Docker holds it, not following: timestamps, both outputs, from
+   * `since` to `until` (each `<seconds>.<nanoseconds>`, inclusive).
+   */
+  async readLogs(
+    containerId: string,
+    range: { since?: string; until?: string },
+  ): Promise<Readable> {
+    const options = {
+      follow: false,
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      ...(range.since !== undefined ? { since: range.since } : {}),
+      ...(range.until !== undefined ? { until: range.until } : {}),
+    };
+    // dockerode buffers a non-following log whole; dialled as a stream it is read as it comes,
+    // paused while the search is behind (bounded memory however long the log).
+    return this.call(
+      'logs',
+      containerId,
+      () =>
+        new Promise<Readable>((resolve, reject) =>
+          this.docker.modem.dial(
+            {
+              path: `/containers/${encodeURIComponent(containerId)}/logs?`,
+              method: 'GET',
+              isStream: true,
+              statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+              options,
+            },
+            (error, data) => (error ? reject(error) : resolve(data as Readable)),
+          ),
+        ),
+    );
+  }
+
   /** Docker's stats stream: one JSON sample a second. */
   async stats(containerId: string): Promise<Readable> {
     const stream = await this.call('stats', containerId, () =>

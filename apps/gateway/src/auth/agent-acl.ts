@@ -37,6 +37,8 @@ export const AGENT_COMMANDS = [
   'zrange',
   'zremrangebyscore',
   'xadd',
+  // The TTL of a search's result stream (it outlives a gateway that died by a minute at most).
+  'pexpire',
   'xrange',
   'xrevrange',
   'xread',

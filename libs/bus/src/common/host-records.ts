@@ -115,6 +115,16 @@ export class HostRecords implements RecordReader {
     return this.value(key, hostId, key, decodeHostInfo(text, { hostId }));
   }
 
+  /** Entries of another kind of per-host stream, decoded by `decode` (which checks the origin). */
+  decodeStream<T>(
+    key: string,
+    hostId: string,
+    entries: readonly RawStreamEntry[],
+    decode: (fields: FieldMap) => Decoded<T>,
+  ): StreamEntry<T>[] {
+    return this.decodeAll(key, hostId, entries, decode);
+  }
+
   private decodeAll<T>(
     key: string,
     hostId: string,

@@ -15,6 +15,7 @@ import { MemoryLeaseRepository } from './memory-lease.repository';
 import { MemoryLoginRepository } from './memory-login.repository';
 import { MemoryLogRepository } from './memory-log.repository';
 import { MemoryRetainedStreams } from './memory-retained-streams';
+import { MemorySearchRepository } from './memory-search.repository';
 import { MemorySnapshotRepository } from './memory-snapshot.repository';
 import { MemoryExitRepository } from './memory-exit.repository';
 import { MemoryStatsRepository } from './memory-stats.repository';
@@ -80,6 +81,7 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     audit: new MemoryAuditRepository(store),
     alerts: new MemoryAlertRepository(store),
     exits: new MemoryExitRepository(store, records),
+    search: new MemorySearchRepository(store, records),
     follower: (onEntries) => {
       store.check();
       return follower(onEntries);

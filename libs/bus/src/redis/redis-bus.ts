@@ -23,6 +23,7 @@ import { RedisHostRepository } from './redis-host.repository';
 import { RedisLeaseRepository } from './redis-lease.repository';
 import { RedisLoginRepository } from './redis-login.repository';
 import { RedisLogRepository } from './redis-log.repository';
+import { RedisSearchRepository } from './redis-search.repository';
 import { RedisRetainedStreams } from './redis-retained-streams';
 import { RedisSnapshotRepository } from './redis-snapshot.repository';
 import { RedisExitRepository } from './redis-exit.repository';
@@ -161,6 +162,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     audit: new RedisAuditRepository(command),
     alerts: new RedisAlertRepository(command),
     exits: new RedisExitRepository(command, records),
+    search: new RedisSearchRepository(command, records),
     follower,
     time,
     ping: () => ping(command),

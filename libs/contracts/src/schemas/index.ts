@@ -11,3 +11,4 @@ export * from './client-payloads';
 export * from './audit';
 export * from './alerts';
 export * from './exits';
+export * from './search';

@@ -15,6 +15,7 @@ export * from './errors';
 export * from './audit';
 export * from './socket-events';
 export * from './fleet-counts';
+export * from './timeline';
 export * from './redis-keys';
 
 // The wire types the schemas define (type-only exports: erased, so no zod at run time).

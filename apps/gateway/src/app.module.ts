@@ -30,6 +30,8 @@ import { ContainersController } from './http/containers.controller';
 import { HealthController } from './http/health.controller';
 import { HostsController } from './http/hosts.controller';
 import { MetricsController } from './http/metrics.controller';
+import { TimelineController } from './timeline/timeline.controller';
+import { TimelineService } from './timeline/timeline.service';
 import { LogStreamService } from './logs/log-stream.service';
 import { BusRejections } from './metrics/bus-rejections.service';
 import { GatewayMetrics } from './metrics/gateway-metrics';
@@ -63,6 +65,7 @@ export class AppModule {
         ContainersController,
         HealthController,
         MetricsController,
+        TimelineController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: options.config },
@@ -103,6 +106,7 @@ export class AppModule {
         FleetCensus,
         FleetGateway,
         GatewayInspector,
+        TimelineService,
       ],
     };
   }

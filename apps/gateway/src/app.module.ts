@@ -38,6 +38,8 @@ import { HostsController } from './http/hosts.controller';
 import { MetricsController } from './http/metrics.controller';
 import { SearchController } from './search/search.controller';
 import { SearchService } from './search/search.service';
+import { TimelineController } from './timeline/timeline.controller';
+import { TimelineService } from './timeline/timeline.service';
 import { LogStreamService } from './logs/log-stream.service';
 import { BusRejections } from './metrics/bus-rejections.service';
 import { GatewayMetrics } from './metrics/gateway-metrics';
@@ -75,6 +77,7 @@ export class AppModule {
         AlertFiringsController,
         ExitsController,
         SearchController,
+        TimelineController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: options.config },
@@ -120,6 +123,7 @@ export class AppModule {
         AlertDelivery,
         AlertLogWatcher,
         AlertRules,
+        TimelineService,
       ],
     };
   }

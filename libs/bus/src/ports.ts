@@ -91,6 +91,16 @@ export interface EventRepository {
   snapshotAt(hostId: string): Promise<{ containers: Container[]; position: string }>;
   /** Events after `after` (exclusive), oldest first, at most `count`. */
   range(hostId: string, after: string, count: number): Promise<StreamEntry<FleetEvent>[]>;
+  /**
+   * The newest `count` events stamped from `sinceMs` to `untilMs` (inclusive, by the epoch ms of
+   * their entry ids), oldest first: a bounded read of a time window.
+   */
+  window(
+    hostId: string,
+    sinceMs: number,
+    untilMs: number,
+    count: number,
+  ): Promise<StreamEntry<FleetEvent>[]>;
 }
 
 export interface LogRepository {
@@ -195,6 +205,13 @@ export interface AuditRepository {
    * Entries that are not valid records are skipped.
    */
   list(limit: number, accept: (record: AuditEvent) => boolean): Promise<AuditEvent[]>;
+  /** Like `list`, among the records stored from `sinceMs` to `untilMs` (inclusive) only. */
+  window(
+    sinceMs: number,
+    untilMs: number,
+    limit: number,
+    accept: (record: AuditEvent) => boolean,
+  ): Promise<AuditEvent[]>;
 }
 
 /**

@@ -15,6 +15,7 @@ export * from './errors';
 export * from './audit';
 export * from './socket-events';
 export * from './fleet-counts';
+export * from './timeline';
 export * from './redis-keys';
 export * from './exits';
 

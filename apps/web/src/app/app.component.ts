@@ -44,6 +44,9 @@ import { ShortcutsOverlayComponent } from './shared/shortcuts-overlay.component'
           data-testid="nav-fleet"
           >Fleet</a
         >
+        <a routerLink="/timeline" routerLinkActive="is-active" data-testid="nav-timeline"
+          >Timeline</a
+        >
       </nav>
       <span class="shell__spacer"></span>
       <span class="shell__hint" aria-hidden="true"

@@ -32,6 +32,12 @@ export const routes: Routes = [
     loadComponent: () => import('./logs/logs-page.component').then((m) => m.LogsPageComponent),
   },
   {
+    path: 'timeline',
+    title: 'Timeline · Flotilla',
+    loadComponent: () =>
+      import('./timeline/timeline-page.component').then((m) => m.TimelinePageComponent),
+  },
+  {
     path: 'login',
     title: 'Sign in · Flotilla',
     canActivate: [loginOfferedGuard],

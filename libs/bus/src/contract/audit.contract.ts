@@ -31,6 +31,25 @@ export function auditContract(ctx: ContractContext): void {
       expect(await ctx.bus.audit.list(100, (r) => r.user === 'nobody-at-all')).toEqual([]);
     });
 
+    it('lists within a time window by the time the records were stored', async () => {
+      const user = `u-${ctx.newHost()}`;
+      const ids: string[] = [];
+      for (let n = 0; n < 4; n++) ids.push(await ctx.bus.audit.append(record(user, n)));
+      const ms = ids.map((id) => Number(id.split('-')[0]));
+      const mine = (r: AuditEvent) => r.user === user;
+      const all = await ctx.bus.audit.window(ms[0], ms[3], 100, mine);
+      expect(all.map((r) => r.id)).toEqual([...ids].reverse());
+      expect((await ctx.bus.audit.window(ms[0], ms[3], 1, mine)).map((r) => r.id)).toEqual([
+        ids[3],
+      ]);
+      const expected = ids.filter((_, i) => ms[i] >= ms[1] && ms[i] <= ms[2]).reverse();
+      expect((await ctx.bus.audit.window(ms[1], ms[2], 100, mine)).map((r) => r.id)).toEqual(
+        expected,
+      );
+      expect(await ctx.bus.audit.window(0, ms[0] - 1, 100, mine)).toEqual([]);
+      expect(await ctx.bus.audit.window(ms[3] + 1, ms[3] + 60_000, 100, mine)).toEqual([]);
+    });
+
     it('pages back through more entries than one read returns', async () => {
       const early = `u-${ctx.newHost()}`;
       const late = `u-${ctx.newHost()}`;

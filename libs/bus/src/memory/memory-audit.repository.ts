@@ -3,6 +3,7 @@ import { collectAudit, encodeAuditRecord } from '../common/audit-records';
 import type { AuditRepository } from '../ports';
 import type { MemoryStore } from './memory-store';
 import { rawEntries } from './raw-entries';
+import { inWindow } from './memory-stream';
 import { settle } from './settle';
 
 export class MemoryAuditRepository implements AuditRepository {
@@ -18,6 +19,22 @@ export class MemoryAuditRepository implements AuditRepository {
     return collectAudit(
       (before, count) =>
         settle(() => rawEntries(this.store.stream(RedisKeys.audit)?.revRange(before, count) ?? [])),
+      limit,
+      accept,
+    );
+  }
+
+  window(
+    sinceMs: number,
+    untilMs: number,
+    limit: number,
+    accept: (record: AuditEvent) => boolean,
+  ): Promise<AuditEvent[]> {
+    return collectAudit(
+      (before, count) =>
+        settle(() =>
+          rawEntries(inWindow(this.store.stream(RedisKeys.audit), sinceMs, untilMs, count, before)),
+        ),
       limit,
       accept,
     );

@@ -7,6 +7,7 @@ import type { MemoryStore } from './memory-store';
 import { settle } from './settle';
 import type { MemorySnapshotRepository } from './memory-snapshot.repository';
 import { rawEntries } from './raw-entries';
+import { inWindow } from './memory-stream';
 
 export class MemoryEventRepository implements EventRepository {
   constructor(
@@ -35,6 +36,20 @@ export class MemoryEventRepository implements EventRepository {
       this.store.check();
       const key = RedisKeys.events(hostId);
       const page = this.store.stream(key)?.range(after, null, count) ?? [];
+      return this.records.events(hostId, rawEntries(page));
+    });
+  }
+
+  window(
+    hostId: string,
+    sinceMs: number,
+    untilMs: number,
+    count: number,
+  ): Promise<StreamEntry<FleetEvent>[]> {
+    return settle(() => {
+      this.store.check();
+      const key = RedisKeys.events(hostId);
+      const page = inWindow(this.store.stream(key), sinceMs, untilMs, count).reverse();
       return this.records.events(hostId, rawEntries(page));
     });
   }

@@ -99,3 +99,20 @@ export class MemoryStream {
     return lo;
   }
 }
+
+/**
+ * The newest `count` entries of a stream stamped from `sinceMs` to `untilMs` (inclusive),
+ * newest first, as `XREVRANGE key <untilMs> <sinceMs> COUNT <count>` reads them.
+ */
+export function inWindow(
+  stream: MemoryStream | undefined,
+  sinceMs: number,
+  untilMs: number,
+  count: number,
+  before: string | null = null,
+): MemoryEntry[] {
+  if (!stream || untilMs < sinceMs) return [];
+  const page = stream.revRange(before ?? `${untilMs + 1}-0`, count);
+  const end = page.findIndex((entry) => entry.parts[0] < sinceMs);
+  return end === -1 ? page : page.slice(0, end);
+}

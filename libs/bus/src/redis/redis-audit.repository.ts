@@ -30,4 +30,27 @@ export class RedisAuditRepository implements AuditRepository {
       accept,
     );
   }
+
+  window(
+    sinceMs: number,
+    untilMs: number,
+    limit: number,
+    accept: (record: AuditEvent) => boolean,
+  ): Promise<AuditEvent[]> {
+    if (untilMs < sinceMs) return Promise.resolve([]);
+    return collectAudit(
+      async (before, count) =>
+        toRawEntries(
+          await this.redis.xrevrange(
+            RedisKeys.audit,
+            before === null ? String(untilMs) : `(${before}`,
+            String(sinceMs),
+            'COUNT',
+            count,
+          ),
+        ),
+      limit,
+      accept,
+    );
+  }
 }

@@ -42,4 +42,21 @@ export class RedisEventRepository implements EventRepository {
     const entries = await this.redis.xrange(key, `(${after}`, '+', 'COUNT', count);
     return this.records.events(hostId, toRawEntries(entries));
   }
+
+  async window(
+    hostId: string,
+    sinceMs: number,
+    untilMs: number,
+    count: number,
+  ): Promise<StreamEntry<FleetEvent>[]> {
+    const key = RedisKeys.events(hostId);
+    const entries = await this.redis.xrevrange(
+      key,
+      String(untilMs),
+      String(sinceMs),
+      'COUNT',
+      count,
+    );
+    return this.records.events(hostId, toRawEntries(entries.reverse()));
+  }
 }

@@ -21,6 +21,7 @@ import { leasesContract } from './contract/leases.contract';
 import { loginsContract } from './contract/logins.contract';
 import { logsContract } from './contract/logs.contract';
 import { originsContract } from './contract/origins.contract';
+import { presenceContract } from './contract/presence.contract';
 import { retentionContract } from './contract/retention.contract';
 import { snapshotsContract } from './contract/snapshots.contract';
 import { statsContract } from './contract/stats.contract';
@@ -90,5 +91,6 @@ export function busContract(label: string, factory: ContractFactory): void {
     originsContract(ctx);
     loginsContract(ctx);
     auditContract(ctx);
+    presenceContract(ctx);
   });
 }

@@ -16,6 +16,7 @@ export * from './audit';
 export * from './socket-events';
 export * from './fleet-counts';
 export * from './redis-keys';
+export * from './presence';
 
 // The wire types the schemas define (type-only exports: erased, so no zod at run time).
 export type { Parsed } from './schemas/validate';
@@ -33,3 +34,4 @@ export type {
   StopLogStreamPayload,
   SubscribePayload,
 } from './schemas/client-payloads';
+export type { PresenceRecord, WatchPayload } from './schemas/presence';

@@ -65,6 +65,11 @@ export const RedisKeys = {
   loginAttempts: (bucket: string) => `${root}:auth:login-attempts:${encodeURIComponent(bucket)}`,
   /** Prefix of the Socket.IO Redis adapter's channels. */
   adapterPrefix: `${root}:socket.io`,
+  /**
+   * Hash replica id → JSON PresenceRecord: what each gateway replica's sockets are looking at.
+   * Gateways alone read and write it; each record carries its own expiry (bus time).
+   */
+  presence: `${root}:presence`,
 } as const;
 
 /**

@@ -13,6 +13,7 @@ import { MemoryHostRepository } from './memory-host.repository';
 import { MemoryLeaseRepository } from './memory-lease.repository';
 import { MemoryLoginRepository } from './memory-login.repository';
 import { MemoryLogRepository } from './memory-log.repository';
+import { MemoryPresenceRepository } from './memory-presence.repository';
 import { MemoryRetainedStreams } from './memory-retained-streams';
 import { MemorySnapshotRepository } from './memory-snapshot.repository';
 import { MemoryStatsRepository } from './memory-stats.repository';
@@ -76,6 +77,7 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     retention,
     logins: new MemoryLoginRepository(store),
     audit: new MemoryAuditRepository(store),
+    presence: new MemoryPresenceRepository(store, logger),
     follower: (onEntries) => {
       store.check();
       return follower(onEntries);

@@ -22,6 +22,7 @@ import { RedisHostRepository } from './redis-host.repository';
 import { RedisLeaseRepository } from './redis-lease.repository';
 import { RedisLoginRepository } from './redis-login.repository';
 import { RedisLogRepository } from './redis-log.repository';
+import { RedisPresenceRepository } from './redis-presence.repository';
 import { RedisRetainedStreams } from './redis-retained-streams';
 import { RedisSnapshotRepository } from './redis-snapshot.repository';
 import { RedisStatsRepository } from './redis-stats.repository';
@@ -157,6 +158,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     retention,
     logins: new RedisLoginRepository(command),
     audit: new RedisAuditRepository(command),
+    presence: new RedisPresenceRepository(command, time, logger),
     follower,
     time,
     ping: () => ping(command),

@@ -9,3 +9,4 @@ export * from './commands';
 export * from './fleet-events';
 export * from './client-payloads';
 export * from './audit';
+export * from './presence';

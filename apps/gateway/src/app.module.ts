@@ -31,6 +31,7 @@ import { HealthController } from './http/health.controller';
 import { HostsController } from './http/hosts.controller';
 import { MetricsController } from './http/metrics.controller';
 import { LogStreamService } from './logs/log-stream.service';
+import { PresenceService } from './presence/presence.service';
 import { BusRejections } from './metrics/bus-rejections.service';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { ClientOutbox } from './socket/client-outbox.service';
@@ -103,6 +104,7 @@ export class AppModule {
         FleetCensus,
         FleetGateway,
         GatewayInspector,
+        PresenceService,
       ],
     };
   }

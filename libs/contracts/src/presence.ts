@@ -30,12 +30,11 @@ export interface PresenceCountsPayload {
   full?: true;
 }
 
-/** `watch` ack: the target's presence now (null without a target) and the full watcher counts. */
-export type WatchOk = {
-  status: 'ok';
-  presence: PresencePayload | null;
-  counts: PresenceCountsPayload;
-};
+/**
+ * `watch` ack: the watcher counts of every container the socket may see. The target's presence
+ * follows as a `presence` event once the replica has published the watch (within a tick).
+ */
+export type WatchOk = { status: 'ok'; counts: PresenceCountsPayload };
 
 export const PRESENCE_TIMINGS = {
   /** How often a replica publishes its changes and reads everyone's: a change shows within 2 s. */

@@ -1,8 +1,9 @@
-import { COMPOSE_PROJECT_LABEL, type PresenceTarget } from '@flotilla/contracts';
+import { COMPOSE_PROJECT_LABEL, PRESENCE_TIMINGS, type PresenceTarget } from '@flotilla/contracts';
 import { waitFor } from '@flotilla/testing';
 import { announceHost, makeContainer, uniqueHostId } from './support/fleet-fixtures';
 import { startHarness, type Harness } from './support/gateway-harness';
-import type { TestClient } from './support/test-client';
+import { startReplicaChild } from './support/replica-child';
+import { TestClient } from './support/test-client';
 import {
   bearer,
   connectAs,
@@ -172,11 +173,12 @@ describe('presence across replicas (real Redis, users mode)', () => {
 describe('presence without logins (real Redis, two replicas)', () => {
   const host = uniqueHostId('presence-anon');
   const web = makeContainer(host, { name: 'web-1' });
+  const api = makeContainer(host, { name: 'api-1' });
   let h: Harness;
 
   beforeAll(async () => {
     h = await startHarness({ replicas: 2 });
-    await announceHost(h.bus, host, [web]);
+    await announceHost(h.bus, host, [web, api]);
   });
 
   afterAll(async () => {
@@ -193,4 +195,30 @@ describe('presence without logins (real Redis, two replicas)', () => {
     await Promise.all([one, two].map((c) => shows(c, 'container', [], 1)));
     await counts(one, host, web.container_id, 2);
   });
+
+  it('forgets the viewers of a replica that dies, once its record expires', async () => {
+    const target = { kind: 'container', host_id: host, container_id: api.container_id } as const;
+    const victim = await startReplicaChild({
+      ...h.redisEnv,
+      PORT: '0',
+      LOG_LEVEL: 'error',
+      WEB_DIST: '/nonexistent',
+    });
+    try {
+      const doomed = await TestClient.connect(victim.url);
+      h.clients.push(doomed);
+      const survivor = await h.connect(0);
+      await doomed.request('watch', { target });
+      await survivor.request('watch', { target });
+      await shows(survivor, 'container', [], 1);
+      const killedAt = Date.now();
+      await victim.kill();
+      await shows(survivor, 'container', [], 0);
+      const took = Date.now() - killedAt;
+      expect(took).toBeLessThan(PRESENCE_TIMINGS.ttlMs + 2 * PRESENCE_TIMINGS.tickMs + 1_000);
+    } finally {
+      await victim.kill();
+    }
+    // A replica process starts slowly on a loaded machine.
+  }, 180_000);
 });

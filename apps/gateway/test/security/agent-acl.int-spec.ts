@@ -213,6 +213,7 @@ describe('agents confined by the printed Redis ACL (real redis-server)', () => {
     expect(await refused(rawA.smembers(RedisKeys.hosts))).toMatch(/NOPERM/);
     expect(await refused(rawA.scan('0', 'MATCH', RedisKeys.hostInfoPattern))).toMatch(/NOPERM/);
     expect(await refused(rawA.xrange(RedisKeys.audit, '-', '+'))).toMatch(/NOPERM/);
+    expect(await refused(rawA.hgetall(RedisKeys.presence))).toMatch(/NOPERM/);
     expect(await refused(rawA.subscribe(RedisKeys.wake('acl-b')))).toMatch(/NOPERM/);
   });
 
@@ -233,6 +234,9 @@ describe('agents confined by the printed Redis ACL (real redis-server)', () => {
       ['XADD', RedisKeys.audit, '*', 'forged', '1'],
       ['DEL', RedisKeys.audit],
       ['PUBLISH', `${RedisKeys.adapterPrefix}#/#`, 'forged'],
+      // Presence: an agent must not seat viewers on anyone's page.
+      ['HSET', RedisKeys.presence, 'gw-forged', '{}'],
+      ['HDEL', RedisKeys.presence, 'gw-1'],
     ]) {
       expect([command[0], await refused(rawA.call(...(command as [string, ...string[]])))]).toEqual(
         [command[0], expect.stringMatching(/NOPERM/)],

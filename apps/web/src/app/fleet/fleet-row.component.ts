@@ -12,13 +12,20 @@ import { ClockService } from '../shared/clock.service';
 import { NarrowScreenService } from '../shared/narrow-screen.service';
 import { StateBadgeComponent } from '../shared/state-badge.component';
 import { PresenceService } from '../presence/presence.service';
+import { EyeIconComponent } from '../presence/eye-icon.component';
 import { containerStatus, exitKind, formatBytes, formatPercent, shortId } from '../shared/format';
 
 /** One container in the fleet list. */
 @Component({
   selector: 'flo-fleet-row',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, StateBadgeComponent, SparklineComponent, ContainerActionButtonsComponent],
+  imports: [
+    RouterLink,
+    StateBadgeComponent,
+    SparklineComponent,
+    ContainerActionButtonsComponent,
+    EyeIconComponent,
+  ],
   host: {
     class: 'fleet-row',
     'data-testid': 'container-row',
@@ -65,7 +72,7 @@ import { containerStatus, exitKind, formatBytes, formatPercent, shortId } from '
           role="img"
           [attr.aria-label]="watchersLabel()"
           [title]="watchersLabel()"
-          ><span aria-hidden="true">👁 {{ watchers() }}</span></span
+          ><flo-eye-icon /><span aria-hidden="true">{{ watchers() }}</span></span
         >
       }
     </span>

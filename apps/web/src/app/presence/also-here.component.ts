@@ -8,6 +8,7 @@ import {
   input,
 } from '@angular/core';
 import type { PresenceTarget } from '@flotilla/contracts/core';
+import { EyeIconComponent } from './eye-icon.component';
 import { PresenceService, othersText } from './presence.service';
 
 /**
@@ -17,10 +18,11 @@ import { PresenceService, othersText } from './presence.service';
 @Component({
   selector: 'flo-also-here',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [EyeIconComponent],
   host: { class: 'also-here', 'data-testid': 'also-here', '[attr.data-others]': 'text() ?? ""' },
   template: `
     @if (text(); as others) {
-      <span class="also-here__eye" aria-hidden="true">👁</span>
+      <flo-eye-icon />
       <span class="also-here__label">Also here:</span>
       <span class="also-here__names" data-testid="also-here-names">{{ others }}</span>
     }

@@ -41,6 +41,7 @@ import { SearchService } from './search/search.service';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineService } from './timeline/timeline.service';
 import { LogStreamService } from './logs/log-stream.service';
+import { PresenceService } from './presence/presence.service';
 import { BusRejections } from './metrics/bus-rejections.service';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { ClientOutbox } from './socket/client-outbox.service';
@@ -124,6 +125,7 @@ export class AppModule {
         AlertLogWatcher,
         AlertRules,
         TimelineService,
+        PresenceService,
       ],
     };
   }

@@ -24,6 +24,7 @@ import { loginsContract } from './contract/logins.contract';
 import { logsContract } from './contract/logs.contract';
 import { originsContract } from './contract/origins.contract';
 import { searchContract } from './contract/search.contract';
+import { presenceContract } from './contract/presence.contract';
 import { retentionContract } from './contract/retention.contract';
 import { snapshotsContract } from './contract/snapshots.contract';
 import { statsContract } from './contract/stats.contract';
@@ -96,5 +97,6 @@ export function busContract(label: string, factory: ContractFactory): void {
     alertsContract(ctx);
     exitsContract(ctx);
     searchContract(ctx);
+    presenceContract(ctx);
   });
 }

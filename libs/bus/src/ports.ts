@@ -11,6 +11,7 @@ import type {
   FleetEvent,
   HostInfo,
   HostStatus,
+  PresenceRecord,
   StatsSample,
 } from '@flotilla/contracts';
 
@@ -296,6 +297,30 @@ export interface SearchRepository {
   end(hostId: string, searchId: string): Promise<void>;
 }
 
+/** What one gateway replica's sockets are looking at (see `PresenceRepository`). */
+export type PresenceTargets = PresenceRecord['targets'];
+
+export interface ReplicaPresence {
+  replica: string;
+  targets: PresenceTargets;
+}
+
+/**
+ * Presence, shared by gateway replicas only: one record per replica, replaced whole on each
+ * publish and living `ttlMs` on the bus clock, so a replica that dies takes its viewers with it.
+ */
+export interface PresenceRepository {
+  /** Replaces the replica's record; it lives `ttlMs` unless published again. */
+  publish(replica: string, targets: PresenceTargets, ttlMs: number): Promise<void>;
+  /** Removes the replica's record at once (clean shutdown). */
+  withdraw(replica: string): Promise<void>;
+  /**
+   * Every replica's live record. Expired and invalid records are skipped (invalid ones logged);
+   * records expired for over a minute are deleted.
+   */
+  list(): Promise<ReplicaPresence[]>;
+}
+
 export interface Bus {
   readonly hosts: HostRepository;
   readonly snapshots: SnapshotRepository;
@@ -311,6 +336,7 @@ export interface Bus {
   readonly alerts: AlertRepository;
   readonly exits: ExitRepository;
   readonly search: SearchRepository;
+  readonly presence: PresenceRepository;
   /** A follower over raw stream entries (field map per entry). */
   follower(
     onEntries: (key: string, entries: StreamEntry<Record<string, string>>[]) => void,

@@ -18,6 +18,7 @@ export * from './fleet-counts';
 export * from './timeline';
 export * from './redis-keys';
 export * from './exits';
+export * from './presence';
 
 // The wire types the schemas define (type-only exports: erased, so no zod at run time).
 export type { Parsed } from './schemas/validate';
@@ -52,3 +53,4 @@ export type {
   SearchRecord,
   SearchRequest,
 } from './schemas/search';
+export type { PresenceRecord, WatchPayload } from './schemas/presence';

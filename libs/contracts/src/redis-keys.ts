@@ -89,6 +89,11 @@ export const RedisKeys = {
    */
   searchWindow: (hostId: string, searchId: string) =>
     `${hostPrefix(hostId)}search:window:${searchId}`,
+  /**
+   * Hash replica id → JSON PresenceRecord: what each gateway replica's sockets are looking at.
+   * Gateways alone read and write it; each record carries its own expiry (bus time).
+   */
+  presence: `${root}:presence`,
 } as const;
 
 /**

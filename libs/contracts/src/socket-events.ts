@@ -15,6 +15,8 @@ import type { HostStatus } from './schemas/host';
 import type { LogStreamStoppedPayload, LogUpdatePayload } from './logs';
 import type { StatsSample } from './schemas/stats';
 import type { StatsStoppedPayload } from './stats';
+import type { PresenceCountsPayload, PresencePayload, WatchOk } from './presence';
+import type { WatchPayload } from './schemas/presence';
 
 export interface ConnectionEstablishedPayload {
   message: string;
@@ -57,6 +59,7 @@ export type OkAck = { status: 'ok' } | ErrorAck;
 export type SubscribeAck = { status: 'ok'; containers?: Container[] } | ErrorAck;
 export type ContainerActionAck =
   { status: 'ok'; action: ContainerAction; unchanged: boolean } | ErrorAck;
+export type WatchAck = WatchOk | ErrorAck;
 export type HeartbeatAck = { status: 'ok'; sent_at: number; server_time: number } | ErrorAck;
 
 /** Server → client events: the original six plus the fleet's. */
@@ -74,6 +77,10 @@ export interface ServerToClientEvents {
   /** Admins only: each audit record as it is written. */
   audit_event: (payload: AuditEvent) => void;
   error: (payload: ErrorPayload) => void;
+  /** Sockets that sent `watch`: who else looks at their target, whenever that changes. */
+  presence: (payload: PresencePayload) => void;
+  /** Sockets that sent `watch`: watcher counts per container, whenever they change. */
+  presence_counts: (payload: PresenceCountsPayload) => void;
 }
 
 /** Client → server events; each may carry an ack callback. */
@@ -91,6 +98,8 @@ export interface ClientToServerEvents {
     ack?: (res: ContainerActionAck) => void,
   ) => void;
   heartbeat: (payload: HeartbeatPayload, ack?: (res: HeartbeatAck) => void) => void;
+  /** What the page shows now (replaces the socket's previous target). */
+  watch: (payload: WatchPayload, ack?: (res: WatchAck) => void) => void;
 }
 
 export type ServerEventName = keyof ServerToClientEvents;

@@ -10,6 +10,7 @@ const KNOWN: Record<ClientEventName, true> = {
   subscribe: true,
   container_action: true,
   heartbeat: true,
+  watch: true,
 };
 
 /**

@@ -16,6 +16,7 @@ import { FleetFeed } from '../fleet/fleet-feed.service';
 import { GatewayError } from '../core/gateway-error';
 import { LogStreamService } from '../logs/log-stream.service';
 import { StatsStreamService } from '../stats/stats-stream.service';
+import { PresenceService } from '../presence/presence.service';
 import { ClientOutbox } from './client-outbox.service';
 import { ClientConnection } from './client-connection';
 import { ConnectionRegistry } from './connection-registry.service';
@@ -32,6 +33,7 @@ export class ConnectionService {
     private readonly fleet: FleetFeed,
     private readonly logs: LogStreamService,
     private readonly stats: StatsStreamService,
+    private readonly presence: PresenceService,
     private readonly outbox: ClientOutbox,
     private readonly errors: ErrorReporter,
     @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
@@ -67,6 +69,7 @@ export class ConnectionService {
     connection.closed = true;
     this.logs.dropConnection(connection);
     this.stats.dropConnection(connection);
+    this.presence.dropConnection(connection);
   }
 
   subscribe(connection: ClientConnection, payload: SubscribePayload): SubscribeAck {

@@ -15,18 +15,21 @@ import {
   statsSubscriptionSchema,
   stopLogStreamSchema,
   subscribeSchema,
+  watchSchema,
   type ContainerActionAck,
   type ErrorAck,
   type HeartbeatAck,
   type OkAck,
   type SubscribeAck,
   type StartLogStreamAck,
+  type WatchAck,
 } from '@flotilla/contracts';
 import { AuditService } from '../audit/audit.service';
 import { SocketAuthenticator } from '../auth/socket-authenticator.service';
 import { ActionFeed } from '../commands/action-feed.service';
 import { ContainerActionService } from '../commands/container-action.service';
 import { LogStreamService } from '../logs/log-stream.service';
+import { PresenceService } from '../presence/presence.service';
 import { StatsStreamService } from '../stats/stats-stream.service';
 import { FleetCensus } from './fleet-census.service';
 import { IoServerRef } from './io-server.ref';
@@ -54,6 +57,7 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     private readonly io: IoServerRef,
     private readonly census: FleetCensus,
     private readonly audit: AuditService,
+    private readonly presence: PresenceService,
   ) {}
 
   afterInit(server: FleetServer): void {
@@ -156,6 +160,20 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
       async (s, p) => {
         const result = await this.commands.run(s.principal, p);
         return { status: 'ok' as const, action: result.action, unchanged: result.unchanged };
+      },
+    );
+  }
+
+  @SubscribeMessage('watch')
+  watch(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<WatchAck> {
+    return this.edge.handle(
+      socket,
+      'watch',
+      watchSchema,
+      body,
+      (s, p) => this.presence.watch(s, p),
+      {
+        rateLimited: true,
       },
     );
   }

@@ -214,6 +214,7 @@ describe('agents confined by the printed Redis ACL (real redis-server)', () => {
     expect(await refused(rawA.scan('0', 'MATCH', RedisKeys.hostInfoPattern))).toMatch(/NOPERM/);
     expect(await refused(rawA.xrange(RedisKeys.audit, '-', '+'))).toMatch(/NOPERM/);
     expect(await refused(rawA.hgetall(RedisKeys.alertRules))).toMatch(/NOPERM/);
+    expect(await refused(rawA.hgetall(RedisKeys.presence))).toMatch(/NOPERM/);
     expect(await refused(rawA.subscribe(RedisKeys.wake('acl-b')))).toMatch(/NOPERM/);
   });
 
@@ -241,6 +242,9 @@ describe('agents confined by the printed Redis ACL (real redis-server)', () => {
       ['SET', RedisKeys.alertClaim('r', 'acl-a', '1-0'), '1', 'NX'],
       ['SET', RedisKeys.alertCooldown('r', 'acl-a'), '1', 'NX'],
       ['XADD', RedisKeys.alertFirings, '*', 'forged', '1'],
+      // Presence: an agent must not seat viewers on anyone's page.
+      ['HSET', RedisKeys.presence, 'gw-forged', '{}'],
+      ['HDEL', RedisKeys.presence, 'gw-1'],
     ]) {
       expect([command[0], await refused(rawA.call(...(command as [string, ...string[]])))]).toEqual(
         [command[0], expect.stringMatching(/NOPERM/)],

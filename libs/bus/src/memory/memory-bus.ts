@@ -14,6 +14,7 @@ import { MemoryHostRepository } from './memory-host.repository';
 import { MemoryLeaseRepository } from './memory-lease.repository';
 import { MemoryLoginRepository } from './memory-login.repository';
 import { MemoryLogRepository } from './memory-log.repository';
+import { MemoryPresenceRepository } from './memory-presence.repository';
 import { MemoryRetainedStreams } from './memory-retained-streams';
 import { MemorySearchRepository } from './memory-search.repository';
 import { MemorySnapshotRepository } from './memory-snapshot.repository';
@@ -82,6 +83,7 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     alerts: new MemoryAlertRepository(store),
     exits: new MemoryExitRepository(store, records),
     search: new MemorySearchRepository(store, records),
+    presence: new MemoryPresenceRepository(store, logger),
     follower: (onEntries) => {
       store.check();
       return follower(onEntries);

@@ -24,6 +24,7 @@ import { RedisLeaseRepository } from './redis-lease.repository';
 import { RedisLoginRepository } from './redis-login.repository';
 import { RedisLogRepository } from './redis-log.repository';
 import { RedisSearchRepository } from './redis-search.repository';
+import { RedisPresenceRepository } from './redis-presence.repository';
 import { RedisRetainedStreams } from './redis-retained-streams';
 import { RedisSnapshotRepository } from './redis-snapshot.repository';
 import { RedisExitRepository } from './redis-exit.repository';
@@ -163,6 +164,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     alerts: new RedisAlertRepository(command),
     exits: new RedisExitRepository(command, records),
     search: new RedisSearchRepository(command, records),
+    presence: new RedisPresenceRepository(command, time, logger),
     follower,
     time,
     ping: () => ping(command),

@@ -12,3 +12,4 @@ export * from './audit';
 export * from './alerts';
 export * from './exits';
 export * from './search';
+export * from './presence';

@@ -24,6 +24,8 @@ import { ContainerActionButtonsComponent } from './container-action-buttons.comp
 import { isIdReference } from '../shared/container-ref';
 import { containerLabel } from './fleet-query';
 import { FleetStore } from './fleet.store';
+import { AlsoHereComponent } from '../presence/also-here.component';
+import type { PresenceTarget } from '@flotilla/contracts/core';
 
 /** `/containers/:host/:id`: a container's details, actions, live resource chart and logs. */
 @Component({
@@ -35,6 +37,7 @@ import { FleetStore } from './fleet.store';
     StatsChartComponent,
     LogViewerComponent,
     ContainerActionButtonsComponent,
+    AlsoHereComponent,
   ],
   templateUrl: './container-page.component.html',
 })
@@ -69,6 +72,13 @@ export class ContainerPageComponent {
     return c ? exitKind(c) : null;
   });
   protected readonly hostOnline = computed(() => this.fleet.isHostOnline(this.host()));
+  protected readonly presenceTarget = computed<PresenceTarget | null>(
+    () => {
+      const c = this.container();
+      return c ? { kind: 'container', host_id: c.host_id, container_id: c.container_id } : null;
+    },
+    { equal: (a, b) => a?.kind === b?.kind && JSON.stringify(a) === JSON.stringify(b) },
+  );
   protected readonly name = computed(() => {
     const c = this.container();
     return c ? containerLabel(c) : shortId(this.id());

@@ -11,13 +11,21 @@ import { memoryText } from '../stats/memory';
 import { ClockService } from '../shared/clock.service';
 import { NarrowScreenService } from '../shared/narrow-screen.service';
 import { StateBadgeComponent } from '../shared/state-badge.component';
+import { PresenceService } from '../presence/presence.service';
+import { EyeIconComponent } from '../presence/eye-icon.component';
 import { containerStatus, exitKind, formatBytes, formatPercent, shortId } from '../shared/format';
 
 /** One container in the fleet list. */
 @Component({
   selector: 'flo-fleet-row',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, StateBadgeComponent, SparklineComponent, ContainerActionButtonsComponent],
+  imports: [
+    RouterLink,
+    StateBadgeComponent,
+    SparklineComponent,
+    ContainerActionButtonsComponent,
+    EyeIconComponent,
+  ],
   host: {
     class: 'fleet-row',
     'data-testid': 'container-row',
@@ -57,6 +65,16 @@ import { containerStatus, exitKind, formatBytes, formatPercent, shortId } from '
         [title]="name() + ' · ' + id()"
         >{{ name() }}</a
       >
+      @if (watchers() > 0) {
+        <span
+          class="fleet-row__watchers"
+          data-testid="watchers"
+          role="img"
+          [attr.aria-label]="watchersLabel()"
+          [title]="watchersLabel()"
+          ><flo-eye-icon /><span aria-hidden="true">{{ watchers() }}</span></span
+        >
+      }
     </span>
     <span
       class="fleet-row__cell fleet-row__project"
@@ -130,11 +148,18 @@ export class FleetRowComponent {
   /** Sparklines are not live from the connection's loss until the fresh fleet arrives. */
   protected readonly staleSince = inject(FleetStore).staleSince;
   protected readonly narrow = inject(NarrowScreenService).narrow;
+  private readonly presence = inject(PresenceService);
 
   protected readonly c = computed(() => this.row().container);
   protected readonly name = computed(() => containerLabel(this.c()));
   protected readonly id = computed(() => shortId(this.c().container_id));
   protected readonly project = computed(() => projectOf(this.c()));
+  protected readonly watchers = computed(() =>
+    this.presence.countOf(this.c().host_id, this.c().container_id),
+  );
+  protected readonly watchersLabel = computed(() =>
+    this.watchers() === 1 ? '1 person looking at it' : `${this.watchers()} people looking at it`,
+  );
   /** Rewritten every second from the container's times, as `docker ps` would show it now. */
   protected readonly status = computed(() => containerStatus(this.c(), this.clock.now()));
   protected readonly exit = computed(() => exitKind(this.c()));

@@ -25,6 +25,8 @@ import {
   targetOf,
 } from './log-targets';
 import { LogSubscriptionService } from './log-subscription.service';
+import { AlsoHereComponent } from '../presence/also-here.component';
+import type { PresenceTarget } from '@flotilla/contracts/core';
 import { LogViewerComponent } from './log-viewer.component';
 
 /**
@@ -35,7 +37,7 @@ import { LogViewerComponent } from './log-viewer.component';
 @Component({
   selector: 'flo-logs-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, LogViewerComponent],
+  imports: [RouterLink, LogViewerComponent, AlsoHereComponent],
   templateUrl: './logs-page.component.html',
 })
 export class LogsPageComponent {
@@ -90,6 +92,17 @@ export class LogsPageComponent {
       .slice(0, 2000);
   });
   protected readonly full = computed(() => this.targets().length >= this.maxPanes);
+  /** The stack, or the one container, this page shows (several chosen by hand: neither). */
+  protected readonly presenceTarget = computed<PresenceTarget | null>(
+    () => {
+      const project = this.project();
+      if (project) return { kind: 'stack', project };
+      const [only, ...more] = this.streams();
+      if (!only || more.length > 0) return null;
+      return { kind: 'container', host_id: only.hostId, container_id: only.containerId };
+    },
+    { equal: (a, b) => JSON.stringify(a) === JSON.stringify(b) },
+  );
 
   constructor() {
     const open = new Map<string, LogStream>();

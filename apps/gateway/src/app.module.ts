@@ -31,6 +31,7 @@ import { FleetFeed } from './fleet/fleet-feed.service';
 import { HostDirectory } from './fleet/host-directory.service';
 import { GatewayInspector } from './gateway-inspector.service';
 import { ExitHistoryService } from './exits/exit-history.service';
+import { CrashLoopFeed } from './exits/crash-loop-feed.service';
 import { ExitsController } from './exits/exits.controller';
 import { ContainersController } from './http/containers.controller';
 import { HealthController } from './http/health.controller';
@@ -92,6 +93,7 @@ export class AppModule {
         },
         GatewayMetrics,
         ExitHistoryService,
+        CrashLoopFeed,
         BusRejections,
         ErrorReporter,
         AuthStore,

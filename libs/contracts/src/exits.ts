@@ -3,6 +3,7 @@
  * event), read at that moment from Docker, so a crash loop can be investigated after the fact,
  * even once the container is removed.
  */
+import type { ExitRecord } from './schemas/exits';
 
 /** Bounds of one exit record: what the agent keeps, and what readers accept. */
 export const EXIT_LIMITS = {
@@ -75,4 +76,29 @@ export interface CrashLoopState {
   exits_in_window: number;
   threshold: number;
   window_ms: number;
+}
+
+/** One exit as `GET /api/containers/:host/:id/exits` answers it: the record, its id and time. */
+export type ExitView = ExitRecord & { id: string; recorded_at: string };
+
+/** The answer of `GET /api/containers/:host/:id/exits`. */
+export interface ContainerExits {
+  host_id: string;
+  container_id: string;
+  /** Newest first. */
+  exits: ExitView[];
+  crash_loop: CrashLoopState;
+}
+
+/**
+ * `crash_loop`: a container's crash-loop state, pushed to every socket that may see the container
+ * when an exit of it is recorded and when it starts or stops looping; after `initial_state`, a
+ * socket gets one for each container looping at that moment.
+ */
+export interface CrashLoopPayload {
+  host_id: string;
+  container_id: string;
+  crash_loop: CrashLoopState;
+  /** Stream id of the newest exit recorded (its time on the bus clock); null if none is known. */
+  last_exit_id: string | null;
 }

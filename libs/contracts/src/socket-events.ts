@@ -17,6 +17,7 @@ import type { StatsSample } from './schemas/stats';
 import type { StatsStoppedPayload } from './stats';
 import type { PresenceCountsPayload, PresencePayload, WatchOk } from './presence';
 import type { WatchPayload } from './schemas/presence';
+import type { CrashLoopPayload } from './exits';
 
 export interface ConnectionEstablishedPayload {
   message: string;
@@ -81,6 +82,8 @@ export interface ServerToClientEvents {
   presence: (payload: PresencePayload) => void;
   /** Sockets that sent `watch`: watcher counts per container, whenever they change. */
   presence_counts: (payload: PresenceCountsPayload) => void;
+  /** A container's crash-loop state, to sockets that may see it (see `CrashLoopPayload`). */
+  crash_loop: (payload: CrashLoopPayload) => void;
 }
 
 /** Client → server events; each may carry an ack callback. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CRASH_LOOP_DEFAULTS, type CrashLoopState, type ExitRecord } from '@flotilla/contracts';
+import { CRASH_LOOP_DEFAULTS, type ContainerExits, type ExitRecord } from '@flotilla/contracts';
 import { timeOfStreamId, type Bus, type StreamEntry } from '@flotilla/bus';
 import { canSee, canSeeHost } from '../auth/access-policy';
 import type { Principal } from '../auth/principal';
@@ -8,17 +8,6 @@ import { GatewayError } from '../core/gateway-error';
 import { BUS, GATEWAY_CONFIG } from '../core/tokens';
 import { ContainerResolver } from '../fleet/container-resolver.service';
 import { crashLoopState, type CrashLoopRule } from './crash-loop';
-
-/** One exit as REST answers it: the record, its stream id and when the bus recorded it. */
-export type ExitView = ExitRecord & { id: string; recorded_at: string };
-
-export interface ContainerExits {
-  host_id: string;
-  container_id: string;
-  /** Newest first. */
-  exits: ExitView[];
-  crash_loop: CrashLoopState;
-}
 
 /**
  * A container's exit records and whether it is crash-looping. The container is found as every

@@ -1,10 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { EXIT_LIMITS } from '@flotilla/contracts';
+import { EXIT_LIMITS, type ContainerExits } from '@flotilla/contracts';
 import { z } from 'zod';
 import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../http/current-principal.decorator';
 import { containerParamsSchema, parseRequest } from '../http/http-params';
-import { ExitHistoryService, type ContainerExits } from './exit-history.service';
+import { ExitHistoryService } from './exit-history.service';
 
 const exitsQuerySchema = z.strictObject({
   limit: z

@@ -17,6 +17,7 @@ import { GatewayError } from '../core/gateway-error';
 import { LogStreamService } from '../logs/log-stream.service';
 import { StatsStreamService } from '../stats/stats-stream.service';
 import { PresenceService } from '../presence/presence.service';
+import { CrashLoopFeed } from '../exits/crash-loop-feed.service';
 import { ClientOutbox } from './client-outbox.service';
 import { ClientConnection } from './client-connection';
 import { ConnectionRegistry } from './connection-registry.service';
@@ -34,6 +35,7 @@ export class ConnectionService {
     private readonly logs: LogStreamService,
     private readonly stats: StatsStreamService,
     private readonly presence: PresenceService,
+    private readonly crashLoops: CrashLoopFeed,
     private readonly outbox: ClientOutbox,
     private readonly errors: ErrorReporter,
     @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
@@ -57,10 +59,13 @@ export class ConnectionService {
     const connected = view.ok
       ? this.fleet.connect(connection)
       : Promise.reject(new GatewayError('invalid_payload', `view: ${view.error}`));
-    connected.catch((error: unknown) => {
-      this.outbox.send(connection, 'error', this.errors.toClient(error, 'sending initial state'));
-      socket.disconnect(true);
-    });
+    connected.then(
+      () => this.crashLoops.introduce(connection),
+      (error: unknown) => {
+        this.outbox.send(connection, 'error', this.errors.toClient(error, 'sending initial state'));
+        socket.disconnect(true);
+      },
+    );
   }
 
   disconnect(socket: FleetSocket): void {

@@ -1,9 +1,8 @@
 import Redis from 'ioredis';
 import { JSON_FIELD } from '@flotilla/bus';
-import { RedisKeys, type ExitRecord } from '@flotilla/contracts';
+import { RedisKeys, type ContainerExits, type ExitRecord } from '@flotilla/contracts';
 import { sampleExit } from '@flotilla/contracts/testing';
 import { waitFor } from '@flotilla/testing';
-import type { ContainerExits } from '../../src/exits/exit-history.service';
 import { announceHost, makeContainer, uniqueHostId } from '../support/fleet-fixtures';
 import { startHarness, type Harness } from '../support/gateway-harness';
 import { bearer, SECRET, token, writeUsers } from './security-fixtures';

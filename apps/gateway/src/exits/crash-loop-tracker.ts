@@ -1,0 +1,92 @@
+import { EXIT_LIMITS, type CrashLoopPayload, type CrashLoopState } from '@flotilla/contracts';
+import { compareStreamIds, timeOfStreamId } from '@flotilla/bus';
+import type { ContainerRef } from '../auth/access-policy';
+import { crashLoopState, type CrashLoopRule } from './crash-loop';
+
+/** A change to push, with what scopes it: the name and labels the newest exit record carried. */
+export interface CrashLoopChange {
+  payload: CrashLoopPayload;
+  ref: ContainerRef;
+}
+
+interface Tracked {
+  ref: ContainerRef;
+  /** Stream ids of the newest exits, oldest first (at most `EXIT_LIMITS.listMax`). */
+  ids: string[];
+  state: CrashLoopState;
+}
+
+/**
+ * Per-container crash-loop state of the exits a replica has read, counted on the records'
+ * stream ids (the bus clock) exactly as the REST answer counts them. Holds only containers with
+ * an exit inside the window: bounded by the hosts' capped exits streams.
+ */
+export class CrashLoopTracker {
+  private readonly containers = new Map<string, Tracked>();
+  /** Newest exit id taken per host: a host followed again does not count its exits twice. */
+  private readonly newest = new Map<string, string>();
+
+  constructor(private readonly rule: CrashLoopRule) {}
+
+  /** An exit read from `ref.host_id`'s stream: the container's new state, or null if seen before. */
+  record(id: string, ref: ContainerRef, now: number): CrashLoopChange | null {
+    const last = this.newest.get(ref.host_id);
+    if (last !== undefined && compareStreamIds(id, last) <= 0) return null;
+    this.newest.set(ref.host_id, id);
+    const key = keyOf(ref);
+    const tracked = this.containers.get(key) ?? { ref, ids: [], state: this.stateOf([], now) };
+    tracked.ref = ref;
+    tracked.ids.push(id);
+    if (tracked.ids.length > EXIT_LIMITS.listMax) tracked.ids.shift();
+    // The record was just written: the bus clock has reached it even if this replica's estimate lags.
+    tracked.state = this.stateOf(tracked.ids, Math.max(now, timeOfStreamId(id)));
+    this.containers.set(key, tracked);
+    return this.change(tracked);
+  }
+
+  /** Re-evaluates every container at `now`: those that started or stopped looping. */
+  tick(now: number): CrashLoopChange[] {
+    const changes: CrashLoopChange[] = [];
+    for (const [key, tracked] of this.containers) {
+      const state = this.stateOf(tracked.ids, now);
+      const flipped = state.looping !== tracked.state.looping;
+      tracked.state = state;
+      if (flipped) changes.push(this.change(tracked));
+      const newestTime = timeOfStreamId(tracked.ids[tracked.ids.length - 1]);
+      if (newestTime <= now - this.rule.windowMs) this.containers.delete(key);
+    }
+    return changes;
+  }
+
+  /** Every container looping now (what a socket that just connected is told). */
+  looping(): CrashLoopChange[] {
+    const out: CrashLoopChange[] = [];
+    for (const tracked of this.containers.values())
+      if (tracked.state.looping) out.push(this.change(tracked));
+    return out;
+  }
+
+  get size(): number {
+    return this.containers.size;
+  }
+
+  private stateOf(ids: readonly string[], now: number): CrashLoopState {
+    return crashLoopState(ids.map(timeOfStreamId), now, this.rule);
+  }
+
+  private change(tracked: Tracked): CrashLoopChange {
+    return {
+      ref: tracked.ref,
+      payload: {
+        host_id: tracked.ref.host_id,
+        container_id: tracked.ref.container_id,
+        crash_loop: { ...tracked.state },
+        last_exit_id: tracked.ids[tracked.ids.length - 1] ?? null,
+      },
+    };
+  }
+}
+
+function keyOf(ref: Pick<ContainerRef, 'host_id' | 'container_id'>): string {
+  return `${ref.host_id}/${ref.container_id}`;
+}

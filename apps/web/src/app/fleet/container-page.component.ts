@@ -25,6 +25,9 @@ import { isIdReference } from '../shared/container-ref';
 import { containerLabel } from './fleet-query';
 import { FleetStore } from './fleet.store';
 import { AlsoHereComponent } from '../presence/also-here.component';
+import { CrashLoopBadgeComponent } from '../exits/crash-loop-badge.component';
+import { CrashLoopService } from '../exits/crash-loop.service';
+import { ContainerExitsComponent } from '../exits/container-exits.component';
 import type { PresenceTarget } from '@flotilla/contracts/core';
 
 /** `/containers/:host/:id`: a container's details, actions, live resource chart and logs. */
@@ -38,6 +41,8 @@ import type { PresenceTarget } from '@flotilla/contracts/core';
     LogViewerComponent,
     ContainerActionButtonsComponent,
     AlsoHereComponent,
+    CrashLoopBadgeComponent,
+    ContainerExitsComponent,
   ],
   templateUrl: './container-page.component.html',
 })
@@ -49,6 +54,7 @@ export class ContainerPageComponent {
   private readonly stats = inject(StatsSubscriptionService);
   private readonly logs = inject(LogSubscriptionService);
   private readonly clock = inject(ClockService);
+  private readonly crashLoops = inject(CrashLoopService);
 
   protected readonly lookup = computed(() => this.fleet.lookup(this.host(), this.id()));
   protected readonly container = computed(() => {
@@ -70,6 +76,10 @@ export class ContainerPageComponent {
   protected readonly exit = computed(() => {
     const c = this.container();
     return c ? exitKind(c) : null;
+  });
+  protected readonly loop = computed(() => {
+    const c = this.container();
+    return c ? this.crashLoops.stateOf(c.host_id, c.container_id) : null;
   });
   protected readonly hostOnline = computed(() => this.fleet.isHostOnline(this.host()));
   protected readonly presenceTarget = computed<PresenceTarget | null>(
@@ -98,7 +108,7 @@ export class ContainerPageComponent {
     return id === null ? null : this.stats.stoppedReason(this.host(), id);
   });
   /** The id to ask the server about: a name or ambiguous prefix means nothing to it. */
-  private readonly fullId = computed(() => {
+  protected readonly fullId = computed(() => {
     const c = this.container();
     if (c) return c.container_id;
     return isIdReference(this.id()) && this.choices().length === 0 ? this.id() : null;

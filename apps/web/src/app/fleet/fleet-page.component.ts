@@ -37,6 +37,8 @@ import { hasQueryParams, queryFromParams, queryToParams, sameQuery } from './fle
 import { FleetRowComponent } from './fleet-row.component';
 import { FleetViewState } from './fleet-view.state';
 import { FleetStore } from './fleet.store';
+import { CrashLoopBadgeComponent } from '../exits/crash-loop-badge.component';
+import { CrashLoopService } from '../exits/crash-loop.service';
 
 /** Row height of the fleet list, in px (the virtual scroll needs it fixed; see fleet.css). */
 export const FLEET_ROW_HEIGHT = 40;
@@ -59,6 +61,7 @@ export const SEARCH_URL_DELAY_MS = 300;
     FleetRowComponent,
     NgTemplateOutlet,
     RouterLink,
+    CrashLoopBadgeComponent,
   ],
   templateUrl: './fleet-page.component.html',
 })
@@ -66,6 +69,7 @@ export class FleetPageComponent {
   protected readonly store = inject(FleetStore);
   protected readonly state = inject(FleetViewState);
   private readonly stats = inject(StatsSubscriptionService);
+  private readonly crashLoops = inject(CrashLoopService);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   /** The next URL write replaces the history entry (typing) instead of adding one. */
@@ -169,6 +173,11 @@ export class FleetPageComponent {
         a.every((t, i) => t.hostId === b[i]?.hostId && t.containerId === b[i]?.containerId),
     },
   );
+
+  /** Crash-looping containers of a stack (0: no badge). */
+  protected crashLoopsIn(project: string): number {
+    return this.crashLoops.loopingIn(project);
+  }
 
   protected trackRow(_index: number, row: FleetRow): string {
     return row.key;

@@ -13,6 +13,8 @@ import { NarrowScreenService } from '../shared/narrow-screen.service';
 import { StateBadgeComponent } from '../shared/state-badge.component';
 import { PresenceService } from '../presence/presence.service';
 import { EyeIconComponent } from '../presence/eye-icon.component';
+import { CrashLoopBadgeComponent } from '../exits/crash-loop-badge.component';
+import { CrashLoopService } from '../exits/crash-loop.service';
 import { containerStatus, exitKind, formatBytes, formatPercent, shortId } from '../shared/format';
 
 /** One container in the fleet list. */
@@ -25,6 +27,7 @@ import { containerStatus, exitKind, formatBytes, formatPercent, shortId } from '
     SparklineComponent,
     ContainerActionButtonsComponent,
     EyeIconComponent,
+    CrashLoopBadgeComponent,
   ],
   host: {
     class: 'fleet-row',
@@ -36,6 +39,7 @@ import { containerStatus, exitKind, formatBytes, formatPercent, shortId } from '
     '[attr.data-name]': 'name()',
     '[attr.data-state]': 'c().state',
     '[attr.data-offline]': 'row().offline',
+    '[attr.data-crash-loop]': 'loop() !== null',
   },
   template: `
     <span class="fleet-row__cell fleet-row__select" role="gridcell">
@@ -56,6 +60,9 @@ import { containerStatus, exitKind, formatBytes, formatPercent, shortId } from '
         [exitCode]="c().exit_code"
         [stale]="row().offline"
       />
+      @if (loop(); as l) {
+        <flo-crash-loop-badge [loop]="l.crash_loop" />
+      }
     </span>
     <span class="fleet-row__cell fleet-row__name" role="gridcell">
       <a
@@ -149,6 +156,7 @@ export class FleetRowComponent {
   protected readonly staleSince = inject(FleetStore).staleSince;
   protected readonly narrow = inject(NarrowScreenService).narrow;
   private readonly presence = inject(PresenceService);
+  private readonly crashLoops = inject(CrashLoopService);
 
   protected readonly c = computed(() => this.row().container);
   protected readonly name = computed(() => containerLabel(this.c()));
@@ -156,6 +164,9 @@ export class FleetRowComponent {
   protected readonly project = computed(() => projectOf(this.c()));
   protected readonly watchers = computed(() =>
     this.presence.countOf(this.c().host_id, this.c().container_id),
+  );
+  protected readonly loop = computed(() =>
+    this.crashLoops.stateOf(this.c().host_id, this.c().container_id),
   );
   protected readonly watchersLabel = computed(() =>
     this.watchers() === 1 ? '1 person looking at it' : `${this.watchers()} people looking at it`,

@@ -221,11 +221,11 @@ describe('gateway log streams (two replicas, real Redis)', () => {
             mine(now.statsChannels.map((c) => c.key)).length === 0 &&
             mine(now.leases).length === 0 &&
             now.connections === base[i].connections &&
-            now.followedKeys.length === base[i].followedKeys.length + 1 &&
+            now.followedKeys.length === base[i].followedKeys.length + 2 &&
             now.drainWaiters === 0
           );
         }),
-      { message: 'replicas back to where they were (plus the new host followed)' },
+      { message: 'replicas back to where they were (plus the new host: events and exits)' },
     );
     await waitFor(
       async () =>

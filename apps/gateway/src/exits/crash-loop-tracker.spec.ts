@@ -36,6 +36,22 @@ describe('CrashLoopTracker', () => {
     expect(change?.payload.crash_loop.exits_in_window).toBe(1);
   });
 
+  it('does not un-count an exit when the replica’s clock estimate lags behind the bus', () => {
+    const tracker = new CrashLoopTracker(RULE);
+    for (const dt of [0, 1_000, 2_000]) tracker.record(`${T + dt}-0`, WEB, T);
+    expect(tracker.tick(T + 500)).toEqual([]);
+    expect(tracker.looping()).toHaveLength(1);
+  });
+
+  it('lets no host’s ids from the future age out another host’s loop', () => {
+    const tracker = new CrashLoopTracker(RULE);
+    for (const dt of [0, 1_000, 2_000]) tracker.record(`${T + dt}-0`, WEB, T + dt);
+    const other = { ...DB, host_id: 'h2' };
+    tracker.record(`${T + 86_400_000}-0`, other, T + 2_000);
+    expect(tracker.tick(T + 3_000)).toEqual([]);
+    expect(tracker.looping().map((c) => c.payload.container_id)).toEqual([WEB.container_id]);
+  });
+
   it('reports the end of a loop once exits age out, then forgets the container', () => {
     const tracker = new CrashLoopTracker(RULE);
     for (const dt of [0, 1_000, 2_000]) tracker.record(`${T + dt}-0`, WEB, T + dt);

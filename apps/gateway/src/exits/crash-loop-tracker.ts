@@ -3,6 +3,9 @@ import { compareStreamIds, timeOfStreamId } from '@flotilla/bus';
 import type { ContainerRef } from '../auth/access-policy';
 import { crashLoopState, type CrashLoopRule } from './crash-loop';
 
+/** How far ahead of the replica's estimate of the bus clock an exit may move it. */
+const MAX_AHEAD_MS = 10_000;
+
 /** A change to push, with what scopes it: the name and labels the newest exit record carried. */
 export interface CrashLoopChange {
   payload: CrashLoopPayload;
@@ -25,6 +28,13 @@ export class CrashLoopTracker {
   private readonly containers = new Map<string, Tracked>();
   /** Newest exit id taken per host: a host followed again does not count its exits twice. */
   private readonly newest = new Map<string, string>();
+  /**
+   * Per host, the newest exit time seen: the bus clock has reached it, so an estimate of that
+   * clock lagging behind it must not un-count an exit (the loop would flicker off and on). Per
+   * host and at most `MAX_AHEAD_MS` past the estimate: an agent writing ids far in the future
+   * (explicit `XADD` ids) moves only its own host's clock.
+   */
+  private readonly seen = new Map<string, number>();
 
   constructor(private readonly rule: CrashLoopRule) {}
 
@@ -38,16 +48,21 @@ export class CrashLoopTracker {
     tracked.ref = ref;
     tracked.ids.push(id);
     if (tracked.ids.length > EXIT_LIMITS.listMax) tracked.ids.shift();
-    // The record was just written: the bus clock has reached it even if this replica's estimate lags.
-    tracked.state = this.stateOf(tracked.ids, Math.max(now, timeOfStreamId(id)));
+    const seen = Math.max(
+      this.seen.get(ref.host_id) ?? 0,
+      Math.min(timeOfStreamId(id), now + MAX_AHEAD_MS),
+    );
+    this.seen.set(ref.host_id, seen);
+    tracked.state = this.stateOf(tracked.ids, Math.max(now, seen));
     this.containers.set(key, tracked);
     return this.change(tracked);
   }
 
   /** Re-evaluates every container at `now`: those that started or stopped looping. */
-  tick(now: number): CrashLoopChange[] {
+  tick(clock: number): CrashLoopChange[] {
     const changes: CrashLoopChange[] = [];
     for (const [key, tracked] of this.containers) {
+      const now = Math.max(clock, this.seen.get(tracked.ref.host_id) ?? 0);
       const state = this.stateOf(tracked.ids, now);
       const flipped = state.looping !== tracked.state.looping;
       tracked.state = state;

@@ -30,8 +30,10 @@ export class CrashLoopService {
   /** Looping containers per compose project ('' for none), for the stack headers. */
   private readonly perProject = computed(() => {
     const counts = new Map<string, number>();
-    for (const c of this.fleet.containers()) {
-      if (!this.isLooping(c.host_id, c.container_id)) continue;
+    // The loops are few: each is one lookup, not a pass over the fleet.
+    for (const loop of this.states().values()) {
+      const c = this.fleet.find(loop.host_id, loop.container_id);
+      if (!c) continue;
       const project = projectOf(c);
       counts.set(project, (counts.get(project) ?? 0) + 1);
     }

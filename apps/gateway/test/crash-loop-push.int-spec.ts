@@ -27,7 +27,7 @@ function loopOf(client: TestClient, containerId: string): CrashLoopPayload | und
 
 function waitLooping(client: TestClient, containerId: string, looping: boolean): Promise<unknown> {
   return waitFor(() => loopOf(client, containerId)?.crash_loop.looping === looping, {
-    timeoutMs: looping ? WAIT_MS : 30_000,
+    timeoutMs: looping ? WAIT_MS : 45_000,
     intervalMs: 20,
     message: `${containerId.slice(0, 8)} looping=${looping}`,
   });
@@ -76,7 +76,7 @@ describe('crash-loop push (real Redis, two replicas)', () => {
         USERS_FILE: usersFile,
         SESSION_SECRET: SECRET,
         CRASH_LOOP_EXITS: '3',
-        CRASH_LOOP_WINDOW: '8s',
+        CRASH_LOOP_WINDOW: '15s',
       },
     });
     raw = new Redis(h.redis.url);
@@ -103,7 +103,7 @@ describe('crash-loop push (real Redis, two replicas)', () => {
     expect(loopOf(carol, web.container_id)).toEqual({
       host_id: host,
       container_id: web.container_id,
-      crash_loop: { looping: true, exits_in_window: 3, threshold: 3, window_ms: 8_000 },
+      crash_loop: { looping: true, exits_in_window: 3, threshold: 3, window_ms: 15_000 },
       last_exit_id: expect.stringMatching(/^\d+-\d+$/) as unknown,
     });
     // Each exit is one push: the page can refresh its list of exits.

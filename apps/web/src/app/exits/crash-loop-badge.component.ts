@@ -31,7 +31,7 @@ export class CrashLoopBadgeComponent {
     const n = this.containers();
     if (loop) {
       const window = humanDuration(loop.window_ms).toLowerCase();
-      return `Crash loop: ${loop.exits_in_window} exits in the last ${window} (alert at ${loop.threshold})`;
+      return `Crash loop: ${loop.exits_in_window} exits in the last ${window} (${loop.threshold} make a loop)`;
     }
     return n === 1
       ? 'A container of this stack keeps crashing'

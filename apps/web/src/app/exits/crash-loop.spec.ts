@@ -89,7 +89,7 @@ describe('crash loops on the page', () => {
     const badge = el.querySelector('[data-testid="crash-loop-badge"]');
     expect(badge?.textContent).toContain('crash loop');
     expect(badge?.getAttribute('title')).toBe(
-      'Crash loop: 3 exits in the last 5 minutes (alert at 3)',
+      'Crash loop: 3 exits in the last 5 minutes (3 make a loop)',
     );
   });
 

@@ -78,9 +78,8 @@ export function exitCodeText(exit: Pick<ExitView, 'exit_code' | 'signal'>): stri
                     [class.exit-card__line--stderr]="l.stream === 'stderr'"
                     [title]="l.ts"
                     data-testid="exit-line"
-                  >
-                    {{ l.text }}
-                  </li>
+                    [textContent]="l.text"
+                  ></li>
                 } @empty {
                   <li class="muted">No output.</li>
                 }

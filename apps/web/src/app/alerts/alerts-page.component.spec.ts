@@ -3,6 +3,7 @@ import { provideRouter } from '@angular/router';
 import type { AlertFiring, AlertRule } from '@flotilla/contracts/core';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
 import { FETCH } from '../auth/login.service';
+import { SocketService } from '../core/socket/socket.service';
 import { ConfirmService } from '../shared/confirm.service';
 import { AlertsPageComponent } from './alerts-page.component';
 
@@ -107,6 +108,8 @@ describe('AlertsPageComponent', () => {
         { provide: FETCH, useValue: gateway.fetch },
       ],
     });
+    // Listening before the fake gateway speaks, as the app's shell is.
+    TestBed.inject(SocketService);
   });
 
   afterEach(() => {
@@ -134,8 +137,10 @@ describe('AlertsPageComponent', () => {
 
   /** Lets the fake gateway's answers land and the page render them. */
   const settle = async (): Promise<void> => {
-    for (let i = 0; i < 5; i++) await Promise.resolve();
-    await fixture.whenStable();
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await fixture.whenStable();
+    }
   };
 
   const q = (testId: string): HTMLElement | null => el.querySelector(`[data-testid=${testId}]`);

@@ -189,7 +189,7 @@ interface Editing {
               }
             </div>
 
-            <fieldset class="alerts__grid alerts__match">
+            <fieldset class="alerts__grid">
               <legend class="field__label">
                 Which {{ containersMatter() ? 'containers (every field set must hold)' : 'hosts' }}
               </legend>
@@ -296,7 +296,7 @@ interface Editing {
           </form>
         }
 
-        <h2 class="section-title alerts__heading">Rules</h2>
+        <h2 class="section-title">Rules</h2>
         @if (rules().length === 0) {
           <p class="empty" data-testid="rules-empty">
             {{ loaded() ? 'No alert rules yet.' : 'Loading…' }}
@@ -320,12 +320,12 @@ interface Editing {
                   <tr
                     data-testid="rule-row"
                     [attr.data-rule]="rule.name"
-                    [class.is-disabled]="!rule.enabled"
+                    [class.muted]="!rule.enabled"
                   >
                     <td>
                       {{ rule.name }}
                       @if (!rule.enabled) {
-                        <span class="alerts__off">off</span>
+                        <span class="chip">off</span>
                       }
                     </td>
                     <td>{{ trigger(rule) }}</td>
@@ -335,7 +335,7 @@ interface Editing {
                     </td>
                     <td>{{ rule.cooldown_seconds }} s</td>
                     <td class="muted">{{ rule.updated_by }} · {{ stamp(rule.updated_at) }}</td>
-                    <td class="alerts__row-actions">
+                    <td class="alerts__nowrap">
                       <button
                         type="button"
                         class="button button--small"
@@ -362,7 +362,7 @@ interface Editing {
           </div>
         }
 
-        <h2 class="section-title alerts__heading">
+        <h2 class="section-title">
           Firings <span class="alerts__sub">newest first, the last {{ firingsShown }}</span>
         </h2>
         @if (firings().length === 0) {
@@ -383,7 +383,7 @@ interface Editing {
                 </tr>
               </thead>
               <tbody>
-                @for (f of firings(); track f.id ?? f.rule_id + f.event_id) {
+                @for (f of firings(); track f.rule_id + ' ' + f.host_id + ' ' + f.event_id) {
                   <tr
                     data-testid="firing-row"
                     [attr.data-rule]="f.rule_name"
@@ -391,7 +391,7 @@ interface Editing {
                   >
                     <td class="mono">{{ stamp(f.at) }}</td>
                     <td>{{ f.rule_name }}</td>
-                    <td class="alerts__what">
+                    <td>
                       @if (f.container_id) {
                         <a [routerLink]="['/containers', f.host_id, f.container_id]">{{
                           f.container_name ?? f.container_id.slice(0, 12)
@@ -416,7 +416,7 @@ interface Editing {
                         HTTP {{ f.http_status }}
                       }
                       @if (f.error) {
-                        <span class="alerts__receiver-error">{{ f.error }}</span>
+                        <span class="alerts__field-error">{{ f.error }}</span>
                       } @else if (f.delivered_at) {
                         · {{ stamp(f.delivered_at) }}
                       }

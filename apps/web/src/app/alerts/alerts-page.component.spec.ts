@@ -172,7 +172,14 @@ describe('AlertsPageComponent', () => {
 
   it('lists the rules and the firings as the gateway sends them, newest first, with their outcome', async () => {
     gateway.firings = [
-      firing({ id: '2-0', status: 'failed', attempts: 5, http_status: 500, error: 'HTTP 500' }),
+      firing({
+        id: '2-0',
+        event_id: '2-0',
+        status: 'failed',
+        attempts: 5,
+        http_status: 500,
+        error: 'HTTP 500',
+      }),
       firing({ id: '1-0', delivered_at: '2026-11-30T16:01:01.000Z' }),
     ];
     connectAs(true);

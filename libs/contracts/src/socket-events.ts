@@ -30,6 +30,11 @@ export interface ConnectionEstablishedPayload {
    * page offers only those. Absent from older gateways: then every action is offered.
    */
   actions?: ContainerAction[];
+  /**
+   * Whether this user may manage alert rules and read their firings (admins of the whole fleet),
+   * so the page offers the rule editor only to them; the REST API checks again on every request.
+   */
+  manage_alerts?: boolean;
 }
 
 /**

@@ -9,25 +9,13 @@ import {
 } from '@flotilla/contracts';
 import type { Bus } from '@flotilla/bus';
 import { AuditService } from '../audit/audit.service';
+import { canManageAlerts } from '../auth/access-policy';
 import type { Principal } from '../auth/principal';
 import { BUS } from '../core/tokens';
 import { GatewayError } from '../core/gateway-error';
 import { parseRequest } from '../http/http-params';
 import { AlertDelivery } from './alert-delivery.service';
 import { logPattern } from './log-pattern';
-
-/**
- * Rules reach any container of the fleet and send what they see to a URL of their author's
- * choosing, so only admins of the whole fleet (no host or container scope) manage them or read
- * their firings.
- */
-export function canManageAlerts(principal: Principal): boolean {
-  return (
-    principal.roles.includes('admin') &&
-    principal.scopes.includes('host:*') &&
-    principal.containers === undefined
-  );
-}
 
 /** A rule as sent, validated, its log pattern compiled (a bad one is a clear 400). */
 function parseRuleInput(body: unknown): ReturnType<typeof alertRuleInputSchema.parse> {

@@ -1,4 +1,11 @@
-import { allowedActions, canDo, canSee, canSeeHost, globMatcher } from './access-policy';
+import {
+  allowedActions,
+  canDo,
+  canManageAlerts,
+  canSee,
+  canSeeHost,
+  globMatcher,
+} from './access-policy';
 import { ANONYMOUS_ADMIN, type Principal } from './principal';
 
 const onA = { host_id: 'host-a', container_id: 'a'.repeat(64) };
@@ -128,5 +135,20 @@ describe('canDo', () => {
 
   it('refuses actions on containers out of scope', () => {
     expect(canDo(principal(['admin'], ['host:host-a']), 'stop', onB)).toBe(false);
+  });
+});
+
+describe('canManageAlerts', () => {
+  it('lets only admins of the whole fleet, without a container scope, manage alert rules', () => {
+    expect(canManageAlerts(ANONYMOUS_ADMIN)).toBe(true);
+    expect(canManageAlerts(principal(['admin'], ['host:*']))).toBe(true);
+    expect(canManageAlerts(principal(['operator'], ['host:*']))).toBe(false);
+    expect(canManageAlerts(principal(['admin'], ['host:host-a']))).toBe(false);
+    expect(
+      canManageAlerts({
+        ...principal(['admin'], ['host:*']),
+        containers: { names: ['web-*'], labels: {} },
+      }),
+    ).toBe(false);
   });
 });

@@ -87,6 +87,19 @@ export function allowedActions(principal: Principal): ContainerAction[] {
   return CONTAINER_ACTIONS.filter((action) => hasRole(principal, ACTION_ROLE[action]));
 }
 
+/**
+ * Alert rules reach any container of the fleet and send what they see to a URL of their author's
+ * choosing, so only admins of the whole fleet (no host or container scope) manage them or read
+ * their firings.
+ */
+export function canManageAlerts(principal: Principal): boolean {
+  return (
+    principal.roles.includes('admin') &&
+    principal.scopes.includes('host:*') &&
+    principal.containers === undefined
+  );
+}
+
 function hasRole(principal: Principal, least: Role): boolean {
   const needed = ROLES.indexOf(least);
   return principal.roles.some((role) => ROLES.indexOf(role) >= needed);

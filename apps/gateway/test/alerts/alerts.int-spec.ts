@@ -18,7 +18,7 @@ import {
   uniqueHostId,
 } from '../support/fleet-fixtures';
 import { startHarness, type Harness } from '../support/gateway-harness';
-import { bearer, SECRET, token, writeUsers } from '../security/security-fixtures';
+import { bearer, connectAs, SECRET, token, writeUsers } from '../security/security-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -170,6 +170,19 @@ describe('alerts: rules shared by 3 replicas, one webhook POST per firing (real 
       expect((await api(0, 'POST', '/api/alert-rules', auth, input)).status).toBe(403);
       expect((await api(0, 'GET', '/api/alert-rules', auth)).status).toBe(403);
       expect((await api(0, 'GET', '/api/alert-firings', auth)).status).toBe(403);
+    }
+    // The page is told the same on connecting, so it offers the rule editor only to fleet admins.
+    for (const [auth, manage] of [
+      [operator, false],
+      [scopedAdmin, false],
+      [adminToken, true],
+    ] as const) {
+      const client = await connectAs(h.gateways[2].url, bearer(auth));
+      try {
+        expect(client.all('connection_established')[0].manage_alerts).toBe(manage);
+      } finally {
+        client.close();
+      }
     }
     const anonymous = await fetch(`${h.gateways[0].url}/api/alert-rules`);
     expect(anonymous.status).toBe(401);

@@ -3,6 +3,7 @@ import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/rou
 import { NotificationsComponent } from './core/notifications/notifications.component';
 import { ConnectionStatusBannerComponent } from './core/socket/connection-status-banner.component';
 import { ConnectionStatusComponent } from './core/socket/connection-status.component';
+import { SocketService } from './core/socket/socket.service';
 import { ThemeToggleComponent } from './core/theme/theme-toggle.component';
 import { ThemeService } from './core/theme/theme.service';
 import { ConfirmDialogComponent } from './shared/confirm-dialog.component';
@@ -47,6 +48,9 @@ import { ShortcutsOverlayComponent } from './shared/shortcuts-overlay.component'
         <a routerLink="/timeline" routerLinkActive="is-active" data-testid="nav-timeline"
           >Timeline</a
         >
+        @if (managesAlerts()) {
+          <a routerLink="/alerts" routerLinkActive="is-active" data-testid="nav-alerts">Alerts</a>
+        }
       </nav>
       <span class="shell__spacer"></span>
       <span class="shell__hint" aria-hidden="true"
@@ -65,6 +69,9 @@ import { ShortcutsOverlayComponent } from './shared/shortcuts-overlay.component'
   `,
 })
 export class AppComponent {
+  /** The rule editor is offered to those the gateway says may use it. */
+  protected readonly managesAlerts = inject(SocketService).managesAlerts;
+
   constructor() {
     inject(ThemeService);
     const router = inject(Router);

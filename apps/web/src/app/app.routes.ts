@@ -38,6 +38,13 @@ export const routes: Routes = [
       import('./timeline/timeline-page.component').then((m) => m.TimelinePageComponent),
   },
   {
+    // Admins of the whole fleet; everyone else is told so (the gateway refuses them anyway).
+    path: 'alerts',
+    title: 'Alerts · Flotilla',
+    loadComponent: () =>
+      import('./alerts/alerts-page.component').then((m) => m.AlertsPageComponent),
+  },
+  {
     path: 'login',
     title: 'Sign in · Flotilla',
     canActivate: [loginOfferedGuard],

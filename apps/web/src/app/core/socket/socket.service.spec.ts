@@ -53,6 +53,29 @@ describe('SocketService', () => {
     expect(service.state()).toBe('connected');
   });
 
+  it('tells whether the user manages alert rules, kept across a reconnection', () => {
+    const established = (manage_alerts?: boolean): void =>
+      socket.serverSend('connection_established', {
+        message: 'Connected to Flotilla',
+        protocol_version: 1,
+        server_id: 'gw-1',
+        user: 'root',
+        ...(manage_alerts === undefined ? {} : { manage_alerts }),
+      });
+    expect(service.managesAlerts()).toBe(false);
+    socket.serverConnect();
+    established(true);
+    expect(service.managesAlerts()).toBe(true);
+    socket.serverDisconnect('transport close');
+    expect(service.managesAlerts()).toBe(true);
+    socket.serverConnect();
+    established(false);
+    expect(service.managesAlerts()).toBe(false);
+    // An older gateway says nothing: nothing is offered.
+    established();
+    expect(service.managesAlerts()).toBe(false);
+  });
+
   it('keeps trying after the server disconnects it, which Socket.IO would not', () => {
     socket.serverConnect();
     socket.serverDisconnect('io server disconnect');

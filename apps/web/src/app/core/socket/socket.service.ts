@@ -64,6 +64,7 @@ export class SocketService {
   private readonly everConnectedSignal = signal(false);
   private readonly serverSignal = signal<ConnectionEstablishedPayload | null>(null);
   private readonly allowedActionsSignal = signal<readonly ContainerAction[] | null>(null);
+  private readonly managesAlertsSignal = signal(false);
   private readonly connectsSubject = new Subject<ConnectEvent>();
   private readonly disconnectsSubject = new Subject<DisconnectEvent>();
   private readonly lostAtSignal = signal<Date | null>(null);
@@ -86,6 +87,11 @@ export class SocketService {
    * offered actions do not flicker on a reconnection (null until it says, or if it does not: all).
    */
   readonly allowedActions = this.allowedActionsSignal.asReadonly();
+  /**
+   * Whether the gateway said this user manages alert rules (admins of the whole fleet); kept
+   * while away like `allowedActions`. False until it says: the rule editor is offered only then.
+   */
+  readonly managesAlerts = this.managesAlertsSignal.asReadonly();
   /** Every successful connection; streams and subscriptions restart from here. */
   readonly connects$: Observable<ConnectEvent> = this.connectsSubject.asObservable();
   /** Every lost connection (not the first failure to connect). */
@@ -106,6 +112,7 @@ export class SocketService {
     this.socket.on('connection_established', (payload) => {
       this.serverSignal.set(payload);
       this.allowedActionsSignal.set(payload.actions ?? null);
+      this.managesAlertsSignal.set(payload.manage_alerts === true);
     });
     this.socket.on('error', (payload) => this.onServerError(payload));
 

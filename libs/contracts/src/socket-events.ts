@@ -17,6 +17,8 @@ import type { StatsSample } from './schemas/stats';
 import type { StatsStoppedPayload } from './stats';
 import type { PresenceCountsPayload, PresencePayload, WatchOk } from './presence';
 import type { WatchPayload } from './schemas/presence';
+import type { SearchCancelPayload, SearchLogsPayload } from './schemas/search';
+import type { SearchDonePayload, SearchResultsPayload } from './search';
 
 export interface ConnectionEstablishedPayload {
   message: string;
@@ -60,6 +62,8 @@ export type SubscribeAck = { status: 'ok'; containers?: Container[] } | ErrorAck
 export type ContainerActionAck =
   { status: 'ok'; action: ContainerAction; unchanged: boolean } | ErrorAck;
 export type WatchAck = WatchOk | ErrorAck;
+/** `search_logs` is answered once the query is checked and the agents are asked. */
+export type SearchLogsAck = { status: 'ok'; search_id: string } | ErrorAck;
 export type HeartbeatAck = { status: 'ok'; sent_at: number; server_time: number } | ErrorAck;
 
 /** Server → client events: the original six plus the fleet's. */
@@ -81,6 +85,10 @@ export interface ServerToClientEvents {
   presence: (payload: PresencePayload) => void;
   /** Sockets that sent `watch`: watcher counts per container, whenever they change. */
   presence_counts: (payload: PresenceCountsPayload) => void;
+  /** A search's next matches in time order (possibly none: progress only). */
+  search_results: (payload: SearchResultsPayload) => void;
+  /** A search ended: its summary. */
+  search_done: (payload: SearchDonePayload) => void;
 }
 
 /** Client → server events; each may carry an ack callback. */
@@ -100,6 +108,10 @@ export interface ClientToServerEvents {
   heartbeat: (payload: HeartbeatPayload, ack?: (res: HeartbeatAck) => void) => void;
   /** What the page shows now (replaces the socket's previous target). */
   watch: (payload: WatchPayload, ack?: (res: WatchAck) => void) => void;
+  /** A fleet-wide log search: matches arrive as `search_results`, then `search_done`. */
+  search_logs: (payload: SearchLogsPayload, ack?: (res: SearchLogsAck) => void) => void;
+  /** Ends one search (or every search of the socket); answered ok even if it is over. */
+  search_cancel: (payload: SearchCancelPayload, ack?: (res: OkAck) => void) => void;
 }
 
 export type ServerEventName = keyof ServerToClientEvents;

@@ -63,4 +63,8 @@ export interface SearchResultsPayload {
  * `search_done`: the summary, once per search that started (also after `search_cancel`, a
  * failure — then `error` says why — or the socket's limit).
  */
-export type SearchDonePayload = SearchSummary & { search_id: string; cancelled?: true; error?: string };
+export type SearchDonePayload = SearchSummary & {
+  search_id: string;
+  cancelled?: true;
+  error?: string;
+};

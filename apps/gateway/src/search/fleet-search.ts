@@ -94,13 +94,7 @@ export class FleetSearch {
         );
         if (batch.length > 0) {
           this.emitted += batch.length;
-          const totals = this.totals();
-          this.reported = {
-            bytes: totals.bytes_scanned,
-            containers: totals.containers_scanned,
-            at: Date.now(),
-          };
-          await sink.matches(batch, totals);
+          await sink.matches(batch, this.noteReported(this.totals()));
           await this.renewAll();
           continue;
         }
@@ -187,12 +181,16 @@ export class FleetSearch {
         totals.containers_scanned === this.reported.containers)
     )
       return;
+    sink.progress(this.noteReported(totals));
+  }
+
+  private noteReported(totals: SearchProgress): SearchProgress {
     this.reported = {
       bytes: totals.bytes_scanned,
       containers: totals.containers_scanned,
-      at: now,
+      at: Date.now(),
     };
-    sink.progress(totals);
+    return totals;
   }
 
   private timeOutSilentHosts(): void {

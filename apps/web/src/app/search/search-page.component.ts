@@ -195,12 +195,13 @@ type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
                 >{{ row.match.host_id }} · {{ row.match.container_name }}</span
               >
             </a>
+            <!-- Every piece in its own element: the whitespace between them is dropped. -->
             <span class="search__line">
               @for (s of row.segments; track $index) {
                 @if (s.match) {
                   <mark data-testid="search-hit">{{ s.text }}</mark>
                 } @else {
-                  {{ s.text }}
+                  <span>{{ s.text }}</span>
                 }
               }
             </span>

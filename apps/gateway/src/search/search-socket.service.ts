@@ -121,6 +121,8 @@ export class SearchSocketService implements OnModuleDestroy {
     }
     this.outbox.send(connection, 'search_done', {
       ...summary,
+      // What this socket got: a cancel may cut a batch short.
+      matches: sent,
       search_id: searchId,
       ...(signal.aborted ? { cancelled: true as const } : {}),
       ...(failure !== undefined ? { error: failure } : {}),

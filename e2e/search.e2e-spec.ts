@@ -79,6 +79,9 @@ describe('log search page (Chromium against the real stack)', () => {
     expect(apiRow?.marks).toEqual(['ERROR', 'timeout']);
     expect(rows.find((r) => r.text.includes('retry 2'))?.marks).toEqual(['timeout']);
 
+    // The gateway's error also came as a notice; the screenshot shows the results.
+    for (const dismiss of await page.getByTestId('notification-dismiss').all())
+      await dismiss.click();
     await page.mouse.move(0, 0);
     await page.screenshot({ path: SCREENSHOT });
 

@@ -39,12 +39,12 @@ type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
   imports: [RouterLink],
   styleUrl: './search-page.component.css',
   template: `
-    <section class="search" aria-labelledby="search-title">
+    <section class="search-page" aria-labelledby="search-title">
       <header class="page-header">
         <h1 id="search-title" class="page-header__title">Search logs</h1>
       </header>
-      <form class="search__form" data-testid="search-form" (submit)="submit($event)">
-        <label class="search__pattern"
+      <form class="search-page__form" data-testid="search-form" (submit)="submit($event)">
+        <label class="search-page__pattern"
           >Pattern (RE2 regular expression)
           <input
             name="q"
@@ -60,7 +60,7 @@ type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
           />
           <span
             id="search-pattern-error"
-            class="search__field-error"
+            class="search-page__field-error"
             role="alert"
             data-testid="search-pattern-error"
             >{{ patternError() }}</span
@@ -127,7 +127,7 @@ type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
             data-testid="search-limit"
             [value]="query().limit ?? defaultLimit"
         /></label>
-        <span class="search__buttons">
+        <span class="search-page__buttons">
           <button type="submit" class="button button--primary" data-testid="search-submit">
             Search
           </button>
@@ -138,7 +138,7 @@ type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
           }
         </span>
       </form>
-      <p class="search__status muted" data-testid="search-status" aria-live="polite">
+      <p class="search-page__status muted" data-testid="search-status" aria-live="polite">
         @switch (status()) {
           @case ('running') {
             Searching… {{ formatCount(rows().length) }} matches so far.
@@ -153,7 +153,9 @@ type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
             Cancelled after {{ formatCount(rows().length) }} matches.
           }
           @case ('failed') {
-            <span class="search__error" role="alert" data-testid="search-error">{{ error() }}</span>
+            <span class="search-page__error" role="alert" data-testid="search-error">{{
+              error()
+            }}</span>
           }
           @default {
             Searches the logs Docker keeps on every host you may see, running and stopped containers
@@ -168,7 +170,7 @@ type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
           >
         }
         @for (f of summary()?.hosts_failed ?? []; track f.host_id) {
-          <span class="search__error" data-testid="search-host-failed"
+          <span class="search-page__error" data-testid="search-host-failed"
             >{{ f.host_id }}: {{ f.error }}.</span
           >
         }
@@ -176,11 +178,15 @@ type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
       @if (status() === 'done' && rows().length === 0) {
         <p class="empty" data-testid="search-empty">No line matches.</p>
       }
-      <ol class="search__results mono" aria-label="Matches, oldest first">
+      <ol class="search-page__results mono" aria-label="Matches, oldest first">
         @for (row of rows(); track row.key) {
-          <li class="search__row" data-testid="search-match" [attr.data-stream]="row.match.stream">
+          <li
+            class="search-page__row"
+            data-testid="search-match"
+            [attr.data-stream]="row.match.stream"
+          >
             <a
-              class="search__open"
+              class="search-page__open"
               data-testid="search-open-logs"
               [routerLink]="['/logs', row.match.host_id, row.match.container_id]"
               [queryParams]="{ since: logsSince(row.match) }"
@@ -188,15 +194,15 @@ type Status = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
                 'Logs of ' + row.match.container_name + ' at ' + stamp(row.match.ts)
               "
             >
-              <time class="search__ts" [attr.datetime]="row.match.ts">{{
+              <time class="search-page__ts" [attr.datetime]="row.match.ts">{{
                 stamp(row.match.ts)
               }}</time>
-              <span class="search__where"
+              <span class="search-page__where"
                 >{{ row.match.host_id }} · {{ row.match.container_name }}</span
               >
             </a>
             <!-- Every piece in its own element: the whitespace between them is dropped. -->
-            <span class="search__line">
+            <span class="search-page__line">
               @for (s of row.segments; track $index) {
                 @if (s.match) {
                   <mark data-testid="search-hit">{{ s.text }}</mark>

@@ -408,11 +408,13 @@ describe('fleet log search (two dockerd engines, two replicas, real Redis)', () 
       });
       expect(ack).toMatchObject({ status: 'ok', search_id: searchId });
       const resume = stopReading(client);
-      // The agent is held by its window, its read open, while the gateway waits for the socket.
-      await waitFor(() => agentA.counters().openSearchReads > 0, {
-        timeoutMs: 10_000,
-        message: 'the agent reading',
+      // The gateway waits for the socket to drain (without that, it would queue the whole
+      // search for it, and cut it off at the hard cap); the agent is held by its window.
+      await waitFor(() => h.gateways[0].inspect().drainWaiters > 0, {
+        timeoutMs: 20_000,
+        message: 'the search waiting for the socket',
       });
+      expect(agentA.counters().openSearchReads).toBeGreaterThan(0);
       const started = Date.now();
       client.socket.emit('search_cancel', { search_id: searchId });
       await waitFor(() => openReads() === 0, {
@@ -431,6 +433,7 @@ describe('fleet log search (two dockerd engines, two replicas, real Redis)', () 
       // Far fewer than the 10,000 (40 MB) the search would have sent to a reading client.
       expect(received.length).toBe(done.matches);
       expect(received.length).toBeLessThan(5_000);
+      expect(client.socket.connected).toBe(true);
     });
 
     it('a socket that goes away stops the agent reading within a second', async () => {
@@ -443,10 +446,11 @@ describe('fleet log search (two dockerd engines, two replicas, real Redis)', () 
       });
       expect(ack).toMatchObject({ status: 'ok' });
       stopReading(client);
-      await waitFor(() => agentA.counters().openSearchReads > 0, {
-        timeoutMs: 10_000,
-        message: 'the agent reading',
+      await waitFor(() => h.gateways[1].inspect().drainWaiters > 0, {
+        timeoutMs: 20_000,
+        message: 'the search waiting for the socket',
       });
+      expect(agentA.counters().openSearchReads).toBeGreaterThan(0);
       const started = Date.now();
       client.close();
       await waitFor(() => openReads() === 0, {

@@ -29,8 +29,9 @@ function stopReading(client: TestClient): () => void {
     transport: { ws: { pause(): void; resume(): void } };
   };
   // ws's own pause: the socket is not resumed behind its back when the parser drains.
-  engine.transport.ws.pause();
-  return () => engine.transport.ws.resume();
+  const ws = engine.transport.ws;
+  ws.pause();
+  return () => ws.resume();
 }
 
 /**
@@ -445,7 +446,7 @@ describe('fleet log search (two dockerd engines, two replicas, real Redis)', () 
         search_id: nextId(),
       });
       expect(ack).toMatchObject({ status: 'ok' });
-      stopReading(client);
+      const resume = stopReading(client);
       await waitFor(() => h.gateways[1].inspect().drainWaiters > 0, {
         timeoutMs: 20_000,
         message: 'the search waiting for the socket',
@@ -459,6 +460,8 @@ describe('fleet log search (two dockerd engines, two replicas, real Redis)', () 
         message: 'the agent closing its read',
       });
       expect(Date.now() - started).toBeLessThan(1_000);
+      // Lets the client's websocket finish closing (it reads the server's close frame).
+      resume();
     });
 
     it('runs at most a few searches per socket at once, and cancels them all', async () => {

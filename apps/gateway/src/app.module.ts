@@ -39,6 +39,7 @@ import { HostsController } from './http/hosts.controller';
 import { MetricsController } from './http/metrics.controller';
 import { SearchController } from './search/search.controller';
 import { SearchService } from './search/search.service';
+import { SearchSocketService } from './search/search-socket.service';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineService } from './timeline/timeline.service';
 import { LogStreamService } from './logs/log-stream.service';
@@ -87,6 +88,7 @@ export class AppModule {
         { provide: BUS, useValue: options.bus },
         { provide: REPLICA_ID, useValue: options.replicaId },
         SearchService,
+        SearchSocketService,
         {
           provide: OriginPolicy,
           useValue: new OriginPolicy(options.config.publicUrls, options.config.cors),

@@ -1,5 +1,12 @@
 import { loadAgentConfig, silentLogger, startAgent, type AgentHandle } from '@flotilla/agent';
-import type { SearchMatch, SearchSummary } from '@flotilla/contracts';
+import type {
+  SearchDonePayload,
+  SearchLogsAck,
+  SearchLogsPayload,
+  SearchMatch,
+  SearchResultsPayload,
+  SearchSummary,
+} from '@flotilla/contracts';
 import {
   startSecondDockerd,
   useTestContainers,
@@ -9,11 +16,23 @@ import {
 } from '@flotilla/testing';
 import { uniqueHostId } from './support/fleet-fixtures';
 import { startHarness, type Harness } from './support/gateway-harness';
-import { bearer, SECRET, token, writeUsers } from './security/security-fixtures';
+import { bearer, connectAs, SECRET, token, writeUsers } from './security/security-fixtures';
+import type { TestClient } from './support/test-client';
 
 jest.setTimeout(120_000);
 
 type Line = SearchMatch | SearchSummary;
+
+/** Stops reading the socket's TCP stream (it can still send): a page that fell behind. */
+function stopReading(client: TestClient): () => void {
+  const engine = client.socket.io.engine as unknown as {
+    transport: { ws: { pause(): void; resume(): void } };
+  };
+  // ws's own pause: the socket is not resumed behind its back when the parser drains.
+  const ws = engine.transport.ws;
+  ws.pause();
+  return () => ws.resume();
+}
 
 /**
  * Log search pushed down to real agents on two Docker engines, through two gateway replicas:
@@ -275,6 +294,201 @@ describe('fleet log search (two dockerd engines, two replicas, real Redis)', () 
     }
     expect((await search('ann', { q: 'x', limit: '10001' })).status).toBe(400);
     expect(agentA.counters().searchesRun + agentB.counters().searchesRun).toBe(runs);
+  });
+
+  describe('over a socket (search_logs → search_results → search_done, search_cancel)', () => {
+    const clients: TestClient[] = [];
+    let flood: string;
+    let seq = 0;
+    const nextId = () => `sock-search-${++seq}-${hostA}`.slice(0, 64);
+    const connect = async (user: string, replica: number) => {
+      const client = await connectAs(h.gateways[replica].url, bearer(tokens[user]));
+      clients.push(client);
+      return client;
+    };
+    /** Runs one search to its end: the ack, every match in the order received, the summary. */
+    const socketSearch = async (
+      client: TestClient,
+      query: Record<string, string | number | undefined>,
+    ): Promise<{ ack: SearchLogsAck; matches: SearchMatch[]; done?: SearchDonePayload }> => {
+      const searchId = nextId();
+      const ack = await client.request('search_logs', {
+        ...(query as Omit<SearchLogsPayload, 'search_id'>),
+        search_id: searchId,
+      });
+      if (ack.status !== 'ok') return { ack, matches: [] };
+      const done = await client.waitFor('search_done', (d) => d.search_id === searchId, 30_000);
+      const matches = client
+        .all('search_results')
+        .filter((r) => r.search_id === searchId)
+        .flatMap((r) => r.matches);
+      return { ack, matches, done };
+    };
+    const openReads = () => agentA.counters().openSearchReads + agentB.counters().openSearchReads;
+
+    beforeAll(async () => {
+      // 20,000 lines of 4,000 characters (80 MB): far more than a socket queue or the windows hold.
+      const c = await mainContainers.create(
+        `yes "$(head -c 4000 /dev/zero | tr '\\0' n)" | head -n 20000; echo flood-written; sleep 3600`,
+        { name: `sflood-${hostA}` },
+      );
+      flood = c.id;
+      await inSnapshot(hostA, flood);
+      await waitFor(
+        async () =>
+          (await c.logs({ stdout: true, stderr: false, tail: 1 }))
+            .toString()
+            .includes('flood-written'),
+        { timeoutMs: 60_000, message: 'the flood written' },
+      );
+    }, 90_000);
+
+    afterEach(() => {
+      for (const client of clients.splice(0)) client.close();
+    });
+
+    afterAll(async () => {
+      if (flood) await mainContainers.remove(flood);
+    });
+
+    it('streams the matches of both hosts in time order, with progress, then the summary', async () => {
+      const client = await connect('ann', 1);
+      const { ack, matches, done } = await socketSearch(client, {
+        q: 'needle (a|b)-(run|stop|secret) [0-9]',
+        ...mine,
+      });
+      expect(ack).toMatchObject({ status: 'ok' });
+      expect(matches).toHaveLength(20);
+      const ts = matches.map((m) => m.ts);
+      expect([...ts].sort()).toEqual(ts);
+      expect(new Set(matches.map((m) => m.host_id))).toEqual(new Set([hostA, hostB]));
+      expect(done).toMatchObject({ done: true, matches: 20, truncated: false });
+      expect(done?.containers_scanned).toBeGreaterThanOrEqual(4);
+      expect(done?.bytes_scanned).toBeGreaterThan(0);
+      expect(done?.cancelled).toBeUndefined();
+      const results: SearchResultsPayload[] = client.all('search_results');
+      expect(results.every((r) => r.containers_scanned >= 0 && r.bytes_scanned >= 0)).toBe(true);
+    });
+
+    it('a scoped user gets, and the agents read, only what the scope allows', async () => {
+      const runsOnB = agentB.counters().searchesRun;
+      const client = await connect('sam', 0);
+      const { matches, done } = await socketSearch(client, { q: '^needle', ...mine });
+      expect(new Set(matches.map((m) => m.container_id))).toEqual(new Set([ids.aRun, ids.aStop]));
+      expect(done).toMatchObject({ matches: 10 });
+      const named = await socketSearch(client, { q: '^needle', container: ids.bSecret });
+      expect(named.matches).toEqual([]);
+      const other = await socketSearch(client, { q: '^needle', host: hostB });
+      expect(other.matches).toEqual([]);
+      expect(agentB.counters().searchesRun).toBe(runsOnB);
+    });
+
+    it('a bad pattern gets a clear error ack and event, and starts nothing', async () => {
+      const runs = agentA.counters().searchesRun + agentB.counters().searchesRun;
+      const client = await connect('ann', 0);
+      for (const q of ['(a)\\1', '(unclosed', '']) {
+        const { ack } = await socketSearch(client, { q });
+        expect(ack).toMatchObject({ status: 'error', code: 'invalid_payload' });
+        expect(ack.status === 'error' && ack.error).toMatch(/pattern/);
+      }
+      const { ack } = await socketSearch(client, { q: 'x', limit: 10_001 });
+      expect(ack).toMatchObject({ status: 'error', code: 'invalid_payload' });
+      expect(client.all('error').filter((e) => e.code === 'invalid_payload')).toHaveLength(4);
+      expect(client.all('search_done')).toEqual([]);
+      expect(agentA.counters().searchesRun + agentB.counters().searchesRun).toBe(runs);
+    });
+
+    it('a socket that stops reading holds the search back, and search_cancel stops the agent within a second', async () => {
+      const client = await connect('ann', 0);
+      const searchId = nextId();
+      const ack = await client.request('search_logs', {
+        q: '^nnnn',
+        container: flood,
+        limit: 10_000,
+        search_id: searchId,
+      });
+      expect(ack).toMatchObject({ status: 'ok', search_id: searchId });
+      const resume = stopReading(client);
+      // The gateway waits for the socket to drain (without that, it would queue the whole
+      // search for it, and cut it off at the hard cap); the agent is held by its window.
+      await waitFor(() => h.gateways[0].inspect().drainWaiters > 0, {
+        timeoutMs: 20_000,
+        message: 'the search waiting for the socket',
+      });
+      expect(agentA.counters().openSearchReads).toBeGreaterThan(0);
+      const started = Date.now();
+      client.socket.emit('search_cancel', { search_id: searchId });
+      await waitFor(() => openReads() === 0, {
+        timeoutMs: 5_000,
+        intervalMs: 20,
+        message: 'the agent closing its read',
+      });
+      expect(Date.now() - started).toBeLessThan(1_000);
+      resume();
+      const done = await client.waitFor('search_done', (d) => d.search_id === searchId, 20_000);
+      expect(done).toMatchObject({ cancelled: true });
+      const received = client
+        .all('search_results')
+        .filter((r) => r.search_id === searchId)
+        .flatMap((r) => r.matches);
+      // Far fewer than the 10,000 (40 MB) the search would have sent to a reading client.
+      expect(received.length).toBe(done.matches);
+      expect(received.length).toBeLessThan(5_000);
+      expect(client.socket.connected).toBe(true);
+    });
+
+    it('a socket that goes away stops the agent reading within a second', async () => {
+      const client = await connect('ann', 1);
+      const ack = await client.request('search_logs', {
+        q: '^nnnn',
+        container: flood,
+        limit: 10_000,
+        search_id: nextId(),
+      });
+      expect(ack).toMatchObject({ status: 'ok' });
+      const resume = stopReading(client);
+      await waitFor(() => h.gateways[1].inspect().drainWaiters > 0, {
+        timeoutMs: 20_000,
+        message: 'the search waiting for the socket',
+      });
+      expect(agentA.counters().openSearchReads).toBeGreaterThan(0);
+      const started = Date.now();
+      client.close();
+      await waitFor(() => openReads() === 0, {
+        timeoutMs: 5_000,
+        intervalMs: 20,
+        message: 'the agent closing its read',
+      });
+      expect(Date.now() - started).toBeLessThan(1_000);
+      // Lets the client's websocket finish closing (it reads the server's close frame).
+      resume();
+    });
+
+    it('runs at most a few searches per socket at once, and cancels them all', async () => {
+      const client = await connect('ann', 0);
+      const acks = await Promise.all(
+        [1, 2, 3, 4].map(() =>
+          client.request('search_logs', {
+            q: '^nnnn',
+            container: flood,
+            limit: 10_000,
+            search_id: nextId(),
+          }),
+        ),
+      );
+      expect(acks.map((a) => a.status)).toEqual(['ok', 'ok', 'ok', 'error']);
+      expect(acks[3]).toMatchObject({ code: 'rate_limited' });
+      expect(await client.request('search_cancel', {})).toEqual({ status: 'ok' });
+      await waitFor(() => client.all('search_done').length === 3, {
+        timeoutMs: 10_000,
+        message: 'three searches ended',
+      });
+      expect(client.all('search_done').every((d) => d.cancelled === true)).toBe(true);
+      await waitFor(() => openReads() === 0, { timeoutMs: 5_000, message: 'reads closed' });
+      // Its slots are free again.
+      const again = await socketSearch(client, { q: '^needle a-run', ...mine });
+      expect(again.matches).toHaveLength(5);
+    });
   });
 });
 

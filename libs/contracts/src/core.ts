@@ -49,6 +49,7 @@ export * from './search';
 export type {
   HostMatch,
   SearchCancelPayload,
+  SearchLogsPayload,
   SearchQuery,
   SearchRecord,
   SearchRequest,

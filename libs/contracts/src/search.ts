@@ -16,6 +16,8 @@ export const SEARCH_LIMITS = {
   windowBatches: 4,
   /** A matched line is cut to this many characters. */
   maxLineChars: 8_192,
+  /** Searches one socket may run at once. */
+  maxSearchesPerSocket: 3,
 } as const;
 
 /** The streams a match comes from. */
@@ -57,4 +59,12 @@ export interface SearchResultsPayload {
   bytes_scanned: number;
 }
 
-export type SearchDonePayload = SearchSummary & { search_id: string };
+/**
+ * `search_done`: the summary, once per search that started (also after `search_cancel`, a
+ * failure — then `error` says why — or the socket's limit).
+ */
+export type SearchDonePayload = SearchSummary & {
+  search_id: string;
+  cancelled?: true;
+  error?: string;
+};

@@ -18,6 +18,8 @@ import type { StatsStoppedPayload } from './stats';
 import type { PresenceCountsPayload, PresencePayload, WatchOk } from './presence';
 import type { WatchPayload } from './schemas/presence';
 import type { CrashLoopPayload } from './exits';
+import type { SearchCancelPayload, SearchLogsPayload } from './schemas/search';
+import type { SearchDonePayload, SearchResultsPayload } from './search';
 
 export interface ConnectionEstablishedPayload {
   message: string;
@@ -66,6 +68,8 @@ export type SubscribeAck = { status: 'ok'; containers?: Container[] } | ErrorAck
 export type ContainerActionAck =
   { status: 'ok'; action: ContainerAction; unchanged: boolean } | ErrorAck;
 export type WatchAck = WatchOk | ErrorAck;
+/** `search_logs` is answered once the query is checked and the agents are asked. */
+export type SearchLogsAck = { status: 'ok'; search_id: string } | ErrorAck;
 export type HeartbeatAck = { status: 'ok'; sent_at: number; server_time: number } | ErrorAck;
 
 /** Server → client events: the original six plus the fleet's. */
@@ -89,6 +93,10 @@ export interface ServerToClientEvents {
   presence_counts: (payload: PresenceCountsPayload) => void;
   /** A container's crash-loop state, to sockets that may see it (see `CrashLoopPayload`). */
   crash_loop: (payload: CrashLoopPayload) => void;
+  /** A search's next matches in time order (possibly none: progress only). */
+  search_results: (payload: SearchResultsPayload) => void;
+  /** A search ended: its summary. */
+  search_done: (payload: SearchDonePayload) => void;
 }
 
 /** Client → server events; each may carry an ack callback. */
@@ -108,6 +116,10 @@ export interface ClientToServerEvents {
   heartbeat: (payload: HeartbeatPayload, ack?: (res: HeartbeatAck) => void) => void;
   /** What the page shows now (replaces the socket's previous target). */
   watch: (payload: WatchPayload, ack?: (res: WatchAck) => void) => void;
+  /** A fleet-wide log search: matches arrive as `search_results`, then `search_done`. */
+  search_logs: (payload: SearchLogsPayload, ack?: (res: SearchLogsAck) => void) => void;
+  /** Ends one search (or every search of the socket); answered ok even if it is over. */
+  search_cancel: (payload: SearchCancelPayload, ack?: (res: OkAck) => void) => void;
 }
 
 export type ServerEventName = keyof ServerToClientEvents;

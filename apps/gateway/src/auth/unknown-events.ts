@@ -11,6 +11,8 @@ const KNOWN: Record<ClientEventName, true> = {
   container_action: true,
   heartbeat: true,
   watch: true,
+  search_logs: true,
+  search_cancel: true,
 };
 
 /**

@@ -11,13 +11,19 @@ import {
 import { describeError } from '@flotilla/logging';
 import { TimeMerge } from './time-merge';
 
+export interface SearchProgress {
+  containers_scanned: number;
+  bytes_scanned: number;
+}
+
 /** Where a search's merged matches go; each call resolves when the consumer took them. */
 export interface SearchSink {
-  matches(
-    matches: SearchMatch[],
-    progress: { containers_scanned: number; bytes_scanned: number },
-  ): Promise<void>;
+  matches(matches: SearchMatch[], progress: SearchProgress): Promise<void>;
+  /** Progress while no match is ready, at most every `PROGRESS_EVERY_MS` and only when it moved. */
+  progress?(progress: SearchProgress): void;
 }
+
+const PROGRESS_EVERY_MS = 500;
 
 export interface FleetSearchOptions {
   /** A host that sends nothing for this long is given up (reported in `hosts_failed`). */
@@ -49,6 +55,7 @@ export class FleetSearch {
   private emitted = 0;
   private ended = false;
   private renewing: Promise<void> = Promise.resolve();
+  private reported = { bytes: -1, containers: -1, at: 0 };
 
   constructor(
     private readonly bus: Bus,
@@ -87,12 +94,13 @@ export class FleetSearch {
         );
         if (batch.length > 0) {
           this.emitted += batch.length;
-          await sink.matches(batch, this.totals());
+          await sink.matches(batch, this.noteReported(this.totals()));
           await this.renewAll();
           continue;
         }
         this.timeOutSilentHosts();
         if (this.merge.drained) break;
+        this.reportProgress(sink);
         await new Promise<void>((resolve) => {
           this.wake = resolve;
           setTimeout(resolve, 500);
@@ -163,6 +171,28 @@ export class FleetSearch {
     }
   }
 
+  private reportProgress(sink: SearchSink): void {
+    const totals = this.totals();
+    const now = Date.now();
+    if (
+      !sink.progress ||
+      now - this.reported.at < PROGRESS_EVERY_MS ||
+      (totals.bytes_scanned === this.reported.bytes &&
+        totals.containers_scanned === this.reported.containers)
+    )
+      return;
+    sink.progress(this.noteReported(totals));
+  }
+
+  private noteReported(totals: SearchProgress): SearchProgress {
+    this.reported = {
+      bytes: totals.bytes_scanned,
+      containers: totals.containers_scanned,
+      at: Date.now(),
+    };
+    return totals;
+  }
+
   private timeOutSilentHosts(): void {
     const now = Date.now();
     for (const [hostId, host] of this.hosts) {
@@ -207,7 +237,7 @@ export class FleetSearch {
     );
   }
 
-  private totals(): { containers_scanned: number; bytes_scanned: number } {
+  private totals(): SearchProgress {
     let containers = 0;
     let bytes = 0;
     for (const host of this.hosts.values()) {

@@ -18,6 +18,7 @@ import { LogStreamService } from '../logs/log-stream.service';
 import { StatsStreamService } from '../stats/stats-stream.service';
 import { PresenceService } from '../presence/presence.service';
 import { CrashLoopFeed } from '../exits/crash-loop-feed.service';
+import { SearchSocketService } from '../search/search-socket.service';
 import { ClientOutbox } from './client-outbox.service';
 import { ClientConnection } from './client-connection';
 import { ConnectionRegistry } from './connection-registry.service';
@@ -36,6 +37,7 @@ export class ConnectionService {
     private readonly stats: StatsStreamService,
     private readonly presence: PresenceService,
     private readonly crashLoops: CrashLoopFeed,
+    private readonly searches: SearchSocketService,
     private readonly outbox: ClientOutbox,
     private readonly errors: ErrorReporter,
     @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
@@ -75,6 +77,7 @@ export class ConnectionService {
     this.logs.dropConnection(connection);
     this.stats.dropConnection(connection);
     this.presence.dropConnection(connection);
+    this.searches.dropConnection(connection);
   }
 
   subscribe(connection: ClientConnection, payload: SubscribePayload): SubscribeAck {

@@ -11,6 +11,8 @@ import {
 import {
   containerActionSchema,
   heartbeatSchema,
+  searchCancelSchema,
+  searchLogsSchema,
   startLogStreamSchema,
   statsSubscriptionSchema,
   stopLogStreamSchema,
@@ -20,6 +22,7 @@ import {
   type ErrorAck,
   type HeartbeatAck,
   type OkAck,
+  type SearchLogsAck,
   type SubscribeAck,
   type StartLogStreamAck,
   type WatchAck,
@@ -30,6 +33,7 @@ import { ActionFeed } from '../commands/action-feed.service';
 import { ContainerActionService } from '../commands/container-action.service';
 import { LogStreamService } from '../logs/log-stream.service';
 import { PresenceService } from '../presence/presence.service';
+import { SearchSocketService } from '../search/search-socket.service';
 import { StatsStreamService } from '../stats/stats-stream.service';
 import { FleetCensus } from './fleet-census.service';
 import { IoServerRef } from './io-server.ref';
@@ -58,6 +62,7 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     private readonly census: FleetCensus,
     private readonly audit: AuditService,
     private readonly presence: PresenceService,
+    private readonly searches: SearchSocketService,
   ) {}
 
   afterInit(server: FleetServer): void {
@@ -175,6 +180,31 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
       {
         rateLimited: true,
       },
+    );
+  }
+
+  @SubscribeMessage('search_logs')
+  searchLogs(
+    @ConnectedSocket() socket: FleetSocket,
+    @MessageBody() body: unknown,
+  ): Promise<SearchLogsAck> {
+    return this.edge.handle(
+      socket,
+      'search_logs',
+      searchLogsSchema,
+      body,
+      (s, p) => this.searches.start(s, p),
+      { rateLimited: true },
+    );
+  }
+
+  @SubscribeMessage('search_cancel')
+  searchCancel(
+    @ConnectedSocket() socket: FleetSocket,
+    @MessageBody() body: unknown,
+  ): Promise<OkAck> {
+    return this.edge.handle(socket, 'search_cancel', searchCancelSchema, body, (s, p) =>
+      this.searches.cancel(s, p),
     );
   }
 

@@ -45,6 +45,7 @@ import { ShortcutsOverlayComponent } from './shared/shortcuts-overlay.component'
           data-testid="nav-fleet"
           >Fleet</a
         >
+        <a routerLink="/search" routerLinkActive="is-active" data-testid="nav-search">Search</a>
         <a routerLink="/timeline" routerLinkActive="is-active" data-testid="nav-timeline"
           >Timeline</a
         >

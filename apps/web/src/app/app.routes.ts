@@ -32,6 +32,13 @@ export const routes: Routes = [
     loadComponent: () => import('./logs/logs-page.component').then((m) => m.LogsPageComponent),
   },
   {
+    // `?q=&host=&container=&project=&label=&since=&until=&limit=`: the search to run.
+    path: 'search',
+    title: 'Search · Flotilla',
+    loadComponent: () =>
+      import('./search/search-page.component').then((m) => m.SearchPageComponent),
+  },
+  {
     path: 'timeline',
     title: 'Timeline · Flotilla',
     loadComponent: () =>

@@ -107,6 +107,10 @@ export const searchQuerySchema = z.strictObject({
 });
 export type SearchQuery = z.infer<typeof searchQuerySchema>;
 
+/** `search_logs`: the query of `GET /api/search` plus the id the client names the search by. */
+export const searchLogsSchema = searchQuerySchema.extend({ search_id: searchIdSchema });
+export type SearchLogsPayload = z.infer<typeof searchLogsSchema>;
+
 /** `search_cancel`: ends the search (every search of the socket without an id). */
 export const searchCancelSchema = z.strictObject({ search_id: searchIdSchema.optional() });
 export type SearchCancelPayload = z.infer<typeof searchCancelSchema>;

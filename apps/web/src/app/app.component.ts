@@ -35,7 +35,7 @@ import { ShortcutsOverlayComponent } from './shared/shortcuts-overlay.component'
           <rect x="15" y="12" width="5" height="5" fill="#fff" />
           <rect x="12" y="6" width="5" height="5" fill="#fff" />
         </svg>
-        Flotilla
+        <span class="shell__name">Flotilla</span>
       </a>
       <nav class="shell__nav" aria-label="Main">
         <a

@@ -74,9 +74,14 @@ describe('rolling upgrade of the compose stack', () => {
       const r = await stack!.compose(['up', '-d', '--no-deps', '--force-recreate', service]);
       if (r.code !== 0) throw new Error(`recreating ${service}: ${r.stderr}`);
       if (gateway) await stack!.waitHealthy(service);
-      await waitFor(() => dropped.every((w, i) => w.reconnections > before[i] && w.connected), {
+      const back = (w: Watcher, i: number): boolean => w.reconnections > before[i] && w.connected;
+      await waitFor(() => dropped.every(back), {
         timeoutMs: 90_000,
         message: `every dashboard of ${service} back on the other replica`,
+      }).catch((error: unknown) => {
+        const missing = dropped.filter((w, i) => !back(w, i));
+        const detail = missing.slice(0, 5).map((w) => w.describe());
+        throw new Error(`${String(error)}; ${missing.length} not back: ${detail.join(' | ')}`);
       });
       await Promise.all(watchers.map((w) => w.settled()));
       process.stdout.write(

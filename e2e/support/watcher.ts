@@ -12,6 +12,9 @@ export class Watcher {
   longestReconnectMs = 0;
   /** Gap markers received: a resume that could not deliver every line since its cursor. */
   gaps = 0;
+  /** Why the last attempt to attach failed (diagnostics when a watcher does not come back). */
+  lastError: string | undefined;
+  attempts = 0;
   /** The replica (`server_id`) of the current socket. */
   serverId: string | undefined;
   /** Every log line, in arrival order, across sockets. */
@@ -43,6 +46,13 @@ export class Watcher {
   /** Connected with its stream resumed. */
   get connected(): boolean {
     return this.reconnecting === undefined && this.client?.socket.connected === true;
+  }
+
+  /** What a failed wait reports about this watcher. */
+  describe(): string {
+    const socket = this.client?.socket.connected ? 'socket open' : 'socket closed';
+    const state = this.reconnecting ? 'reconnecting' : 'idle';
+    return `${state}, ${socket}, ${this.attempts} attempts, last error: ${this.lastError ?? 'none'}`;
   }
 
   close(): void {
@@ -97,10 +107,12 @@ export class Watcher {
     const started = Date.now();
     for (let attempt = 0; !this.closed; attempt++) {
       try {
+        this.attempts++;
         await this.attach();
         this.longestReconnectMs = Math.max(this.longestReconnectMs, Date.now() - started);
         return;
-      } catch {
+      } catch (error: unknown) {
+        this.lastError = error instanceof Error ? error.message : String(error);
         this.client?.close();
         await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
       }

@@ -7,6 +7,9 @@ import { type Stack, useStack } from './support/stack';
 
 const SCREENSHOT = join(__dirname, '..', 'docs', 'screenshots', 'presence.png');
 
+const alsoHere = (page: Page, text: string) =>
+  page.locator(`[data-testid="also-here"][data-others="${text}"]`);
+
 /**
  * Three people in three browsers (users mode, two replicas behind the balancer): two open the
  * same container and see each other; the third, on the fleet list, sees the row's watcher count.
@@ -30,9 +33,6 @@ describe('presence (Chromium, two users, two replicas)', () => {
     await page.waitForURL((u) => u.pathname === '/', { timeout: 30_000 });
     await connectionState(page, 'connected').waitFor({ timeout: 30_000 });
   };
-
-  const alsoHere = (page: Page, text: string) =>
-    page.locator(`[data-testid="also-here"][data-others="${text}"]`);
 
   it('shows who else is on the container page, and a watcher count on the fleet row', async () => {
     const s = stack();
@@ -68,6 +68,42 @@ describe('presence (Chromium, two users, two replicas)', () => {
     await eye.and(olga.locator('[aria-label="1 person looking at it"]')).waitFor({
       timeout: 20_000,
     });
+    expect(s.pageErrors).toEqual([]);
+  }, 180_000);
+
+  it('shows who else looks at the same compose stack', async () => {
+    const s = stack();
+    const project = `e2e-stack-${randomBytes(3).toString('hex')}`;
+    const labels = { 'com.docker.compose.project': project, 'com.docker.compose.service': 'web' };
+    const c = await s.containers.create(SLEEP_FOREVER, { labels });
+    await s.known(c.id);
+    const [alice, bob] = await Promise.all([s.newPage(), s.newPage()]);
+    await signIn(s, alice, 'alice');
+    await signIn(s, bob, 'bob');
+    for (const page of [alice, bob])
+      await page.goto(`${s.url}/logs?project=${project}`, { waitUntil: 'domcontentloaded' });
+    await alsoHere(alice, 'bob').waitFor({ timeout: 20_000 });
+    await alsoHere(bob, 'alice').waitFor({ timeout: 20_000 });
+    expect(s.pageErrors).toEqual([]);
+  }, 180_000);
+});
+
+describe('presence without logins (Chromium, two replicas)', () => {
+  const stack = useStack();
+
+  it('counts anonymous viewers of the same container', async () => {
+    const s = stack();
+    const c = await s.containers.create(SLEEP_FOREVER);
+    await s.known(c.id);
+    const pages = await Promise.all([s.newPage(), s.newPage(), s.newPage()]);
+    for (const page of pages) {
+      await page.goto(`${s.url}/containers/${s.hostId}/${c.id}`, {
+        waitUntil: 'domcontentloaded',
+      });
+      await connectionState(page, 'connected').waitFor({ timeout: 30_000 });
+    }
+    // Nobody has a name: each page sees the two others as a count.
+    for (const page of pages) await alsoHere(page, '2 others').waitFor({ timeout: 20_000 });
     expect(s.pageErrors).toEqual([]);
   }, 180_000);
 });

@@ -112,5 +112,9 @@ export function gapNotice(gap: LogGap): string {
       return `[flotilla] ${lines(gap.lost)} skipped here because the connection fell behind; resume after ${gap.resume_after ?? 'the start'} to fetch them.\n`;
     case 'reset':
       return '[flotilla] the stored log was reset; earlier lines cannot be matched with what you saw.\n';
+    case 'skipped':
+      return gap.lost === null
+        ? '[flotilla] more lines were logged since that time than one view shows; skipped to the live lines.\n'
+        : `[flotilla] ${lines(gap.lost)} skipped here: more were logged since that time than one view shows.\n`;
   }
 }

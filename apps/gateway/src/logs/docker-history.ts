@@ -42,7 +42,7 @@ export class DockerHistory {
     signal: AbortSignal,
   ): Promise<HistoryLine[]> {
     const { host_id, container_id } = container;
-    const host = (await this.bus.hosts.list()).find((h) => h.host_id === host_id);
+    const host = await this.bus.hosts.get(host_id);
     if (!host?.online)
       throw new GatewayError(
         'host_offline',

@@ -141,6 +141,30 @@ describe('log moments: since and load_earlier (real Redis, dockerd, agent, two r
     expect(texts(client, early.id)).toEqual([...numbered(1, 300), 'live 1', 'live 2']);
   });
 
+  it('since after everything Docker holds, nothing retained: the older lines stay out', async () => {
+    const quiet = await containers.create(`seq 1 50 | sed 's/^/old /'; sleep 3600`, {
+      name: `a-quiet-${host}`,
+    });
+    await dockerLogHas(quiet, 'old 50');
+    await waitFor(async () => (await h.bus.snapshots.get(host, quiet.id)) !== null, {
+      timeoutMs: 20_000,
+      message: 'quiet in the snapshot',
+    });
+    const client = await connect('ann', 1);
+    const since = new Date().toISOString();
+    await client.request('start_log_stream', { container_id: quiet.id, since });
+    // The agent's first read retains the old lines; they are older than since.
+    await waitFor(async () => (await h.bus.logs.last(host, quiet.id)) !== null, {
+      timeoutMs: 20_000,
+      message: 'the agent retains the old lines',
+    });
+    await say(quiet, 'quiet live');
+    await client.waitForLines(quiet.id, 1, 20_000);
+    await say(quiet, 'quiet live 2');
+    await client.waitForLines(quiet.id, 2, 20_000);
+    expect(texts(client, quiet.id)).toEqual(['quiet live', 'quiet live 2']);
+  });
+
   it('since inside retention starts at that line, from the retained stream only', async () => {
     const watcher = await connect('ann', 0);
     await watcher.request('start_log_stream', { container_id: early.id, tail: 1_000 });

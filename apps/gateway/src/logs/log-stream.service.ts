@@ -346,8 +346,9 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
       }
       budget -= lines.length;
       // Nothing was retained when Docker's log was read up to now: the agent's first lines
-      // may repeat some of it.
-      if (seam === null && lines.length > 0) view.sentThrough = lines[lines.length - 1].ts;
+      // (its tail of Docker's log) repeat some of it, or lie before `since`.
+      if (seam === null)
+        view.sentThrough = lines.length > 0 ? lines[lines.length - 1].ts : justBefore(since);
     }
     view.cursor = Math.max(view.cursor, startSeq - 1);
     view.budget = budget;

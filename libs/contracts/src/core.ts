@@ -32,6 +32,7 @@ export type { ExitRecord } from './schemas/exits';
 export type {
   ContainerActionRequest,
   HeartbeatPayload,
+  LoadEarlierPayload,
   StartLogStreamPayload,
   StatsSubscriptionPayload,
   StopLogStreamPayload,

@@ -23,11 +23,12 @@ export interface LogEntryRef {
 }
 
 /** Why lines are missing from what a client received. */
-export type LogGapReason = 'retention' | 'dropped' | 'reset';
+/** `skipped`: a stream started from `since` sent its first `LIMITS.maxSinceLines` and skipped the rest. */
+export type LogGapReason = 'retention' | 'dropped' | 'reset' | 'skipped';
 
 export interface LogGap {
   reason: LogGapReason;
-  /** Lines lost; null when nobody can know (the bus was reset). */
+  /** Lines lost; null when nobody can know (the bus was reset, or Docker's log was not counted). */
   lost: number | null;
   /** Resume with `start_log_stream {after: resume_after}` to fetch what was dropped, if retained. */
   resume_after: string | null;
@@ -47,6 +48,11 @@ export interface LogUpdatePayload {
   stderr: number[];
   tty: boolean;
   gap?: LogGap;
+  /**
+   * Set on lines read from Docker's own log (a stream started from `since` before what the bus
+   * retains): they have no stream entry, so `entries` is empty.
+   */
+  history?: true;
 }
 
 export const logStreamStoppedReasons = ['requested', 'removed', 'error', 'forbidden'] as const;
@@ -57,4 +63,27 @@ export interface LogStreamStoppedPayload {
   message: string;
   host_id: string;
   reason: LogStreamStoppedReason;
+}
+
+/** Where a page of earlier lines ends: its earliest line's Docker timestamp and entry id. */
+export interface LogPosition {
+  ts: string;
+  /** The entry holding that line, when it came from the retained stream. */
+  entry?: string;
+}
+
+const RFC3339 = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/i;
+
+/**
+ * An RFC 3339 time (any fraction up to nanoseconds, any offset) as Docker timestamps are
+ * written: UTC with nine fraction digits, so two compare as strings in time order. Null when
+ * `iso` is not such a time.
+ */
+export function dockerTime(iso: string): string | null {
+  const m = RFC3339.exec(iso);
+  if (!m) return null;
+  const seconds = Date.parse(`${m[1]}${m[3].toUpperCase()}`);
+  if (Number.isNaN(seconds)) return null;
+  const fraction = (m[2] ?? '').padEnd(9, '0');
+  return `${new Date(seconds).toISOString().slice(0, 19)}.${fraction}Z`;
 }

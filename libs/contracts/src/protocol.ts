@@ -11,6 +11,11 @@ export const LIMITS = {
   defaultTail: 100,
   /** Most hosts or containers in one subscription filter. */
   maxSubscriptionItems: 500,
+  /** Most lines a stream started from `since` sends before skipping to the live edge. */
+  maxSinceLines: 5_000,
+  /** Most lines one `load_earlier` page holds (`limit`), and its default. */
+  maxEarlierLines: 1_000,
+  defaultEarlierLines: 200,
   /** Longest free-text field a client may send. */
   maxTextLength: 256,
 } as const;

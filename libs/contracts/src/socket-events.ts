@@ -4,6 +4,7 @@ import type { ContainerActionPayload, ContainerAction } from './commands';
 import type {
   ContainerActionRequest,
   HeartbeatPayload,
+  LoadEarlierPayload,
   StartLogStreamPayload,
   StatsSubscriptionPayload,
   StopLogStreamPayload,
@@ -12,7 +13,7 @@ import type {
 import type { ErrorCode, ErrorPayload } from './errors';
 import type { CountsUpdatePayload, HostCounts } from './fleet-counts';
 import type { HostStatus } from './schemas/host';
-import type { LogStreamStoppedPayload, LogUpdatePayload } from './logs';
+import type { LogEntryRef, LogPosition, LogStreamStoppedPayload, LogUpdatePayload } from './logs';
 import type { StatsSample } from './schemas/stats';
 import type { StatsStoppedPayload } from './stats';
 import type { PresenceCountsPayload, PresencePayload, WatchOk } from './presence';
@@ -70,6 +71,26 @@ export type ContainerActionAck =
 export type WatchAck = WatchOk | ErrorAck;
 /** `search_logs` is answered once the query is checked and the agents are asked. */
 export type SearchLogsAck = { status: 'ok'; search_id: string } | ErrorAck;
+/**
+ * `load_earlier`'s page: `log` holds whole lines (`<docker timestamp> <text>\n`) in time order.
+ * Its first `history` lines came from Docker's own log and have no entry; `entries` cover the
+ * rest (from the retained stream), as in a `log_update`. Ask for the next page with `before`
+ * (null when nothing earlier exists; then `more` is false).
+ */
+export type LoadEarlierAck =
+  | {
+      status: 'ok';
+      container_id: string;
+      host_id: string;
+      log: string;
+      stderr: number[];
+      tty: boolean;
+      entries: LogEntryRef[];
+      history: number;
+      more: boolean;
+      before: LogPosition | null;
+    }
+  | ErrorAck;
 export type HeartbeatAck = { status: 'ok'; sent_at: number; server_time: number } | ErrorAck;
 
 /** Server → client events: the original six plus the fleet's. */
@@ -105,6 +126,8 @@ export interface ClientToServerEvents {
     payload: StartLogStreamPayload,
     ack?: (res: StartLogStreamAck) => void,
   ) => void;
+  /** A page of the lines before the earliest the client holds; the live follow is untouched. */
+  load_earlier: (payload: LoadEarlierPayload, ack?: (res: LoadEarlierAck) => void) => void;
   stop_log_stream: (payload: StopLogStreamPayload, ack?: (res: OkAck) => void) => void;
   subscribe_stats: (payload: StatsSubscriptionPayload, ack?: (res: OkAck) => void) => void;
   unsubscribe_stats: (payload: StatsSubscriptionPayload, ack?: (res: OkAck) => void) => void;

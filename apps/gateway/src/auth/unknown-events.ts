@@ -4,6 +4,7 @@ import type { FleetSocket } from '../socket/socket-types';
 /** Every client event the gateway handles (typed: a new event breaks this until listed). */
 const KNOWN: Record<ClientEventName, true> = {
   start_log_stream: true,
+  load_earlier: true,
   stop_log_stream: true,
   subscribe_stats: true,
   unsubscribe_stats: true,

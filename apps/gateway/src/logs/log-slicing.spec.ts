@@ -1,5 +1,13 @@
 import type { LogEntry } from '@flotilla/bus';
-import { buildLogUpdates, checkResume, gapUpdate, lastLines, linesAfter } from './log-slicing';
+import {
+  buildLogUpdates,
+  checkResume,
+  gapUpdate,
+  justBefore,
+  lastLines,
+  lineTimes,
+  linesAfter,
+} from './log-slicing';
 
 /** An entry holding lines `from`..`to`, the odd ones on stderr. */
 function entry(from: number, to: number): LogEntry {
@@ -78,5 +86,20 @@ describe('buildLogUpdates', () => {
     expect(gap.entries).toEqual([]);
     expect(gap.log).toMatch(/40 lines .* no longer retained/);
     expect(gap.log.endsWith('\n')).toBe(true);
+  });
+});
+
+describe('the seam between Docker and the retained stream', () => {
+  it("reads each line's Docker timestamp as nine fraction digits", () => {
+    expect(lineTimes('2026-01-02T03:04:05.5Z a\n2026-01-02T03:04:06Z b c\nbroken\n')).toEqual([
+      '2026-01-02T03:04:05.500000000Z',
+      '2026-01-02T03:04:06.000000000Z',
+      '',
+    ]);
+  });
+
+  it('justBefore is one nanosecond earlier, across a second', () => {
+    expect(justBefore('2026-01-02T03:04:05.500000000Z')).toBe('2026-01-02T03:04:05.499999999Z');
+    expect(justBefore('2026-01-02T00:00:00.000000000Z')).toBe('2026-01-01T23:59:59.999999999Z');
   });
 });

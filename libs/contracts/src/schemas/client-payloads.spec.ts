@@ -1,11 +1,13 @@
 import {
   containerActionSchema,
   heartbeatSchema,
+  loadEarlierSchema,
   startLogStreamSchema,
   stopLogStreamSchema,
   subscribeSchema,
 } from './client-payloads';
 import { LIMITS } from '../protocol';
+import { dockerTime } from '../logs';
 import { parseJson, parsePayload } from './validate';
 
 const FULL_ID = 'a'.repeat(64);
@@ -53,6 +55,48 @@ describe('start_log_stream payload', () => {
       expect(parsePayload(startLogStreamSchema, payload).ok).toBe(false);
     },
   );
+});
+
+describe('opening a moment', () => {
+  it('start_log_stream takes since as RFC 3339, Docker nanoseconds included', () => {
+    for (const since of ['2026-01-02T03:04:05Z', '2026-01-02T03:04:05.123456789Z']) {
+      expect(parsePayload(startLogStreamSchema, { container_id: FULL_ID, since }).ok).toBe(true);
+    }
+  });
+
+  it.each([
+    ['since with after', { since: '2026-01-02T03:04:05Z', after: '12-0' }, 'since and after'],
+    ['a since that is not a time', { since: 'yesterday' }, 'RFC 3339'],
+    ['a since without a zone', { since: '2026-01-02T03:04:05' }, 'RFC 3339'],
+  ])('start_log_stream rejects %s', (_case, fields, mentions) => {
+    const parsed = parsePayload(startLogStreamSchema, { container_id: FULL_ID, ...fields });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error).toContain(mentions);
+  });
+
+  it('load_earlier takes before {ts, entry?} and a limit of 1..maxEarlierLines', () => {
+    const before = { ts: '2026-01-02T03:04:05.000000001Z', entry: '40-0' };
+    expect(parsePayload(loadEarlierSchema, { container_id: FULL_ID, before }).ok).toBe(true);
+    for (const limit of [0, LIMITS.maxEarlierLines + 1, 1.5]) {
+      const parsed = parsePayload(loadEarlierSchema, { container_id: FULL_ID, before, limit });
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.error).toContain('limit');
+    }
+    expect(parsePayload(loadEarlierSchema, { container_id: FULL_ID }).ok).toBe(false);
+    expect(parsePayload(loadEarlierSchema, { container_id: FULL_ID, before: { ts: 'x' } }).ok).toBe(
+      false,
+    );
+  });
+
+  it('dockerTime writes any RFC 3339 time as Docker does: UTC, nine fraction digits', () => {
+    expect(dockerTime('2026-01-02T03:04:05Z')).toBe('2026-01-02T03:04:05.000000000Z');
+    expect(dockerTime('2026-01-02T03:04:05.12Z')).toBe('2026-01-02T03:04:05.120000000Z');
+    expect(dockerTime('2026-01-02T05:04:05.123456789+02:00')).toBe(
+      '2026-01-02T03:04:05.123456789Z',
+    );
+    expect(dockerTime('2026-01-02 03:04:05Z')).toBeNull();
+    expect(dockerTime('2026-13-02T03:04:05Z')).toBeNull();
+  });
 });
 
 describe('other client payloads', () => {

@@ -2,15 +2,46 @@ import { z } from 'zod';
 import { CONTAINER_ACTIONS } from '../commands';
 import { containerRefSchema, hostIdSchema, streamIdSchema } from './ids';
 import { LIMITS } from '../protocol';
+import { dockerTime } from '../logs';
 
-/** `start_log_stream`: the original `{container_id}` plus where to resume and how much to backfill. */
-export const startLogStreamSchema = z.strictObject({
+/** An RFC 3339 time (Docker's, with nanoseconds, is accepted); compare it after `dockerTime`. */
+export const logTimeSchema = z
+  .string()
+  .max(40, 'a time is at most 40 characters')
+  .refine(
+    (s) => dockerTime(s) !== null,
+    'a time is RFC 3339, e.g. "2026-01-02T03:04:05.123456789Z"',
+  );
+
+/**
+ * `start_log_stream`: the original `{container_id}` plus where to resume and how much to
+ * backfill, or the time to start from (`since`: every line from then on, then live).
+ */
+export const startLogStreamSchema = z
+  .strictObject({
+    container_id: containerRefSchema,
+    host_id: hostIdSchema.optional(),
+    after: streamIdSchema.optional(),
+    tail: z.number().int().min(0).max(LIMITS.maxTail).optional(),
+    since: logTimeSchema.optional(),
+  })
+  .refine((p) => p.since === undefined || p.after === undefined, {
+    message: 'since and after cannot be combined: a stream starts at a time or after an entry',
+    path: ['since'],
+  });
+export type StartLogStreamPayload = z.infer<typeof startLogStreamSchema>;
+
+/**
+ * `load_earlier`: the `limit` lines just before `before` (the earliest line the client holds),
+ * from the retained stream, then from Docker's log. It leaves the live follow alone.
+ */
+export const loadEarlierSchema = z.strictObject({
   container_id: containerRefSchema,
   host_id: hostIdSchema.optional(),
-  after: streamIdSchema.optional(),
-  tail: z.number().int().min(0).max(LIMITS.maxTail).optional(),
+  before: z.strictObject({ ts: logTimeSchema, entry: streamIdSchema.optional() }),
+  limit: z.number().int().min(1).max(LIMITS.maxEarlierLines).optional(),
 });
-export type StartLogStreamPayload = z.infer<typeof startLogStreamSchema>;
+export type LoadEarlierPayload = z.infer<typeof loadEarlierSchema>;
 
 export const stopLogStreamSchema = z.strictObject({
   container_id: containerRefSchema,

@@ -38,12 +38,19 @@ export const searchRequestSchema = z.object({
   v: z.literal(1),
   search_id: searchIdSchema,
   host_id: hostIdSchema,
-  pattern: patternSchema,
+  /** Null: every line matches (a history read of a log viewer, not a search). */
+  pattern: patternSchema.nullable(),
   /** Exactly the containers to read: the gateway resolved them within the user's scope. */
   container_ids: z.array(containerIdSchema).min(1).max(SEARCH_LIMITS.maxContainersPerRequest),
   since: tsSchema.nullable(),
   until: tsSchema.nullable(),
   limit: z.number().int().min(1).max(SEARCH_LIMITS.maxLimit),
+  /**
+   * Keep only the last `last` matching lines before `until` (read in a ring of that size, so
+   * memory stays bounded), sent once the read ends: a page of earlier lines. With `last`, the
+   * request names one container.
+   */
+  last: z.number().int().min(1).max(SEARCH_LIMITS.maxLimit).optional(),
   requested_by: z.string().max(128),
 });
 export type SearchRequest = z.infer<typeof searchRequestSchema>;

@@ -61,7 +61,7 @@ export class SearchRun {
     },
     options: SearchRunOptions = {},
   ) {
-    this.options = { batchMs: 200, pollMs: 250, progressMs: 500, ...options };
+    this.options = { batchMs: 200, pollMs: 100, progressMs: 500, ...options };
   }
 
   /** Runs the search to its end; never throws. */

@@ -6,7 +6,7 @@ import { EDGE_SCAN, firstValidLogEntry, tailLogEntries } from '../common/log-rea
 import type { HostRecords } from '../common/host-records';
 import type { Retention } from '../common/retention';
 import type { LogBatch, LogEntry, LogRepository } from '../ports';
-import { toRawEntries } from './replies';
+import { readBackwards, toRawEntries } from './replies';
 
 export class RedisLogRepository implements LogRepository {
   constructor(
@@ -70,19 +70,8 @@ export class RedisLogRepository implements LogRepository {
 
   tail(hostId: string, containerId: string, lines: number): Promise<LogEntry[]> {
     const key = RedisKeys.logs(hostId, containerId);
-    return tailLogEntries(
-      lines,
-      async (before, count) =>
-        toRawEntries(
-          await this.redis.xrevrange(
-            key,
-            before === null ? '+' : `(${before}`,
-            '-',
-            'COUNT',
-            count,
-          ),
-        ),
-      (raw) => this.records.logs(hostId, containerId, raw),
+    return tailLogEntries(lines, readBackwards(this.redis, key), (raw) =>
+      this.records.logs(hostId, containerId, raw),
     );
   }
 }

@@ -1,48 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { compareStreamIds } from '@flotilla/bus';
-import { waitFor } from '@flotilla/testing';
+import { waitFor, WebhookReceiver } from '@flotilla/testing';
 import { connectionState } from './support/dashboard';
 import { type Stack, useStack } from './support/stack';
 
 const SCREENSHOT = join(__dirname, '..', 'docs', 'screenshots', 'alerts.png');
-
-/** A local webhook receiver: keeps every POST's JSON body, answers 200. */
-class Receiver {
-  readonly posts: Record<string, unknown>[] = [];
-  private readonly server: Server = createServer((req, res) => {
-    void readBody(req).then((text) => {
-      this.posts.push(JSON.parse(text) as Record<string, unknown>);
-      res.end('ok');
-    });
-  });
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
-  }
-
-  close(): Promise<void> {
-    if (!this.server.listening) return Promise.resolve();
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 /**
  * The rule editor as an admin uses it (users mode, two replicas behind the balancer): a rule made
@@ -57,10 +21,10 @@ describe('alert rules page (Chromium, users mode, two replicas)', () => {
       { user: 'olga', role: 'operator', password },
     ],
   });
-  const receiver = new Receiver();
+  let receiver: WebhookReceiver;
 
-  beforeAll(() => receiver.start());
-  afterAll(() => receiver.close());
+  beforeAll(async () => (receiver = await WebhookReceiver.start()));
+  afterAll(() => receiver?.close());
 
   const signIn = async (s: Stack, page: Page, user: string): Promise<void> => {
     await page.goto(`${s.url}/`, { waitUntil: 'domcontentloaded' });
@@ -110,7 +74,7 @@ describe('alert rules page (Chromium, users mode, two replicas)', () => {
     });
 
     await s.containers.create('echo about to fail; sleep 1; exit 3', { name });
-    const post = await waitFor(() => receiver.posts[0], {
+    const post = await waitFor(() => receiver.received[0]?.body, {
       timeoutMs: 30_000,
       message: 'the receiver to get the alert',
     });
@@ -134,7 +98,7 @@ describe('alert rules page (Chromium, users mode, two replicas)', () => {
         }),
       { timeoutMs: 15_000, message: 'every replica done with the exit' },
     );
-    expect(receiver.posts).toHaveLength(1);
+    expect(receiver.received).toHaveLength(1);
     await page.mouse.move(0, 0);
     await page.screenshot({ path: SCREENSHOT });
 

@@ -1,12 +1,13 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { JSON_FIELD } from '@flotilla/bus';
 import { RedisKeys, type CrashLoopPayload, type ExitRecord } from '@flotilla/contracts';
 import { sampleExit } from '@flotilla/contracts/testing';
 import { waitFor } from '@flotilla/testing';
-import { announceHost, makeContainer, uniqueHostId } from './support/fleet-fixtures';
-import { startHarness, type Harness } from './support/gateway-harness';
+import { startExitsHarness } from './support/exits-harness';
+import { makeContainer, uniqueHostId } from './support/fleet-fixtures';
+import type { Harness } from './support/gateway-harness';
 import type { TestClient } from './support/test-client';
-import { bearer, connectAs, SECRET, token, writeUsers } from './security/security-fixtures';
+import { bearer, connectAs, token } from './security/security-fixtures';
 
 jest.setTimeout(90_000);
 
@@ -65,23 +66,14 @@ describe('crash-loop push (real Redis, two replicas)', () => {
   }
 
   beforeAll(async () => {
-    const usersFile = writeUsers([
-      { user: 'alice', role: 'admin' },
-      { user: 'carol', role: 'viewer', scopes: { containers: ['web-*'] } },
-    ]);
-    h = await startHarness({
-      replicas: 2,
-      env: {
-        AUTH_MODE: 'users',
-        USERS_FILE: usersFile,
-        SESSION_SECRET: SECRET,
-        CRASH_LOOP_EXITS: '3',
-        CRASH_LOOP_WINDOW: '15s',
-      },
-    });
-    raw = new Redis(h.redis.url);
-    await announceHost(h.bus, host, [web, db]);
-    await announceHost(h.bus, victimHost, [victim]);
+    ({ h, raw } = await startExitsHarness({
+      admin: 'alice',
+      window: '15s',
+      hosts: [
+        [host, [web, db]],
+        [victimHost, [victim]],
+      ],
+    }));
     aliceToken = await token(h.gateways[0].url, 'alice');
     carolToken = await token(h.gateways[1].url, 'carol');
     alice = await connectAs(h.gateways[0].url, bearer(aliceToken));

@@ -45,3 +45,4 @@ export {
   SLEEP_FOREVER,
 } from './scripts';
 export { startLoadBalancer, type LoadBalancer } from './load-balancer';
+export { WebhookReceiver, type ReceivedPost } from './webhook-receiver';

@@ -1,4 +1,4 @@
-import type { Bus, StreamEntry, StreamFollower } from '@flotilla/bus';
+import type { Bus, StreamEntry } from '@flotilla/bus';
 import {
   commandRequestSchema,
   FLEET_EVENT_FIELD,
@@ -12,7 +12,7 @@ import type { AgentMetrics } from '../agent-metrics';
 import type { ActionOutcome, ContainerClient } from '../docker/container-client';
 import { ACTION_TIMEOUT_MS, DockerCallError } from '../docker/container-client';
 import type { AgentLogger } from '../shared/agent-logger';
-import { Sleeper } from '../shared/backoff';
+import { RequestStream } from '../shared/request-stream';
 import { describeError } from '@flotilla/logging';
 
 export interface CommandRunnerOptions {
@@ -33,8 +33,7 @@ class ActionTimeout extends Error {}
  * not answer is abandoned at its deadline, so one hung container holds up nothing else.
  */
 export class CommandRunner {
-  private follower: StreamFollower | null = null;
-  private readonly sleeper = new Sleeper();
+  private readonly requests: RequestStream;
   /** The tail of each container's queue; removed once it runs dry. */
   private readonly queues = new Map<string, Promise<void>>();
   private stopped = false;
@@ -45,36 +44,27 @@ export class CommandRunner {
     private readonly metrics: AgentMetrics,
     private readonly options: CommandRunnerOptions,
     private readonly logger: AgentLogger,
-  ) {}
+  ) {
+    this.requests = new RequestStream(
+      bus,
+      {
+        name: 'command stream position',
+        key: RedisKeys.commands(options.hostId),
+        newest: () => bus.commands.newestCommand(options.hostId),
+      },
+      (entries) => this.receive(entries),
+      logger,
+    );
+  }
 
-  /**
-   * Follows the host's command stream from its newest entry (what was queued before is stale),
-   * read from the bus rather than taken from this host's clock; retried until the bus answers.
-   */
-  async start(): Promise<void> {
-    const { hostId } = this.options;
-    let position: string | undefined;
-    for (
-      let delay = 250;
-      position === undefined && !this.stopped;
-      delay = Math.min(delay * 2, 5_000)
-    ) {
-      try {
-        position = await this.bus.commands.newestCommand(hostId);
-      } catch (error: unknown) {
-        this.logger.warn(`command stream position unreadable, retrying: ${describeError(error)}`);
-        await this.sleeper.sleep(delay);
-      }
-    }
-    if (position === undefined || this.stopped || this.follower) return;
-    this.follower = this.bus.follower((_key, entries) => this.receive(entries));
-    this.follower.follow(RedisKeys.commands(hostId), position);
+  /** Follows the host's command stream from its newest entry (what was queued before is stale). */
+  start(): Promise<void> {
+    return this.requests.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.sleeper.wake();
-    await this.follower?.close();
+    await this.requests.stop();
     await Promise.all(this.queues.values());
   }
 

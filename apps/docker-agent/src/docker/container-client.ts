@@ -117,32 +117,14 @@ export class ContainerClient {
   }
 
   /**
-   * The newest `tail` lines up to `until` (`<seconds>.<nanoseconds>`), with timestamps, not
-   * following: the raw answer (multiplexed frames unless the container has a TTY).
-   */
-  async logTail(containerId: string, tail: number, until?: string): Promise<Buffer> {
-    const options = {
-      follow: false as const,
-      stdout: true,
-      stderr: true,
-      timestamps: true,
-      tail,
-      ...(until !== undefined ? { until } : {}),
-      abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS),
-    };
-    const answer = await this.call('logs', containerId, () =>
-      this.docker.getContainer(containerId).logs(options),
-    );
-    return Buffer.isBuffer(answer) ? answer : Buffer.from(String(answer));
-  }
-
-  /**
    * The container's log as Docker holds it, not following: timestamps, both outputs, from
-   * `since` to `until` (each `<seconds>.<nanoseconds>`, inclusive).
+   * `since` to `until` (each `<seconds>.<nanoseconds>`, inclusive); with `tail`, only the newest
+   * that many lines (Docker takes the tail before it applies `until`). `signal` aborts the read.
    */
   async readLogs(
     containerId: string,
-    range: { since?: string; until?: string },
+    range: { since?: string; until?: string; tail?: number },
+    signal?: AbortSignal,
   ): Promise<Readable> {
     const options = {
       follow: false,
@@ -151,9 +133,10 @@ export class ContainerClient {
       timestamps: true,
       ...(range.since !== undefined ? { since: range.since } : {}),
       ...(range.until !== undefined ? { until: range.until } : {}),
+      ...(range.tail !== undefined ? { tail: range.tail } : {}),
     };
     // dockerode buffers a non-following log whole; dialled as a stream it is read as it comes,
-    // paused while the search is behind (bounded memory however long the log).
+    // paused while the reader is behind (bounded memory however long the log).
     return this.call(
       'logs',
       containerId,
@@ -166,6 +149,7 @@ export class ContainerClient {
               isStream: true,
               statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
               options,
+              ...(signal ? { abortSignal: signal } : {}),
             },
             (error, data) => (error ? reject(error) : resolve(data as Readable)),
           ),

@@ -14,7 +14,7 @@ import { toContainerView } from '../inventory/container-mapper';
 import type { ContainerRegistry } from '../inventory/container-registry';
 import type { AgentLogger } from '../shared/agent-logger';
 import { HealthHistory } from './health-history';
-import { parseLogTail, type ExitLine } from './log-tail';
+import { readLogTail, type ExitLine } from './log-tail';
 
 /** A container event as Docker's event stream reports it, as far as exit records need it. */
 export interface ContainerEventNote {
@@ -171,7 +171,7 @@ export class ExitRecorder {
     let lines: ExitLine[] = [];
     try {
       for (const tail of TAILS) {
-        lines = parseLogTail(await this.docker.logTail(containerId, tail, until), tty);
+        lines = await readLogTail(this.docker, containerId, { tail, until, tty });
         if (lines.length >= EXIT_LIMITS.lines) break;
       }
       return { lines };

@@ -1,37 +1,37 @@
 import { EXIT_LIMITS } from '@flotilla/contracts';
 import type { ExitRecord } from '@flotilla/contracts';
-import { FrameDemuxer, STDERR } from '../logs/frame-demuxer';
-import { LineAssembler } from '../logs/log-line-assembler';
+import type { ContainerClient } from '../docker/container-client';
+import { logLines } from '../search/log-lines';
 
 export type ExitLine = ExitRecord['lines'][number];
 
+/** Longest a read of the last lines may take before it is abandoned. */
+const READ_TIMEOUT_MS = 15_000;
+
 /**
- * The lines of a non-following, timestamped Docker log answer (frames, or raw bytes with a TTY),
- * in the order Docker sent them, the newest `EXIT_LIMITS.lines` kept, each cut to
- * `EXIT_LIMITS.lineChars`. Uses the follower's demuxer and assembler, so long lines Docker split
- * into 16 KiB pieces come back whole.
+ * The newest `tail` lines of the container's log up to `until` (`<seconds>.<nanoseconds>`), read
+ * from Docker not following, in the order Docker sent them: the newest `EXIT_LIMITS.lines` kept,
+ * each cut to `EXIT_LIMITS.lineChars`. Read the way a search reads (long lines Docker split into
+ * 16 KiB pieces come back whole); throws when Docker cannot be read.
  */
-export function parseLogTail(answer: Buffer, tty: boolean): ExitLine[] {
+export async function readLogTail(
+  docker: Pick<ContainerClient, 'readLogs'>,
+  containerId: string,
+  read: { tail: number; until: string; tty: boolean },
+): Promise<ExitLine[]> {
+  const stream = await docker.readLogs(
+    containerId,
+    { tail: read.tail, until: read.until },
+    AbortSignal.timeout(READ_TIMEOUT_MS),
+  );
   const lines: ExitLine[] = [];
-  const sink =
-    (stream: ExitLine['stream']) =>
-    (line: string): void => {
-      const space = line.indexOf(' ');
-      lines.push({
-        ts: line.slice(0, space),
-        stream,
-        text: line.slice(space + 1, space + 1 + EXIT_LIMITS.lineChars),
-      });
-      if (lines.length > 2 * EXIT_LIMITS.lines) lines.splice(0, lines.length - EXIT_LIMITS.lines);
-    };
-  const stdout = new LineAssembler(sink('stdout'), { tty, maxLineBytes: 64 * 1024 });
-  const stderr = new LineAssembler(sink('stderr'), { tty, maxLineBytes: 64 * 1024 });
-  if (tty) stdout.push(answer);
-  else
-    new FrameDemuxer((source, data, end) =>
-      (source === STDERR ? stderr : stdout).push(data, end),
-    ).push(answer);
-  stdout.flushPartial();
-  stderr.flushPartial();
+  for await (const line of logLines(stream, read.tty, () => undefined)) {
+    lines.push({
+      ts: line.ts,
+      stream: line.stream,
+      text: line.text.slice(0, EXIT_LIMITS.lineChars),
+    });
+    if (lines.length > 2 * EXIT_LIMITS.lines) lines.splice(0, lines.length - EXIT_LIMITS.lines);
+  }
   return lines.slice(-EXIT_LIMITS.lines);
 }

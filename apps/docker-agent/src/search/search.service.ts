@@ -1,10 +1,9 @@
-import type { Bus, StreamEntry, StreamFollower } from '@flotilla/bus';
+import type { Bus, StreamEntry } from '@flotilla/bus';
 import { RedisKeys } from '@flotilla/contracts';
-import { describeError } from '@flotilla/logging';
 import type { AgentMetrics } from '../agent-metrics';
 import type { ContainerClient } from '../docker/container-client';
 import type { AgentLogger } from '../shared/agent-logger';
-import { Sleeper } from '../shared/backoff';
+import { RequestStream } from '../shared/request-stream';
 import { SearchRun, type SearchRunOptions } from './search-run';
 
 /** Searches one agent runs at once; more wait their turn (each holds its Docker reads open). */
@@ -15,8 +14,7 @@ const MAX_RUNNING = 4;
  * stale) and runs each request as a `SearchRun`, at most `MAX_RUNNING` at a time.
  */
 export class SearchService {
-  private follower: StreamFollower | null = null;
-  private readonly sleeper = new Sleeper();
+  private readonly requests: RequestStream;
   private readonly running = new Set<SearchRun>();
   private readonly waiting: SearchRun[] = [];
   private readonly done = new Set<Promise<void>>();
@@ -31,32 +29,27 @@ export class SearchService {
       logger: AgentLogger;
     },
     private readonly runOptions: SearchRunOptions = {},
-  ) {}
+  ) {
+    this.requests = new RequestStream(
+      deps.bus,
+      {
+        name: 'search requests',
+        key: RedisKeys.searchRequests(hostId),
+        newest: () => deps.bus.search.newestRequest(hostId),
+      },
+      (entries) => this.receive(entries),
+      deps.logger,
+    );
+  }
 
-  /** Finds where the request stream ends (retried until the bus answers), then follows it. */
-  async start(): Promise<void> {
-    let position: string | undefined;
-    for (
-      let delay = 250;
-      position === undefined && !this.stopped;
-      delay = Math.min(delay * 2, 5_000)
-    ) {
-      try {
-        position = await this.deps.bus.search.newestRequest(this.hostId);
-      } catch (error: unknown) {
-        this.deps.logger.warn(`search requests unreadable, retrying: ${describeError(error)}`);
-        await this.sleeper.sleep(delay);
-      }
-    }
-    if (position === undefined || this.stopped || this.follower) return;
-    this.follower = this.deps.bus.follower((_key, entries) => this.receive(entries));
-    this.follower.follow(RedisKeys.searchRequests(this.hostId), position);
+  /** Follows the host's search request stream from its newest entry. */
+  start(): Promise<void> {
+    return this.requests.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.sleeper.wake();
-    await this.follower?.close();
+    await this.requests.stop();
     this.waiting.length = 0;
     for (const run of this.running) run.stop();
     await Promise.all(this.done);

@@ -30,6 +30,8 @@ export class AlertDelivery implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Alerts');
   private readonly triggers = new AlertTriggers();
   private rules: AlertRule[] = [];
+  /** The enabled ones among `rules`, picked once per read rather than per event. */
+  private enabled: AlertRule[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly stopping = new AbortController();
   private readonly running = new Set<Promise<void>>();
@@ -49,10 +51,12 @@ export class AlertDelivery implements OnApplicationBootstrap, OnModuleDestroy {
     hosts.listen({
       followed: (status, containers) => this.triggers.load(status.host_id, containers),
       event: (hostId, id, event) => {
-        this.consider(this.triggers.event(hostId, id, event));
+        this.consider(this.triggers.event(hostId, id, event, this.enabled.length > 0));
         this.evaluated.set(hostId, id);
       },
-      changed: (status) => this.consider(this.triggers.hostOffline(status)),
+      changed: (status) => {
+        if (this.enabled.length > 0) this.consider(this.triggers.hostOffline(status));
+      },
     });
   }
 
@@ -80,6 +84,7 @@ export class AlertDelivery implements OnApplicationBootstrap, OnModuleDestroy {
   async reloadRules(): Promise<void> {
     try {
       this.rules = await this.bus.alerts.rules();
+      this.enabled = this.rules.filter((rule) => rule.enabled);
     } catch (error: unknown) {
       // Keep evaluating the rules last read.
       this.logger.warn(`reading the alert rules failed: ${describeError(error)}`);
@@ -93,11 +98,14 @@ export class AlertDelivery implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Delivers what `occurrences` fire (host events here, log lines from AlertLogWatcher). */
   consider(occurrences: Occurrence[]): void {
+    if (this.enabled.length === 0) return;
+    const now = Date.now();
     for (const occurrence of occurrences) {
-      for (const rule of this.rules) {
+      const subject = cooldownSubject(occurrence);
+      for (const rule of this.enabled) {
         if (!ruleFires(rule, occurrence)) continue;
-        const cooling = this.knownCooldowns.get(`${rule.id} ${cooldownSubject(occurrence)}`);
-        if (cooling !== undefined && cooling > Date.now()) continue;
+        const cooling = this.knownCooldowns.get(`${rule.id} ${subject}`);
+        if (cooling !== undefined && cooling > now) continue;
         if (this.running.size >= this.tuning.alertMaxInFlight) {
           this.logger.warn(`alert ${rule.id} not delivered: too many deliveries in flight`);
           continue;

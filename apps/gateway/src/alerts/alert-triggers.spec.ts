@@ -81,6 +81,23 @@ describe('AlertTriggers', () => {
     expect(triggers.event(HOST, '1-0', event(exited))).toEqual([]);
   });
 
+  it('builds nothing while no rule is enabled, but keeps what it saw for rules enabled later', () => {
+    const triggers = new AlertTriggers();
+    triggers.load(HOST, [container()]);
+    const crash = (n: number) => container({ state: 'exited', exit_code: 1, finished_at: `f${n}` });
+    expect(triggers.event(HOST, '1000-0', event(crash(1)), false)).toEqual([]);
+    expect(
+      triggers.event(HOST, '2000-0', event(container({ health: 'unhealthy' })), false),
+    ).toEqual([]);
+    // Enabled now: the exit and the health already seen are not reported again...
+    expect(triggers.event(HOST, '2500-0', event(container({ health: 'unhealthy' })))).toEqual([]);
+    // ...and a crash loop counts the exits seen before.
+    const [exit] = triggers.event(HOST, '3000-0', event(crash(2)));
+    expect(exit.recentExits).toEqual([1_000, 3_000]);
+    const offline = { v: 1 as const, type: 'host' as const, host: {} as never, online: false };
+    expect(triggers.event(HOST, '4000-0', offline, false)).toEqual([]);
+  });
+
   it('reports a host going offline by event or by its heartbeat, with a shared id', () => {
     const triggers = new AlertTriggers();
     const info = {

@@ -48,10 +48,16 @@ export class AlertTriggers {
     }
   }
 
-  event(hostId: string, eventId: string, event: FleetEvent): Occurrence[] {
-    const at = timeOfStreamId(eventId);
+  /**
+   * Takes one host event and returns its occurrences. With `derive` false (no rule is enabled)
+   * none are built, but the state seen is still kept, exits included: a rule enabled later then
+   * compares with the truth and counts the exits already in its window.
+   */
+  event(hostId: string, eventId: string, event: FleetEvent, derive = true): Occurrence[] {
     if (event.type === 'host') {
-      return event.online ? [] : [{ kind: 'host_offline', hostId, eventId, at }];
+      return event.online || !derive
+        ? []
+        : [{ kind: 'host_offline', hostId, eventId, at: timeOfStreamId(eventId) }];
     }
     const container = event.container;
     const id = key(hostId, container.container_id);
@@ -61,20 +67,26 @@ export class AlertTriggers {
     }
     const seen = this.containers.get(id) ?? { finishedAt: null, health: 'none', exits: [] };
     this.containers.set(id, seen);
-    const found: Occurrence[] = [];
-    const base = { hostId, eventId, at, container };
-    if (container.finished_at !== null && container.finished_at !== seen.finishedAt) {
+    const exited = container.finished_at !== null && container.finished_at !== seen.finishedAt;
+    const turnedUnhealthy = container.health === 'unhealthy' && seen.health !== 'unhealthy';
+    seen.finishedAt = container.finished_at;
+    seen.health = container.health;
+    if (!exited && !turnedUnhealthy) return [];
+    const at = timeOfStreamId(eventId);
+    if (exited) {
       seen.exits = seen.exits.filter((t) => t > at - MAX_WINDOW_MS).slice(-(MAX_EXITS_KEPT - 1));
       seen.exits.push(at);
+    }
+    if (!derive) return [];
+    const found: Occurrence[] = [];
+    const base = { hostId, eventId, at, container };
+    if (exited) {
       found.push({ ...base, kind: 'exit', recentExits: [...seen.exits] });
       if (container.exit_code !== null && container.exit_code !== 0)
         found.push({ ...base, kind: 'exit_nonzero' });
       if (container.oom_killed === true) found.push({ ...base, kind: 'oom_killed' });
     }
-    if (container.health === 'unhealthy' && seen.health !== 'unhealthy')
-      found.push({ ...base, kind: 'unhealthy' });
-    seen.finishedAt = container.finished_at;
-    seen.health = container.health;
+    if (turnedUnhealthy) found.push({ ...base, kind: 'unhealthy' });
     return found;
   }
 

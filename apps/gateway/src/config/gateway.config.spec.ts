@@ -33,6 +33,26 @@ describe('loadGatewayConfig', () => {
     );
   });
 
+  it('reads durations in seconds or with a unit, within their bounds', () => {
+    const proxy = { ...base, AUTH_MODE: 'proxy', TRUSTED_PROXIES: '127.0.0.1' };
+    expect(loadGatewayConfig(proxy).sessionTtlMs).toBe(3_600_000);
+    expect(loadGatewayConfig({ ...proxy, SESSION_TTL: '30m' }).sessionTtlMs).toBe(1_800_000);
+    expect(loadGatewayConfig({ ...proxy, SESSION_TTL: '168h' }).sessionTtlMs).toBe(604_800_000);
+    for (const bad of ['0', '169h', '5x', '1.5h'])
+      expect(() => loadGatewayConfig({ ...proxy, SESSION_TTL: bad })).toThrow(
+        `SESSION_TTL must be a duration from 1s to 168h such as 3600, 30m or 8h, got "${bad}"`,
+      );
+    expect(loadGatewayConfig({ ...base, CRASH_LOOP_WINDOW: '86400' }).crashLoop?.windowMs).toBe(
+      86_400_000,
+    );
+    expect(() => loadGatewayConfig({ ...base, CRASH_LOOP_WINDOW: '25h' })).toThrow(
+      /CRASH_LOOP_WINDOW must be a duration/,
+    );
+    expect(() => loadGatewayConfig({ ...base, CRASH_LOOP_EXITS: '1000' })).toThrow(
+      'CRASH_LOOP_EXITS must be a number from 2 to 100, got "1000"',
+    );
+  });
+
   it('reads every variable', () => {
     const config = loadGatewayConfig({
       ...base,

@@ -144,24 +144,62 @@ const corsOrigins = z
     return { kind: 'list', origins: originList('CORS_ORIGINS', raw, ctx) };
   });
 
+/** A whole number from `min` to `max`; blank gives `fallback`. */
+function wholeNumber(variable: string, fallback: number, min: number, max: number) {
+  const digits = new RegExp(`^\\d{1,${String(max).length}}$`);
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const raw = (value ?? '').trim();
+      if (raw === '') return fallback;
+      const n = digits.test(raw) ? Number(raw) : NaN;
+      if (!(n >= min && n <= max)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${variable} must be a number from ${min} to ${max}, got "${raw}"`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
+
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** Milliseconds of `3600` (seconds), `30m` or `8h`; NaN when it is none of those. */
+function durationMs(raw: string): number {
+  const match = /^(\d{1,7})(s|m|h)?$/.exec(raw);
+  return match ? Number(match[1]) * UNIT_MS[(match[2] as keyof typeof UNIT_MS) ?? 's'] : NaN;
+}
+
+/** A duration in milliseconds from `range.min` to `range.max`; blank gives `fallbackMs`. */
+function duration(
+  variable: string,
+  fallbackMs: number,
+  range: { min: string; max: string; examples: string },
+) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const raw = (value ?? '').trim();
+      if (raw === '') return fallbackMs;
+      const ms = durationMs(raw);
+      if (!(ms >= durationMs(range.min) && ms <= durationMs(range.max))) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${variable} must be a duration from ${range.min} to ${range.max} such as ${range.examples}, got "${raw}"`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
 const envSchema = z
   .object({
-    PORT: z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        const raw = (value ?? '').trim();
-        if (raw === '') return 8080;
-        const port = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
-        if (!(port >= 0 && port <= 65535)) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `PORT must be a number from 0 to 65535, got "${raw}"`,
-          });
-          return z.NEVER;
-        }
-        return port;
-      }),
+    PORT: wholeNumber('PORT', 8080, 0, 65_535),
     HOST: z
       .string()
       .optional()
@@ -204,25 +242,11 @@ const envSchema = z
       .optional()
       .transform((v) => (v ?? '').trim() || undefined),
     SESSION_SECRET: z.string().optional(),
-    SESSION_TTL: z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        const raw = (value ?? '').trim() || '1h';
-        const match = /^(\d{1,7})(s|m|h)?$/.exec(raw);
-        const ms = match
-          ? Number(match[1]) *
-            { s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] as 's' | 'm' | 'h') ?? 's']
-          : NaN;
-        if (!(ms >= 1_000 && ms <= 7 * 24 * 3_600_000)) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `SESSION_TTL must be a duration from 1s to 168h such as 3600, 30m or 8h, got "${raw}"`,
-          });
-          return z.NEVER;
-        }
-        return ms;
-      }),
+    SESSION_TTL: duration('SESSION_TTL', 3_600_000, {
+      min: '1s',
+      max: '168h',
+      examples: '3600, 30m or 8h',
+    }),
     TRUSTED_PROXIES: z
       .string()
       .optional()
@@ -253,42 +277,12 @@ const envSchema = z
       .string()
       .optional()
       .transform((value) => (value ?? '').trim() || DEFAULT_WEB_DIST),
-    CRASH_LOOP_EXITS: z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        const raw = (value ?? '').trim();
-        if (raw === '') return CRASH_LOOP_DEFAULTS.exits;
-        const exits = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
-        if (!(exits >= 2 && exits <= 100)) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `CRASH_LOOP_EXITS must be a number from 2 to 100, got "${raw}"`,
-          });
-          return z.NEVER;
-        }
-        return exits;
-      }),
-    CRASH_LOOP_WINDOW: z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        const raw = (value ?? '').trim();
-        if (raw === '') return CRASH_LOOP_DEFAULTS.windowMs;
-        const match = /^(\d{1,6})(s|m|h)?$/.exec(raw);
-        const ms = match
-          ? Number(match[1]) *
-            { s: 1_000, m: 60_000, h: 3_600_000 }[(match[2] as 's' | 'm' | 'h') ?? 's']
-          : NaN;
-        if (!(ms >= 10_000 && ms <= 24 * 3_600_000)) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `CRASH_LOOP_WINDOW must be a duration from 10s to 24h such as 300, 5m or 1h, got "${raw}"`,
-          });
-          return z.NEVER;
-        }
-        return ms;
-      }),
+    CRASH_LOOP_EXITS: wholeNumber('CRASH_LOOP_EXITS', CRASH_LOOP_DEFAULTS.exits, 2, 100),
+    CRASH_LOOP_WINDOW: duration('CRASH_LOOP_WINDOW', CRASH_LOOP_DEFAULTS.windowMs, {
+      min: '10s',
+      max: '24h',
+      examples: '300, 5m or 1h',
+    }),
   })
   .superRefine((env, ctx) => {
     const redisProblem = redisUrlProblem(env.REDIS_MODE, env.REDIS_URL);

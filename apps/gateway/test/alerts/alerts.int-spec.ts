@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import {
   FLEET_EVENT_FIELD,
@@ -9,7 +7,7 @@ import {
   type AuditEvent,
   type Container,
 } from '@flotilla/contracts';
-import { waitFor } from '@flotilla/testing';
+import { waitFor, WebhookReceiver } from '@flotilla/testing';
 import {
   announceHost,
   changed,
@@ -22,64 +20,11 @@ import { bearer, connectAs, SECRET, token, writeUsers } from '../security/securi
 
 jest.setTimeout(120_000);
 
-interface Received {
-  path: string;
-  body: Record<string, unknown>;
-}
-
-/** A local webhook receiver: records every POST, answers with the statuses queued (else 200). */
-class Receiver {
-  readonly received: Received[] = [];
-  readonly statuses: number[] = [];
-  private readonly server: Server;
-
-  private constructor() {
-    this.server = createServer((req, res) => {
-      void readBody(req).then((text) => {
-        this.received.push({
-          path: req.url ?? '',
-          body: JSON.parse(text) as Record<string, unknown>,
-        });
-        res.statusCode = this.statuses.shift() ?? 200;
-        res.end('ok');
-      });
-    });
-  }
-
-  static async start(): Promise<Receiver> {
-    const receiver = new Receiver();
-    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
-    return receiver;
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
-  }
-
-  at(path: string): Received[] {
-    return this.received.filter((r) => r.path === path);
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 describe('alerts: rules shared by 3 replicas, one webhook POST per firing (real Redis)', () => {
   const host = uniqueHostId('alerts');
   const other = uniqueHostId('alerts-other');
   let h: Harness;
-  let receiver: Receiver;
+  let receiver: WebhookReceiver;
   let redis: Redis;
   let adminToken: string;
 
@@ -89,7 +34,7 @@ describe('alerts: rules shared by 3 replicas, one webhook POST per firing (real 
       { user: 'olga', role: 'operator' },
       { user: 'hostadmin', role: 'admin', scopes: { hosts: [host] } },
     ]);
-    receiver = await Receiver.start();
+    receiver = await WebhookReceiver.start();
     h = await startHarness({
       replicas: 3,
       env: { AUTH_MODE: 'users', USERS_FILE: usersFile, SESSION_SECRET: SECRET },

@@ -1,11 +1,12 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { JSON_FIELD } from '@flotilla/bus';
 import { RedisKeys, type ContainerExits, type ExitRecord } from '@flotilla/contracts';
 import { sampleExit } from '@flotilla/contracts/testing';
 import { waitFor } from '@flotilla/testing';
 import { announceHost, makeContainer, uniqueHostId } from '../support/fleet-fixtures';
-import { startHarness, type Harness } from '../support/gateway-harness';
-import { bearer, SECRET, token, writeUsers } from './security-fixtures';
+import { startExitsHarness } from '../support/exits-harness';
+import type { Harness } from '../support/gateway-harness';
+import { bearer, token } from './security-fixtures';
 
 jest.setTimeout(90_000);
 
@@ -42,23 +43,14 @@ describe('exit records and crash loops over REST (real Redis, two replicas)', ()
     get(replica, `/api/containers/${hostId}/${id}/exits`, auth);
 
   beforeAll(async () => {
-    const usersFile = writeUsers([
-      { user: 'root', role: 'admin' },
-      { user: 'carol', role: 'viewer', scopes: { containers: ['web-*'] } },
-    ]);
-    h = await startHarness({
-      replicas: 2,
-      env: {
-        AUTH_MODE: 'users',
-        USERS_FILE: usersFile,
-        SESSION_SECRET: SECRET,
-        CRASH_LOOP_EXITS: '3',
-        CRASH_LOOP_WINDOW: '10s',
-      },
-    });
-    raw = new Redis(h.redis.url);
-    await announceHost(h.bus, host, [web, db]);
-    await announceHost(h.bus, victimHost, [victim]);
+    ({ h, raw } = await startExitsHarness({
+      admin: 'root',
+      window: '10s',
+      hosts: [
+        [host, [web, db]],
+        [victimHost, [victim]],
+      ],
+    }));
     carol = bearer(await token(h.gateways[0].url, 'carol'));
     root = bearer(await token(h.gateways[1].url, 'root'));
   });

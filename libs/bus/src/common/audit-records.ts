@@ -1,5 +1,6 @@
 import { auditEventSchema, parseJson, type AuditEvent } from '@flotilla/contracts';
 import type { FieldMap, RawStreamEntry } from '../codecs';
+import { pagesBackwards, type ReadBackwards } from './read-backwards';
 
 /** The field an audit entry keeps its JSON record in (the field it has always used). */
 const AUDIT_FIELD = 'e';
@@ -24,21 +25,18 @@ function decodeAuditEntry(entry: RawStreamEntry): AuditEvent | null {
  * from the newest) and collects the newest `limit` valid records that `accept` keeps.
  */
 export async function collectAudit(
-  readPage: (before: string | null, count: number) => Promise<RawStreamEntry[]>,
+  readPage: ReadBackwards,
   limit: number,
   accept: (record: AuditEvent) => boolean,
 ): Promise<AuditEvent[]> {
   const records: AuditEvent[] = [];
   if (limit <= 0) return records;
-  let before: string | null = null;
-  for (;;) {
-    const page = await readPage(before, AUDIT_PAGE);
+  for await (const page of pagesBackwards(readPage, AUDIT_PAGE)) {
     for (const entry of page) {
       const record = decodeAuditEntry(entry);
       if (record && accept(record)) records.push(record);
       if (records.length >= limit) return records;
     }
-    if (page.length < AUDIT_PAGE) return records;
-    before = page[page.length - 1].id;
   }
+  return records;
 }

@@ -1,7 +1,7 @@
 import type { ExitRecord } from '@flotilla/contracts';
-import type { RawStreamEntry } from '../codecs';
 import type { StreamEntry } from '../ports';
 import type { HostRecords } from './host-records';
+import { pagesBackwards, type ReadBackwards } from './read-backwards';
 
 /** Entries read per request while `list` filters (records hold up to 50 lines each). */
 export const EXIT_PAGE = 100;
@@ -13,20 +13,17 @@ export const EXIT_PAGE = 100;
 export async function collectExits(
   records: HostRecords,
   hostId: string,
-  readPage: (before: string | null, count: number) => Promise<RawStreamEntry[]>,
+  readPage: ReadBackwards,
   limit: number,
   accept: (record: ExitRecord) => boolean,
 ): Promise<StreamEntry<ExitRecord>[]> {
   const out: StreamEntry<ExitRecord>[] = [];
   if (limit <= 0) return out;
-  let before: string | null = null;
-  for (;;) {
-    const page = await readPage(before, EXIT_PAGE);
+  for await (const page of pagesBackwards(readPage, EXIT_PAGE)) {
     for (const entry of records.exits(hostId, page)) {
       if (accept(entry.value)) out.push(entry);
       if (out.length >= limit) return out;
     }
-    if (page.length < EXIT_PAGE) return out;
-    before = page[page.length - 1].id;
   }
+  return out;
 }

@@ -1,8 +1,7 @@
 import type { RawStreamEntry } from '../codecs';
 import type { LogEntry } from '../ports';
+import { pagesBackwards, type ReadBackwards } from './read-backwards';
 
-/** Reads up to `count` entries older than `before` (null: from the newest), newest first. */
-export type ReadBackwards = (before: string | null, count: number) => Promise<RawStreamEntry[]>;
 /** Decodes raw log entries, dropping (and reporting) the ones that fail (`HostRecords.logs`). */
 export type DecodeLogEntries = (entries: readonly RawStreamEntry[]) => LogEntry[];
 
@@ -23,19 +22,13 @@ export async function tailLogEntries(
 ): Promise<LogEntry[]> {
   const newestFirst: LogEntry[] = [];
   let covered = 0;
-  let before: string | null = start;
-  let size = FIRST_PAGE;
-  while (covered < lines) {
-    const page = await readBackwards(before, size);
+  if (lines <= 0) return newestFirst;
+  pages: for await (const page of pagesBackwards(readBackwards, FIRST_PAGE, MAX_PAGE, start)) {
     for (const entry of decode(page)) {
       newestFirst.push(entry);
       covered += entry.n;
-      if (covered >= lines) break;
+      if (covered >= lines) break pages;
     }
-    const oldest = page[page.length - 1];
-    if (page.length < size || !oldest) break;
-    before = oldest.id;
-    size = Math.min(MAX_PAGE, size * 2);
   }
   return newestFirst.reverse();
 }

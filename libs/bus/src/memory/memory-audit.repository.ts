@@ -2,7 +2,7 @@ import { RedisKeys, STREAM_CAPS, type AuditEvent } from '@flotilla/contracts';
 import { collectAudit, encodeAuditRecord } from '../common/audit-records';
 import type { AuditRepository } from '../ports';
 import type { MemoryStore } from './memory-store';
-import { rawEntries } from './raw-entries';
+import { rawEntries, readBackwards } from './raw-entries';
 import { inWindow } from './memory-stream';
 import { settle } from './settle';
 
@@ -16,12 +16,7 @@ export class MemoryAuditRepository implements AuditRepository {
   }
 
   list(limit: number, accept: (record: AuditEvent) => boolean): Promise<AuditEvent[]> {
-    return collectAudit(
-      (before, count) =>
-        settle(() => rawEntries(this.store.stream(RedisKeys.audit)?.revRange(before, count) ?? [])),
-      limit,
-      accept,
-    );
+    return collectAudit(readBackwards(this.store, RedisKeys.audit), limit, accept);
   }
 
   window(

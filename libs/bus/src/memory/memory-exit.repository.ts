@@ -4,7 +4,7 @@ import { collectExits } from '../common/exit-records';
 import type { HostRecords } from '../common/host-records';
 import type { ExitRepository, StreamEntry } from '../ports';
 import type { MemoryStore } from './memory-store';
-import { rawEntries } from './raw-entries';
+import { readBackwards } from './raw-entries';
 import { settle } from './settle';
 
 export class MemoryExitRepository implements ExitRepository {
@@ -25,16 +25,6 @@ export class MemoryExitRepository implements ExitRepository {
     accept: (record: ExitRecord) => boolean = () => true,
   ): Promise<StreamEntry<ExitRecord>[]> {
     const key = RedisKeys.exits(hostId);
-    return collectExits(
-      this.records,
-      hostId,
-      (before, count) =>
-        settle(() => {
-          this.store.check();
-          return rawEntries(this.store.stream(key)?.revRange(before, count) ?? []);
-        }),
-      limit,
-      accept,
-    );
+    return collectExits(this.records, hostId, readBackwards(this.store, key), limit, accept);
   }
 }

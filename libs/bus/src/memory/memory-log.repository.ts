@@ -7,7 +7,7 @@ import type { Retention } from '../common/retention';
 import { compareStreamIds } from '../common/stream-ids';
 import type { LogBatch, LogEntry, LogRepository } from '../ports';
 import type { MemoryStore } from './memory-store';
-import { rawEntries } from './raw-entries';
+import { rawEntries, readBackwards } from './raw-entries';
 import { settle } from './settle';
 
 export class MemoryLogRepository implements LogRepository {
@@ -76,11 +76,7 @@ export class MemoryLogRepository implements LogRepository {
     const key = RedisKeys.logs(hostId, containerId);
     return tailLogEntries(
       lines,
-      (before, count) =>
-        settle(() => {
-          this.store.check();
-          return rawEntries(this.store.stream(key)?.revRange(before, count) ?? []);
-        }),
+      readBackwards(this.store, key),
       (raw) => this.records.logs(hostId, containerId, raw),
       before ?? null,
     );

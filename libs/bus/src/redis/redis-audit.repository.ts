@@ -2,7 +2,7 @@ import { RedisKeys, STREAM_CAPS, type AuditEvent } from '@flotilla/contracts';
 import type { RedisClient } from './connections';
 import { collectAudit, encodeAuditRecord } from '../common/audit-records';
 import type { AuditRepository } from '../ports';
-import { capped, toRawEntries } from './replies';
+import { capped, readBackwards, toRawEntries } from './replies';
 
 export class RedisAuditRepository implements AuditRepository {
   constructor(private readonly redis: RedisClient) {}
@@ -15,20 +15,7 @@ export class RedisAuditRepository implements AuditRepository {
   }
 
   list(limit: number, accept: (record: AuditEvent) => boolean): Promise<AuditEvent[]> {
-    return collectAudit(
-      async (before, count) =>
-        toRawEntries(
-          await this.redis.xrevrange(
-            RedisKeys.audit,
-            before === null ? '+' : `(${before}`,
-            '-',
-            'COUNT',
-            count,
-          ),
-        ),
-      limit,
-      accept,
-    );
+    return collectAudit(readBackwards(this.redis, RedisKeys.audit), limit, accept);
   }
 
   window(

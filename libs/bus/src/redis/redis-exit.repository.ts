@@ -4,7 +4,7 @@ import { collectExits } from '../common/exit-records';
 import type { HostRecords } from '../common/host-records';
 import type { ExitRepository, StreamEntry } from '../ports';
 import type { RedisClient } from './connections';
-import { capped, toRawEntries } from './replies';
+import { capped, readBackwards } from './replies';
 
 export class RedisExitRepository implements ExitRepository {
   constructor(
@@ -26,21 +26,6 @@ export class RedisExitRepository implements ExitRepository {
     accept: (record: ExitRecord) => boolean = () => true,
   ): Promise<StreamEntry<ExitRecord>[]> {
     const key = RedisKeys.exits(hostId);
-    return collectExits(
-      this.records,
-      hostId,
-      async (before, count) =>
-        toRawEntries(
-          await this.redis.xrevrange(
-            key,
-            before === null ? '+' : `(${before}`,
-            '-',
-            'COUNT',
-            count,
-          ),
-        ),
-      limit,
-      accept,
-    );
+    return collectExits(this.records, hostId, readBackwards(this.redis, key), limit, accept);
   }
 }

@@ -6,7 +6,7 @@ import { EDGE_SCAN, firstValidLogEntry, tailLogEntries } from '../common/log-rea
 import type { HostRecords } from '../common/host-records';
 import type { Retention } from '../common/retention';
 import type { LogBatch, LogEntry, LogRepository } from '../ports';
-import { toRawEntries } from './replies';
+import { readBackwards, toRawEntries } from './replies';
 
 export class RedisLogRepository implements LogRepository {
   constructor(
@@ -72,16 +72,7 @@ export class RedisLogRepository implements LogRepository {
     const key = RedisKeys.logs(hostId, containerId);
     return tailLogEntries(
       lines,
-      async (before, count) =>
-        toRawEntries(
-          await this.redis.xrevrange(
-            key,
-            before === null ? '+' : `(${before}`,
-            '-',
-            'COUNT',
-            count,
-          ),
-        ),
+      readBackwards(this.redis, key),
       (raw) => this.records.logs(hostId, containerId, raw),
       before ?? null,
     );

@@ -1,5 +1,7 @@
 import type { ChainableCommander } from 'ioredis';
 import type { FieldMap, RawStreamEntry } from '../codecs';
+import type { ReadBackwards } from '../common/read-backwards';
+import type { RedisClient } from './connections';
 
 /** A stream entry as ioredis returns it (same shape under RESP2 and RESP3 for typed commands). */
 export type RedisStreamEntry = [id: string, fields: string[]];
@@ -30,4 +32,12 @@ export async function execAll(batch: ChainableCommander): Promise<unknown[]> {
 /** `XADD key MAXLEN ~ cap` arguments, the capped append every stream uses. */
 export function capped(cap: number): ['MAXLEN', '~', number] {
   return ['MAXLEN', '~', cap];
+}
+
+/** Reads `key` backwards with XREVRANGE, `before` exclusive. */
+export function readBackwards(redis: RedisClient, key: string): ReadBackwards {
+  return async (before, count) =>
+    toRawEntries(
+      await redis.xrevrange(key, before === null ? '+' : `(${before}`, '-', 'COUNT', count),
+    );
 }

@@ -46,6 +46,8 @@ export interface GatewayConfig {
   webDist: string;
   /** A container is crash-looping after this many exits within this window; default 3 in 5 min. */
   crashLoop?: { exits: number; windowMs: number };
+  /** Containers a dashboard is sent in full at connect, at most (`FLEET_VIEW_LINE`). */
+  fleetViewLine?: number;
 }
 
 export const DEFAULT_WEB_DIST = 'dist/apps/web/browser';
@@ -92,6 +94,9 @@ Environment:
   CRASH_LOOP_EXITS  A container that exits this many times within CRASH_LOOP_WINDOW is shown
                 crash-looping (2 to 100, default ${CRASH_LOOP_DEFAULTS.exits})
   CRASH_LOOP_WINDOW The crash-loop window, e.g. 300, 5m, 1h (10s to 24h, default 5m)
+  FLEET_VIEW_LINE A dashboard that may see at most this many containers gets all of them at
+                connect; above, hosts with counts and the containers of the hosts it opens
+                (1 to 1000000, default 2000)
   WEB_DIST      Folder of the built web app to serve (default ${DEFAULT_WEB_DIST}); skipped
                 when it does not exist
 `;
@@ -269,6 +274,22 @@ const envSchema = z
         }
         return exits;
       }),
+    FLEET_VIEW_LINE: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        const raw = (value ?? '').trim();
+        if (raw === '') return undefined;
+        const line = /^\d{1,7}$/.test(raw) ? Number(raw) : NaN;
+        if (!(line >= 1 && line <= 1_000_000)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `FLEET_VIEW_LINE must be a number from 1 to 1000000, got "${raw}"`,
+          });
+          return z.NEVER;
+        }
+        return line;
+      }),
     CRASH_LOOP_WINDOW: z
       .string()
       .optional()
@@ -370,5 +391,6 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     logLevel: parseLogLevel(env.LOG_LEVEL),
     webDist: v.WEB_DIST,
     crashLoop: { exits: v.CRASH_LOOP_EXITS, windowMs: v.CRASH_LOOP_WINDOW },
+    ...(v.FLEET_VIEW_LINE !== undefined ? { fleetViewLine: v.FLEET_VIEW_LINE } : {}),
   };
 }

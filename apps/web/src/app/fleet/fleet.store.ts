@@ -101,9 +101,14 @@ export class FleetStore {
         const partial = payload.partial === true;
         this.partialSignal.set(partial);
         this.countsSignal.set(payload.counts ?? {});
-        // The handshake asked for the hosts open then; any opened since are asked for now.
-        this.loadedHostsSignal.set(new Set(partial ? this.openHosts() : []));
-        if (partial) this.requestOpenHosts();
+        // The handshake asked for the hosts open then; if they changed since, ask again.
+        const asked = this.viewRequest.asked;
+        const open = new Set(this.openHosts());
+        this.loadedHostsSignal.set(new Set(partial ? asked.filter((h) => open.has(h)) : []));
+        if (partial && (asked.length !== open.size || asked.some((h) => !open.has(h)))) {
+          for (const h of asked) if (!open.has(h)) this.state.dropHost(h);
+          this.requestOpenHosts();
+        }
         this.loadedSignal.set(true);
         this.staleSinceSignal.set(null);
         this.bump();
@@ -154,7 +159,7 @@ export class FleetStore {
   private wantHost(hostId: string): void {
     if (!this.partialSignal() || this.openHosts().includes(hostId)) return;
     // Reads happen inside computeds, which must not write signals.
-    queueMicrotask(() => this.setOpenHosts([...this.openHosts(), hostId]));
+    void Promise.resolve().then(() => this.setOpenHosts([...this.openHosts(), hostId]));
   }
 
   /** `subscribe` with the open hosts; the ack's containers are loaded, then stay live. */

@@ -13,8 +13,12 @@ export class FleetViewRequest {
   /** Hosts whose containers the page holds when the fleet is over the line. */
   readonly openHosts = signal<readonly string[]>([]);
 
+  /** The hosts the last handshake asked for: what the next `initial_state` holds. */
+  asked: readonly string[] = [];
+
   view(): FleetView {
     const hosts = this.openHosts();
+    this.asked = hosts;
     return { counts: true, up_to: this.line, ...(hosts.length > 0 ? { hosts: [...hosts] } : {}) };
   }
 }

@@ -13,6 +13,14 @@
  *   hosts' event streams and snapshots as an agent does): long tasks, frame gaps, and how long
  *   after the last change the page shows them all.
  *
+ * Each build runs twice side by side: as built (the page's view: over the line, hosts with counts
+ * and no containers until a host is opened) and in the seed form (the harness drops the view from
+ * the Socket.IO handshake, so the gateway sends every container as to a client that knows nothing
+ * of views). The first screen is the first host or container rows painted; typing filters what is
+ * loaded (nothing, over the line: the shown count stays 0 and the hosts say what may match); the
+ * burst's end is the exited count in the summary reaching its new value (over the line, through
+ * `counts_update`, sent once a second).
+ *
  * Long tasks come from a `PerformanceObserver({ type: 'longtask' })` installed before the app
  * loads. Prints every run, then best / median / worst; asserts nothing beyond "the page showed
  * what was written".
@@ -217,7 +225,7 @@ interface PagePerf {
   burstShownAt: number | null;
 }
 
-function instrument(): void {
+function instrument(seedForm: boolean): void {
   const perf: PagePerf = {
     longTasks: [],
     events: [],
@@ -255,6 +263,11 @@ function instrument(): void {
   // Socket.IO packets as they arrive, before the app handles them.
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
+    // The seed form: the Socket.IO CONNECT packet without the handshake's view.
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      super.send(seedForm && typeof data === 'string' && data.startsWith('40{') ? '40' : data);
+    }
+
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
       this.addEventListener('message', (e: MessageEvent) => {
@@ -273,7 +286,9 @@ function instrument(): void {
   const frame = (t: number): void => {
     perf.frames.push(t);
     if (perf.firstRows === null) {
-      const rows = document.querySelectorAll('[data-testid="container-row"]').length;
+      const rows = document.querySelectorAll(
+        '[data-testid="container-row"], [data-testid="fleet-host"]',
+      ).length;
       if (rows > 0) {
         const mark = { at: t, painted: null as number | null, rows };
         perf.firstRows = mark;
@@ -609,6 +624,8 @@ interface RunResult {
 interface Build {
   label: string;
   dir: string;
+  /** The handshake's view dropped: the whole fleet in `initial_state`, as before views. */
+  seedForm: boolean;
   gateway: RunningGateway;
   profiler: Profiler | null;
 }
@@ -624,9 +641,13 @@ const quantile = (values: number[], q: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 };
 
-/** The shown count for a search, as the page computes it (null: nothing typed, none shown). */
-function expectedShown(fleet: Fleet, search: string): number | null {
+/**
+ * The shown count for a search, as the page computes it (null: nothing typed, none shown); over
+ * the line no host is open, so nothing loaded matches.
+ */
+function expectedShown(fleet: Fleet, search: string, seedForm: boolean): number | null {
   if (search.trim() === '') return null;
+  if (!seedForm) return 0;
   const terms = parseSearch(search);
   let n = 0;
   for (const c of fleet.containers.values()) if (matchesSearch(c, terms)) n++;
@@ -650,7 +671,7 @@ async function runOnce(
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.addInitScript(instrument);
+    await page.addInitScript(instrument, build.seedForm);
     const url = build.gateway.url;
 
     // First render. The CPU meter and a profile need the page's process before the app loads:
@@ -737,7 +758,7 @@ async function runOnce(
     const keys: KeyResult[] = [];
     let shownBefore: number | null = null;
     for (const [i, step] of steps.entries()) {
-      const expect = expectedShown(fleet, step.text);
+      const expect = expectedShown(fleet, step.text, build.seedForm);
       await page.evaluate((n) => {
         (window as unknown as { __perf: PagePerf }).__perf.expect = n;
       }, expect);
@@ -920,15 +941,23 @@ async function main(): Promise<void> {
     const tuning = HARD_CAP_MIB > 0 ? { socketHardCapBytes: HARD_CAP_MIB * 1024 * 1024 } : {};
     if (HARD_CAP_MIB > 0) out(`gateway socketHardCapBytes raised to ${HARD_CAP_MIB} MiB`);
     for (const [i, web] of webArgs.entries()) {
-      const gateway = await startGateway(
-        { ...config, webDist: web.dir },
-        { processMetrics: false, replicaId: `gw-perf-${i + 1}-${process.pid}`, tuning },
-      );
-      builds.push({
-        ...web,
-        gateway,
-        profiler: PROFILE_DIR ? new Profiler(web.dir, PROFILE_DIR) : null,
-      });
+      for (const seedForm of [false, true]) {
+        const gateway = await startGateway(
+          { ...config, webDist: web.dir },
+          {
+            processMetrics: false,
+            replicaId: `gw-perf-${i + 1}${seedForm ? 's' : 'v'}-${process.pid}`,
+            tuning,
+          },
+        );
+        builds.push({
+          ...web,
+          label: `${web.label}, ${seedForm ? 'seed form' : 'view'}`,
+          seedForm,
+          gateway,
+          profiler: PROFILE_DIR ? new Profiler(web.dir, PROFILE_DIR) : null,
+        });
+      }
     }
     browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
@@ -941,6 +970,7 @@ async function main(): Promise<void> {
     for (const build of builds) {
       const context = await browser.newContext();
       const page = await context.newPage();
+      await page.addInitScript(instrument, build.seedForm);
       await page.goto(`${build.gateway.url}/`);
       await waitFor(
         async () =>

@@ -72,7 +72,11 @@ export async function startGateway(
   if (signal?.aborted) throw aborted();
   const replicaId =
     options.replicaId ?? `gw-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const tuning: GatewayTuning = { ...DEFAULT_TUNING, ...options.tuning };
+  const tuning: GatewayTuning = {
+    ...DEFAULT_TUNING,
+    ...(config.fleetViewLine !== undefined ? { fleetViewLine: config.fleetViewLine } : {}),
+    ...options.tuning,
+  };
   const busLogger = new Logger('Bus');
   const redisUrl = config.redisUrl;
   const bus =

@@ -31,6 +31,7 @@ export type { FleetEvent } from './schemas/fleet-events';
 export type { ExitRecord } from './schemas/exits';
 export type {
   ContainerActionRequest,
+  FleetView,
   HeartbeatPayload,
   LoadEarlierPayload,
   StartLogStreamPayload,

@@ -53,6 +53,14 @@ describe('loadGatewayConfig', () => {
     );
   });
 
+  it('reads the fleet view line and refuses one out of range', () => {
+    expect(loadGatewayConfig({ ...base, FLEET_VIEW_LINE: '50' }).fleetViewLine).toBe(50);
+    for (const bad of ['0', '-5', '2k', '1000001'])
+      expect(() => loadGatewayConfig({ ...base, FLEET_VIEW_LINE: bad })).toThrow(
+        /FLEET_VIEW_LINE must be a number from 1 to 1000000/,
+      );
+  });
+
   it('reads every variable', () => {
     const config = loadGatewayConfig({
       ...base,

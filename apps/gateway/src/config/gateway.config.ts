@@ -46,6 +46,8 @@ export interface GatewayConfig {
   webDist: string;
   /** A container is crash-looping after this many exits within this window; default 3 in 5 min. */
   crashLoop?: { exits: number; windowMs: number };
+  /** Containers a dashboard is sent in full at connect, at most (`FLEET_VIEW_LINE`). */
+  fleetViewLine?: number;
 }
 
 export const DEFAULT_WEB_DIST = 'dist/apps/web/browser';
@@ -92,6 +94,9 @@ Environment:
   CRASH_LOOP_EXITS  A container that exits this many times within CRASH_LOOP_WINDOW is shown
                 crash-looping (2 to 100, default ${CRASH_LOOP_DEFAULTS.exits})
   CRASH_LOOP_WINDOW The crash-loop window, e.g. 300, 5m, 1h (10s to 24h, default 5m)
+  FLEET_VIEW_LINE A dashboard that may see at most this many containers gets all of them at
+                connect; above, hosts with counts and the containers of the hosts it opens
+                (1 to 1000000, default 2000)
   WEB_DIST      Folder of the built web app to serve (default ${DEFAULT_WEB_DIST}); skipped
                 when it does not exist
 `;
@@ -145,7 +150,12 @@ const corsOrigins = z
   });
 
 /** A whole number from `min` to `max`; blank gives `fallback`. */
-function wholeNumber(variable: string, fallback: number, min: number, max: number) {
+function wholeNumber<F extends number | undefined>(
+  variable: string,
+  fallback: F,
+  min: number,
+  max: number,
+) {
   const digits = new RegExp(`^\\d{1,${String(max).length}}$`);
   return z
     .string()
@@ -283,6 +293,7 @@ const envSchema = z
       max: '24h',
       examples: '300, 5m or 1h',
     }),
+    FLEET_VIEW_LINE: wholeNumber('FLEET_VIEW_LINE', undefined, 1, 1_000_000),
   })
   .superRefine((env, ctx) => {
     const redisProblem = redisUrlProblem(env.REDIS_MODE, env.REDIS_URL);
@@ -364,5 +375,6 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     logLevel: parseLogLevel(env.LOG_LEVEL),
     webDist: v.WEB_DIST,
     crashLoop: { exits: v.CRASH_LOOP_EXITS, windowMs: v.CRASH_LOOP_WINDOW },
+    ...(v.FLEET_VIEW_LINE !== undefined ? { fleetViewLine: v.FLEET_VIEW_LINE } : {}),
   };
 }

@@ -37,6 +37,11 @@ export interface GatewayTuning {
   pingTimeoutMs: number;
   /** How often sockets with a view are sent the counts that changed (`counts_update`). */
   countsIntervalMs: number;
+  /**
+   * The most containers a socket with a view (`up_to`) is sent in full at connect: at or below,
+   * every container it may see; above, its view's only (`FLEET_VIEW_LINE`).
+   */
+  fleetViewLine: number;
   /** How often the replica rereads the alert rules other replicas may have changed. */
   alertRulesPollMs: number;
   /** Longest wait for a webhook's answer, per attempt. */
@@ -68,6 +73,8 @@ export const DEFAULT_TUNING: GatewayTuning = {
   pingIntervalMs: 10_000,
   pingTimeoutMs: 10_000,
   countsIntervalMs: 1_000,
+  // ~1 MB of initial_state with compose labels: a few hundred ms for a browser to take in.
+  fleetViewLine: 2_000,
   alertRulesPollMs: 2_000,
   alertWebhookTimeoutMs: 5_000,
   // 1 + 2 + 4 + 8 s between the 5 attempts: a receiver restarting within ~15 s misses nothing.

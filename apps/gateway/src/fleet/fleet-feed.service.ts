@@ -38,6 +38,7 @@ export class FleetFeed implements OnModuleDestroy {
   private readonly logger = new Logger(FleetFeed.name);
   private readonly tally = new FleetTally();
   private readonly countsTimer: NodeJS.Timeout;
+  private readonly fleetViewLine: number;
   private closed = false;
 
   constructor(
@@ -62,6 +63,7 @@ export class FleetFeed implements OnModuleDestroy {
       changed: (status) => this.broadcastHost(status),
     });
     this.countsTimer = setInterval(() => this.sendCounts(), tuning.countsIntervalMs);
+    this.fleetViewLine = tuning.fleetViewLine;
   }
 
   onModuleDestroy(): void {
@@ -110,11 +112,13 @@ export class FleetFeed implements OnModuleDestroy {
    * A socket with a view: every host it may see with counts, the containers of its view, all
    * from what the replica already holds (no read of Redis, nothing that grows with the fleet but
    * the hosts and their counts); each host live from the position the replica delivered.
+   * A view with `up_to` whose user may see no more containers than it and the replica's line
+   * allow gets every one of them instead (no `partial`), and every later change.
    */
   private connectWithView(connection: ClientConnection): void {
     const { principal } = connection;
     const hosts: HostStatus[] = [];
-    const containers: Container[] = [];
+    const visible: Container[] = [];
     const position: Record<string, string> = {};
     const counts: Record<string, HostCounts> = {};
     for (const hostId of this.hosts.knownHostIds()) {
@@ -127,18 +131,22 @@ export class FleetFeed implements OnModuleDestroy {
       hosts.push(status);
       position[hostId] = delivered;
       counts[hostId] = this.countsFor(principal, hostId);
-      for (const c of this.tally.containers(hostId)) {
-        if (canSee(principal, c) && connection.filter.passesContainer(hostId, c.container_id))
-          containers.push(c);
-      }
+      for (const c of this.tally.containers(hostId)) if (canSee(principal, c)) visible.push(c);
     }
+    const whole =
+      connection.upTo !== undefined &&
+      visible.length <= Math.min(connection.upTo, this.fleetViewLine);
+    if (whole) connection.filter = SubscriptionFilter.everything;
+    const containers = whole
+      ? visible
+      : visible.filter((c) => connection.filter.passesContainer(c.host_id, c.container_id));
     connection.rememberSnapshot(containers, SNAPSHOT_OVERLAP_MS);
     this.outbox.send(connection, 'initial_state', {
       containers,
       hosts,
       position,
       counts,
-      partial: true,
+      ...(whole ? {} : { partial: true as const }),
     });
     connection.ready = true;
     for (const hostId of this.hosts.knownHostIds()) {

@@ -123,6 +123,99 @@ describe('FleetFeed: a socket with a view (counts for all, containers for its vi
     });
   });
 
+  describe('the line (up_to): everything at N containers, the view above', () => {
+    /** Three containers on two hosts; a socket with a view of host-a and `up_to`. */
+    async function connectAt(
+      line: number,
+      upTo: number,
+    ): Promise<{
+      socket: ReturnType<MemoryReplica['connect']>[1];
+      all: ReturnType<typeof makeContainer>[];
+    }> {
+      await replica.close();
+      replica = new MemoryReplica({ countsIntervalMs: 20, fleetViewLine: line });
+      const a = [makeContainer('host-a')];
+      const b = [makeContainer('host-b'), makeContainer('host-b')];
+      await announceHost(replica.bus, 'host-a', a);
+      await announceHost(replica.bus, 'host-b', b);
+      await replica.start();
+      const [connection, socket] = replica.connect('v', ANONYMOUS_ADMIN, {
+        counts: true,
+        hosts: ['host-a'],
+        up_to: upTo,
+      });
+      await replica.feed.connect(connection);
+      return { socket, all: [...a, ...b] };
+    }
+
+    const ids = (list: readonly { container_id: string }[]): string[] =>
+      list.map((c) => c.container_id).sort();
+
+    it('at the line (3 of 3): every container, not partial, and every later change', async () => {
+      const { socket, all } = await connectAt(3, 2_000);
+      const initial = await socket.waitFor('initial_state');
+      expect(initial.partial).toBeUndefined();
+      expect(ids(initial.containers)).toEqual(ids(all));
+      expect(initial.counts?.['host-b']).toEqual(countContainers(all.slice(1)));
+      // A host outside the handshake's view still sends its changes: the socket holds it all.
+      const stopped = changed(all[2], { state: 'exited' });
+      await publishChange(replica.bus, stopped);
+      await socket.waitFor('container_state_change', (c) => c.revision === stopped.revision);
+      expect(socket.all('container_state_change')).toEqual([stopped]);
+    });
+
+    it('one over the line (4 > 3): the view only, partial, and counts for the rest', async () => {
+      const { socket, all } = await connectAt(3, 2_000);
+      const extra = makeContainer('host-b');
+      await publishChange(replica.bus, extra);
+      // The replica holds the fourth container before the socket connects.
+      const [late, lateSocket] = replica.connect('late', ANONYMOUS_ADMIN, {
+        counts: true,
+        hosts: ['host-a'],
+        up_to: 2_000,
+      });
+      await socket.waitFor('container_state_change', (c) => c.container_id === extra.container_id);
+      await replica.feed.connect(late);
+      const initial = await lateSocket.waitFor('initial_state');
+      expect(initial.partial).toBe(true);
+      expect(ids(initial.containers)).toEqual(ids([all[0]]));
+      expect(initial.counts?.['host-b']).toEqual(countContainers([all[1], all[2], extra]));
+      const stopped = changed(all[2], { state: 'exited' });
+      await publishChange(replica.bus, stopped);
+      await waitForCounts(lateSocket, initial.counts ?? {}, {
+        'host-a': initial.counts?.['host-a'],
+        'host-b': countContainers([all[1], stopped, extra]),
+      });
+      expect(lateSocket.all('container_state_change')).toEqual([]);
+    });
+
+    it("the client's up_to below the replica's line draws it: 3 containers over up_to 2", async () => {
+      const { socket, all } = await connectAt(2_000, 2);
+      const initial = await socket.waitFor('initial_state');
+      expect(initial.partial).toBe(true);
+      expect(ids(initial.containers)).toEqual(ids([all[0]]));
+    });
+
+    it('counts only what a scoped user may see against the line', async () => {
+      await replica.close();
+      replica = new MemoryReplica({ countsIntervalMs: 20, fleetViewLine: 1 });
+      const mine = makeContainer('host-a', { name: 'shop-web' });
+      await announceHost(replica.bus, 'host-a', [mine, makeContainer('host-a', { name: 'db' })]);
+      await replica.start();
+      const scoped: Principal = {
+        user: 'ann',
+        roles: ['viewer'],
+        scopes: ['host:*'],
+        containers: { names: ['shop-*'], labels: {} },
+      };
+      const [connection, socket] = replica.connect('v', scoped, { counts: true, up_to: 5 });
+      await replica.feed.connect(connection);
+      const initial = await socket.waitFor('initial_state');
+      expect(initial.partial).toBeUndefined();
+      expect(initial.containers).toEqual([mine]);
+    });
+  });
+
   /** Waits until the counts, updated by every counts_update so far, are these. */
   async function waitForCounts(
     socket: ReturnType<MemoryReplica['connect']>[1],

@@ -21,6 +21,8 @@ export class ClientConnection {
   };
   filter: SubscriptionFilter;
   readonly view: boolean;
+  /** The view's `up_to`: all of the fleet the user may see, if no more containers than this. */
+  readonly upTo: number | undefined;
   /**
    * Revisions the socket's snapshots carried, kept for a short while: an agent updates the
    * snapshot before it appends the event, so a snapshot may already hold a change whose event
@@ -42,6 +44,7 @@ export class ClientConnection {
     view?: FleetView,
   ) {
     this.view = view !== undefined;
+    this.upTo = view?.up_to;
     this.filter = view
       ? SubscriptionFilter.from(view, { view: true })
       : SubscriptionFilter.everything;

@@ -1,5 +1,6 @@
 import {
   containerActionSchema,
+  fleetViewSchema,
   heartbeatSchema,
   loadEarlierSchema,
   startLogStreamSchema,
@@ -113,6 +114,13 @@ describe('other client payloads', () => {
     const tooMany = Array.from({ length: LIMITS.maxSubscriptionItems + 1 }, (_, i) => `h${i}`);
     expect(parsePayload(subscribeSchema, { hosts: tooMany }).ok).toBe(false);
     expect(parsePayload(subscribeSchema, { hosts: 'a' }).ok).toBe(false);
+  });
+
+  it('a view may say up_to how many containers it takes whole: a whole number, bounded', () => {
+    expect(parsePayload(fleetViewSchema, { counts: true, up_to: 2_000 }).ok).toBe(true);
+    expect(parsePayload(fleetViewSchema, { counts: true, up_to: 0, hosts: ['a'] }).ok).toBe(true);
+    for (const up_to of [-1, 1.5, '2000', 1_000_001])
+      expect(parsePayload(fleetViewSchema, { counts: true, up_to }).ok).toBe(false);
   });
 
   it('container_action names a host and one of the typed actions only', () => {

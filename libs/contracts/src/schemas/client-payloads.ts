@@ -70,9 +70,15 @@ export type SubscribePayload = z.infer<typeof subscribeSchema>;
  * carries every host and its counts but only the containers of these hosts and containers, and
  * later `counts_update`s keep the counts exact. Without it, the seed's `initial_state` (every
  * container) and the `subscribe` filter as before.
+ *
+ * `up_to`: "everything if I may see at most this many containers". When the containers the user
+ * may see number no more than `up_to` and the gateway's own line (`FLEET_VIEW_LINE`), the socket
+ * gets every one of them as without a view (no `partial`), and every later change; above the
+ * line, the view's hosts and containers only. Decided once, at connect.
  */
 export const fleetViewSchema = z.strictObject({
   counts: z.literal(true),
+  up_to: z.number().int().min(0).max(1_000_000).optional(),
   hosts: z.array(hostIdSchema).max(LIMITS.maxSubscriptionItems).optional(),
   containers: z.array(containerRefSchema).max(LIMITS.maxSubscriptionItems).optional(),
 });

@@ -25,6 +25,11 @@ export interface WebConfig {
   logFlushMs: number;
   /** Fleet state changes are applied in batches at most this often. */
   fleetFlushMs: number;
+  /**
+   * The page takes the whole fleet when the user may see at most this many containers; above,
+   * hosts with their counts and the containers of the hosts opened (the view's `up_to`).
+   */
+  fleetViewLine: number;
   /** Most containers whose stats the fleet view subscribes to at once. */
   maxFleetStats: number;
   /** Stats samples kept per container for the charts. */
@@ -44,6 +49,7 @@ export const DEFAULT_WEB_CONFIG: WebConfig = {
   logCapacity: 100_000,
   logFlushMs: 10,
   fleetFlushMs: 50,
+  fleetViewLine: 2_000,
   maxFleetStats: 24,
   statsHistory: 120,
 };

@@ -117,6 +117,70 @@ describe('FleetPageComponent', () => {
       });
     });
 
+    it('over the line: hosts as counts; opening one loads it and writes it to the URL; closing drops it', async () => {
+      const harness = await RouterTestingHarness.create('/');
+      const router = TestBed.inject(Router);
+      socket.serverConnect();
+      socket.serverSend('initial_state', {
+        containers: [],
+        hosts: [host({ host_id: HOST_A }), host({ host_id: HOST_B })],
+        position: {},
+        counts: {
+          [HOST_A]: { states: { running: 2 }, projects: {} },
+          [HOST_B]: { states: { running: 1, exited: 1 }, projects: {} },
+        },
+        partial: true,
+      });
+      await harness.fixture.whenStable();
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the virtual list measures first
+      await harness.fixture.whenStable();
+      const el = harness.routeNativeElement as HTMLElement;
+      expect(el.querySelector('[data-testid=fleet-total]')?.textContent).toContain('4 containers');
+      expect(el.querySelector('[data-testid=fleet-hosts-not-loaded]')?.textContent).toContain(
+        '2 hosts are shown as counts',
+      );
+      const hostB = el.querySelector<HTMLElement>(`[data-testid=fleet-host][data-host=${HOST_B}]`);
+      expect(hostB?.dataset['loaded']).toBe('false');
+      expect(hostB?.querySelector('[data-testid=fleet-host-counts]')?.textContent).toContain(
+        '1 exited',
+      );
+
+      hostB?.querySelector<HTMLButtonElement>('[data-testid=fleet-host-toggle]')?.click();
+      await harness.fixture.whenStable();
+      expect(router.url).toBe(`/?open=${HOST_B}`);
+      expect(socket.sent('subscribe').at(-1)?.payload).toEqual({ hosts: [HOST_B] });
+      socket.ackAll('subscribe', {
+        status: 'ok',
+        containers: [container({ container_id: cid('b1'), host_id: HOST_B, name: 'api' })],
+      });
+      await harness.fixture.whenStable();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await harness.fixture.whenStable();
+      const names = (): (string | undefined)[] =>
+        [...el.querySelectorAll<HTMLElement>('[data-testid=container-row]')].map(
+          (r) => r.dataset['name'],
+        );
+      expect(names()).toEqual(['api']);
+
+      // A search that matches nothing loaded does not say "no match": host-a may hold some.
+      TestBed.inject(FleetViewState).patchQuery({ search: 'zzz' });
+      await harness.fixture.whenStable();
+      expect(el.querySelector('[data-testid=fleet-empty]')).toBeNull();
+      expect(el.querySelector('[data-testid=fleet-unloaded-matches]')?.textContent).toContain(
+        'Up to 2 more containers may match on 1 host not loaded',
+      );
+      TestBed.inject(FleetViewState).patchQuery({ search: '' });
+      await harness.fixture.whenStable();
+
+      el.querySelector<HTMLElement>(`[data-testid=fleet-host][data-host=${HOST_B}]`)
+        ?.querySelector<HTMLButtonElement>('[data-testid=fleet-host-toggle]')
+        ?.click();
+      await harness.fixture.whenStable();
+      expect(router.url).toBe('/');
+      expect(socket.sent('subscribe').at(-1)?.payload).toEqual({ hosts: [] });
+      expect(names()).toEqual([]);
+    });
+
     it('takes the query from a link, ignoring what it does not understand', async () => {
       const harness = await RouterTestingHarness.create('/?project=shop&group=stack&state=bogus');
       await harness.fixture.whenStable();

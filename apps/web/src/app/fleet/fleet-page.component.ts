@@ -33,7 +33,13 @@ import {
   buildFleetView,
   collapseKey,
 } from './fleet-query';
-import { hasQueryParams, queryFromParams, queryToParams, sameQuery } from './fleet-query-url';
+import {
+  hasQueryParams,
+  openHosts,
+  queryFromParams,
+  queryToParams,
+  sameQuery,
+} from './fleet-query-url';
 import { FleetRowComponent } from './fleet-row.component';
 import { FleetViewState } from './fleet-view.state';
 import { FleetStore } from './fleet.store';
@@ -91,7 +97,16 @@ export class FleetPageComponent {
       this.store.hosts(),
       this.state.query(),
       this.state.collapsed(),
+      this.store.partial()
+        ? { counts: this.store.counts(), loaded: this.store.loadedHosts() }
+        : undefined,
     ),
+  );
+  /** Over the line: hosts not loaded, of all the page knows. */
+  protected readonly hostsNotLoaded = computed(() =>
+    this.store.partial()
+      ? this.store.hosts().filter((h) => !this.store.loadedHosts().has(h.host_id)).length
+      : 0,
   );
   protected readonly labelKeys = this.store.labelKeys;
   protected readonly projects = this.store.projects;
@@ -131,6 +146,11 @@ export class FleetPageComponent {
     shortcuts.describe('← →', 'Fold or unfold a group', destroyRef);
 
     this.syncQueryWithUrl(destroyRef);
+    // The hosts open in the URL are the hosts whose containers the store holds over the line.
+    effect(() => {
+      const open = this.state.query().open;
+      untracked(() => this.store.setOpenHosts(open));
+    });
 
     effect((onCleanup) => {
       const viewport = this.viewport();
@@ -281,7 +301,7 @@ export class FleetPageComponent {
         next = rows.length - 1;
         break;
       case 'Enter':
-        if (row && row.kind !== 'container') this.state.toggleCollapsed(collapseKey(row));
+        if (row && row.kind !== 'container') this.toggleGroupRow(row);
         else if (row)
           void this.router.navigate([
             '/containers',
@@ -296,15 +316,13 @@ export class FleetPageComponent {
       case ' ':
       case 'x':
         if (row?.kind === 'container') this.state.toggleSelected(row.key);
-        else if (row) this.state.toggleCollapsed(collapseKey(row));
+        else if (row) this.toggleGroupRow(row);
         break;
       case 'ArrowLeft':
-        if (row && row.kind !== 'container' && !row.collapsed)
-          this.state.toggleCollapsed(collapseKey(row));
+        if (row && row.kind !== 'container' && !row.collapsed) this.toggleGroupRow(row);
         break;
       case 'ArrowRight':
-        if (row && row.kind !== 'container' && row.collapsed)
-          this.state.toggleCollapsed(collapseKey(row));
+        if (row && row.kind !== 'container' && row.collapsed) this.toggleGroupRow(row);
         break;
       default:
         return;
@@ -323,8 +341,32 @@ export class FleetPageComponent {
     });
   }
 
+  /** Folds a host; over the line, opens it (loads its containers) or closes it (drops them). */
   protected toggleHost(hostId: string): void {
-    this.state.toggleCollapsed(hostId);
+    if (!this.store.partial()) {
+      this.state.toggleCollapsed(hostId);
+      return;
+    }
+    const open = this.state.query().open;
+    this.state.patchQuery({
+      open: open.includes(hostId) ? open.filter((h) => h !== hostId) : [...open, hostId].sort(),
+    });
+  }
+
+  /** Over the line: opens the hosts not loaded whose containers may match the filters. */
+  protected openUnloaded(): void {
+    this.state.patchQuery({
+      open: openHosts([...this.state.query().open, ...this.view().unloadedHosts]),
+    });
+  }
+
+  protected isOpening(hostId: string): boolean {
+    return this.store.openHosts().includes(hostId);
+  }
+
+  private toggleGroupRow(row: FleetGroupRow): void {
+    if (row.kind === 'host') this.toggleHost(row.host.host_id);
+    else this.state.toggleCollapsed(collapseKey(row));
   }
 
   protected toggleGroup(row: FleetGroupRow): void {

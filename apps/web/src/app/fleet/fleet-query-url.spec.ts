@@ -21,6 +21,7 @@ describe('fleet query in the URL', () => {
       sort: 'label:env',
       direction: 'desc',
       group: 'stack',
+      open: ['host-a', 'host-c'],
     };
     const params = queryToParams(query);
     expect(params).toEqual({
@@ -31,6 +32,7 @@ describe('fleet query in the URL', () => {
       sort: 'label:env',
       dir: 'desc',
       group: 'stack',
+      open: 'host-a,host-c',
     });
     const back = queryFromParams(fromRecord(params));
     expect(back).toEqual(query);
@@ -53,5 +55,12 @@ describe('fleet query in the URL', () => {
     ).toEqual({ ...DEFAULT_QUERY, project: 'shop' });
     expect(queryFromParams(fromRecord({ sort: 'label:' })).sort).toBe('name');
     expect(hasQueryParams(fromRecord({ group: 'stack' }))).toBe(true);
+  });
+
+  it('reads open hosts distinct and sorted, and tells a different set apart', () => {
+    const query = queryFromParams(fromRecord({ open: 'h2,,h1, h2' }));
+    expect(query.open).toEqual(['h1', 'h2']);
+    expect(sameQuery(query, { ...query, open: ['h1'] })).toBe(false);
+    expect(hasQueryParams(fromRecord({ open: 'h1' }))).toBe(true);
   });
 });

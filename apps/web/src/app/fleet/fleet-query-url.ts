@@ -1,13 +1,23 @@
-import { CONTAINER_STATES, type ContainerState } from '@flotilla/contracts/core';
+import { CONTAINER_STATES, LIMITS, type ContainerState } from '@flotilla/contracts/core';
 import { DEFAULT_QUERY, type FleetQuery, type GroupBy, type SortField } from './fleet-query';
 
 /**
- * The fleet query in the address bar: `?q=…&state=…&host=…&project=…&sort=…&dir=desc&group=stack`.
+ * The fleet query in the address bar: `?q=…&state=…&host=…&project=…&sort=…&dir=desc&group=stack`,
+ * and over the line the hosts open (`&open=a,b`).
  * Only what differs from the defaults is written, so a plain `/` is the unfiltered fleet.
  */
 export type FleetQueryParams = Partial<Record<(typeof PARAM_NAMES)[number], string>>;
 
-export const PARAM_NAMES = ['q', 'state', 'host', 'project', 'sort', 'dir', 'group'] as const;
+export const PARAM_NAMES = [
+  'q',
+  'state',
+  'host',
+  'project',
+  'sort',
+  'dir',
+  'group',
+  'open',
+] as const;
 
 /** Longest value read from the URL: a pasted link cannot make the page filter on megabytes. */
 const MAX_PARAM = 512;
@@ -30,6 +40,7 @@ export function queryToParams(q: FleetQuery): FleetQueryParams {
   if (q.sort !== DEFAULT_QUERY.sort) params.sort = q.sort;
   if (q.direction !== DEFAULT_QUERY.direction) params.dir = q.direction;
   if (q.group !== DEFAULT_QUERY.group) params.group = q.group;
+  if (q.open.length > 0) params.open = q.open.join(',');
   return params;
 }
 
@@ -43,6 +54,7 @@ export function queryFromParams(get: (name: string) => string | null): FleetQuer
   const sort = read('sort');
   const dir = read('dir');
   const group = read('group');
+  const open = read('open');
   return {
     search: read('q') ?? DEFAULT_QUERY.search,
     state:
@@ -54,6 +66,7 @@ export function queryFromParams(get: (name: string) => string | null): FleetQuer
     sort: sort !== null && isSortField(sort) ? sort : DEFAULT_QUERY.sort,
     direction: dir === 'asc' || dir === 'desc' ? dir : DEFAULT_QUERY.direction,
     group: group === 'host' || group === 'stack' ? (group satisfies GroupBy) : DEFAULT_QUERY.group,
+    open: open ? openHosts(open.split(',')) : DEFAULT_QUERY.open,
   };
 }
 
@@ -70,8 +83,16 @@ export function sameQuery(a: FleetQuery, b: FleetQuery): boolean {
     a.project === b.project &&
     a.sort === b.sort &&
     a.direction === b.direction &&
-    a.group === b.group
+    a.group === b.group &&
+    a.open.length === b.open.length &&
+    a.open.every((h, i) => h === b.open[i])
   );
+}
+
+/** Host ids as `open` holds them: distinct, sorted, within the view's bound. */
+export function openHosts(ids: Iterable<string>): string[] {
+  const set = new Set([...ids].map((id) => id.trim()).filter(Boolean));
+  return [...set].sort().slice(0, LIMITS.maxSubscriptionItems);
 }
 
 function isSortField(value: string): value is SortField {

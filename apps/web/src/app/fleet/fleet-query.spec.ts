@@ -249,3 +249,50 @@ describe('containerLabel', () => {
     expect(containerLabel({ name: '', container_id: cid('a1') })).toBe(cid('a1').slice(0, 12));
   });
 });
+
+describe('buildFleetView over the line (a partial fleet)', () => {
+  const shop = { [PROJECT_LABEL]: 'shop' };
+  const loadedA = [
+    container({ container_id: cid('a1'), name: 'web-1', labels: shop }),
+    container({ container_id: cid('a2'), name: 'db', state: 'exited' }),
+  ];
+  const hosts = [host(), host({ host_id: HOST_B })];
+  // host-b is not loaded: 3 running (2 in shop), 1 exited, known by its counts only.
+  const partial = {
+    counts: {
+      [HOST_A]: { states: { running: 1, exited: 1 }, projects: { shop: { running: 1 } } },
+      [HOST_B]: { states: { running: 3, exited: 1 }, projects: { shop: { running: 2 } } },
+    },
+    loaded: new Set([HOST_A]),
+  };
+  const build = (query: Partial<FleetQuery> = {}): ReturnType<typeof buildFleetView> =>
+    buildFleetView(loadedA, hosts, { ...DEFAULT_QUERY, ...query }, new Set(), partial);
+
+  it('shows a host not loaded collapsed with its counts, and counts it in the totals', () => {
+    const view = build();
+    const b = view.rows.find((r) => r.kind === 'host' && r.host.host_id === HOST_B);
+    expect(b).toMatchObject({ unloaded: true, collapsed: true, total: 4 });
+    expect(b?.kind === 'host' && b.counts).toEqual({ running: 3, exited: 1 });
+    expect(view.total).toBe(6);
+    expect(view.totals).toEqual({ running: 4, exited: 2 });
+    expect(view.rows.filter((r) => r.kind === 'container')).toHaveLength(2);
+  });
+
+  it('never says "no match" while unloaded hosts may hold matches; says how many at most', () => {
+    const view = build({ search: 'nothing-loaded-matches-this' });
+    expect(view.shown).toBe(0);
+    expect(view.unloadedHosts).toEqual([HOST_B]);
+    expect(view.unloadedMayMatch).toBe(4);
+    expect(view.rows.map((r) => r.key)).toEqual([`host:${HOST_B}`]);
+  });
+
+  it('uses the counts to rule hosts out: exact for state and project filters', () => {
+    expect(build({ state: 'exited' }).unloadedMayMatch).toBe(1);
+    expect(build({ project: 'shop' }).unloadedMayMatch).toBe(2);
+    expect(build({ project: NO_PROJECT, state: 'running' }).unloadedMayMatch).toBe(1);
+    const none = build({ state: 'paused' });
+    expect(none.unloadedHosts).toEqual([]);
+    expect(none.rows).toEqual([]);
+    expect(build({ host: HOST_A }).unloadedHosts).toEqual([]);
+  });
+});

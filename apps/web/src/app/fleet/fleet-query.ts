@@ -1,4 +1,4 @@
-import type { Container, ContainerState, HostStatus } from '@flotilla/contracts/core';
+import type { Container, ContainerState, HostCounts, HostStatus } from '@flotilla/contracts/core';
 import { containerKey, placeholderHost, projectOf } from './fleet-state';
 import { shortId } from '../shared/format';
 
@@ -22,6 +22,8 @@ export interface FleetQuery {
   sort: SortField;
   direction: SortDirection;
   group: GroupBy;
+  /** Over the line: the hosts whose containers are loaded, sorted (`?open=a,b`). */
+  open: readonly string[];
 }
 
 /** The project filter value of containers that belong to no compose project. */
@@ -35,6 +37,7 @@ export const DEFAULT_QUERY: FleetQuery = {
   sort: 'name',
   direction: 'asc',
   group: 'host',
+  open: [],
 };
 
 type Field = 'name' | 'image' | 'state' | 'host' | 'project' | 'id' | 'label' | 'health' | 'any';
@@ -195,8 +198,11 @@ export interface FleetHostRow {
   host: HostStatus;
   counts: StateCounts;
   total: number;
+  /** Matching containers; for a host not loaded, how many at most may match (its counts). */
   shown: number;
   collapsed: boolean;
+  /** Over the line, a host whose containers are not loaded: known by its counts only. */
+  unloaded?: true;
 }
 
 /** A compose project's header: its containers on every host. */
@@ -227,6 +233,16 @@ export interface FleetView {
   totals: StateCounts;
   total: number;
   shown: number;
+  /** Hosts not loaded whose containers may match the filters (0 when every host is loaded). */
+  unloadedHosts: string[];
+  /** At most this many containers of those hosts match (their counts by state and project). */
+  unloadedMayMatch: number;
+}
+
+/** Over the line: every host's counts, and which hosts' containers the page holds. */
+export interface PartialFleet {
+  counts: Readonly<Record<string, HostCounts>>;
+  loaded: ReadonlySet<string>;
 }
 
 /** The key a group is collapsed under: a host by its id, a stack by `stack:<project>`. */
@@ -262,13 +278,16 @@ function passesFilters(c: Container, query: FleetQuery, terms: readonly Term[]):
  * The fleet as rows for one virtual list: per group (a host, sorted by host id, or a compose
  * project, sorted by name with the containers of no project last), a header row with the group's
  * counts by state, then its matching containers, sorted. Containers of offline hosts stay, marked
- * offline.
+ * offline. Over the line, a host whose containers are not loaded is a collapsed header with its
+ * counts, shown while its counts say some of its containers may match; the view says how many.
  */
 export function buildFleetView(
   containers: readonly Container[],
   hosts: readonly HostStatus[],
   query: FleetQuery,
   collapsed: ReadonlySet<string>,
+  /** Over the line (a partial fleet); absent: every container is loaded. */
+  partial?: PartialFleet,
 ): FleetView {
   const terms = parseSearch(query.search);
   const byStack = query.group === 'stack';
@@ -291,15 +310,55 @@ export function buildFleetView(
 
   const hostById = new Map(hosts.map((h) => [h.host_id, h]));
   const online = (hostId: string): boolean => hostById.get(hostId)?.online ?? true;
-  const ids = [...groups.keys()].sort();
+  const filtering = terms.length > 0 || query.state !== 'all' || query.project !== 'all';
+  // Over the line, a host not loaded is its counts: in the totals, and a row of its own.
+  const unloaded = new Map<string, FleetHostRow>();
+  const unloadedHosts: string[] = [];
+  let unloadedMayMatch = 0;
+  let total = containers.length;
+  if (partial) {
+    for (const h of hosts) {
+      if (partial.loaded.has(h.host_id)) continue;
+      const counts = partial.counts[h.host_id] ?? { states: {}, projects: {} };
+      const states = shownStates(counts.states);
+      const all = sumOf(states);
+      total += all;
+      for (const [state, n] of Object.entries(states) as [ContainerState, number][])
+        totals[state] = (totals[state] ?? 0) + n;
+      const may = query.host !== 'all' && query.host !== h.host_id ? 0 : mayMatch(counts, query);
+      if (may > 0) {
+        unloadedHosts.push(h.host_id);
+        unloadedMayMatch += may;
+      }
+      if (byStack) continue;
+      groups.delete(h.host_id);
+      if (filtering && may === 0) continue;
+      const row: FleetHostRow = {
+        kind: 'host',
+        key: `host:${h.host_id}`,
+        host: h,
+        counts: states,
+        total: all,
+        shown: may,
+        collapsed: true,
+        unloaded: true,
+      };
+      unloaded.set(h.host_id, row);
+    }
+  }
+  const ids = [...groups.keys(), ...unloaded.keys()].sort();
   if (byStack && ids[0] === '') ids.push(ids.shift() ?? '');
   if (!byStack && query.sort === 'host' && query.direction === 'desc') ids.reverse();
-  const filtering = terms.length > 0 || query.state !== 'all' || query.project !== 'all';
 
   const rows: FleetRow[] = [];
   let shown = 0;
   for (const id of ids) {
     if (!byStack && query.host !== 'all' && id !== query.host) continue;
+    const remote = unloaded.get(id);
+    if (remote) {
+      rows.push(remote);
+      continue;
+    }
     const group = groups.get(id);
     if (!group) continue;
     if ((filtering || byStack) && group.matching.length === 0) continue;
@@ -335,5 +394,36 @@ export function buildFleetView(
       });
     }
   }
-  return { rows, totals, total: containers.length, shown };
+  return { rows, totals, total, shown, unloadedHosts, unloadedMayMatch };
+}
+
+function shownStates(states: StateCounts): StateCounts {
+  const rest = { ...states };
+  delete rest.removed;
+  return rest;
+}
+
+function sumOf(states: StateCounts): number {
+  let n = 0;
+  for (const v of Object.values(states)) n += v ?? 0;
+  return n;
+}
+
+/**
+ * How many of a host's containers may pass the filters, from its counts: exact for the state and
+ * project filters, an upper bound when the search has words (they need the containers).
+ */
+function mayMatch(counts: HostCounts, query: FleetQuery): number {
+  let states: StateCounts;
+  if (query.project === 'all') states = counts.states;
+  else if (query.project !== NO_PROJECT) states = counts.projects[query.project] ?? {};
+  else {
+    const rest: StateCounts = { ...counts.states };
+    for (const p of Object.values(counts.projects))
+      for (const [state, n] of Object.entries(p) as [ContainerState, number][])
+        rest[state] = (rest[state] ?? 0) - n;
+    states = rest;
+  }
+  states = shownStates(states);
+  return query.state === 'all' ? sumOf(states) : (states[query.state] ?? 0);
 }

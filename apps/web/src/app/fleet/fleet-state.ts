@@ -48,14 +48,20 @@ export class FleetState {
     for (const host of payload.hosts) this.hosts.set(host.host_id, host);
     this.position = { ...this.position, ...payload.position };
 
-    // Hosts whose snapshot this is: what they no longer list is gone.
+    // Hosts whose snapshot this is: what they no longer list is gone. A partial state (a view)
+    // lists every container of the view: what it does not list is gone, whatever its host.
     const snapshotHosts = new Set(payload.hosts.filter((h) => h.online).map((h) => h.host_id));
     for (const c of payload.containers) snapshotHosts.add(c.host_id);
     const fresh = new Set(payload.containers.map((c) => containerKey(c.host_id, c.container_id)));
     for (const [key, c] of this.containers) {
-      if (snapshotHosts.has(c.host_id) && !fresh.has(key)) this.drop(key);
+      if ((payload.partial || snapshotHosts.has(c.host_id)) && !fresh.has(key)) this.drop(key);
     }
     for (const c of payload.containers) this.applyContainer(c);
+  }
+
+  /** Forgets a host's containers (its host is closed): a later state of them may come again. */
+  dropHost(hostId: string): void {
+    for (const [key, c] of this.containers) if (c.host_id === hostId) this.drop(key);
   }
 
   /** Applies a container's new state if it is newer than what is known; says whether it did. */

@@ -128,3 +128,94 @@ describe('FleetStore', () => {
     });
   });
 });
+
+describe('FleetStore over the line (a partial fleet)', () => {
+  let socket: FakeSocket;
+  let store: FleetStore;
+  const onB = container({ container_id: cid('b1'), host_id: HOST_B, name: 'api' });
+  const countsOf = (running: number) => ({ states: { running }, projects: {} });
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    socket = new FakeSocket();
+    TestBed.configureTestingModule({ providers: [provideFakeSocket(socket)] });
+    store = TestBed.inject(FleetStore);
+    socket.serverConnect();
+    socket.serverSend('initial_state', {
+      containers: [],
+      hosts: [host(), host({ host_id: HOST_B })],
+      position: {},
+      counts: { [HOST_A]: countsOf(1), [HOST_B]: countsOf(1) },
+      partial: true,
+    });
+  });
+
+  afterEach(() => {
+    TestBed.resetTestingModule();
+    jest.useRealTimers();
+  });
+
+  it('holds counts, no containers, and keeps the counts live', () => {
+    expect(store.partial()).toBe(true);
+    expect(store.containers()).toEqual([]);
+    socket.serverSend('counts_update', { hosts: { [HOST_B]: countsOf(7) } });
+    expect(store.counts()[HOST_B]).toEqual(countsOf(7));
+    expect(store.counts()[HOST_A]).toEqual(countsOf(1));
+  });
+
+  it('opening a host subscribes; the ack loads it; its changes stay live; closing drops it', async () => {
+    store.setOpenHosts([HOST_B]);
+    expect(socket.sent('subscribe').at(-1)?.payload).toEqual({ hosts: [HOST_B] });
+    socket.ackAll('subscribe', { status: 'ok', containers: [onB] });
+    await Promise.resolve();
+    expect(store.loadedHosts().has(HOST_B)).toBe(true);
+    expect(store.containers()).toEqual([onB]);
+
+    const stopped = { ...onB, state: 'exited' as const, revision: onB.revision + 1 };
+    socket.serverSend('container_state_change', stopped);
+    jest.advanceTimersByTime(DEFAULT_WEB_CONFIG.fleetFlushMs);
+    expect(store.find(HOST_B, onB.container_id)?.state).toBe('exited');
+
+    store.setOpenHosts([]);
+    expect(socket.sent('subscribe').at(-1)?.payload).toEqual({ hosts: [] });
+    expect(store.containers()).toEqual([]);
+    expect(store.loadedHosts().size).toBe(0);
+    // A change sent before the gateway learnt of the closing does not bring it back.
+    socket.serverSend('container_state_change', { ...stopped, revision: stopped.revision + 1 });
+    jest.advanceTimersByTime(DEFAULT_WEB_CONFIG.fleetFlushMs);
+    expect(store.containers()).toEqual([]);
+  });
+
+  it('a removed container leaves the page', async () => {
+    store.setOpenHosts([HOST_B]);
+    socket.ackAll('subscribe', { status: 'ok', containers: [onB] });
+    await Promise.resolve();
+    socket.serverSend('container_state_change', {
+      ...onB,
+      state: 'removed',
+      revision: onB.revision + 1,
+    });
+    jest.advanceTimersByTime(DEFAULT_WEB_CONFIG.fleetFlushMs);
+    expect(store.containers()).toEqual([]);
+  });
+
+  it('a link to a container of a host not open opens that host', async () => {
+    expect(store.find(HOST_B, onB.container_id)).toBeUndefined();
+    await Promise.resolve();
+    expect(store.openHosts()).toEqual([HOST_B]);
+    expect(socket.sent('subscribe').at(-1)?.payload).toEqual({ hosts: [HOST_B] });
+  });
+
+  it('under the line (no partial) everything is held and opening asks nothing', () => {
+    socket.serverSend('initial_state', {
+      containers: [onB],
+      hosts: [host(), host({ host_id: HOST_B })],
+      position: {},
+      counts: { [HOST_A]: countsOf(0), [HOST_B]: countsOf(1) },
+    });
+    expect(store.partial()).toBe(false);
+    store.setOpenHosts([HOST_A]);
+    expect(socket.sent('subscribe')).toEqual([]);
+    expect(store.containers()).toEqual([onB]);
+  });
+});

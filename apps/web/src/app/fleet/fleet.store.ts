@@ -1,13 +1,21 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type { Container, HostStatus } from '@flotilla/contracts/core';
+import {
+  applyCountsUpdate,
+  type Container,
+  type HostCounts,
+  type HostStatus,
+} from '@flotilla/contracts/core';
 import { WEB_CONFIG } from '../core/app-config';
 import { NotificationService } from '../core/notifications/notification.service';
+import { FleetViewRequest } from '../core/socket/fleet-view-request';
 import { SocketService } from '../core/socket/socket.service';
+import { isErrorAck } from '../core/socket/socket.types';
 import { Batcher } from '../shared/batcher';
 import type { ContainerLookup } from '../shared/container-ref';
 import { type FleetPicture, describeDiff, diffFleet, isEmptyDiff } from './fleet-diff';
 import { FleetState } from './fleet-state';
+import { openHosts } from './fleet-query-url';
 
 /** The key of the "what changed while disconnected" notice: a newer one replaces it. */
 const OUTAGE_SUMMARY_KEY = 'outage-summary';
@@ -20,11 +28,20 @@ type FleetChange = { kind: 'container'; container: Container } | { kind: 'host';
  * recomputation of the views, not one per event. While the connection is down the fleet is
  * stale (`staleSince`); the first `initial_state` after it is compared with what was shown, and
  * the difference is told in one notice.
+ *
+ * Over the gateway's line (more containers than `fleetViewLine`) the fleet is partial: every
+ * host with its counts (kept by `counts_update`), and the containers of the open hosts only.
+ * Opening a host loads its containers with `subscribe` (the ack carries them; they stay live);
+ * closing drops them.
  */
 @Injectable({ providedIn: 'root' })
 export class FleetStore {
   private readonly socket = inject(SocketService);
   private readonly notifications = inject(NotificationService);
+  private readonly viewRequest = inject(FleetViewRequest);
+  private readonly partialSignal = signal(false);
+  private readonly countsSignal = signal<Readonly<Record<string, HostCounts>>>({});
+  private readonly loadedHostsSignal = signal<ReadonlySet<string>>(new Set());
   private readonly staleSinceSignal = signal<Date | null>(null);
   private readonly state = new FleetState();
   private readonly version = signal(0);
@@ -34,6 +51,14 @@ export class FleetStore {
     inject(WEB_CONFIG).fleetFlushMs,
   );
 
+  /** Over the line: hosts come with counts, containers only for the open hosts. */
+  readonly partial = this.partialSignal.asReadonly();
+  /** Every host's counts (over the line; kept live by `counts_update`). */
+  readonly counts = this.countsSignal.asReadonly();
+  /** Over the line: the hosts whose containers are loaded (opened, and their ack arrived). */
+  readonly loadedHosts = this.loadedHostsSignal.asReadonly();
+  /** The hosts asked open (URL `open`), loaded or on their way. */
+  readonly openHosts = this.viewRequest.openHosts.asReadonly();
   /** True once the first `initial_state` arrived. */
   readonly loaded = this.loadedSignal.asReadonly();
   /** When what is shown was last known to be true; null while it is live. */
@@ -73,6 +98,17 @@ export class FleetStore {
         this.batcher.flush();
         const before = this.staleSinceSignal() === null ? null : this.picture();
         this.state.applyInitialState(payload);
+        const partial = payload.partial === true;
+        this.partialSignal.set(partial);
+        this.countsSignal.set(payload.counts ?? {});
+        // The handshake asked for the hosts open then; if they changed since, ask again.
+        const asked = this.viewRequest.asked;
+        const open = new Set(this.openHosts());
+        this.loadedHostsSignal.set(new Set(partial ? asked.filter((h) => open.has(h)) : []));
+        if (partial && (asked.length !== open.size || asked.some((h) => !open.has(h)))) {
+          for (const h of asked) if (!open.has(h)) this.state.dropHost(h);
+          this.requestOpenHosts();
+        }
         this.loadedSignal.set(true);
         this.staleSinceSignal.set(null);
         this.bump();
@@ -92,17 +128,75 @@ export class FleetStore {
       .on('host_state_change')
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((host) => this.batcher.push({ kind: 'host', host }));
+    this.socket
+      .on('counts_update')
+      .pipe(takeUntilDestroyed(destroyRef))
+      .subscribe((update) => this.countsSignal.update((c) => applyCountsUpdate(c, update)));
+  }
+
+  /**
+   * The hosts to hold open (over the line): their containers are asked for, the others' dropped.
+   * Under the line every container is held already; the set is kept for the next connection.
+   */
+  setOpenHosts(hosts: Iterable<string>): void {
+    const next = openHosts(hosts);
+    const before = this.openHosts();
+    if (next.length === before.length && next.every((h, i) => h === before[i])) return;
+    this.viewRequest.openHosts.set(next);
+    if (!this.partialSignal() || !this.loadedSignal()) return;
+    const open = new Set(next);
+    const closed = before.filter((h) => !open.has(h));
+    if (closed.length > 0) {
+      this.batcher.flush();
+      for (const h of closed) this.state.dropHost(h);
+      this.loadedHostsSignal.update((set) => new Set([...set].filter((h) => open.has(h))));
+      this.bump();
+    }
+    this.requestOpenHosts();
+  }
+
+  /** Over the line, a page that needs a host's containers (a link to one) opens that host. */
+  private wantHost(hostId: string): void {
+    if (!this.partialSignal() || this.openHosts().includes(hostId)) return;
+    // Reads happen inside computeds, which must not write signals.
+    void Promise.resolve().then(() => this.setOpenHosts([...this.openHosts(), hostId]));
+  }
+
+  /** `subscribe` with the open hosts; the ack's containers are loaded, then stay live. */
+  private requestOpenHosts(): void {
+    const hosts = this.openHosts();
+    if (!this.socket.connected) return;
+    this.socket.request('subscribe', { hosts: [...hosts] }).then(
+      (ack) => {
+        if (isErrorAck(ack)) {
+          this.socket.reportFailure('Opening hosts', ack);
+          return;
+        }
+        if (!this.partialSignal()) return;
+        // Hosts closed since this request was sent are not loaded; a reopening asks again.
+        const open = new Set(this.openHosts());
+        this.batcher.flush();
+        for (const c of ack.containers ?? []) if (open.has(c.host_id)) this.state.applyContainer(c);
+        this.loadedHostsSignal.update(
+          (set) => new Set([...set, ...hosts].filter((h) => open.has(h))),
+        );
+        this.bump();
+      },
+      (error: unknown) => this.socket.reportFailure('Opening hosts', error),
+    );
   }
 
   /** A container by host and full id, name or unambiguous prefix; reactive when read in a computed. */
   find(hostId: string, idOrPrefix: string): Container | undefined {
     this.version();
+    this.wantHost(hostId);
     return this.state.find(hostId, idOrPrefix);
   }
 
   /** What a link's reference names on a host (a container, several, or none); reactive. */
   lookup(hostId: string, ref: string): ContainerLookup {
     this.version();
+    this.wantHost(hostId);
     return this.state.lookup(hostId, ref);
   }
 
@@ -143,7 +237,11 @@ export class FleetStore {
 
   private applyChanges(changes: FleetChange[]): void {
     let changed = false;
+    const partial = this.partialSignal();
+    const open = partial ? new Set(this.openHosts()) : null;
     for (const change of changes) {
+      // A closed host's changes sent before the gateway learnt it was closed.
+      if (change.kind === 'container' && open && !open.has(change.container.host_id)) continue;
       if (change.kind === 'host') {
         this.state.applyHost(change.host);
         changed = true;

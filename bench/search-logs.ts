@@ -120,9 +120,12 @@ function startAgent(redisUrl: string, engine: Engine): ChildProcess {
   });
 }
 
-/** The generator's last line: how many lines and bytes the container wrote. */
+/**
+ * The generator's last line: how many lines and bytes the container wrote. awk flushes stderr
+ * after stdout at its exit, and Docker's `tail` counts both streams: the line is among the last.
+ */
 async function written(container: Docker.Container): Promise<{ lines: number; bytes: number }> {
-  const buffer = await container.logs({ stdout: true, stderr: false, tail: 1, follow: false });
+  const buffer = await container.logs({ stdout: true, stderr: true, tail: 2000, follow: false });
   const last = /generated (\d+) lines (\d+) bytes/.exec(demuxDockerLog(buffer).stdout);
   if (!last) throw new Error(`container ${container.id} did not finish its log`);
   return { lines: Number(last[1]), bytes: Number(last[2]) };
@@ -259,7 +262,8 @@ async function main(): Promise<void> {
       }),
     );
     created.forEach((c, k) => engines[k % engines.length].ids.push(c.id));
-    await Promise.all(created.map((c) => waitForContainerExit(c, 30 * 60_000)));
+    const codes = await Promise.all(created.map((c) => waitForContainerExit(c, 30 * 60_000)));
+    if (codes.some((code) => code !== 0)) throw new Error(`generators exited with ${codes.join()}`);
     const generatedMs = performance.now() - t0;
     const sizes = await Promise.all(created.map(written));
     const lines = sizes.reduce((a, s) => a + s.lines, 0);

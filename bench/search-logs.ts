@@ -36,7 +36,7 @@ import {
   type TestContainers,
 } from '@flotilla/testing';
 import { startReplicaChild } from '../apps/gateway/test/support/replica-child';
-import { setting, statusMiB, stopChild } from './gateway-bench-kit';
+import { cpuSeconds, setting, statusMiB, stopChild } from './gateway-bench-kit';
 
 const ROOT = join(__dirname, '..');
 const MB = Number(setting('MB', '1024'));
@@ -178,9 +178,16 @@ async function searchApi(
   engines: Engine[],
   pattern: string,
   label: string,
-): Promise<{ ms: number; perHost: number[]; summary: SearchSummary; rssPeak: number[] }> {
+): Promise<{
+  ms: number;
+  perHost: number[];
+  summary: SearchSummary;
+  rssPeak: number[];
+  cpu: number[];
+}> {
   const query = new URLSearchParams({ q: pattern, label, limit: String(SEARCH_LIMITS.maxLimit) });
   const stopSampling = sampleRss(engines);
+  const cpu0 = engines.map((e) => cpuSeconds(e.agent!.pid!));
   const t0 = performance.now();
   const res = await fetch(`${url}/api/search?${query.toString()}`);
   if (res.status !== 200) throw new Error(`search answered ${res.status}: ${await res.text()}`);
@@ -199,8 +206,9 @@ async function searchApi(
   }
   const ms = performance.now() - t0;
   const rssPeak = stopSampling();
+  const cpu = engines.map((e, i) => cpuSeconds(e.agent!.pid!) - cpu0[i]);
   if (!summary) throw new Error('the search answer has no summary line');
-  return { ms, perHost, summary, rssPeak };
+  return { ms, perHost, summary, rssPeak, cpu };
 }
 
 async function main(): Promise<void> {
@@ -315,7 +323,8 @@ async function main(): Promise<void> {
           `  ratio   search / grep time ${(a.ms / g.ms).toFixed(2)}; ` +
           `matches ${checkCounts ? (agree ? 'agree' : 'DISAGREE') : 'capped by the limit'}\n` +
           `  agents  RSS peak during the search (MiB): A ${a.rssPeak[0].toFixed(1)}, ` +
-          `B ${a.rssPeak[1].toFixed(1)}; VmHWM so far: ${hwm(engines)}`,
+          `B ${a.rssPeak[1].toFixed(1)}; VmHWM so far: ${hwm(engines)}; ` +
+          `CPU during the search: A ${a.cpu[0].toFixed(1)} s, B ${a.cpu[1].toFixed(1)} s`,
       );
       if (checkCounts && !agree) process.exitCode = 1;
     };

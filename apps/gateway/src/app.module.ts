@@ -44,6 +44,8 @@ import { TimelineController } from './timeline/timeline.controller';
 import { TimelineService } from './timeline/timeline.service';
 import { LogStreamService } from './logs/log-stream.service';
 import { PresenceService } from './presence/presence.service';
+import { PinService } from './pins/pin.service';
+import { PinsController } from './pins/pins.controller';
 import { BusRejections } from './metrics/bus-rejections.service';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { ClientOutbox } from './socket/client-outbox.service';
@@ -79,6 +81,7 @@ export class AppModule {
         AlertRulesController,
         AlertFiringsController,
         ExitsController,
+        PinsController,
         SearchController,
         TimelineController,
       ],
@@ -130,6 +133,7 @@ export class AppModule {
         AlertRules,
         TimelineService,
         PresenceService,
+        PinService,
       ],
     };
   }

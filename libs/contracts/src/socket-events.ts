@@ -40,6 +40,8 @@ export interface ConnectionEstablishedPayload {
    * so the page offers the rule editor only to them; the REST API checks again on every request.
    */
   manage_alerts?: boolean;
+  /** Whether this user's role may pin log lines (scope still applies per container). */
+  pin_lines?: boolean;
 }
 
 /**

@@ -58,7 +58,7 @@ describe('pinned lines across replicas (real Redis, users mode)', () => {
       `${h.gateways[replica].url}/api/containers/${host}/${c.container_id}/pins`,
       { headers: bearer(tokens[user]) },
     );
-    return { status: res.status, body: (await res.json()) };
+    return { status: res.status, body: await res.json() };
   };
   const audited = async (kind: AuditEvent['kind'], pinId?: string): Promise<AuditEvent[]> =>
     h.bus.audit.list(

@@ -45,6 +45,8 @@ import { TimelineService } from './timeline/timeline.service';
 import { DockerHistory } from './logs/docker-history';
 import { LogStreamService } from './logs/log-stream.service';
 import { PresenceService } from './presence/presence.service';
+import { PinService } from './pins/pin.service';
+import { PinsController } from './pins/pins.controller';
 import { BusRejections } from './metrics/bus-rejections.service';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { ClientOutbox } from './socket/client-outbox.service';
@@ -80,6 +82,7 @@ export class AppModule {
         AlertRulesController,
         AlertFiringsController,
         ExitsController,
+        PinsController,
         SearchController,
         TimelineController,
       ],
@@ -132,6 +135,7 @@ export class AppModule {
         AlertRules,
         TimelineService,
         PresenceService,
+        PinService,
       ],
     };
   }

@@ -25,6 +25,7 @@ import { logsContract } from './contract/logs.contract';
 import { originsContract } from './contract/origins.contract';
 import { searchContract } from './contract/search.contract';
 import { presenceContract } from './contract/presence.contract';
+import { pinsContract } from './contract/pins.contract';
 import { retentionContract } from './contract/retention.contract';
 import { snapshotsContract } from './contract/snapshots.contract';
 import { statsContract } from './contract/stats.contract';
@@ -98,5 +99,6 @@ export function busContract(label: string, factory: ContractFactory): void {
     exitsContract(ctx);
     searchContract(ctx);
     presenceContract(ctx);
+    pinsContract(ctx);
   });
 }

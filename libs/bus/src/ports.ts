@@ -11,6 +11,7 @@ import type {
   FleetEvent,
   HostInfo,
   HostStatus,
+  Pin,
   PresenceRecord,
   StatsSample,
 } from '@flotilla/contracts';
@@ -324,6 +325,25 @@ export interface PresenceRepository {
   list(): Promise<ReplicaPresence[]>;
 }
 
+/**
+ * Pinned lines, one hash per container (`RedisKeys.pins`), written by gateways only and kept after
+ * the container is removed (retention drops log and stats streams only).
+ */
+export interface PinRepository {
+  /**
+   * Stores the pin with its container's, unless the container already holds `cap` pins: false
+   * then, and nothing is stored. The check and the write are one step across replicas.
+   */
+  add(pin: Pin, cap: number): Promise<boolean>;
+  /** Removes one pin; false when the container had no such pin. */
+  remove(hostId: string, containerId: string, pinId: string): Promise<boolean>;
+  /**
+   * The container's pins, oldest line first (then oldest pin). A value that does not validate or
+   * names another container than its key is skipped and logged.
+   */
+  list(hostId: string, containerId: string): Promise<Pin[]>;
+}
+
 export interface Bus {
   readonly hosts: HostRepository;
   readonly snapshots: SnapshotRepository;
@@ -340,6 +360,7 @@ export interface Bus {
   readonly exits: ExitRepository;
   readonly search: SearchRepository;
   readonly presence: PresenceRepository;
+  readonly pins: PinRepository;
   /** A follower over raw stream entries (field map per entry). */
   follower(
     onEntries: (key: string, entries: StreamEntry<Record<string, string>>[]) => void,

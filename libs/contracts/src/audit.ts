@@ -11,6 +11,8 @@ export const AUDIT_KINDS = [
   'alert_rule_create',
   'alert_rule_update',
   'alert_rule_delete',
+  'pin',
+  'unpin',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -44,4 +46,6 @@ export interface AuditEvent {
   since?: string;
   /** The alert rule a rule change is about. */
   rule_id?: string;
+  /** The pin a pin or unpin record is about. */
+  pin_id?: string;
 }

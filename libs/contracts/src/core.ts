@@ -19,6 +19,7 @@ export * from './timeline';
 export * from './redis-keys';
 export * from './exits';
 export * from './presence';
+export * from './pins';
 
 // The wire types the schemas define (type-only exports: erased, so no zod at run time).
 export type { Parsed } from './schemas/validate';
@@ -57,3 +58,4 @@ export type {
   SearchRequest,
 } from './schemas/search';
 export type { PresenceRecord, WatchPayload } from './schemas/presence';
+export type { PinLinePayload, UnpinPayload } from './schemas/pins';

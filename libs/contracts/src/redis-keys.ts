@@ -94,6 +94,11 @@ export const RedisKeys = {
    * Gateways alone read and write it; each record carries its own expiry (bus time).
    */
   presence: `${root}:presence`,
+  /**
+   * Hash pin id → JSON Pin: one container's pinned lines. The `{host}` hash tag puts it in its
+   * host's slot, but outside the host's prefix: gateways alone write pins, no agent's ACL reaches it.
+   */
+  pins: (hostId: string, containerId: string) => `${root}:pins:{${hostId}}:${containerId}`,
 } as const;
 
 /**

@@ -21,6 +21,8 @@ import type { WatchPayload } from './schemas/presence';
 import type { CrashLoopPayload } from './exits';
 import type { SearchCancelPayload, SearchLogsPayload } from './schemas/search';
 import type { SearchDonePayload, SearchResultsPayload } from './search';
+import type { PinLineOk, PinsPayload } from './pins';
+import type { PinLinePayload, UnpinPayload } from './schemas/pins';
 
 export interface ConnectionEstablishedPayload {
   message: string;
@@ -38,6 +40,8 @@ export interface ConnectionEstablishedPayload {
    * so the page offers the rule editor only to them; the REST API checks again on every request.
    */
   manage_alerts?: boolean;
+  /** Whether this user's role may pin log lines (scope still applies per container). */
+  pin_lines?: boolean;
 }
 
 /**
@@ -91,6 +95,7 @@ export type LoadEarlierAck =
       before: LogPosition | null;
     }
   | ErrorAck;
+export type PinLineAck = PinLineOk | ErrorAck;
 export type HeartbeatAck = { status: 'ok'; sent_at: number; server_time: number } | ErrorAck;
 
 /** Server → client events: the original six plus the fleet's. */
@@ -118,6 +123,8 @@ export interface ServerToClientEvents {
   search_results: (payload: SearchResultsPayload) => void;
   /** A search ended: its summary. */
   search_done: (payload: SearchDonePayload) => void;
+  /** A container's pins, on every change, to sockets viewing it that may see it. */
+  pins: (payload: PinsPayload) => void;
 }
 
 /** Client → server events; each may carry an ack callback. */
@@ -143,6 +150,10 @@ export interface ClientToServerEvents {
   search_logs: (payload: SearchLogsPayload, ack?: (res: SearchLogsAck) => void) => void;
   /** Ends one search (or every search of the socket); answered ok even if it is over. */
   search_cancel: (payload: SearchCancelPayload, ack?: (res: OkAck) => void) => void;
+  /** Operators and admins: pin a log line with a note. */
+  pin_line: (payload: PinLinePayload, ack?: (res: PinLineAck) => void) => void;
+  /** Operators and admins: remove a pin. */
+  unpin: (payload: UnpinPayload, ack?: (res: OkAck) => void) => void;
 }
 
 export type ServerEventName = keyof ServerToClientEvents;

@@ -100,6 +100,16 @@ export function canManageAlerts(principal: Principal): boolean {
   );
 }
 
+/** Pinning a line with a note is an operator's act; viewers see pins only. */
+export function canPin(principal: Principal, container: ContainerRef): boolean {
+  return canSee(principal, container) && hasRole(principal, 'operator');
+}
+
+/** Whether the principal's role allows pinning anywhere in its scope (the page offers it then). */
+export function mayPin(principal: Principal): boolean {
+  return hasRole(principal, 'operator');
+}
+
 function hasRole(principal: Principal, least: Role): boolean {
   const needed = ROLES.indexOf(least);
   return principal.roles.some((role) => ROLES.indexOf(role) >= needed);

@@ -14,6 +14,8 @@ const KNOWN: Record<ClientEventName, true> = {
   watch: true,
   search_logs: true,
   search_cancel: true,
+  pin_line: true,
+  unpin: true,
 };
 
 /**

@@ -11,7 +11,7 @@ import {
 } from '@flotilla/contracts';
 import type { Bus } from '@flotilla/bus';
 import { describeError } from '@flotilla/logging';
-import { allowedActions, canManageAlerts, canSee, canSeeHost } from '../auth/access-policy';
+import { allowedActions, canManageAlerts, canSee, canSeeHost, mayPin } from '../auth/access-policy';
 import { BUS, GATEWAY_TUNING, REPLICA_ID } from '../core/tokens';
 import type { GatewayTuning } from '../core/gateway-tuning';
 import { ClientOutbox } from '../socket/client-outbox.service';
@@ -80,6 +80,7 @@ export class FleetFeed implements OnModuleDestroy {
       user: connection.principal.user,
       actions: allowedActions(connection.principal),
       manage_alerts: canManageAlerts(connection.principal),
+      pin_lines: mayPin(connection.principal),
     });
     if (connection.view) {
       this.connectWithView(connection);

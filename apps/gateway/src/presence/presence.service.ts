@@ -113,6 +113,16 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     if (watch) this.changedNow();
   }
 
+  /** Whether the socket's watch target is this container (its page or its log viewer). */
+  watches(connection: ClientConnection, hostId: string, containerId: string): boolean {
+    const target = this.watchers.get(connection)?.target;
+    return (
+      target?.kind === 'container' &&
+      target.host_id === hostId &&
+      target.container_id === containerId
+    );
+  }
+
   /** The target as stored (full container id), or a refusal if the principal cannot see it. */
   private async admit(principal: Principal, target: PresenceTarget): Promise<PresenceTarget> {
     if (target.kind === 'container') {

@@ -12,18 +12,21 @@ import {
   containerActionSchema,
   heartbeatSchema,
   loadEarlierSchema,
+  pinLineSchema,
   searchCancelSchema,
   searchLogsSchema,
   startLogStreamSchema,
   statsSubscriptionSchema,
   stopLogStreamSchema,
   subscribeSchema,
+  unpinSchema,
   watchSchema,
   type ContainerActionAck,
   type ErrorAck,
   type HeartbeatAck,
   type LoadEarlierAck,
   type OkAck,
+  type PinLineAck,
   type SearchLogsAck,
   type SubscribeAck,
   type StartLogStreamAck,
@@ -34,6 +37,7 @@ import { SocketAuthenticator } from '../auth/socket-authenticator.service';
 import { ActionFeed } from '../commands/action-feed.service';
 import { ContainerActionService } from '../commands/container-action.service';
 import { LogStreamService } from '../logs/log-stream.service';
+import { PinService } from '../pins/pin.service';
 import { PresenceService } from '../presence/presence.service';
 import { SearchSocketService } from '../search/search-socket.service';
 import { StatsStreamService } from '../stats/stats-stream.service';
@@ -65,6 +69,7 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     private readonly audit: AuditService,
     private readonly presence: PresenceService,
     private readonly searches: SearchSocketService,
+    private readonly pins: PinService,
   ) {}
 
   afterInit(server: FleetServer): void {
@@ -72,6 +77,7 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     server.use(this.authenticator.middleware());
     server.on('container_action', (record) => this.feed.receive(record));
     server.on('audit_event', (record) => this.audit.receive(record));
+    server.on('pins_changed', (ref) => this.pins.refresh(ref));
     this.census.attach(server);
   }
 
@@ -222,6 +228,33 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
   ): Promise<OkAck> {
     return this.edge.handle(socket, 'search_cancel', searchCancelSchema, body, (s, p) =>
       this.searches.cancel(s, p),
+    );
+  }
+
+  @SubscribeMessage('pin_line')
+  pinLine(
+    @ConnectedSocket() socket: FleetSocket,
+    @MessageBody() body: unknown,
+  ): Promise<PinLineAck> {
+    return this.edge.handle(
+      socket,
+      'pin_line',
+      pinLineSchema,
+      body,
+      (s, p) => this.pins.pin(s.principal, p),
+      { rateLimited: true },
+    );
+  }
+
+  @SubscribeMessage('unpin')
+  unpin(@ConnectedSocket() socket: FleetSocket, @MessageBody() body: unknown): Promise<OkAck> {
+    return this.edge.handle(
+      socket,
+      'unpin',
+      unpinSchema,
+      body,
+      (s, p) => this.pins.unpin(s.principal, p),
+      { rateLimited: true },
     );
   }
 

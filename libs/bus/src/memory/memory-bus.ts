@@ -15,6 +15,7 @@ import { MemoryLeaseRepository } from './memory-lease.repository';
 import { MemoryLoginRepository } from './memory-login.repository';
 import { MemoryLogRepository } from './memory-log.repository';
 import { MemoryPresenceRepository } from './memory-presence.repository';
+import { MemoryPinRepository } from './memory-pin.repository';
 import { MemoryRetainedStreams } from './memory-retained-streams';
 import { MemorySearchRepository } from './memory-search.repository';
 import { MemorySnapshotRepository } from './memory-snapshot.repository';
@@ -84,6 +85,7 @@ export function createMemoryBusOn(store: MemoryStore, options: MemoryBusOptions 
     exits: new MemoryExitRepository(store, records),
     search: new MemorySearchRepository(store, records),
     presence: new MemoryPresenceRepository(store, logger),
+    pins: new MemoryPinRepository(store, logger),
     follower: (onEntries) => {
       store.check();
       return follower(onEntries);

@@ -25,6 +25,7 @@ import { RedisLoginRepository } from './redis-login.repository';
 import { RedisLogRepository } from './redis-log.repository';
 import { RedisSearchRepository } from './redis-search.repository';
 import { RedisPresenceRepository } from './redis-presence.repository';
+import { RedisPinRepository } from './redis-pin.repository';
 import { RedisRetainedStreams } from './redis-retained-streams';
 import { RedisSnapshotRepository } from './redis-snapshot.repository';
 import { RedisExitRepository } from './redis-exit.repository';
@@ -165,6 +166,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     exits: new RedisExitRepository(command, records),
     search: new RedisSearchRepository(command, records),
     presence: new RedisPresenceRepository(command, time, logger),
+    pins: new RedisPinRepository(command, logger),
     follower,
     time,
     ping: () => ping(command),

@@ -16,4 +16,5 @@ export const auditEventSchema: z.ZodType<AuditEvent> = z.object({
   count: z.number().int().positive().optional(),
   since: z.string().optional(),
   rule_id: z.string().optional(),
+  pin_id: z.string().optional(),
 });

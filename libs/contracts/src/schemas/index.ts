@@ -13,3 +13,4 @@ export * from './alerts';
 export * from './exits';
 export * from './search';
 export * from './presence';
+export * from './pins';

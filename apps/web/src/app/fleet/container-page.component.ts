@@ -28,6 +28,7 @@ import { AlsoHereComponent } from '../presence/also-here.component';
 import { CrashLoopBadgeComponent } from '../exits/crash-loop-badge.component';
 import { CrashLoopService } from '../exits/crash-loop.service';
 import { ContainerExitsComponent } from '../exits/container-exits.component';
+import { ContainerPinsComponent } from '../pins/container-pins.component';
 import type { PresenceTarget } from '@flotilla/contracts/core';
 
 /** `/containers/:host/:id`: a container's details, actions, live resource chart and logs. */
@@ -43,6 +44,7 @@ import type { PresenceTarget } from '@flotilla/contracts/core';
     AlsoHereComponent,
     CrashLoopBadgeComponent,
     ContainerExitsComponent,
+    ContainerPinsComponent,
   ],
   templateUrl: './container-page.component.html',
 })

@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
+import type { Pin } from '@flotilla/contracts/core';
 import { formatLogTimestamp } from '../shared/format';
 import { type AnsiSegment, markRanges, parseAnsi, sliceSegments } from './ansi';
 import { matchRanges } from './log-filter';
@@ -31,6 +32,7 @@ function segmentsOf(line: LogLine): AnsiSegment[] {
     '[class.log-row--gap]': 'line().kind === "gap"',
     '[class.log-row--json-part]': 'row().part > 0',
     '[class.log-row--wrapped]': 'row().chunk > 0',
+    '[class.log-row--pinned]': 'pin() !== null',
     '[attr.data-testid]':
       'line().kind === "gap" ? "log-gap" : row().part > 0 ? "log-json-line" : row().chunk > 0 ? "log-line-wrap" : "log-line"',
     '[attr.data-stream]': 'line().stderr ? "stderr" : "stdout"',
@@ -49,6 +51,20 @@ function segmentsOf(line: LogLine): AnsiSegment[] {
     }
     <span class="log-row__gutter">
       @if (head()) {
+        @if (pinnable() && line().kind === 'line' && line().timestamp) {
+          <button
+            type="button"
+            class="log-row__pin"
+            data-testid="log-pin-button"
+            [attr.aria-label]="pin() ? 'Pinned: ' + pin()?.note : 'Pin this line'"
+            [title]="pin() ? 'Pinned by ' + pin()?.user : 'Pin this line with a note'"
+            (click)="pinLine.emit(line())"
+          >
+            ⚑
+          </button>
+        } @else if (pin()) {
+          <span class="log-row__pin" aria-hidden="true">⚑</span>
+        }
         @if (line().level; as level) {
           <span class="log-row__level level-{{ level }}" aria-hidden="true"></span>
         }
@@ -95,6 +111,11 @@ function segmentsOf(line: LogLine): AnsiSegment[] {
         }
       }
     </span>
+    @if (head() && pin(); as p) {
+      <span class="log-row__pin-note" data-testid="log-pin-note" [title]="'Pinned by ' + p.user">{{
+        p.note
+      }}</span>
+    }
   `,
 })
 export class LogRowComponent {
@@ -105,6 +126,11 @@ export class LogRowComponent {
   readonly sourceIndex = input(0);
   readonly expanded = input(false);
   readonly toggleJson = output<LogLine>();
+  /** The pin on this line, if any (its note is shown as text). */
+  readonly pin = input<Pin | null>(null);
+  /** The user may pin lines: each line offers a pin button. */
+  readonly pinnable = input(false);
+  readonly pinLine = output<LogLine>();
 
   protected readonly line = computed(() => this.row().line);
   protected readonly timestamp = computed(() => formatLogTimestamp(this.line().timestamp));

@@ -1,5 +1,6 @@
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { FILE_SAVER } from '../core/browser/browser.tokens';
+import { FETCH } from '../auth/login.service';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
 import { HOST_A, cid, container, host, logUpdate } from '../../testing/fixtures';
 import type { LogStream } from './log-stream';
@@ -29,6 +30,8 @@ describe('LogViewerComponent', () => {
     TestBed.configureTestingModule({
       providers: [
         provideFakeSocket(socket),
+        // The viewer reads its streams' pins; this spec's gateway has none to tell.
+        { provide: FETCH, useValue: () => new Promise<never>(() => undefined) },
         {
           provide: FILE_SAVER,
           useValue: (name: string, text: string) => saved.push({ name, text }),

@@ -24,6 +24,9 @@ import { WEB_CONFIG } from '../core/app-config';
 import { FILE_SAVER, KEY_VALUE_STORE, WINDOW } from '../core/browser/browser.tokens';
 import { SocketService } from '../core/socket/socket.service';
 import { FleetStore } from '../fleet/fleet.store';
+import { LinePins } from '../pins/line-pins';
+import { PinFormComponent } from '../pins/pin-form.component';
+import { PinsService } from '../pins/pins.service';
 import { formatClock, formatCount, shortId } from '../shared/format';
 import { compileFilter } from './log-filter';
 import { LOG_LEVELS, type LogLevel } from './log-level';
@@ -73,7 +76,13 @@ export type StreamingState =
 @Component({
   selector: 'flo-log-viewer',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [CdkVirtualScrollViewport, CdkFixedSizeVirtualScroll, CdkVirtualForOf, LogRowComponent],
+  imports: [
+    CdkVirtualScrollViewport,
+    CdkFixedSizeVirtualScroll,
+    CdkVirtualForOf,
+    LogRowComponent,
+    PinFormComponent,
+  ],
   host: { class: 'log-viewer', 'data-testid': 'log-viewer', '[attr.data-sources]': 'sourceKeys()' },
   templateUrl: './log-viewer.component.html',
 })
@@ -95,6 +104,8 @@ export class LogViewerComponent {
   private readonly win = inject(WINDOW);
 
   protected readonly rowHeight = LOG_ROW_HEIGHT;
+  /** Pinned lines of the streams shown, and the line being pinned. */
+  protected readonly pins = new LinePins(inject(PinsService), this.fleet, this.streams);
   protected readonly levels = LOG_LEVELS;
   protected readonly dataSource = new RowsDataSource();
   private view: LogViewState | null = null;

@@ -35,7 +35,8 @@ export class SearchController {
     res.setHeader('X-Search-Id', search.searchId);
     const write = async (text: string): Promise<void> => {
       if (abort.signal.aborted || res.write(text)) return;
-      await Promise.race([once(res, 'drain'), once(abort.signal, 'abort')]);
+      // With the signal, an abort removes the drain listener too (none pile up per slow write).
+      await once(res, 'drain', { signal: abort.signal }).catch(() => undefined);
     };
     try {
       const summary = await search.run(

@@ -42,6 +42,7 @@ import { SearchService } from './search/search.service';
 import { SearchSocketService } from './search/search-socket.service';
 import { TimelineController } from './timeline/timeline.controller';
 import { TimelineService } from './timeline/timeline.service';
+import { DockerHistory } from './logs/docker-history';
 import { LogStreamService } from './logs/log-stream.service';
 import { PresenceService } from './presence/presence.service';
 import { BusRejections } from './metrics/bus-rejections.service';
@@ -114,6 +115,7 @@ export class AppModule {
         HostDiscovery,
         FleetQueryService,
         ChannelServices,
+        DockerHistory,
         LogStreamService,
         StatsStreamService,
         ActionFeed,

@@ -112,8 +112,11 @@ export interface LogRepository {
   first(hostId: string, containerId: string): Promise<LogEntry | null>;
   /** Entries after `after` (exclusive), oldest first, at most `count` entries. */
   range(hostId: string, containerId: string, after: string, count: number): Promise<LogEntry[]>;
-  /** The newest entries covering at least `lines` lines, oldest first. */
-  tail(hostId: string, containerId: string, lines: number): Promise<LogEntry[]>;
+  /**
+   * The newest entries covering at least `lines` lines, oldest first; with `before`, only
+   * entries older than that id (paging back through what is retained).
+   */
+  tail(hostId: string, containerId: string, lines: number, before?: string): Promise<LogEntry[]>;
 }
 
 export interface StatsRepository {

@@ -98,7 +98,12 @@ export class SearchRun {
   }
 
   private async search(): Promise<void> {
-    const matcher = RE2JS.compile(this.request.pattern);
+    const { pattern, last } = this.request;
+    // No pattern: a history read of a log viewer, every line.
+    const matcher = pattern === null ? null : RE2JS.compile(pattern);
+    // `last`: only the newest lines are kept, in a ring of that size, and sent once read.
+    const ring: HostMatch[] = [];
+    let ringed = 0;
     const sources: AsyncIterator<LogLine & { container: number }>[] = [];
     const names: { id: string; name: string }[] = [];
     for (const id of this.request.container_ids) {
@@ -115,17 +120,22 @@ export class SearchRun {
       this.checkStopped();
       if (until !== null && line.ts > until) continue;
       this.scannedTo = line.ts;
-      if (matcher.test(line.text)) {
+      if (matcher === null || matcher.test(line.text)) {
         const { id, name } = names[line.container];
-        this.batch.push({
+        const match: HostMatch = {
           container_id: id,
           container_name: name.slice(0, 256),
           ts: line.ts,
           stream: line.stream,
           line: line.text.slice(0, SEARCH_LIMITS.maxLineChars),
-        });
-        if (this.batch.length === 1) this.batchStarted = Date.now();
-        if (++this.matched >= this.request.limit) return;
+        };
+        if (last !== undefined) {
+          ring[ringed++ % last] = match;
+        } else {
+          this.batch.push(match);
+          if (this.batch.length === 1) this.batchStarted = Date.now();
+          if (++this.matched >= this.request.limit) return;
+        }
       }
       const now = Date.now();
       if (
@@ -136,6 +146,12 @@ export class SearchRun {
       } else if (now - this.lastProgress >= this.options.progressMs) {
         await this.progress();
       }
+    }
+    const oldest = last !== undefined && ringed > last ? ringed % last : 0;
+    const kept = [...ring.slice(oldest), ...ring.slice(0, oldest)];
+    for (let i = 0; i < kept.length; i += SEARCH_LIMITS.batchMatches) {
+      this.batch = kept.slice(i, i + SEARCH_LIMITS.batchMatches);
+      await this.flush();
     }
   }
 

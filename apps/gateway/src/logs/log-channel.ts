@@ -14,6 +14,13 @@ export class LogView implements ChannelViewer {
   resumeAfter: string | null = null;
   /** Aborted when the view ends or a newer start on the same container replaces it. */
   readonly ended = new AbortController();
+  /**
+   * A stream from `since` that read Docker's log up to now (nothing was retained yet): stream
+   * lines stamped at or before this were sent from Docker's log and are passed over.
+   */
+  sentThrough: string | null = null;
+  /** Lines a stream from `since` may still send before it skips to the live edge. */
+  budget = Infinity;
   /** Settles when the view's backfill and catch-up have finished (or given up). */
   backfilled: Promise<void> = Promise.resolve();
 

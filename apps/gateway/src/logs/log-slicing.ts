@@ -1,4 +1,9 @@
-import type { LogEntryRef, LogGap, LogUpdatePayload } from '@flotilla/contracts';
+import {
+  dockerTime,
+  type LogEntryRef,
+  type LogGap,
+  type LogUpdatePayload,
+} from '@flotilla/contracts';
 import type { LogEntry } from '@flotilla/bus';
 
 /** Lines of one stored entry, possibly only its last `n`: what one `entries` ref names. */
@@ -117,4 +122,25 @@ export function gapNotice(gap: LogGap): string {
         ? '[flotilla] more lines were logged since that time than one view shows; skipped to the live lines.\n'
         : `[flotilla] ${lines(gap.lost)} skipped here: more were logged since that time than one view shows.\n`;
   }
+}
+
+/** The Docker timestamp of each line of `text` (as `dockerTime` writes it; '' when unreadable). */
+export function lineTimes(text: string): string[] {
+  const times: string[] = [];
+  for (let start = 0; start < text.length;) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end);
+    times.push(dockerTime(line.slice(0, line.indexOf(' '))) ?? '');
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return times;
+}
+
+/** The Docker timestamp one nanosecond before `ts` (both as `dockerTime` writes them). */
+export function justBefore(ts: string): string {
+  const nanos = Number(ts.slice(20, 29));
+  if (nanos > 0) return `${ts.slice(0, 20)}${String(nanos - 1).padStart(9, '0')}Z`;
+  const second = new Date(Date.parse(`${ts.slice(0, 19)}Z`) - 1_000).toISOString();
+  return `${second.slice(0, 19)}.999999999Z`;
 }

@@ -1,9 +1,13 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import {
   LIMITS,
+  dockerTime,
   lastLineSeqOf,
   type Container,
   logEntryId,
+  type LoadEarlierAck,
+  type LoadEarlierPayload,
+  type LogEntryRef,
   type LogUpdatePayload,
   type OkAck,
   type StartLogStreamAck,
@@ -24,13 +28,18 @@ import { BUS, GATEWAY_TUNING } from '../core/tokens';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import type { ClientConnection } from '../socket/client-connection';
+import { DockerHistory, type HistoryLine } from './docker-history';
 import { LogChannel, LogView } from './log-channel';
 import {
   buildLogUpdates,
   checkResume,
+  firstLineOf,
   gapUpdate,
+  justBefore,
+  lineTimes,
   linesAfter,
   type EntrySlice,
+  type StreamMeta,
 } from './log-slicing';
 
 /**
@@ -67,7 +76,8 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
     private readonly outbox: ClientOutbox,
     private readonly metrics: GatewayMetrics,
     @Inject(GATEWAY_TUNING) private readonly tuning: GatewayTuning,
-    services: ChannelServices,
+    private readonly history: DockerHistory,
+    private readonly services: ChannelServices,
   ) {
     this.channels = new LeasedChannels(this, services);
     metrics.observe({ logStreams: () => this.channels.size });
@@ -92,6 +102,105 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
     view.backfilled = this.backfill(view, payload, replaced?.backfilled);
     this.track(view.backfilled);
     return ack;
+  }
+
+  /**
+   * `load_earlier`: the `limit` lines just before the earliest line the client holds, from the
+   * retained stream, then (once it is exhausted) from Docker's log strictly before the first
+   * retained line. Reads only: the socket's views and cursors are not touched. Scope first: a
+   * container the principal may not see answers as unknown (the resolver's error).
+   */
+  async earlier(
+    connection: ClientConnection,
+    payload: LoadEarlierPayload,
+  ): Promise<LoadEarlierAck> {
+    const container = await this.services.resolver.resolveLive(
+      connection.principal,
+      payload.container_id,
+      payload.host_id,
+    );
+    const { host_id, container_id } = container;
+    const before = dockerTime(payload.before.ts) as string;
+    const limit = payload.limit ?? LIMITS.defaultEarlierLines;
+    const [first, last] = await Promise.all([
+      this.bus.logs.first(host_id, container_id),
+      this.bus.logs.last(host_id, container_id),
+    ]);
+    const retained: PageLine[] = [];
+    let reachedStart = true;
+    if (first !== null && last !== null) {
+      const beforeSeq = await this.earliestHeld(
+        host_id,
+        container_id,
+        payload,
+        before,
+        first,
+        last,
+      );
+      // The entry holding the earliest held line: its lines before it, then older entries.
+      const [holding] = await this.bus.logs.range(
+        host_id,
+        container_id,
+        logEntryId(beforeSeq - 1),
+        1,
+      );
+      const head = holding ? pageLines(holding).filter((l) => l.seq < beforeSeq) : [];
+      const older =
+        head.length >= limit || beforeSeq <= firstLineOf(first)
+          ? []
+          : await this.bus.logs.tail(
+              host_id,
+              container_id,
+              limit - head.length,
+              holding?.id ?? logEntryId(beforeSeq),
+            );
+      for (const entry of older) retained.push(...pageLines(entry));
+      retained.push(...head);
+      retained.splice(0, Math.max(0, retained.length - limit));
+      reachedStart = retained.length === 0 || retained[0].seq <= firstLineOf(first);
+    }
+    let history: HistoryLine[] = [];
+    let more = !reachedStart;
+    if (reachedStart && retained.length < limit) {
+      const want = limit - retained.length;
+      const seam = first === null ? null : lineTimes(first.text)[0];
+      const bound =
+        retained.length > 0 ? retained[0].ts : seam !== null && seam < before ? seam : before;
+      const signal = new AbortController().signal;
+      history = await this.history.read(
+        connection.principal,
+        container,
+        { since: null, until: justBefore(bound), limit: want + 1, last: true },
+        signal,
+      );
+      more = history.length > want;
+      history = history.slice(history.length - Math.min(history.length, want));
+    } else if (reachedStart) {
+      // A full page that reached the first retained line: Docker's log may hold earlier ones.
+      more = true;
+    }
+    return earlierPage(container, history, retained, more);
+  }
+
+  /** The line number of the earliest line the client holds (`before`), by its entry or time. */
+  private async earliestHeld(
+    hostId: string,
+    containerId: string,
+    payload: LoadEarlierPayload,
+    before: string,
+    first: LogEntry,
+    last: LogEntry,
+  ): Promise<number> {
+    const entryId = payload.before.entry;
+    if (entryId !== undefined) {
+      const seq = lastLineSeqOf(entryId);
+      const [entry] = await this.bus.logs.range(hostId, containerId, logEntryId(seq - 1), 1);
+      if (entry?.id === entryId) {
+        const index = lineTimes(entry.text).findIndex((t) => t >= before);
+        if (index !== -1) return firstLineOf(entry) + index;
+      }
+    }
+    return this.lineAt(hostId, containerId, before, first, last);
   }
 
   /** Idempotent: a stream already ended (or never started here) is answered ok too. */
@@ -151,7 +260,9 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
       await view.channel.ready;
       if (!this.isCurrent(view)) return;
       const tail = payload.tail ?? LIMITS.defaultTail;
-      if (payload.after === undefined) {
+      if (payload.since !== undefined) {
+        await this.sendSince(view, dockerTime(payload.since) as string);
+      } else if (payload.after === undefined) {
         await this.sendTail(view, tail);
       } else {
         await this.resume(view, lastLineSeqOf(payload.after), tail);
@@ -198,6 +309,114 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
     view.cursor = afterSeq;
   }
 
+  /**
+   * Every line stamped at or after `since`: first from Docker's own log, strictly before the
+   * first retained line (so no line comes from both), then the retained lines from the first one
+   * at or after `since` (the cursor is set just before it; the catch-up and the live follow go on
+   * from there). Past `LIMITS.maxSinceLines`, a `skipped` gap marker and the live edge.
+   */
+  private async sendSince(view: LogView, since: string): Promise<void> {
+    const { host_id, container_id } = view.channel.container;
+    const [first, last] = await Promise.all([
+      this.bus.logs.first(host_id, container_id),
+      this.bus.logs.last(host_id, container_id),
+    ]);
+    const seam = first === null ? null : lineTimes(first.text)[0];
+    const startSeq =
+      first === null || last === null
+        ? 1
+        : since <= (seam as string)
+          ? firstLineOf(first)
+          : await this.lineAt(host_id, container_id, since, first, last);
+    if (!this.isCurrent(view)) return;
+    const max = LIMITS.maxSinceLines;
+    let budget = max;
+    if (seam === null || since < seam) {
+      const lines = await this.history.read(
+        view.connection.principal,
+        view.channel.container,
+        { since, until: seam === null ? null : justBefore(seam), limit: max + 1 },
+        view.ended.signal,
+      );
+      if (!this.isCurrent(view)) return;
+      await this.sendHistory(view, lines.slice(0, max));
+      if (lines.length > max) {
+        this.skipToLive(view, null);
+        return;
+      }
+      budget -= lines.length;
+      // Nothing was retained when Docker's log was read up to now: the agent's first lines
+      // may repeat some of it.
+      if (seam === null && lines.length > 0) view.sentThrough = lines[lines.length - 1].ts;
+    }
+    view.cursor = Math.max(view.cursor, startSeq - 1);
+    view.budget = budget;
+  }
+
+  /** The number of the first retained line stamped at or after `ts` (last + 1 when none). */
+  private async lineAt(
+    hostId: string,
+    containerId: string,
+    ts: string,
+    first: LogEntry,
+    last: LogEntry,
+  ): Promise<number> {
+    // Binary search over line numbers: the entry holding line m + 1 is the first after m.
+    let lo = firstLineOf(first) - 1;
+    let hi = last.seq;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const [entry] = await this.bus.logs.range(hostId, containerId, logEntryId(mid), 1);
+      if (!entry) hi = mid;
+      else if ((dockerTime(entry.lastTimestamp) ?? '') >= ts) hi = mid;
+      else lo = Math.min(entry.seq, hi);
+    }
+    const [entry] = await this.bus.logs.range(hostId, containerId, logEntryId(lo), 1);
+    if (!entry) return last.seq + 1;
+    const index = lineTimes(entry.text).findIndex((t) => t >= ts);
+    return index === -1 ? entry.seq + 1 : firstLineOf(entry) + index;
+  }
+
+  /** Lines from Docker's log: `history`, no entries (the cursor stays), paced like a backfill. */
+  private async sendHistory(view: LogView, lines: HistoryLine[]): Promise<void> {
+    for (const update of historyUpdates(lines, view.channel.meta, this.tuning.maxUpdateBytes)) {
+      const room = await this.outbox.whenRoom(view.connection, undefined, view.ended.signal);
+      if (!room || !this.isCurrent(view)) return;
+      this.sendUpdate(view, update);
+    }
+  }
+
+  /** A `skipped` gap marker, and the view goes on from what the follower has delivered. */
+  private skipToLive(view: LogView, lost: number | null): void {
+    view.budget = Infinity;
+    view.sentThrough = null;
+    this.sendUpdate(
+      view,
+      gapUpdate(view.channel.meta, { reason: 'skipped', lost, resume_after: null }),
+    );
+    view.cursor = Math.max(view.cursor, view.channel.delivered);
+  }
+
+  /**
+   * Moves the cursor past the stream lines stamped at or before `sentThrough` (they were sent
+   * from Docker's log), up to the first later one.
+   */
+  private passSent(view: LogView, entries: readonly LogEntry[]): void {
+    const through = view.sentThrough;
+    if (through === null) return;
+    for (const entry of entries) {
+      if (entry.seq <= view.cursor) continue;
+      const index = lineTimes(entry.text).findIndex((t) => t > through);
+      if (index === -1) {
+        view.cursor = entry.seq;
+        continue;
+      }
+      view.cursor = Math.max(view.cursor, firstLineOf(entry) + index - 1);
+      view.sentThrough = null;
+      return;
+    }
+  }
+
   /** Range reads from the view's cursor until it reaches what the follower has delivered. */
   private async catchUp(view: LogView): Promise<void> {
     const { host_id, container_id } = view.channel.container;
@@ -216,7 +435,16 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
       }
       for (const entry of page) largest = Math.max(largest, entry.text.length);
       count = Math.min(MAX_PAGE, Math.max(1, Math.floor(PAGE_BYTES / largest)));
-      await this.sendPaced(view, slicesAfter(page, view.cursor));
+      this.passSent(view, page);
+      const slices = slicesAfter(page, view.cursor);
+      const within = withinBudget(slices, view.budget);
+      await this.sendPaced(view, within);
+      if (!this.isCurrent(view)) return;
+      if (within.length < slices.length) {
+        this.skipToLive(view, view.channel.delivered - view.cursor);
+        continue;
+      }
+      if (view.budget !== Infinity) view.budget -= countLines(within);
       view.cursor = Math.max(view.cursor, page[page.length - 1].seq);
     }
   }
@@ -237,6 +465,7 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
    */
   private deliverLive(view: LogView, entries: LogEntry[]): void {
     if (!canSee(view.connection.principal, view.channel.container)) return;
+    this.passSent(view, entries);
     const slices = slicesAfter(entries, view.cursor);
     if (slices.length === 0) return;
     const updates = buildLogUpdates(slices, view.channel.meta, this.tuning.maxUpdateBytes);
@@ -305,6 +534,114 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
       reason,
     });
   }
+}
+
+/** One retained line of an earlier page. */
+interface PageLine {
+  seq: number;
+  entry: string;
+  ts: string;
+  text: string;
+  stderr: boolean;
+}
+
+function pageLines(entry: LogEntry): PageLine[] {
+  const times = lineTimes(entry.text);
+  const texts = entry.text.split('\n');
+  const first = firstLineOf(entry);
+  const stderr = new Set(entry.stderr);
+  return times.map((ts, i) => ({
+    seq: first + i,
+    entry: entry.id,
+    ts,
+    text: `${texts[i]}\n`,
+    stderr: stderr.has(i),
+  }));
+}
+
+function earlierPage(
+  container: Container,
+  history: HistoryLine[],
+  retained: PageLine[],
+  more: boolean,
+): LoadEarlierAck {
+  const texts: string[] = [];
+  const stderr: number[] = [];
+  const entries: LogEntryRef[] = [];
+  for (const line of history) {
+    if (line.stream === 'stderr') stderr.push(texts.length);
+    texts.push(`${line.ts} ${line.line}\n`);
+  }
+  for (const line of retained) {
+    if (line.stderr) stderr.push(texts.length);
+    texts.push(line.text);
+    const ref = entries[entries.length - 1];
+    if (ref?.id === line.entry) ref.n++;
+    else entries.push({ id: line.entry, n: 1 });
+  }
+  const earliest =
+    history.length > 0
+      ? { ts: history[0].ts }
+      : retained.length > 0
+        ? { ts: retained[0].ts, entry: retained[0].entry }
+        : null;
+  return {
+    status: 'ok',
+    container_id: container.container_id,
+    host_id: container.host_id,
+    log: texts.join(''),
+    stderr,
+    tty: container.tty,
+    entries,
+    history: history.length,
+    more: more && earliest !== null,
+    before: more ? earliest : null,
+  };
+}
+
+/** The leading slices holding at most `budget` lines (whole entries only). */
+function withinBudget(slices: EntrySlice[], budget: number): EntrySlice[] {
+  if (budget === Infinity) return slices;
+  let lines = 0;
+  const kept: EntrySlice[] = [];
+  for (const slice of slices) {
+    if (lines + slice.n > budget) break;
+    lines += slice.n;
+    kept.push(slice);
+  }
+  return kept;
+}
+
+function countLines(slices: readonly EntrySlice[]): number {
+  let n = 0;
+  for (const slice of slices) n += slice.n;
+  return n;
+}
+
+/** Lines of Docker's log as `log_update`s of at most about `maxBytes` of text each. */
+function historyUpdates(
+  lines: readonly HistoryLine[],
+  meta: StreamMeta,
+  maxBytes: number,
+): LogUpdatePayload[] {
+  const updates: LogUpdatePayload[] = [];
+  let text = '';
+  let stderr: number[] = [];
+  let n = 0;
+  for (const line of lines) {
+    const next = `${line.ts} ${line.line}\n`;
+    if (n > 0 && text.length + next.length > maxBytes) {
+      updates.push({ ...meta, log: text, entries: [], stderr, history: true });
+      text = '';
+      stderr = [];
+      n = 0;
+    }
+    if (line.stream === 'stderr') stderr.push(n);
+    text += next;
+    n++;
+  }
+  if (n > 0) updates.push({ ...meta, log: text, entries: [], stderr, history: true });
+  return updates;
 }
 
 function slicesAfter(entries: readonly LogEntry[], afterSeq: number): EntrySlice[] {

@@ -11,6 +11,7 @@ import {
 import {
   containerActionSchema,
   heartbeatSchema,
+  loadEarlierSchema,
   searchCancelSchema,
   searchLogsSchema,
   startLogStreamSchema,
@@ -21,6 +22,7 @@ import {
   type ContainerActionAck,
   type ErrorAck,
   type HeartbeatAck,
+  type LoadEarlierAck,
   type OkAck,
   type SearchLogsAck,
   type SubscribeAck,
@@ -95,6 +97,21 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
       {
         rateLimited: true,
       },
+    );
+  }
+
+  @SubscribeMessage('load_earlier')
+  loadEarlier(
+    @ConnectedSocket() socket: FleetSocket,
+    @MessageBody() body: unknown,
+  ): Promise<LoadEarlierAck> {
+    return this.edge.handle(
+      socket,
+      'load_earlier',
+      loadEarlierSchema,
+      body,
+      (s, p) => this.logs.earlier(s, p),
+      { rateLimited: true },
     );
   }
 

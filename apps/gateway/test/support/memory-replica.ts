@@ -11,6 +11,7 @@ import { TokenBucket } from '../../src/core/token-bucket';
 import { ContainerResolver } from '../../src/fleet/container-resolver.service';
 import { FleetFeed } from '../../src/fleet/fleet-feed.service';
 import { HostDirectory } from '../../src/fleet/host-directory.service';
+import { DockerHistory } from '../../src/logs/docker-history';
 import { LogStreamService } from '../../src/logs/log-stream.service';
 import { GatewayMetrics } from '../../src/metrics/gateway-metrics';
 import { ClientOutbox } from '../../src/socket/client-outbox.service';
@@ -105,7 +106,14 @@ export class MemoryReplica {
       new ErrorReporter(),
       this.tuning,
     );
-    this.logs = new LogStreamService(this.bus, this.outbox, this.metrics, this.tuning, services);
+    this.logs = new LogStreamService(
+      this.bus,
+      this.outbox,
+      this.metrics,
+      this.tuning,
+      new DockerHistory(this.bus),
+      services,
+    );
     this.stats = new StatsStreamService(this.bus, this.outbox, services, this.metrics);
   }
 

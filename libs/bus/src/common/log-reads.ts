@@ -11,17 +11,19 @@ const FIRST_PAGE = 100;
 const MAX_PAGE = 1_000;
 
 /**
- * The newest entries covering at least `lines` lines, oldest first: pages backwards until
- * enough lines are collected or the stream is exhausted. Shared by both buses.
+ * The newest entries (older than entry `start` when given) covering at least `lines` lines,
+ * oldest first: pages backwards until enough lines are collected or the stream is exhausted.
+ * Shared by both buses.
  */
 export async function tailLogEntries(
   lines: number,
   readBackwards: ReadBackwards,
   decode: DecodeLogEntries,
+  start: string | null = null,
 ): Promise<LogEntry[]> {
   const newestFirst: LogEntry[] = [];
   let covered = 0;
-  let before: string | null = null;
+  let before: string | null = start;
   let size = FIRST_PAGE;
   while (covered < lines) {
     const page = await readBackwards(before, size);

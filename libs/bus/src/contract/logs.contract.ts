@@ -147,6 +147,16 @@ export function logsContract(ctx: ContractContext): void {
       expect(tail).toHaveLength(230);
       expect(tail[0].id).toBe('21-0');
       expect(tail[229].id).toBe('250-0');
+      // Paging back: only entries older than `before`, across the backwards pages.
+      const earlier = await ctx.bus.logs.tail(host, cid, 150, '200-0');
+      expect(earlier).toHaveLength(150);
+      expect(earlier[0].id).toBe('50-0');
+      expect(earlier[149].id).toBe('199-0');
+      expect((await ctx.bus.logs.tail(host, cid, 10, '3-0')).map((e) => e.id)).toEqual([
+        '1-0',
+        '2-0',
+      ]);
+      expect(await ctx.bus.logs.tail(host, cid, 10, '1-0')).toEqual([]);
     });
 
     it('skips and reports a corrupt batch', async () => {

@@ -72,7 +72,7 @@ export class MemoryLogRepository implements LogRepository {
     });
   }
 
-  tail(hostId: string, containerId: string, lines: number): Promise<LogEntry[]> {
+  tail(hostId: string, containerId: string, lines: number, before?: string): Promise<LogEntry[]> {
     const key = RedisKeys.logs(hostId, containerId);
     return tailLogEntries(
       lines,
@@ -82,6 +82,7 @@ export class MemoryLogRepository implements LogRepository {
           return rawEntries(this.store.stream(key)?.revRange(before, count) ?? []);
         }),
       (raw) => this.records.logs(hostId, containerId, raw),
+      before ?? null,
     );
   }
 }

@@ -68,7 +68,7 @@ export class RedisLogRepository implements LogRepository {
     return this.records.logs(hostId, containerId, toRawEntries(entries));
   }
 
-  tail(hostId: string, containerId: string, lines: number): Promise<LogEntry[]> {
+  tail(hostId: string, containerId: string, lines: number, before?: string): Promise<LogEntry[]> {
     const key = RedisKeys.logs(hostId, containerId);
     return tailLogEntries(
       lines,
@@ -83,6 +83,7 @@ export class RedisLogRepository implements LogRepository {
           ),
         ),
       (raw) => this.records.logs(hostId, containerId, raw),
+      before ?? null,
     );
   }
 }

@@ -141,6 +141,8 @@ export class LogViewerComponent {
   private targetShown = false;
   /** The lines before the permalink's line were asked for. */
   private contextAsked = false;
+  /** The next prepend brings the permalink's context: centre its line rather than keep place. */
+  private centreAfterPrepend = false;
 
   protected readonly merged = computed(() => this.streams().length > 1);
   protected readonly sourceKeys = computed(() =>
@@ -490,6 +492,12 @@ export class LogViewerComponent {
     this.dataSource.emit(view.rows);
     this.shownLines.set(view.lineCount);
     this.hasJson.set(view.hasJson);
+    if (this.centreAfterPrepend) {
+      this.centreAfterPrepend = false;
+      this.targetShown = false;
+      this.revealTarget();
+      return;
+    }
     const moved = anchor === undefined ? -1 : view.rows.findIndex((r) => r.id === anchor);
     if (moved >= 0) {
       const within = offset - index * LOG_ROW_HEIGHT;
@@ -509,12 +517,10 @@ export class LogViewerComponent {
     this.targetShown = true;
     this.following.set(false);
     if (!this.contextAsked) {
-      // The stream starts at the line: fetch what led to it, then centre the line again.
+      // The stream starts at the line: fetch what led to it (the rebuild then centres it again).
       this.contextAsked = true;
-      void this.loadEarlier(PERMALINK_CONTEXT_LINES).then(() => {
-        this.targetShown = false;
-        this.revealTarget();
-      });
+      this.centreAfterPrepend = true;
+      void this.loadEarlier(PERMALINK_CONTEXT_LINES);
     }
     const viewport = this.viewport();
     afterNextRender(

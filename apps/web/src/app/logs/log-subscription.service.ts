@@ -34,6 +34,8 @@ export class LogSubscriptionService {
     target: (stream) => ({ hostId: stream.hostId, ref: stream.containerRef }),
     gone: (stream) => stream.setStatus('stopped', 'The container no longer exists'),
   });
+  /** Containers whose stream was stopped and not yet confirmed stopped. */
+  private readonly draining = new Set<{ hostId: string; ref: string }>();
   private readonly batcher = new Batcher<LogStream>(
     (streams) => this.flush(streams),
     this.config.logFlushMs,
@@ -101,11 +103,23 @@ export class LogSubscriptionService {
   }
 
   private stop(stream: LogStream): void {
-    this.socket.send(
-      'stop_log_stream',
-      { container_id: stream.containerRef, host_id: stream.hostId },
-      'Stopping a log stream failed',
-    );
+    // Updates of the stopped stream may still be on the way; until the gateway confirms the
+    // stop they must not reach a stream of the same container opened meanwhile (from a time).
+    const draining = { hostId: stream.hostId, ref: stream.containerRef };
+    this.draining.add(draining);
+    const done = (): boolean => this.draining.delete(draining);
+    this.socket
+      .request('stop_log_stream', { container_id: stream.containerRef, host_id: stream.hostId })
+      .then(
+        (ack) => {
+          done();
+          if (isErrorAck(ack)) this.socket.reportFailure('Stopping a log stream failed', ack);
+        },
+        (error: unknown) => {
+          done();
+          this.socket.reportFailure('Stopping a log stream failed', error);
+        },
+      );
   }
 
   /** Asks for the stream: from the cursor when there is one, else from its time or last lines. */
@@ -153,6 +167,9 @@ export class LogSubscriptionService {
   }
 
   private onUpdate(payload: LogUpdatePayload): void {
+    for (const d of this.draining) {
+      if (payload.host_id === d.hostId && payload.container_id.startsWith(d.ref)) return;
+    }
     for (const stream of this.open.items()) {
       if (!stream.matches(payload)) continue;
       if (stream.status() === 'starting' || stream.status() === 'waiting')

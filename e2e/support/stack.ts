@@ -69,6 +69,8 @@ export interface StackUser {
   user: string;
   role: 'viewer' | 'operator' | 'admin';
   password: string;
+  /** The users file's scopes (default: every host and container). */
+  scopes?: { hosts?: string[]; containers?: string[]; labels?: Record<string, string> };
 }
 
 export interface StackOptions {
@@ -209,10 +211,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       usersDir = mkdtempSync(join(tmpdir(), 'flotilla-e2e-users-'));
       const file = join(usersDir, 'users.json');
       // bcrypt cost 4: a login takes milliseconds, as the tests need, not the production 12.
-      const records = options.users.map(({ user, role, password }) => ({
+      const records = options.users.map(({ user, role, password, scopes }) => ({
         user,
         role,
         hash: hashSync(password, 4),
+        ...(scopes ? { scopes } : {}),
       }));
       writeFileSync(file, JSON.stringify(records));
       auth = {

@@ -4,7 +4,10 @@ import { type LogLevel, detectLevel, parseJsonRecord } from './log-level';
 
 /** One row of log as the dashboard keeps it. */
 export interface LogLine {
-  /** Unique in the tab and increasing in arrival order (stable order, virtual-scroll tracking). */
+  /**
+   * Unique in the tab and increasing in the order lines are held (stable order, virtual-scroll
+   * tracking): arrivals count up from 1, earlier pages loaded later count down below 0.
+   */
   uid: number;
   /** The stream it came from (`host/container`). */
   source: string;
@@ -29,6 +32,18 @@ let lastUid = 0;
 
 export function nextUid(): number {
   return ++lastUid;
+}
+
+let lowestUid = 0;
+
+/**
+ * Gives lines put before every line held (an earlier page) uids below every uid given so far,
+ * increasing within the page: order by uid stays the order the lines are held in.
+ */
+export function earlierUids(lines: LogLine[]): LogLine[] {
+  lowestUid -= lines.length;
+  lines.forEach((line, i) => (line.uid = lowestUid + i));
+  return lines;
 }
 
 const DOCKER_TS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) ?/;
@@ -110,6 +125,7 @@ const GAP_REASONS: Record<string, string> = {
   dropped: 'dropped by the gateway (refetching)',
   reset: 'lost: the log store was reset',
   client: 'missing from what arrived',
+  skipped: 'skipped: the view went on from the live edge',
 };
 
 export function describeGap(lost: number | null, reason: LogGap['reason'] | 'client'): string {

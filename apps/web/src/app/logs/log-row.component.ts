@@ -33,8 +33,10 @@ function segmentsOf(line: LogLine): AnsiSegment[] {
     '[class.log-row--json-part]': 'row().part > 0',
     '[class.log-row--wrapped]': 'row().chunk > 0',
     '[class.log-row--pinned]': 'pin() !== null',
+    '[class.log-row--target]': 'target()',
     '[attr.data-testid]':
-      'line().kind === "gap" ? "log-gap" : row().part > 0 ? "log-json-line" : row().chunk > 0 ? "log-line-wrap" : "log-line"',
+      'line().kind === "gap" ? "log-gap" : row().part > 0 ? "log-json-line" : row().chunk > 0 ? "log-line-wrap" : target() ? "log-line-target" : "log-line"',
+    '[attr.data-ts]': 'line().timestamp',
     '[attr.data-stream]': 'line().stderr ? "stderr" : "stdout"',
     '[attr.data-level]': 'line().level',
     '[attr.data-line-no]': 'line().lineNo',
@@ -81,6 +83,18 @@ function segmentsOf(line: LogLine): AnsiSegment[] {
             {{ expanded() ? '−' : '{}' }}
           </button>
         }
+        @if (line().kind === 'line' && line().timestamp) {
+          <button
+            type="button"
+            class="log-row__link"
+            data-testid="log-copy-link"
+            aria-label="Copy a link to this line"
+            title="Copy a link to this line"
+            (click)="copyLink.emit(line())"
+          >
+            #
+          </button>
+        }
       }
     </span>
     <span class="log-row__text">
@@ -125,12 +139,15 @@ export class LogRowComponent {
   readonly sourceLabel = input<string | null>(null);
   readonly sourceIndex = input(0);
   readonly expanded = input(false);
+  /** The line a permalink names. */
+  readonly target = input(false);
   readonly toggleJson = output<LogLine>();
   /** The pin on this line, if any (its note is shown as text). */
   readonly pin = input<Pin | null>(null);
   /** The user may pin lines: each line offers a pin button. */
   readonly pinnable = input(false);
   readonly pinLine = output<LogLine>();
+  readonly copyLink = output<LogLine>();
 
   protected readonly line = computed(() => this.row().line);
   protected readonly timestamp = computed(() => formatLogTimestamp(this.line().timestamp));

@@ -1,5 +1,5 @@
 import { cid, logUpdate } from '../../testing/fixtures';
-import { LogStream } from './log-stream';
+import { type EarlierPage, LogStream } from './log-stream';
 
 function newStream(capacity = 1000): LogStream {
   return new LogStream('host-a', cid('a1'), capacity);
@@ -160,5 +160,125 @@ describe('LogStream', () => {
     );
     stream.flush(new Date('2030-01-01T00:00:01Z'));
     expect(stream.lastUpdate()?.toISOString()).toBe('2024-05-01T10:02:00.123Z');
+  });
+});
+
+describe('LogStream from a time and paging back', () => {
+  const ts = (n: number): string => `2024-05-01T10:${String(n).padStart(2, '0')}:00.000000001Z`;
+
+  /** A `load_earlier` page: `history` lines from Docker's log, then retained ones. */
+  function page(options: {
+    history: number[];
+    retained: number[];
+    more: boolean;
+    before: { ts: string; entry?: string } | null;
+  }): EarlierPage {
+    const all = [...options.history, ...options.retained];
+    return {
+      status: 'ok',
+      container_id: cid('a1'),
+      host_id: 'host-a',
+      log: all.map((n) => `${ts(n)} line ${n}\n`).join(''),
+      stderr: [],
+      tty: false,
+      entries: options.retained.length
+        ? [{ id: `${options.retained[options.retained.length - 1]}-0`, n: options.retained.length }]
+        : [],
+      history: options.history.length,
+      more: options.more,
+      before: options.before,
+    };
+  }
+
+  it('has its own key per start time', () => {
+    const live = newStream();
+    const from = new LogStream('host-a', cid('a1'), 100, ts(1));
+    expect(from.key).not.toBe(live.key);
+    expect(from.since).toBe(ts(1));
+  });
+
+  it('shows history lines (no entries) as lines, then follows with the entry cursor', () => {
+    const stream = newStream();
+    stream.receive({
+      ...logUpdate({ firstLine: 1, count: 3, timestamp: ts }),
+      entries: [],
+      history: true,
+    });
+    stream.receive(logUpdate({ firstLine: 4, count: 2, timestamp: ts }));
+    stream.flush();
+    expect(plains(stream)).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
+    expect(stream.cursor).toBe('5-0');
+  });
+
+  it('asks for earlier lines from the first line held: its time and entry', () => {
+    const stream = newStream();
+    expect(stream.earlierPosition()).toBeNull();
+    stream.receive(logUpdate({ firstLine: 7, count: 2, timestamp: ts }));
+    stream.flush();
+    expect(stream.earlierPosition()).toEqual({ ts: ts(7), entry: '7-0' });
+  });
+
+  it('puts a page before the lines held, in order, without touching the cursor or appends', () => {
+    const stream = newStream();
+    stream.receive(logUpdate({ firstLine: 7, count: 2, timestamp: ts }));
+    stream.flush();
+    const appended = stream.appended;
+    const added = stream.prepend(
+      page({ history: [3, 4], retained: [5, 6], more: true, before: { ts: ts(3) } }),
+    );
+    expect(added).toBe(4);
+    expect(plains(stream)).toEqual(['line 3', 'line 4', 'line 5', 'line 6', 'line 7', 'line 8']);
+    expect(stream.ring.toArray().map((l) => l.lineNo)).toEqual([null, null, 5, 6, 7, 8]);
+    const uids = stream.ring.toArray().map((l) => l.uid);
+    expect([...uids].sort((a, b) => a - b)).toEqual(uids);
+    expect(stream.cursor).toBe('8-0');
+    expect(stream.appended).toBe(appended);
+    expect(stream.prepended()).toBe(1);
+    expect(stream.earlier()).toBe('more');
+    // The next page is asked for from where the server said, not from the first line held.
+    expect(stream.earlierPosition()).toEqual({ ts: ts(3) });
+    // Live lines keep coming after the page, once.
+    stream.receive(logUpdate({ firstLine: 8, count: 2, timestamp: ts }));
+    stream.flush();
+    expect(plains(stream).slice(-3)).toEqual(['line 7', 'line 8', 'line 9']);
+  });
+
+  it('never takes a line twice when a page overlaps what is held', () => {
+    const stream = newStream();
+    stream.receive(logUpdate({ firstLine: 5, count: 2, timestamp: ts }));
+    stream.flush();
+    stream.prepend(page({ history: [], retained: [3, 4, 5, 6], more: false, before: null }));
+    expect(plains(stream)).toEqual(['line 3', 'line 4', 'line 5', 'line 6']);
+  });
+
+  it('says when the beginning is reached and stops asking', () => {
+    const stream = newStream();
+    stream.receive(logUpdate({ firstLine: 2, count: 1, timestamp: ts }));
+    stream.flush();
+    stream.prepend(page({ history: [1], retained: [], more: false, before: null }));
+    expect(stream.earlier()).toBe('beginning');
+    expect(stream.earlierPosition()).toBeNull();
+  });
+
+  it('takes no page that would push held lines out of the buffer', () => {
+    const stream = newStream(3);
+    stream.receive(logUpdate({ firstLine: 5, count: 2, timestamp: ts }));
+    stream.flush();
+    expect(stream.room).toBe(1);
+    expect(
+      stream.prepend(page({ history: [], retained: [3, 4], more: true, before: { ts: ts(3) } })),
+    ).toBe(0);
+    expect(plains(stream)).toEqual(['line 5', 'line 6']);
+  });
+
+  it('shows a skipped gap as a marker', () => {
+    const stream = newStream();
+    stream.receive({
+      ...logUpdate({ firstLine: 1, count: 0 }),
+      log: '',
+      gap: { reason: 'skipped', lost: 1200, resume_after: null },
+    });
+    stream.flush();
+    expect(plains(stream)).toEqual(['1,200 lines skipped: the view went on from the live edge']);
   });
 });

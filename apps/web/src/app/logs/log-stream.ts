@@ -1,6 +1,19 @@
 import { signal } from '@angular/core';
-import { lastLineSeqOf, logEntryId, type LogUpdatePayload } from '@flotilla/contracts/core';
-import { type LogLine, type RawLine, describeGap, gapLine, toLogLines } from './log-line';
+import {
+  type LoadEarlierAck,
+  type LogPosition,
+  lastLineSeqOf,
+  logEntryId,
+  type LogUpdatePayload,
+} from '@flotilla/contracts/core';
+import {
+  type LogLine,
+  type RawLine,
+  describeGap,
+  earlierUids,
+  gapLine,
+  toLogLines,
+} from './log-line';
 import { RingBuffer } from './ring-buffer';
 
 export type LogStreamStatus = 'waiting' | 'starting' | 'streaming' | 'stopped' | 'error';
@@ -23,8 +36,19 @@ export interface ReceiveResult {
   resumeAfter: string | null;
 }
 
-export function streamKey(hostId: string, containerRef: string): string {
-  return `${hostId}/${containerRef}`;
+/** The page of earlier lines `load_earlier` answered. */
+export type EarlierPage = Extract<LoadEarlierAck, { status: 'ok' }>;
+
+/** How far back the stream's lines reach: more to load, the beginning, or not known yet. */
+export type EarlierState = 'more' | 'beginning' | 'unknown';
+
+/** A stream opened from a time has its own key: it holds other lines than the live tail. */
+export function streamKey(
+  hostId: string,
+  containerRef: string,
+  since: string | null = null,
+): string {
+  return since === null ? `${hostId}/${containerRef}` : `${hostId}/${containerRef}@${since}`;
 }
 
 /**
@@ -46,11 +70,15 @@ export class LogStream implements LogSource {
   /** A gap marker announced missing lines: the next entry may jump ahead without a new marker. */
   private jumpExpected = false;
   private pending: Pending[] = [];
+  /** Where the next `load_earlier` asks from, once a page answered (null: the beginning). */
+  private earlierFrom: LogPosition | null | undefined = undefined;
 
   private readonly versionSignal = signal(0);
   private readonly statusSignal = signal<LogStreamStatus>('waiting');
   private readonly messageSignal = signal<string | null>(null);
   private readonly lastUpdateSignal = signal<Date | null>(null);
+  private readonly prependedSignal = signal(0);
+  private readonly earlierSignal = signal<EarlierState>('unknown');
 
   /** Bumped on every flush that appended lines. */
   readonly version = this.versionSignal.asReadonly();
@@ -63,14 +91,20 @@ export class LogStream implements LogSource {
    * line that carried none.
    */
   readonly lastUpdate = this.lastUpdateSignal.asReadonly();
+  /** Bumped when earlier lines were put before the others (views rebuild: not an append). */
+  readonly prepended = this.prependedSignal.asReadonly();
+  /** Whether earlier lines exist before the first one held. */
+  readonly earlier = this.earlierSignal.asReadonly();
 
   constructor(
     readonly hostId: string,
     /** The id as asked for: full or an unambiguous prefix. */
     readonly containerRef: string,
     capacity: number,
+    /** The time the stream starts from (Docker's form); null: the last lines, then live. */
+    readonly since: string | null = null,
   ) {
-    this.key = streamKey(hostId, containerRef);
+    this.key = streamKey(hostId, containerRef, since);
     this.containerId = containerRef;
     this.ring = new RingBuffer<LogLine>(capacity);
   }
@@ -134,6 +168,70 @@ export class LogStream implements LogSource {
     }
     this.flushAccepted(accepted);
     return { changed: this.pending.length > 0, resumeAfter: null };
+  }
+
+  /**
+   * What `load_earlier` asks from: the last page's answer, else the earliest line held (its
+   * time, and its entry when it came from the retained stream); null when nothing earlier can
+   * be asked for (the beginning was reached, or no timed line is held yet).
+   */
+  earlierPosition(): LogPosition | null {
+    if (this.earlierFrom !== undefined) return this.earlierFrom;
+    for (const line of this.ring) {
+      if (line.kind !== 'line' || !line.timestamp) continue;
+      return line.lineNo === null
+        ? { ts: line.timestamp }
+        : { ts: line.timestamp, entry: logEntryId(line.lineNo) };
+    }
+    return null;
+  }
+
+  /**
+   * Puts a `load_earlier` page before the lines held. The live follow is untouched: the cursor
+   * and the pending queue stay as they are, and `appended` does not move (what a view syncs is
+   * only what follows). A line already held (same line number) is not taken twice. Returns how
+   * many lines were added; none when the buffer has no room left for them.
+   */
+  prepend(page: EarlierPage): number {
+    this.earlierFrom = page.before;
+    this.earlierSignal.set(page.more && page.before !== null ? 'more' : 'beginning');
+    const lines = splitLines(page.log);
+    const stderr = new Set(page.stderr);
+    const numbers: (number | null)[] = lines.map(() => null);
+    const counted = page.entries.reduce((sum, e) => sum + e.n, 0);
+    if (counted === lines.length - page.history) {
+      let index = page.history;
+      for (const entry of page.entries) {
+        const last = lastLineSeqOf(entry.id);
+        for (let j = 0; j < entry.n; j++, index++)
+          numbers[index] = Number.isFinite(last) ? last - entry.n + 1 + j : null;
+      }
+    }
+    const held = this.firstLineNo();
+    const raws: RawLine[] = [];
+    lines.forEach((raw, i) => {
+      const lineNo = numbers[i] ?? null;
+      if (held !== null && lineNo !== null && lineNo >= held) return;
+      raws.push({ raw, stderr: stderr.has(i), lineNo });
+    });
+    if (raws.length === 0 || this.ring.length + raws.length > this.ring.capacity) return 0;
+    const earlier = earlierUids(toLogLines(this.key, raws, undefined));
+    const kept = this.ring.toArray();
+    this.ring.clear();
+    this.ring.pushAll(earlier);
+    this.ring.pushAll(kept);
+    this.prependedSignal.update((v) => v + 1);
+    return earlier.length;
+  }
+
+  /** The ring has room for this many more lines before it drops the oldest. */
+  get room(): number {
+    return this.ring.capacity - this.ring.length;
+  }
+
+  private firstLineNo(): number | null {
+    for (const line of this.ring) if (line.lineNo !== null) return line.lineNo;
+    return null;
   }
 
   /** The gateway did not take a re-request: stop waiting for the range it would have sent. */

@@ -1,9 +1,10 @@
 import { DestroyRef, Injectable, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type {
-  LogStreamStoppedPayload,
-  LogUpdatePayload,
-  StartLogStreamPayload,
+import {
+  LIMITS,
+  type LogStreamStoppedPayload,
+  type LogUpdatePayload,
+  type StartLogStreamPayload,
 } from '@flotilla/contracts/core';
 import { WEB_CONFIG } from '../core/app-config';
 import { NotificationService } from '../core/notifications/notification.service';
@@ -13,6 +14,8 @@ import { isErrorAck } from '../core/socket/socket.types';
 import { Batcher } from '../shared/batcher';
 import { shortId } from '../shared/format';
 import { LogStream, streamKey } from './log-stream';
+
+const EARLIER_TIMEOUT_MS = 30_000;
 
 /**
  * Every log stream open in the tab. One `start_log_stream` per container however many panes
@@ -31,6 +34,8 @@ export class LogSubscriptionService {
     target: (stream) => ({ hostId: stream.hostId, ref: stream.containerRef }),
     gone: (stream) => stream.setStatus('stopped', 'The container no longer exists'),
   });
+  /** Containers whose stream was stopped and not yet confirmed stopped. */
+  private readonly draining = new Set<{ hostId: string; ref: string }>();
   private readonly batcher = new Batcher<LogStream>(
     (streams) => this.flush(streams),
     this.config.logFlushMs,
@@ -50,12 +55,42 @@ export class LogSubscriptionService {
     this.open.renewOnReconnect(this.socket.on('initial_state'), destroyRef);
   }
 
-  /** Opens (or shares) the stream of a container; call `release` when done. */
-  acquire(hostId: string, containerRef: string): LogStream {
+  /**
+   * Opens (or shares) the stream of a container, from `since` (Docker's time form) when given,
+   * else from its last lines; call `release` when done.
+   */
+  acquire(hostId: string, containerRef: string, since: string | null = null): LogStream {
     return this.open.acquire(
-      streamKey(hostId, containerRef),
-      () => new LogStream(hostId, containerRef, this.config.logCapacity),
+      streamKey(hostId, containerRef, since),
+      () => new LogStream(hostId, containerRef, this.config.logCapacity, since),
     );
+  }
+
+  /**
+   * Puts the page of lines just before the earliest one held in front of them
+   * (`load_earlier`); the live follow and its cursor are not touched. Resolves to the lines
+   * added, or rejects with what went wrong.
+   */
+  async loadEarlier(
+    stream: LogStream,
+    limit: number = LIMITS.defaultEarlierLines,
+  ): Promise<number> {
+    const before = stream.earlierPosition();
+    if (before === null) return 0;
+    const ack = await this.socket.request(
+      'load_earlier',
+      {
+        container_id: stream.containerRef,
+        host_id: stream.hostId,
+        before,
+        limit: Math.max(1, Math.min(limit, stream.room, LIMITS.maxEarlierLines)),
+      },
+      // A page past what Redis retains is read from Docker's log by the host's agent.
+      EARLIER_TIMEOUT_MS,
+    );
+    if (isErrorAck(ack)) throw new Error(ack.error);
+    if (!this.isOpen(stream)) return 0;
+    return stream.prepend(ack);
   }
 
   release(stream: LogStream): void {
@@ -68,19 +103,35 @@ export class LogSubscriptionService {
   }
 
   private stop(stream: LogStream): void {
-    this.socket.send(
-      'stop_log_stream',
-      { container_id: stream.containerRef, host_id: stream.hostId },
-      'Stopping a log stream failed',
-    );
+    // Updates of the stopped stream may still be on the way; until the gateway confirms the
+    // stop they must not reach a stream of the same container opened meanwhile (from a time).
+    const draining = { hostId: stream.hostId, ref: stream.containerRef };
+    this.draining.add(draining);
+    const done = (): boolean => this.draining.delete(draining);
+    this.socket
+      .request('stop_log_stream', { container_id: stream.containerRef, host_id: stream.hostId })
+      .then(
+        (ack) => {
+          done();
+          if (isErrorAck(ack)) this.socket.reportFailure('Stopping a log stream failed', ack);
+        },
+        (error: unknown) => {
+          done();
+          this.socket.reportFailure('Stopping a log stream failed', error);
+        },
+      );
   }
 
-  /** Asks for the stream: from the cursor when there is one, else the last lines. */
+  /** Asks for the stream: from the cursor when there is one, else from its time or last lines. */
   private start(stream: LogStream, after: string | null = stream.cursor): void {
     const payload: StartLogStreamPayload = {
       container_id: stream.containerRef,
       host_id: stream.hostId,
-      ...(after !== null ? { after } : { tail: this.config.logTail }),
+      ...(after !== null
+        ? { after }
+        : stream.since !== null
+          ? { since: stream.since }
+          : { tail: this.config.logTail }),
     };
     stream.setStatus('starting');
     this.socket.request('start_log_stream', payload).then(
@@ -116,6 +167,9 @@ export class LogSubscriptionService {
   }
 
   private onUpdate(payload: LogUpdatePayload): void {
+    for (const d of this.draining) {
+      if (payload.host_id === d.hostId && payload.container_id.startsWith(d.ref)) return;
+    }
     for (const stream of this.open.items()) {
       if (!stream.matches(payload)) continue;
       if (stream.status() === 'starting' || stream.status() === 'waiting')

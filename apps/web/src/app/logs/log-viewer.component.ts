@@ -19,6 +19,7 @@ import {
   untracked,
   viewChild,
 } from '@angular/core';
+import { Router } from '@angular/router';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { WEB_CONFIG } from '../core/app-config';
 import { FILE_SAVER, KEY_VALUE_STORE, WINDOW } from '../core/browser/browser.tokens';
@@ -33,7 +34,9 @@ import { LOG_LEVELS, type LogLevel } from './log-level';
 import type { LogLine } from './log-line';
 import { LogRowComponent } from './log-row.component';
 import type { LogStream } from './log-stream';
+import { LogSubscriptionService } from './log-subscription.service';
 import { type LogRow, LogViewState } from './log-view-state';
+import { PERMALINK_CONTEXT_LINES, permalinkOf, targetSortKey } from './log-moment';
 
 /** Row height of the log list, in px (fixed for the virtual scroll; see logs.css). */
 export const LOG_ROW_HEIGHT = 18;
@@ -91,6 +94,10 @@ export class LogViewerComponent {
   /** Display names per stream key (container names), for the merged view and downloads. */
   readonly labels = input<Readonly<Record<string, string>>>({});
   readonly title = input('Logs');
+  /** A permalink's line (Docker's time): highlighted and scrolled into view when it arrives. */
+  readonly at = input<string | null>(null);
+  /** The filter text a permalink carried. */
+  readonly initialFilter = input<string | null>(null);
 
   private readonly config = inject(WEB_CONFIG);
   private readonly socket = inject(SocketService);
@@ -102,6 +109,8 @@ export class LogViewerComponent {
   private readonly filterBox = viewChild.required<ElementRef<HTMLInputElement>>('filterBox');
   private readonly probe = viewChild.required<ElementRef<HTMLElement>>('probe');
   private readonly win = inject(WINDOW);
+  private readonly logs = inject(LogSubscriptionService);
+  private readonly router = inject(Router);
 
   protected readonly rowHeight = LOG_ROW_HEIGHT;
   /** Pinned lines of the streams shown, and the line being pinned. */
@@ -128,6 +137,23 @@ export class LogViewerComponent {
   protected readonly wrap = signal<boolean | null>(this.storedWrap());
   /** Characters per row when wrapping (measured), 0 when not. */
   private columns = 0;
+  /** A `load_earlier` round is under way. */
+  protected readonly loadingEarlier = signal(false);
+  protected readonly earlierError = signal<string | null>(null);
+  /** Every stream reached the first line of its container's log. */
+  protected readonly atBeginning = computed(
+    () => this.streams().length > 0 && this.streams().every((s) => s.earlier() === 'beginning'),
+  );
+  /** The last permalink copied (shown so it can also be copied by hand). */
+  protected readonly permalink = signal<string | null>(null);
+  /** The sort key of the permalink's line. */
+  protected readonly targetKey = computed(() => targetSortKey(this.at()));
+  /** The permalink's line was scrolled into view once (later lines must not pull it back). */
+  private targetShown = false;
+  /** The lines before the permalink's line were asked for. */
+  private contextAsked = false;
+  /** The next prepend brings the permalink's context: centre its line rather than keep place. */
+  private centreAfterPrepend = false;
 
   protected readonly merged = computed(() => this.streams().length > 1);
   protected readonly sourceKeys = computed(() =>
@@ -237,6 +263,18 @@ export class LogViewerComponent {
       });
     });
 
+    // Earlier lines were put in front: rebuild, keeping the line the reader looks at in place.
+    effect(() => {
+      for (const s of this.streams()) s.prepended();
+      untracked(() => this.rebuildKeepingPlace());
+    });
+
+    // A permalink's filter fills the box once.
+    effect(() => {
+      const q = this.initialFilter();
+      if (q) untracked(() => (this.filterInput.set(q), this.filterText.set(q)));
+    });
+
     // Debounce typing in the filter box: each change re-filters up to 100,000 lines.
     effect((onCleanup) => {
       const text = this.filterInput();
@@ -277,6 +315,43 @@ export class LogViewerComponent {
   focusFilter(): void {
     this.filterBox().nativeElement.focus();
     this.filterBox().nativeElement.select();
+  }
+
+  /** Pages every stream back with `load_earlier` (a merged view merges the pages by time). */
+  protected async loadEarlier(limit?: number): Promise<void> {
+    if (this.loadingEarlier()) return;
+    this.loadingEarlier.set(true);
+    this.earlierError.set(null);
+    this.following.set(false);
+    try {
+      await Promise.all(
+        this.streams()
+          .filter((s) => s.earlier() !== 'beginning')
+          .map((s) => this.logs.loadEarlier(s, limit)),
+      );
+    } catch (error: unknown) {
+      this.earlierError.set(error instanceof Error ? error.message : 'Loading failed');
+    } finally {
+      this.loadingEarlier.set(false);
+    }
+  }
+
+  /** Makes the permalink of a line (with the filter shown) and puts it on the clipboard. */
+  protected copyLink(line: LogLine): void {
+    if (!line.timestamp) return;
+    const stream = this.streams().find((s) => s.key === line.source);
+    const single = this.streams().length === 1 && stream;
+    const url = permalinkOf(
+      this.router,
+      single ? { hostId: stream.hostId, containerId: stream.containerId } : null,
+      line.timestamp,
+      this.filterText() || null,
+    );
+    const absolute = new URL(url, this.win.location.href).toString();
+    this.permalink.set(absolute);
+    this.win.navigator.clipboard?.writeText(absolute).catch(() => {
+      // Clipboard refused (no permission): the link stays shown to copy by hand.
+    });
   }
 
   protected trackRow(_index: number, row: LogRow): number {
@@ -416,6 +491,58 @@ export class LogViewerComponent {
     if (this.view?.setWrap(columns)) this.publish(0);
   }
 
+  /** Rebuilds the rows after a prepend and keeps the first row seen at the same place. */
+  private rebuildKeepingPlace(): void {
+    const view = this.view;
+    if (!view) return;
+    const viewport = this.viewport();
+    const offset = viewport.measureScrollOffset();
+    const index = Math.floor(offset / LOG_ROW_HEIGHT);
+    const anchor = view.rows[index]?.id;
+    view.rebuild();
+    this.dataSource.emit(view.rows);
+    this.shownLines.set(view.lineCount);
+    this.hasJson.set(view.hasJson);
+    if (this.centreAfterPrepend) {
+      this.centreAfterPrepend = false;
+      this.targetShown = false;
+      this.revealTarget();
+      return;
+    }
+    const moved = anchor === undefined ? -1 : view.rows.findIndex((r) => r.id === anchor);
+    if (moved >= 0) {
+      const within = offset - index * LOG_ROW_HEIGHT;
+      afterNextRender(() => viewport.scrollToOffset(moved * LOG_ROW_HEIGHT + within), {
+        injector: this.injector,
+      });
+    }
+  }
+
+  /** The permalink's line, once it is among the rows: scrolled into view (once). */
+  private revealTarget(): void {
+    const key = this.targetKey();
+    const view = this.view;
+    if (this.targetShown || key === null || !view) return;
+    const index = view.rows.findIndex((r) => r.line.kind === 'line' && r.line.sortKey === key);
+    if (index < 0) return;
+    this.targetShown = true;
+    this.following.set(false);
+    if (!this.contextAsked) {
+      // The stream starts at the line: fetch what led to it (the rebuild then centres it again).
+      this.contextAsked = true;
+      this.centreAfterPrepend = true;
+      void this.loadEarlier(PERMALINK_CONTEXT_LINES);
+    }
+    const viewport = this.viewport();
+    afterNextRender(
+      () => {
+        const visible = viewport.getViewportSize() / LOG_ROW_HEIGHT;
+        viewport.scrollToOffset(Math.max(0, (index - Math.floor(visible / 2)) * LOG_ROW_HEIGHT));
+      },
+      { injector: this.injector },
+    );
+  }
+
   private applyFilter(): void {
     const compiled = this.compiled();
     if (compiled.ok) this.view?.setFilter(compiled.test);
@@ -428,6 +555,7 @@ export class LogViewerComponent {
     this.dataSource.emit(view.rows);
     this.shownLines.set(view.lineCount);
     this.hasJson.set(view.hasJson);
+    this.revealTarget();
     if (this.following()) {
       this.scrollToBottom();
     } else if (trimmed > 0) {

@@ -15,7 +15,8 @@ import { FleetStore } from '../fleet/fleet.store';
 import { containerLabel } from '../fleet/fleet-query';
 import { ShortcutService } from '../shared/shortcut.service';
 import { shortId } from '../shared/format';
-import type { LogStream } from './log-stream';
+import { type LogStream, streamKey } from './log-stream';
+import { JUMP_PRESETS, isoToLocalInput, localInputToIso, sinceBefore, urlTime } from './log-moment';
 import {
   type LogTarget,
   MAX_LOG_PANES,
@@ -33,6 +34,8 @@ import { LogViewerComponent } from './log-viewer.component';
  * `/logs/:host/:id?with=host/id,host/id&merge=1`: one container's logs, several side by side,
  * or several merged into one view ordered by the Docker timestamp of each line.
  * `/logs?project=<name>`: every container of a compose project, merged (`merge=0`: side by side).
+ * `since=<ISO>` starts every stream at that time; `at=<docker ts>&q=<filter>` (a permalink)
+ * opens around that line, highlighted, with the filter applied.
  */
 @Component({
   selector: 'flo-logs-page',
@@ -49,6 +52,12 @@ export class LogsPageComponent {
   readonly with = input<string | undefined>(undefined);
   /** `1` merges the containers into one view (`0` splits a project's). */
   readonly merge = input<string | undefined>(undefined);
+  /** Start every stream at this time (ISO), then follow live. */
+  readonly since = input<string | undefined>(undefined);
+  /** A permalink's line (its Docker timestamp). */
+  readonly at = input<string | undefined>(undefined);
+  /** A permalink's filter. */
+  readonly q = input<string | undefined>(undefined);
 
   private readonly logs = inject(LogSubscriptionService);
   protected readonly maxPanes = MAX_LOG_PANES;
@@ -70,6 +79,11 @@ export class LogsPageComponent {
     { equal: sameTargets },
   );
   protected readonly streams = signal<readonly LogStream[]>([]);
+  protected readonly presets = JUMP_PRESETS;
+  /** The time the streams start from, in Docker's form (a permalink's line, else `since`). */
+  protected readonly startFrom = computed(() => urlTime(this.at()) ?? urlTime(this.since()));
+  protected readonly atTime = computed(() => urlTime(this.at()));
+  protected readonly sinceInput = computed(() => isoToLocalInput(this.since() ?? null));
   protected readonly merged = computed(
     () =>
       (this.project() ? this.merge() !== '0' : this.merge() === '1') && this.streams().length > 1,
@@ -108,17 +122,21 @@ export class LogsPageComponent {
     const open = new Map<string, LogStream>();
     effect(() => {
       const targets = this.targets();
+      const since = this.startFrom();
       untracked(() => {
-        const wanted = new Set(targets.map((t) => t.key));
+        const keyOf = (t: LogTarget): string => streamKey(t.hostId, t.containerRef, since);
+        const wanted = new Set(targets.map(keyOf));
+        // Another time means other streams: the old ones stop before the new ones start.
         for (const [key, stream] of open) {
           if (wanted.has(key)) continue;
           this.logs.release(stream);
           open.delete(key);
         }
         for (const t of targets) {
-          if (!open.has(t.key)) open.set(t.key, this.logs.acquire(t.hostId, t.containerRef));
+          const key = keyOf(t);
+          if (!open.has(key)) open.set(key, this.logs.acquire(t.hostId, t.containerRef, since));
         }
-        this.streams.set(targets.map((t) => open.get(t.key)).filter((s): s is LogStream => !!s));
+        this.streams.set(targets.map((t) => open.get(keyOf(t))).filter((s): s is LogStream => !!s));
       });
     });
     const destroyRef = inject(DestroyRef);
@@ -152,6 +170,28 @@ export class LogsPageComponent {
 
   protected stateOf(stream: LogStream): string | null {
     return this.fleet.find(stream.hostId, stream.containerId)?.state ?? null;
+  }
+
+  /** Restarts the view's streams from a time (ISO); null goes back to the live tail. */
+  protected jumpTo(iso: string | null): void {
+    void this.router.navigate([], {
+      queryParams: { since: iso, at: null, q: null },
+      queryParamsHandling: 'merge',
+    });
+  }
+
+  protected jumpBack(minutes: number): void {
+    this.jumpTo(sinceBefore(minutes, new Date()));
+  }
+
+  protected jumpToInput(value: string): void {
+    const iso = localInputToIso(value);
+    if (iso) this.jumpTo(iso);
+  }
+
+  /** The target key of a stream (as `with` and `remove` name containers). */
+  protected targetKey(stream: LogStream): string {
+    return `${stream.hostId}/${stream.containerRef}`;
   }
 
   /** Adding or removing a container turns a project's page into a list of its own. */
@@ -191,7 +231,11 @@ export class LogsPageComponent {
     if (!first) return;
     const slash = first.indexOf('/');
     void this.router.navigate(['/logs', first.slice(0, slash), first.slice(slash + 1)], {
-      queryParams: { with: rest.length > 0 ? rest.join(',') : null, merge: merge ? 1 : null },
+      queryParams: {
+        with: rest.length > 0 ? rest.join(',') : null,
+        merge: merge ? 1 : null,
+        since: this.since() ?? null,
+      },
     });
   }
 }

@@ -64,8 +64,22 @@ describe('SharedSubscriptions', () => {
       container({ host_id: HOST_A, container_id: cid('x'), name: 'web-1' }),
       container({ host_id: HOST_B, container_id: cid('y'), name: 'db' }),
     ]);
-    expect(opened).toEqual(['slash', 'prefix']);
-    expect(gone).toEqual(['other-host']);
+    // Never asked for and unknown to this fleet: the gateway is asked (it answers unknown).
+    expect(opened).toEqual(['slash', 'prefix', 'other-host']);
+    expect(gone).toEqual([]);
+  });
+
+  it('calls gone a container asked for on an earlier socket and absent from the new fleet', () => {
+    const { socket, subs, opened, gone } = setup();
+    subs.acquire('x', () => ({ name: 'x' }));
+    expect(opened).toEqual(['x']);
+    socket.connects$.next(undefined);
+    const fleets = new Subject<{ containers: ReturnType<typeof container>[] }>();
+    subs.renewOnReconnect(fleets, { onDestroy: () => () => undefined } as never);
+    socket.connects$.next(undefined);
+    fleets.next({ containers: [] });
+    expect(opened).toEqual(['x']);
+    expect(gone).toEqual(['x']);
   });
 
   it('ignores a release of an item that no longer holds the key', () => {

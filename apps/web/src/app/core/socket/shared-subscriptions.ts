@@ -36,6 +36,8 @@ export class SharedSubscriptions<T extends object> {
   private readonly version = signal(0);
   /** Items asked for on the current socket (acquired after it connected). */
   private openedOnSocket = new WeakSet<T>();
+  /** Items asked for on any socket: one absent from a later fleet was removed meanwhile. */
+  private readonly everOpened = new WeakSet<T>();
 
   constructor(
     private readonly socket: SubscriptionSocket,
@@ -107,8 +109,8 @@ export class SharedSubscriptions<T extends object> {
 
   /**
    * Opens every held item not yet asked for on this socket whose container is in `containers`,
-   * its reference resolved as a link's is; a removed container is gone. An ambiguous prefix is
-   * asked for all the same: the gateway's answer says what is wrong with it.
+   * its reference resolved as a link's is; a container removed (or gone since it was asked for) is
+   * gone. An ambiguous prefix is asked for all the same: the gateway's answer says what is wrong.
    */
   renew(containers: readonly Container[]): void {
     const present = containers.filter((c) => c.state !== 'removed');
@@ -116,12 +118,20 @@ export class SharedSubscriptions<T extends object> {
       if (this.openedOnSocket.has(item)) continue;
       const { hostId, ref } = this.hooks.target(item);
       if (resolveContainer(present, hostId, ref).kind !== 'none') this.open(item);
+      // Never asked for yet and not known removed: the gateway's answer is the truth (a partial
+      // fleet proves nothing, and an unknown or out-of-scope container gets its one answer).
+      else if (
+        !this.everOpened.has(item) &&
+        resolveContainer(containers, hostId, ref).kind === 'none'
+      )
+        this.open(item);
       else this.hooks.gone(item);
     }
   }
 
   private open(item: T): void {
     this.openedOnSocket.add(item);
+    this.everOpened.add(item);
     this.hooks.open(item);
   }
 }

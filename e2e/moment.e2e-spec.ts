@@ -116,6 +116,9 @@ describe('log moments: jump to a time, load earlier, permalinks (Chromium)', () 
     expect(all[0]).toBe(1);
     expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
     expect(await page.getByTestId('log-earlier-error').count()).toBe(0);
+    await page.locator('cdk-virtual-scroll-viewport').evaluate((el) => (el.scrollTop = 0));
+    await page.getByTestId('log-line').first().waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(SHOTS, 'load-earlier.png') });
 
     // A permalink to line 250 (older than the live tail's backfill), opened in a fresh context.
     const link = `${s.url}/logs/${s.hostId}/${c.id}?at=${encodeURIComponent(ts250)}`;

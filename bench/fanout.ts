@@ -6,6 +6,13 @@
  *
  *   node -r ./apps/gateway/test/support/ts-hook.js bench/fanout.ts \
  *     HOSTS=50 CONTAINERS=100 REPLICAS=2 CLIENTS=1000 EVENTS_PER_S=50 SECONDS=30 PROFILE=1
+ *
+ * VIEW=1: each client connects as the page does over the line (`auth.view`: counts of every host,
+ * the containers of one host, round-robin), so a change reaches the clients viewing its host.
+ * STORM=1: after the window, replica 1 is killed and each of its clients connects again at once
+ * to the survivors (as behind a load balancer); measures the time until all are served and the
+ * survivors' peak RSS. CLIENTS_ON=K puts every client on the first K replicas (default all):
+ * REPLICAS=2 CLIENTS_ON=1 STORM=1 sends every client to one survivor.
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -32,10 +39,19 @@ const LOG_FOLLOWERS = numberSetting('LOG_FOLLOWERS', '0');
 const EVENTS_PER_S = numberSetting('EVENTS_PER_S', '50');
 const SECONDS = numberSetting('SECONDS', '30');
 const PROFILE = numberSetting('PROFILE', '0') === 1;
+const VIEW = numberSetting('VIEW', '0') === 1;
+const STORM = numberSetting('STORM', '0') === 1;
+const CLIENTS_ON = numberSetting('CLIENTS_ON', String(REPLICAS));
 
 interface ClientReport {
   buckets: [number, number][];
-  totals: { changes: number; logLines: number; errors: number; disconnects: number };
+  totals: {
+    changes: number;
+    logLines: number;
+    counts: number;
+    errors: number;
+    disconnects: number;
+  };
   rss: number;
   cpu: NodeJS.CpuUsage;
   connected: number;
@@ -86,10 +102,18 @@ function percentile(buckets: Map<number, number>, total: number, p: number): num
   return NaN;
 }
 
+interface StormStatus {
+  waiting: number;
+  failed: number;
+  lastServedAt: number;
+  rss: number;
+}
+
 function startClients(
   urls: string[],
   count: number,
   first: number,
+  viewHosts: string[],
 ): {
   child: ChildProcess;
   ready: Promise<{ connectedMs: number; connectTimes: number[]; initialBytes: number }>;
@@ -102,6 +126,7 @@ function startClients(
         count,
         first,
         connectConcurrency: CONNECT_CONCURRENCY,
+        viewHosts,
       }),
     },
     { execArgv: ['--max-old-space-size=4096'] },
@@ -166,6 +191,52 @@ function summarizeProfile(file: string): string {
   return `self time by function:\n${top(byFunction, 20)}\nself time by package:\n${top(byFile, 12)}`;
 }
 
+/** Kills replica 1; its clients connect again to the survivors. Resolves when all are served. */
+async function storm(
+  replicas: ReplicaChild[],
+  clientWorkers: ChildProcess[],
+  log: (s: string) => void,
+): Promise<void> {
+  const [dead, ...alive] = replicas;
+  const cpuBefore = alive.map((r) => cpuSeconds(r.pid));
+  const rssBefore = alive.map((r) => statusMiB(r.pid, 'VmRSS'));
+  const peak = [...rssBefore];
+  const sampler = setInterval(() => {
+    alive.forEach((r, i) => (peak[i] = Math.max(peak[i], statusMiB(r.pid, 'VmRSS'))));
+  }, 50);
+  const killedAt = Date.now();
+  await dead.kill();
+  for (const c of clientWorkers)
+    c.send({ op: 'storm', dead: dead.url, alive: alive.map((r) => r.url) });
+  let statuses: StormStatus[] = [];
+  await waitFor(
+    async () => {
+      statuses = await Promise.all(
+        clientWorkers.map((c) => ask<StormStatus>(c, { op: 'storm-status' }, 'stormStatus')),
+      );
+      return statuses.every((s) => s.waiting === 0);
+    },
+    {
+      timeoutMs: 900_000,
+      intervalMs: 200,
+      message: 'every client of the killed replica served again',
+    },
+  );
+  clearInterval(sampler);
+  const servedAt = Math.max(...statuses.map((s) => s.lastServedAt));
+  log(
+    `storm: replica 1 killed; its clients all served by ${alive.length} survivor(s) ` +
+      `${((servedAt - killedAt) / 1000).toFixed(1)} s after the kill ` +
+      `(${statuses.reduce((n, s) => n + s.failed, 0)} failed to connect)`,
+  );
+  alive.forEach((r, i) =>
+    log(
+      `storm: replica ${i + 2}: RSS ${rssBefore[i].toFixed(0)} MiB before, peak ${peak[i].toFixed(0)} MiB, ` +
+        `CPU ${(cpuSeconds(r.pid) - cpuBefore[i]).toFixed(1)} s for the storm`,
+    ),
+  );
+}
+
 async function main(): Promise<void> {
   const log = (s: string): void => void process.stdout.write(`${s}\n`);
   const redis = await startRedis({ args: ['--maxclients', '20000'] });
@@ -201,14 +272,14 @@ async function main(): Promise<void> {
         ),
       );
     }
-    const urls = replicas.map((r) => r.url);
+    const urls = replicas.slice(0, CLIENTS_ON).map((r) => r.url);
     t = Date.now();
     const perWorker = Math.ceil(CLIENTS / CLIENT_WORKERS);
     const starts = [];
     for (let w = 0; w < CLIENT_WORKERS; w++) {
       const count = Math.min(perWorker, CLIENTS - w * perWorker);
       if (count <= 0) break;
-      const { child, ready } = startClients(urls, count, w * perWorker);
+      const { child, ready } = startClients(urls, count, w * perWorker, VIEW ? simIds : []);
       clientWorkers.push(child);
       starts.push(ready);
     }
@@ -260,8 +331,10 @@ async function main(): Promise<void> {
     log(
       `window: ${wall.toFixed(1)} s, ${changes} state changes made (${(changes / wall).toFixed(1)}/s)`,
     );
+    // With views a change goes to the clients viewing its host: CLIENTS / HOSTS of them.
+    const due = changes * (VIEW ? CLIENTS / HOSTS : CLIENTS);
     log(
-      `deliveries: ${received} (${((received / Math.max(1, changes * CLIENTS)) * 100).toFixed(1)} % of changes × clients), ` +
+      `deliveries: ${received} (${((received / Math.max(1, due)) * 100).toFixed(1)} % of changes × clients ${VIEW ? 'viewing the host' : ''}), ` +
         `latency p50 ${percentile(buckets, received, 0.5)} ms, p99 ${percentile(buckets, received, 0.99)} ms, ` +
         `max ${Math.max(...buckets.keys())} ms`,
     );
@@ -274,7 +347,8 @@ async function main(): Promise<void> {
       `client errors ${reports.reduce((n, r) => n + r.totals.errors, 0)}, ` +
         `disconnects ${reports.reduce((n, r) => n + r.totals.disconnects, 0)}, ` +
         `connected at end ${reports.reduce((n, r) => n + r.connected, 0)}, ` +
-        `log lines received ${reports.reduce((n, r) => n + r.totals.logLines, 0)}`,
+        `log lines received ${reports.reduce((n, r) => n + r.totals.logLines, 0)}, ` +
+        `counts_update received ${reports.reduce((n, r) => n + r.totals.counts, 0)}`,
     );
     usage.forEach((u, i) =>
       log(
@@ -292,6 +366,7 @@ async function main(): Promise<void> {
       `simulator: ${simAfter.length} processes, RSS ${simAfter.map((r) => (r.rss / 2 ** 20).toFixed(0)).join('/')} MiB, ` +
         `CPU ${simCpu.toFixed(0)} s since start; client workers RSS ${reports.map((r) => (r.rss / 2 ** 20).toFixed(0)).join('/')} MiB`,
     );
+    if (STORM) await storm(replicas, clientWorkers, log);
   } finally {
     for (const c of clientWorkers) if (c.connected) c.send({ op: 'stop' });
     await Promise.allSettled(replicas.map((r) => r.close()));

@@ -13,17 +13,24 @@ interface ClientsConfig {
   /** Offset of this worker's first client (spreads clients over replicas evenly). */
   first: number;
   connectConcurrency: number;
+  /** Connect with a view of one host each (`auth.view`), round-robin over these; else the seed form. */
+  viewHosts: string[];
 }
 
 type Request =
-  { op: 'reset' } | { op: 'report' } | { op: 'follow'; count: number } | { op: 'stop' };
+  | { op: 'reset' }
+  | { op: 'report' }
+  | { op: 'follow'; count: number }
+  | { op: 'storm'; dead: string; alive: string[] }
+  | { op: 'storm-status' }
+  | { op: 'stop' };
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const MAX_MS = 120_000;
 let histogram = new Uint32Array(MAX_MS + 1);
 let measuring = false;
-const totals = { changes: 0, logLines: 0, errors: 0, disconnects: 0 };
+const totals = { changes: 0, logLines: 0, counts: 0, errors: 0, disconnects: 0 };
 /** Size of the first `initial_state` this worker received (JSON bytes, as sent). */
 let initialBytes = 0;
 
@@ -31,11 +38,16 @@ function changeTime(c: Container): string | null {
   return c.state === 'running' ? c.started_at : c.state === 'exited' ? c.finished_at : null;
 }
 
-function connect(url: string, onInitial: (containers: Container[]) => void): Promise<ClientSocket> {
+function connect(
+  url: string,
+  viewHost: string | undefined,
+  onInitial: (containers: Container[]) => void,
+): Promise<ClientSocket> {
   const socket: ClientSocket = io(url, {
     transports: ['websocket'],
     reconnection: true,
     forceNew: true,
+    auth: viewHost === undefined ? {} : { view: { counts: true, hosts: [viewHost] } },
     // Under load a 20,000-container initial_state takes long to build, send and parse.
     timeout: 300_000,
   });
@@ -49,6 +61,9 @@ function connect(url: string, onInitial: (containers: Container[]) => void): Pro
   });
   socket.on('log_update', (u) => {
     if (measuring) totals.logLines += u.entries.reduce((n, e) => n + e.n, 0);
+  });
+  socket.on('counts_update', () => {
+    if (measuring) totals.counts++;
   });
   socket.on('error', () => totals.errors++);
   socket.on('disconnect', () => totals.disconnects++);
@@ -65,6 +80,9 @@ function connect(url: string, onInitial: (containers: Container[]) => void): Pro
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.FANOUT_CLIENTS ?? '') as ClientsConfig;
   const sockets: ClientSocket[] = [];
+  const homes = new Map<ClientSocket, { url: string; viewHost: string | undefined }>();
+  /** The storm: sockets of the killed replica not yet served again, and when the last one was. */
+  const storm = { waiting: 0, failed: 0, lastServedAt: 0 };
   let running: Container[] = [];
   const started = Date.now();
   const connectTimes: number[] = [];
@@ -74,11 +92,13 @@ async function main(): Promise<void> {
       const i = next++;
       const t0 = Date.now();
       const url = config.urls[(config.first + i) % config.urls.length];
-      sockets.push(
-        await connect(url, (containers) => {
-          if (running.length === 0) running = containers.filter((c) => c.state === 'running');
-        }),
-      );
+      const hosts = config.viewHosts;
+      const viewHost = hosts.length > 0 ? hosts[(config.first + i) % hosts.length] : undefined;
+      const socket = await connect(url, viewHost, (containers) => {
+        if (running.length === 0) running = containers.filter((c) => c.state === 'running');
+      });
+      sockets.push(socket);
+      homes.set(socket, { url, viewHost });
       connectTimes.push(Date.now() - t0);
     }
   });
@@ -100,6 +120,34 @@ async function main(): Promise<void> {
           const c = running[(config.first + i) % running.length];
           sockets[i].emit('start_log_stream', { container_id: c.container_id, host_id: c.host_id });
         }
+        return;
+      case 'storm': {
+        // The replica at `dead` was killed: as behind a load balancer, each of its clients
+        // connects again at once, to the survivors round-robin, with the same view.
+        let k = 0;
+        for (const [i, socket] of sockets.entries()) {
+          const home = homes.get(socket)!;
+          if (home.url !== request.dead) continue;
+          storm.waiting++;
+          socket.close();
+          const url = request.alive[k++ % request.alive.length];
+          connect(url, home.viewHost, () => undefined).then(
+            (fresh) => {
+              sockets[i] = fresh;
+              homes.set(fresh, { url, viewHost: home.viewHost });
+              storm.waiting--;
+              storm.lastServedAt = Date.now();
+            },
+            () => {
+              storm.waiting--;
+              storm.failed++;
+            },
+          );
+        }
+        return;
+      }
+      case 'storm-status':
+        send({ stormStatus: { ...storm, rss: process.memoryUsage().rss } });
         return;
       case 'report': {
         const buckets: [number, number][] = [];

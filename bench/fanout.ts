@@ -2,11 +2,12 @@
  * Fan-out at fleet scale: a simulated fleet (bench/fleet-sim) producing state changes at a total
  * rate, K gateway replicas (child processes), M socket.io clients in helper processes. Measures
  * state-change latency (engine change → client receipt) p50/p99, CPU and RSS per replica, Redis
- * ops/s and memory; optionally CPU-profiles replica 1 and prints where its time went.
+ * ops/s and memory.
  *
  *   node -r ./apps/gateway/test/support/ts-hook.js bench/fanout.ts \
  *     HOSTS=50 CONTAINERS=100 REPLICAS=2 CLIENTS=1000 EVENTS_PER_S=50 SECONDS=30 PROFILE=1
  *
+ * PROFILE=1 CPU-profiles the last replica and prints where its time went.
  * VIEW=1: each client connects as the page does over the line (`auth.view`: counts of every host,
  * the containers of one host, round-robin), so a change reaches the clients viewing its host.
  * STORM=1: after the window, replica 1 is killed and each of its clients connects again at once
@@ -55,6 +56,11 @@ interface ClientReport {
   rss: number;
   cpu: NodeJS.CpuUsage;
   connected: number;
+  reasons: Record<string, number>;
+  countsBytes: number[];
+  firstDisconnectAt: number;
+  loopDelayMaxMs: number;
+  loopDelayP99Ms: number;
 }
 
 async function redisInfo(redis: Redis): Promise<Record<string, string>> {
@@ -91,6 +97,32 @@ async function agentLatencies(
     }
   }
   return buckets;
+}
+
+/**
+ * Each replica's responsiveness over the window: its answer time to an IPC question, asked every
+ * 500 ms (a replica whose event loop is stuck answers late). Stop it to get the max per replica.
+ */
+function sampleAnswerTimes(replicas: ReplicaChild[]): () => number[] {
+  const max = replicas.map(() => 0);
+  let stopped = false;
+  const loops = replicas.map(async (r, i) => {
+    while (!stopped) {
+      const t = Date.now();
+      await r.inspect().catch(() => undefined);
+      max[i] = Math.max(max[i], Date.now() - t);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  });
+  return () => {
+    stopped = true;
+    void Promise.all(loops);
+    return max;
+  };
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 }
 
 function percentile(buckets: Map<number, number>, total: number, p: number): number {
@@ -265,10 +297,12 @@ async function main(): Promise<void> {
     log(`fleet: ${HOSTS} hosts x ${CONTAINERS} containers up in ${Date.now() - t} ms`);
     for (let i = 0; i < REPLICAS; i++) {
       replicas.push(
-        // Replica 1 CPU-profiled into profileDir when PROFILE=1.
+        // The last replica CPU-profiled into profileDir when PROFILE=1 (the storm kills the first).
         await startReplicaChild(
           { REDIS_URL: redis.url, PORT: '0', LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent' },
-          PROFILE && i === 0 ? { execArgv: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {},
+          PROFILE && i === REPLICAS - 1
+            ? { execArgv: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }
+            : {},
         ),
       );
     }
@@ -303,10 +337,12 @@ async function main(): Promise<void> {
     const cpuBefore = replicas.map((r) => cpuSeconds(r.pid));
     const infoBefore = await redisInfo(info);
     const started = Date.now();
+    const stopSampling = sampleAnswerTimes(replicas);
     await new Promise((r) => setTimeout(r, SECONDS * 1_000));
     const wall = (Date.now() - started) / 1_000;
     const infoAfter = await redisInfo(info);
     const agentShare = await agentLatencies(info, simIds, started, Date.now());
+    const lags = stopSampling();
     const usage = replicas.map((r) => ({
       cpuS: cpuSeconds(r.pid),
       rss: statusMiB(r.pid, 'VmRSS') * 2 ** 20,
@@ -347,13 +383,17 @@ async function main(): Promise<void> {
       `client errors ${reports.reduce((n, r) => n + r.totals.errors, 0)}, ` +
         `disconnects ${reports.reduce((n, r) => n + r.totals.disconnects, 0)}, ` +
         `connected at end ${reports.reduce((n, r) => n + r.connected, 0)}, ` +
+        `first disconnect ${reports.map((r) => (r.firstDisconnectAt ? `${((r.firstDisconnectAt - started) / 1000).toFixed(1)} s` : '-')).join('/')} into the window, ` +
+        `client workers' event-loop delay p99/max ${reports.map((r) => `${r.loopDelayP99Ms.toFixed(0)}/${r.loopDelayMaxMs.toFixed(0)}`).join(', ')} ms, ` +
+        `disconnect reasons ${JSON.stringify(reports.map((r) => r.reasons))}, ` +
         `log lines received ${reports.reduce((n, r) => n + r.totals.logLines, 0)}, ` +
-        `counts_update received ${reports.reduce((n, r) => n + r.totals.counts, 0)}`,
+        `counts_update received ${reports.reduce((n, r) => n + r.totals.counts, 0)} ` +
+        `(mean ${mean(reports.flatMap((r) => r.countsBytes)).toFixed(0)} bytes of JSON, sampled)`,
     );
     usage.forEach((u, i) =>
       log(
         `replica ${i + 1}: CPU ${(((u.cpuS - cpuBefore[i]) / wall) * 100).toFixed(0)} % of a core, ` +
-          `RSS ${(u.rss / 2 ** 20).toFixed(0)} MiB`,
+          `RSS ${(u.rss / 2 ** 20).toFixed(0)} MiB, slowest answer ${lags[i]} ms`,
       ),
     );
     log(
@@ -361,10 +401,13 @@ async function main(): Promise<void> {
         `(instantaneous_ops_per_sec ${infoAfter.instantaneous_ops_per_sec}), ` +
         `used_memory ${infoAfter.used_memory_human}, clients ${infoAfter.connected_clients}`,
     );
-    const simCpu = simAfter.reduce((n, r) => n + r.cpu.user + r.cpu.system, 0) / 1e6;
+    const cpuOf = (rs: { cpu: NodeJS.CpuUsage }[]): number =>
+      rs.reduce((n, r) => n + r.cpu.user + r.cpu.system, 0) / 1e6;
+    const share = (seconds: number): string => `${((seconds / wall) * 100).toFixed(0)} % of a core`;
     log(
       `simulator: ${simAfter.length} processes, RSS ${simAfter.map((r) => (r.rss / 2 ** 20).toFixed(0)).join('/')} MiB, ` +
-        `CPU ${simCpu.toFixed(0)} s since start; client workers RSS ${reports.map((r) => (r.rss / 2 ** 20).toFixed(0)).join('/')} MiB`,
+        `CPU ${share(cpuOf(simAfter) - cpuOf(simBefore))} over the window; ` +
+        `client workers RSS ${reports.map((r) => (r.rss / 2 ** 20).toFixed(0)).join('/')} MiB, CPU ${share(cpuOf(reports))}`,
     );
     if (STORM) await storm(replicas, clientWorkers, log);
   } finally {
@@ -372,7 +415,8 @@ async function main(): Promise<void> {
     await Promise.allSettled(replicas.map((r) => r.close()));
     if (PROFILE) {
       const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-      if (file) log(`CPU profile of replica 1:\n${summarizeProfile(join(profileDir, file))}`);
+      if (file)
+        log(`CPU profile of replica ${REPLICAS}:\n${summarizeProfile(join(profileDir, file))}`);
       rmSync(profileDir, { recursive: true, force: true });
     }
     await sim?.stop();

@@ -5,6 +5,7 @@
  * Configured by FANOUT_CLIENTS (JSON), steered over IPC.
  */
 import type { ClientToServerEvents, Container, ServerToClientEvents } from '@flotilla/contracts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 
 interface ClientsConfig {
@@ -33,6 +34,14 @@ let measuring = false;
 const totals = { changes: 0, logLines: 0, counts: 0, errors: 0, disconnects: 0 };
 /** Size of the first `initial_state` this worker received (JSON bytes, as sent). */
 let initialBytes = 0;
+let firstDisconnectAt = 0;
+let cpuAtReset: NodeJS.CpuUsage | undefined;
+/** This worker's own event-loop delay: a starved worker times its sockets out by itself. */
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
+let sampledCountsBytes: number[] = [];
+/** Why sockets were disconnected (socket.io's reason), over the worker's life. */
+const reasons: Record<string, number> = {};
 
 function changeTime(c: Container): string | null {
   return c.state === 'running' ? c.started_at : c.state === 'exited' ? c.finished_at : null;
@@ -62,11 +71,18 @@ function connect(
   socket.on('log_update', (u) => {
     if (measuring) totals.logLines += u.entries.reduce((n, e) => n + e.n, 0);
   });
-  socket.on('counts_update', () => {
-    if (measuring) totals.counts++;
+  socket.on('counts_update', (u) => {
+    if (!measuring) return;
+    totals.counts++;
+    // Sizing every message would cost this worker more than the sockets do: one in 100.
+    if (totals.counts % 100 === 0) sampledCountsBytes.push(Buffer.byteLength(JSON.stringify(u)));
   });
   socket.on('error', () => totals.errors++);
-  socket.on('disconnect', () => totals.disconnects++);
+  socket.on('disconnect', (reason) => {
+    totals.disconnects++;
+    firstDisconnectAt ||= Date.now();
+    reasons[reason] = (reasons[reason] ?? 0) + 1;
+  });
   return new Promise((resolve, reject) => {
     socket.once('initial_state', (s) => {
       if (initialBytes === 0) initialBytes = Buffer.byteLength(JSON.stringify(s));
@@ -111,6 +127,8 @@ async function main(): Promise<void> {
     switch (request.op) {
       case 'reset':
         histogram = new Uint32Array(MAX_MS + 1);
+        sampledCountsBytes = [];
+        cpuAtReset = process.cpuUsage();
         for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] = 0;
         measuring = true;
         return;
@@ -157,8 +175,13 @@ async function main(): Promise<void> {
             buckets,
             totals,
             rss: process.memoryUsage().rss,
-            cpu: process.cpuUsage(),
+            cpu: process.cpuUsage(cpuAtReset),
             connected: sockets.filter((s) => s.connected).length,
+            reasons,
+            countsBytes: sampledCountsBytes,
+            firstDisconnectAt,
+            loopDelayMaxMs: loopDelay.max / 1e6,
+            loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
           },
         });
         return;

@@ -89,6 +89,28 @@ describe('ClientOutbox: the bytes queued for one socket are bounded, whatever is
     expect(warn).toHaveBeenCalledTimes(1);
   });
 
+  it('counts the write buffer exactly as it grows, and again once a flush swaps it for a new one', () => {
+    const stalled = stalledSocket('reader');
+    const connection = connectionOn(stalled);
+    const conn = stalled.socket.conn as unknown as {
+      writeBuffer: { data: string | Uint8Array }[];
+      transport: { socket: { bufferedAmount: number } };
+    };
+    expect(outbox.bufferedBytes(connection)).toBe(0);
+    stalled.writeBuffer.push({ data: 'abc' });
+    expect(outbox.bufferedBytes(connection)).toBe(3);
+    stalled.writeBuffer.push({ data: 'defgh' }, { data: new Uint8Array(7) });
+    expect(outbox.bufferedBytes(connection)).toBe(15);
+    expect(outbox.bufferedBytes(connection)).toBe(15);
+    // engine.io's flush: the packets go to the transport, new sends go to a fresh array.
+    conn.writeBuffer = [{ data: 'ij' }];
+    conn.transport.socket.bufferedAmount = 15;
+    expect(outbox.bufferedBytes(connection)).toBe(17);
+    conn.writeBuffer = [];
+    conn.transport.socket.bufferedAmount = 0;
+    expect(outbox.bufferedBytes(connection)).toBe(0);
+  });
+
   it('a request from a socket over the hard cap is not run (its ack would be queued too)', async () => {
     const stalled = stalledSocket('acks');
     connectionOn(stalled);

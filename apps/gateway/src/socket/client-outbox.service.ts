@@ -11,6 +11,14 @@ interface EngineConnection {
   transport?: { socket?: { bufferedAmount?: number; terminate?: () => void } };
 }
 
+/**
+ * What has been counted of each engine.io write buffer. A buffer only grows until a flush swaps
+ * it for a new array, so counting only the packets added since the last look keeps `send` O(1):
+ * walking the whole buffer on every send made a client that fell behind cost its replica time
+ * quadratic in its queue, enough to stall the event loop at a few thousand sockets.
+ */
+const counted = new WeakMap<object, { packets: number; bytes: number }>();
+
 interface RoomWaiter {
   connection: ClientConnection;
   below: number;
@@ -48,13 +56,17 @@ export class ClientOutbox implements OnModuleDestroy {
   /** Bytes queued for the client: engine.io's write buffer plus what the websocket holds. */
   bufferedBytes(connection: ClientConnection): number {
     const conn = connection.socket.conn as unknown as EngineConnection;
-    let bytes = conn.transport?.socket?.bufferedAmount ?? 0;
-    for (const packet of conn.writeBuffer ?? []) {
-      const data = packet.data;
-      if (typeof data === 'string') bytes += data.length;
-      else if (data instanceof Uint8Array) bytes += data.byteLength;
+    const queued = conn.transport?.socket?.bufferedAmount ?? 0;
+    const buffer = conn.writeBuffer;
+    if (!buffer || buffer.length === 0) return queued;
+    let tally = counted.get(buffer);
+    if (!tally) counted.set(buffer, (tally = { packets: 0, bytes: 0 }));
+    for (; tally.packets < buffer.length; tally.packets++) {
+      const data = buffer[tally.packets].data;
+      if (typeof data === 'string') tally.bytes += data.length;
+      else if (data instanceof Uint8Array) tally.bytes += data.byteLength;
     }
-    return bytes;
+    return queued + tally.bytes;
   }
 
   /** Is the client's queue over `cap` (by default the cap above which live lines are dropped)? */

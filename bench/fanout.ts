@@ -189,38 +189,66 @@ function ask<T>(child: ChildProcess, op: object, key: string): Promise<T> {
   });
 }
 
-/** The functions (and the files) with the most self time in a .cpuprofile. */
-function summarizeProfile(file: string): string {
+/**
+ * The functions (and the packages) with the most self time in a .cpuprofile, over the wall-clock
+ * range [from, to] (the profile's end is the process's exit, at `exitedAt`), and how many
+ * samples each second of that range holds (a process starved of CPU, or stuck, has few).
+ */
+function summarizeProfile(
+  file: string,
+  range: { from: number; to: number; exitedAt: number },
+): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as {
     nodes: {
       id: number;
       callFrame: { functionName: string; url: string; lineNumber: number };
-      hitCount?: number;
     }[];
     samples: number[];
+    timeDeltas: number[];
+    startTime: number;
+    endTime: number;
   };
-  const total = profile.samples.length;
+  const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
-    if (hits === 0) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
+  const perSecond = new Map<number, { busy: number; idle: number }>();
+  const times: number[] = [];
+  let t = 0;
+  for (const delta of profile.timeDeltas) times.push((t += delta));
+  const end = profile.endTime - profile.startTime;
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const at = range.exitedAt - (end - times[i]) / 1000;
+    if (at < range.from || at > range.to) return;
+    total++;
+    const { functionName, url, lineNumber } = frames.get(id)!;
+    const second = Math.floor((at - range.from) / 1000);
+    const tally = perSecond.get(second) ?? { busy: 0, idle: 0 };
+    if (functionName === '(idle)') tally.idle++;
+    else tally.busy++;
+    perSecond.set(second, tally);
     const where = url
       .replace(/^.*node_modules\//, '')
       .replace(/^file:\/\/.*\/(apps|libs)\//, '$1/');
     const fn = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + hits);
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + 1);
     const pkg = /^(@[^/]+\/[^/]+|[^/]+)/.exec(where)?.[1] ?? (where || functionName);
-    byFile.set(pkg, (byFile.get(pkg) ?? 0) + hits);
-  }
+    byFile.set(pkg, (byFile.get(pkg) ?? 0) + 1);
+  });
   const top = (m: Map<string, number>, n: number): string =>
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
       .map(([k, v]) => `  ${((v / total) * 100).toFixed(1).padStart(5)} %  ${k}`)
       .join('\n');
-  return `self time by function:\n${top(byFunction, 20)}\nself time by package:\n${top(byFile, 12)}`;
+  const seconds = [...perSecond.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([s, v]) => `${s}:${v.busy}/${v.idle}`)
+    .join(' ');
+  return (
+    `${total} samples; per second busy/idle: ${seconds}\n` +
+    `self time by function:\n${top(byFunction, 20)}\nself time by package:\n${top(byFile, 12)}`
+  );
 }
 
 /** Kills replica 1; its clients connect again to the survivors. Resolves when all are served. */
@@ -278,6 +306,8 @@ async function main(): Promise<void> {
   const replicas: ReplicaChild[] = [];
   const clientWorkers: ChildProcess[] = [];
   let sim: Awaited<ReturnType<typeof startFleetSim>> | undefined;
+  /** The warm-up and the window, wall clock: what the profile summary covers. */
+  const profiled = { from: 0, to: Date.now() + 3_600_000 };
   try {
     let t = Date.now();
     sim = await startFleetSim({
@@ -337,12 +367,16 @@ async function main(): Promise<void> {
     const cpuBefore = replicas.map((r) => cpuSeconds(r.pid));
     const infoBefore = await redisInfo(info);
     const started = Date.now();
+    profiled.from = started - 5_000;
+    await Promise.all(replicas.map((r) => r.loopDelay().catch(() => undefined)));
     const stopSampling = sampleAnswerTimes(replicas);
     await new Promise((r) => setTimeout(r, SECONDS * 1_000));
     const wall = (Date.now() - started) / 1_000;
+    profiled.to = Date.now();
     const infoAfter = await redisInfo(info);
     const agentShare = await agentLatencies(info, simIds, started, Date.now());
     const lags = stopSampling();
+    const delays = await Promise.all(replicas.map((r) => r.loopDelay().catch(() => undefined)));
     const usage = replicas.map((r) => ({
       cpuS: cpuSeconds(r.pid),
       rss: statusMiB(r.pid, 'VmRSS') * 2 ** 20,
@@ -393,7 +427,8 @@ async function main(): Promise<void> {
     usage.forEach((u, i) =>
       log(
         `replica ${i + 1}: CPU ${(((u.cpuS - cpuBefore[i]) / wall) * 100).toFixed(0)} % of a core, ` +
-          `RSS ${(u.rss / 2 ** 20).toFixed(0)} MiB, slowest answer ${lags[i]} ms`,
+          `RSS ${(u.rss / 2 ** 20).toFixed(0)} MiB, slowest answer ${lags[i]} ms, ` +
+          `event-loop delay p99/max ${delays[i] ? `${delays[i].p99Ms.toFixed(0)}/${delays[i].maxMs.toFixed(0)}` : '?'} ms`,
       ),
     );
     log(
@@ -413,10 +448,13 @@ async function main(): Promise<void> {
   } finally {
     for (const c of clientWorkers) if (c.connected) c.send({ op: 'stop' });
     await Promise.allSettled(replicas.map((r) => r.close()));
+    const exitedAt = Date.now();
     if (PROFILE) {
       const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
       if (file)
-        log(`CPU profile of replica ${REPLICAS}:\n${summarizeProfile(join(profileDir, file))}`);
+        log(
+          `CPU profile of replica ${REPLICAS}:\n${summarizeProfile(join(profileDir, file), { ...profiled, exitedAt })}`,
+        );
       rmSync(profileDir, { recursive: true, force: true });
     }
     await sim?.stop();

@@ -10,6 +10,8 @@ export interface ReplicaChild {
   inspect(): Promise<GatewayInspection>;
   /** The child's memory (after a full GC when it runs with --expose-gc). */
   memory(): Promise<NodeJS.MemoryUsage>;
+  /** The child's event-loop delay (p99 and max) since the last time it was asked. */
+  loopDelay(): Promise<{ p99Ms: number; maxMs: number }>;
   close(): Promise<void>;
   /** SIGKILL: a crash. */
   kill(): Promise<void>;
@@ -79,6 +81,7 @@ export async function startReplicaChild(
     pid: child.pid!,
     inspect: () => ask<GatewayInspection>('inspect'),
     memory: () => ask<NodeJS.MemoryUsage>('memory'),
+    loopDelay: () => ask<{ p99Ms: number; maxMs: number }>('loop-delay'),
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       await ask('close').catch(() => undefined);

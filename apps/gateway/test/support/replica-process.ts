@@ -3,10 +3,18 @@
  * configuration from the environment, tuning as JSON in FLOTILLA_TUNING.
  */
 import 'reflect-metadata';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadGatewayConfig } from '../../src/config/gateway.config';
 import { startGateway } from '../../src/gateway-app';
 
-export type ReplicaRequest = { id: number; op: 'inspect' | 'memory' | 'close' };
+export type ReplicaRequest = {
+  id: number;
+  op: 'inspect' | 'memory' | 'loop-delay' | 'close';
+};
+
+/** The replica's own event-loop delay since the last `loop-delay` question (benchmarks). */
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
 
 async function run(): Promise<void> {
   const config = loadGatewayConfig(process.env);
@@ -34,6 +42,13 @@ async function run(): Promise<void> {
           send({ id: request.id, value: process.memoryUsage() });
           break;
         }
+        case 'loop-delay':
+          send({
+            id: request.id,
+            value: { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 },
+          });
+          loopDelay.reset();
+          break;
         case 'close':
           await gateway.close();
           send({ id: request.id, value: null });

@@ -81,6 +81,8 @@ export class DockerHistory {
       },
       signal,
     );
+    // A read cut short (its socket left, a newer read replaced it) is never taken as the whole.
+    signal.throwIfAborted();
     if (invalid !== null || lines.length > read.limit) {
       this.logger.warn(`history read of ${container_id} on ${host_id} refused: ${invalid}`);
       throw new GatewayError(

@@ -29,7 +29,7 @@ import { BUS, GATEWAY_TUNING } from '../core/tokens';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import type { ClientConnection } from '../socket/client-connection';
-import { DockerHistory, type HistoryLine } from './docker-history';
+import { DockerHistory, lastBefore, type HistoryLine } from './docker-history';
 import { LogChannel, LogView } from './log-channel';
 import {
   buildLogUpdates,
@@ -177,11 +177,10 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
         retained.length > 0 ? retained[0].ts : seam !== null && seam < before ? seam : before;
       const read = this.earlierRead(connection, container);
       try {
-        history = await this.history.read(
-          connection.principal,
-          container,
-          { since: null, until: justBefore(bound), limit: want + 1, last: true },
-          read.signal,
+        history = await lastBefore(
+          (window) => this.history.read(connection.principal, container, window, read.signal),
+          justBefore(bound),
+          want + 1,
         );
       } finally {
         this.endEarlierRead(connection, container, read);

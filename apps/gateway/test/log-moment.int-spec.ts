@@ -268,6 +268,58 @@ describe('log moments: since and load_earlier (real Redis, dockerd, agent, two r
     expect(streamed.slice(-2)).toEqual(['live 3', 'live 4']);
   });
 
+  it('load_earlier: a newer one replaces the older, and leaving stops the agent reading within a second', async () => {
+    // A million lines nobody watched: paging back reads all of Docker's log (it has no reverse
+    // read), long enough to leave in the middle of it.
+    const big = await containers.create(
+      `yes "big line to page back through, long enough to make the read take a while" | head -n 1000000; echo big-written; sleep 3600`,
+      { name: `a-big-${host}` },
+    );
+    await waitFor(
+      async () =>
+        (await big.logs({ stdout: true, stderr: false, tail: 1 }))
+          .toString()
+          .includes('big-written'),
+      { timeoutMs: 120_000, message: 'the big log written' },
+    );
+    await waitFor(async () => (await h.bus.snapshots.get(host, big.id)) !== null, {
+      timeoutMs: 20_000,
+      message: 'the big container in the snapshot',
+    });
+    const client = await connect('ann', 0);
+    const page = { container_id: big.id, before: { ts: new Date().toISOString() }, limit: 50 };
+    const reading = () =>
+      waitFor(() => agent.counters().openSearchReads > 0, {
+        timeoutMs: 20_000,
+        intervalMs: 20,
+        message: 'the agent reading Docker log',
+      });
+    const older = client.request('load_earlier', page, 60_000);
+    await reading();
+    const runs = agent.counters().searchesRun;
+    // The same page asked again on the same socket: the older read ends, the newer one reads.
+    void client.request('load_earlier', page, 60_000).catch(() => undefined);
+    expect(await older).toMatchObject({ status: 'error', code: 'rate_limited' });
+    await waitFor(() => agent.counters().searchesRun > runs, {
+      timeoutMs: 20_000,
+      message: 'the newer read started',
+    });
+    await waitFor(() => agent.counters().openSearchReads === 1, {
+      timeoutMs: 5_000,
+      intervalMs: 20,
+      message: 'only the newer read open',
+    });
+    const started = Date.now();
+    client.close();
+    await waitFor(() => agent.counters().openSearchReads === 0, {
+      timeoutMs: 5_000,
+      intervalMs: 20,
+      message: 'the agent closing its read',
+    });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await containers.remove(big.id);
+  });
+
   it('a scoped user reads no out-of-scope container, by since or load_earlier: as unknown', async () => {
     const client = await connect('sam', 1);
     const unknown = 'f'.repeat(64);

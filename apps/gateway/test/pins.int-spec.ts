@@ -1,11 +1,18 @@
 import { PIN_LIMITS, type AuditEvent, type Pin, type PinsPayload } from '@flotilla/contracts';
 import { waitFor } from '@flotilla/testing';
-import { announceHost, makeContainer, uniqueHostId } from './support/fleet-fixtures';
+import {
+  announceHost,
+  changed,
+  makeContainer,
+  publishChange,
+  uniqueHostId,
+} from './support/fleet-fixtures';
 import { startHarness, type Harness } from './support/gateway-harness';
 import type { TestClient } from './support/test-client';
 import {
   bearer,
   connectAs,
+  rewriteUsers,
   SECRET,
   token,
   writeUsers,
@@ -30,11 +37,19 @@ describe('pinned lines across replicas (real Redis, users mode)', () => {
   const host = uniqueHostId('pins');
   const web = makeContainer(host, { name: 'web-1' });
   const db = makeContainer(host, { name: 'db-1' });
-  const users: TestUser[] = [
+  /** Renamed out of the `web-*` scope while carol looks at it. */
+  const renamed = makeContainer(host, { name: 'web-2' });
+  /** Seen by dora and erin until the users file changes. */
+  const shared = makeContainer(host, { name: 'web-3' });
+  let users: TestUser[] = [
     { user: 'olga', role: 'operator' },
     { user: 'bob', role: 'viewer' },
     { user: 'carol', role: 'operator', scopes: { containers: ['web-*'] } },
+    // dora's scope shrinks and erin is removed from the users file while they look at web-1.
+    { user: 'dora', role: 'viewer', scopes: { containers: ['web-*'] } },
+    { user: 'erin', role: 'viewer' },
   ];
+  let usersFile: string;
   const onWeb = { kind: 'container', host_id: host, container_id: web.container_id } as const;
   const onDb = { kind: 'container', host_id: host, container_id: db.container_id } as const;
   const line = (container: { container_id: string }, note: string, ts = TS) => ({
@@ -46,6 +61,7 @@ describe('pinned lines across replicas (real Redis, users mode)', () => {
     note,
   });
   let h: Harness;
+  const others: TestClient[] = [];
   const tokens: Record<string, string> = {};
   let olga: TestClient;
   let bob: TestClient;
@@ -67,11 +83,12 @@ describe('pinned lines across replicas (real Redis, users mode)', () => {
     );
 
   beforeAll(async () => {
+    usersFile = writeUsers(users);
     h = await startHarness({
       replicas: 2,
-      env: { AUTH_MODE: 'users', USERS_FILE: writeUsers(users), SESSION_SECRET: SECRET },
+      env: { AUTH_MODE: 'users', USERS_FILE: usersFile, SESSION_SECRET: SECRET },
     });
-    await announceHost(h.bus, host, [web, db]);
+    await announceHost(h.bus, host, [web, db, renamed, shared]);
     for (const u of users) tokens[u.user] = await token(h.gateways[0].url, u.user);
     olga = await connectAs(h.gateways[0].url, bearer(tokens.olga));
     bob = await connectAs(h.gateways[1].url, bearer(tokens.bob));
@@ -79,7 +96,7 @@ describe('pinned lines across replicas (real Redis, users mode)', () => {
   });
 
   afterAll(async () => {
-    for (const client of [olga, bob, carol]) client?.close();
+    for (const client of [olga, bob, carol, ...others]) client?.close();
     await h?.close();
   });
 
@@ -245,5 +262,82 @@ describe('pinned lines across replicas (real Redis, users mode)', () => {
     expect(ack).toMatchObject({ status: 'error', code: 'invalid_payload' });
     expect(ack.status === 'error' && ack.error).toMatch(/at most 100 pins/);
     expect(await stored(web)).toHaveLength(PIN_LIMITS.perContainer);
+  });
+
+  /** Every event the client received from `mark` on, as text: a pin's note cannot hide in it. */
+  const since = (client: TestClient, mark: number): string =>
+    JSON.stringify(client.received.slice(mark));
+  const target = (c: { container_id: string }) =>
+    ({ kind: 'container', host_id: host, container_id: c.container_id }) as const;
+  const pinned = (client: TestClient, c: { container_id: string }, pinId: string) =>
+    client.waitFor(
+      'pins',
+      (p) => p.container_id === c.container_id && p.pins.some((x) => x.id === pinId),
+      WAIT_MS,
+    );
+
+  it('a viewer whose container leaves her scope while her socket stays open gets no further pin of it', async () => {
+    expect(await carol.request('watch', { target: target(renamed) })).toMatchObject({
+      status: 'ok',
+    });
+    expect(await bob.request('watch', { target: target(renamed) })).toMatchObject({
+      status: 'ok',
+    });
+    const first = await olga.request('pin_line', line(renamed, 'before the rename'));
+    if (first.status !== 'ok') throw new Error(`pin refused: ${JSON.stringify(first)}`);
+    await pinned(carol, renamed, first.pin.id);
+    // The host's agent reports `docker rename`: web-2 is now old-2, outside carol's `web-*`. Her
+    // socket stays open and her page still watches the container (she is not told to stop).
+    await publishChange(h.bus, changed(renamed, { name: 'old-2' }));
+    const mark = carol.received.length;
+    const second = await olga.request('pin_line', line(renamed, 'after the rename'));
+    if (second.status !== 'ok') throw new Error(`pin refused: ${JSON.stringify(second)}`);
+    await pinned(bob, renamed, second.pin.id);
+    // A round trip on carol's socket: whatever her replica sent her before the ack has arrived.
+    expect(await carol.request('heartbeat', { sent_at: Date.now() })).toMatchObject({
+      status: 'ok',
+    });
+    expect(carol.socket.connected).toBe(true);
+    expect(since(carol, mark)).not.toContain('after the rename');
+    expect(since(carol, mark)).not.toContain(second.pin.id);
+  });
+
+  it('a viewer whose scope shrinks, or who is removed, is cut off before any further pin', async () => {
+    // dora on the replica olga does not use, erin on the one she does.
+    const dora = await connectAs(h.gateways[1].url, bearer(tokens.dora));
+    const erin = await connectAs(h.gateways[0].url, bearer(tokens.erin));
+    others.push(dora, erin);
+    for (const client of [dora, erin, bob])
+      expect(await client.request('watch', { target: target(shared) })).toMatchObject({
+        status: 'ok',
+      });
+    const first = await olga.request('pin_line', line(shared, 'before the change'));
+    if (first.status !== 'ok') throw new Error(`pin refused: ${JSON.stringify(first)}`);
+    await Promise.all([pinned(dora, shared, first.pin.id), pinned(erin, shared, first.pin.id)]);
+    const marks = [dora.received.length, erin.received.length];
+    users = users
+      .filter((u) => u.user !== 'erin')
+      .map((u) => (u.user === 'dora' ? { ...u, scopes: { containers: ['db-*'] } } : u));
+    rewriteUsers(usersFile, users);
+    await waitFor(() => !dora.socket.connected && !erin.socket.connected, {
+      timeoutMs: WAIT_MS,
+      message: 'the sockets of dora and erin closed by their replicas',
+    });
+    const second = await olga.request('pin_line', line(shared, 'after the change'));
+    if (second.status !== 'ok') throw new Error(`pin refused: ${JSON.stringify(second)}`);
+    await pinned(bob, shared, second.pin.id);
+    expect(since(dora, marks[0])).not.toContain('after the change');
+    expect(since(erin, marks[1])).not.toContain('after the change');
+    expect(dora.all('error')).toContainEqual(expect.objectContaining({ code: 'forbidden' }));
+    expect(erin.all('error')).toContainEqual(expect.objectContaining({ code: 'unauthenticated' }));
+    // dora's session is still good: on a new socket the container is unknown to her.
+    const again = await connectAs(h.gateways[1].url, bearer(tokens.dora));
+    others.push(again);
+    expect(await again.request('watch', { target: target(shared) })).toMatchObject({
+      status: 'error',
+      code: 'unknown_container',
+    });
+    expect((await rest('dora', shared)).status).toBe(404);
+    expect(again.all('pins')).toEqual([]);
   });
 });

@@ -1,6 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Bus } from '@flotilla/bus';
-import type { Container, SearchMatch, SearchRequest } from '@flotilla/contracts';
+import {
+  dockerTime,
+  type Container,
+  type SearchMatch,
+  type SearchRequest,
+} from '@flotilla/contracts';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal';
 import { GatewayError } from '../core/gateway-error';
@@ -9,6 +14,12 @@ import { FleetSearch } from '../search/fleet-search';
 
 /** A host silent this long during a history read is given up (the read fails). */
 const HOST_TIMEOUT_MS = 15_000;
+
+/**
+ * How far before `until` the reads of `lastBefore` reach, in turn (1 min, 10 min, 1 h, 1 day),
+ * before the whole log is read.
+ */
+export const EARLIER_WINDOWS_MS = [60_000, 600_000, 3_600_000, 86_400_000] as const;
 
 export interface HistoryRead {
   /** First and last Docker timestamps to read (UTC, nine fraction digits), inclusive. */
@@ -81,6 +92,8 @@ export class DockerHistory {
       },
       signal,
     );
+    // A read cut short (its socket left, a newer read replaced it) is never taken as the whole.
+    signal.throwIfAborted();
     if (invalid !== null || lines.length > read.limit) {
       this.logger.warn(`history read of ${container_id} on ${host_id} refused: ${invalid}`);
       throw new GatewayError(
@@ -98,6 +111,30 @@ export class DockerHistory {
       );
     return lines;
   }
+}
+
+/** A reader of Docker's log: `DockerHistory.read` (a fake of it in unit specs). */
+export type HistoryReader = (read: HistoryRead) => Promise<HistoryLine[]>;
+
+/**
+ * The newest `count` lines stamped at or before `until`. Docker has no reverse read: a read with
+ * no `since` goes through the whole log for every page. So the first reads reach back a window
+ * only (each ten times or so the last, `EARLIER_WINDOWS_MS`), and the first that holds `count`
+ * lines is the answer: the newest lines of a window ending at `until` are the newest of the log.
+ * Only a log sparser than that is read from its start.
+ */
+export async function lastBefore(
+  read: HistoryReader,
+  until: string,
+  count: number,
+): Promise<HistoryLine[]> {
+  const end = Date.parse(until);
+  for (const window of EARLIER_WINDOWS_MS) {
+    const since = dockerTime(new Date(end - window).toISOString());
+    const lines = await read({ since, until, limit: count, last: true });
+    if (lines.length >= count) return lines;
+  }
+  return read({ since: null, until, limit: count, last: true });
 }
 
 function checkLine(m: SearchMatch, containerId: string, read: HistoryRead): string | null {

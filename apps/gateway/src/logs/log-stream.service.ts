@@ -24,11 +24,12 @@ import {
 } from '../bus/leased-channels';
 import type { RawEntries } from '../bus/stream-router.service';
 import type { GatewayTuning } from '../core/gateway-tuning';
+import { GatewayError } from '../core/gateway-error';
 import { BUS, GATEWAY_TUNING } from '../core/tokens';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ClientOutbox } from '../socket/client-outbox.service';
 import type { ClientConnection } from '../socket/client-connection';
-import { DockerHistory, type HistoryLine } from './docker-history';
+import { DockerHistory, lastBefore, type HistoryLine } from './docker-history';
 import { LogChannel, LogView } from './log-channel';
 import {
   buildLogUpdates,
@@ -52,6 +53,9 @@ const PAGE_BYTES = 512 * 1024;
 const FIRST_PAGE = 8;
 const MAX_PAGE = 100;
 
+/** Why a socket's reads end when it leaves (nobody reads the answer). */
+const SOCKET_LEFT = (): GatewayError => new GatewayError('command_failed', 'the socket closed');
+
 const STOPPED_MESSAGES: Record<ChannelStopReason, string> = {
   requested: 'Log stream stopped',
   removed: 'Container was removed',
@@ -70,6 +74,11 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
   readonly noun = 'log stream';
   private readonly channels: LeasedChannels<LogChannel, LogView>;
   private readonly backfills = new Set<Promise<void>>();
+  /**
+   * The Docker log read of each socket's running `load_earlier`, by container: a newer one for the
+   * same container, or the socket leaving, ends it (the agent stops reading, as on a search cancel).
+   */
+  private readonly earlierReads = new Map<ClientConnection, Map<string, AbortController>>();
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -166,13 +175,16 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
       const seam = first === null ? null : lineTimes(first.text)[0];
       const bound =
         retained.length > 0 ? retained[0].ts : seam !== null && seam < before ? seam : before;
-      const signal = new AbortController().signal;
-      history = await this.history.read(
-        connection.principal,
-        container,
-        { since: null, until: justBefore(bound), limit: want + 1, last: true },
-        signal,
-      );
+      const read = this.earlierRead(connection, container);
+      try {
+        history = await lastBefore(
+          (window) => this.history.read(connection.principal, container, window, read.signal),
+          justBefore(bound),
+          want + 1,
+        );
+      } finally {
+        this.endEarlierRead(connection, container, read);
+      }
       more = history.length > want;
       history = history.slice(history.length - Math.min(history.length, want));
     } else if (reachedStart) {
@@ -213,6 +225,45 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
   /** The socket went away: forget its views, closing channels nobody here watches any more. */
   dropConnection(connection: ClientConnection): void {
     this.channels.dropConnection(connection);
+    this.endEarlierReads(connection);
+  }
+
+  private endEarlierReads(connection: ClientConnection): void {
+    for (const read of this.earlierReads.get(connection)?.values() ?? []) read.abort(SOCKET_LEFT());
+    this.earlierReads.delete(connection);
+  }
+
+  /** Registers a `load_earlier` read of Docker's log, ending the socket's older one of the container. */
+  private earlierRead(connection: ClientConnection, container: Container): AbortController {
+    const key = `${container.host_id}/${container.container_id}`;
+    const mine = this.earlierReads.get(connection) ?? new Map<string, AbortController>();
+    this.earlierReads.set(connection, mine);
+    mine
+      .get(key)
+      ?.abort(
+        new GatewayError(
+          'rate_limited',
+          'a newer load_earlier of this container replaced this one',
+          container.container_id,
+        ),
+      );
+    const read = new AbortController();
+    mine.set(key, read);
+    // The socket may have left while the page was being resolved.
+    if (connection.closed) read.abort(SOCKET_LEFT());
+    return read;
+  }
+
+  private endEarlierRead(
+    connection: ClientConnection,
+    container: Container,
+    read: AbortController,
+  ): void {
+    const key = `${container.host_id}/${container.container_id}`;
+    const mine = this.earlierReads.get(connection);
+    if (mine?.get(key) !== read) return;
+    mine.delete(key);
+    if (mine.size === 0) this.earlierReads.delete(connection);
   }
 
   channelSummary(): { key: string; viewers: number; delivered: number }[] {
@@ -224,6 +275,7 @@ export class LogStreamService implements OnModuleDestroy, ChannelKind<LogChannel
   }
 
   async onModuleDestroy(): Promise<void> {
+    for (const connection of [...this.earlierReads.keys()]) this.endEarlierReads(connection);
     this.channels.closeAll();
     await Promise.allSettled([...this.backfills]);
   }

@@ -12,6 +12,7 @@ import {
 import { startHarness, type Harness } from './support/gateway-harness';
 import type { TestClient } from './support/test-client';
 import { bearer, SECRET, token, writeUsers } from './security/security-fixtures';
+import { fakeCommandLoop } from './support/fake-agent';
 
 jest.setTimeout(30_000);
 
@@ -221,6 +222,29 @@ describe('views by compose project and find_containers (real Redis, two replicas
     await publishChange(h.bus, inView);
     await control.waitFor('container_state_change', (c) => c.revision === inView.revision);
     expect(page.all('container_state_change')).toEqual([]);
+  });
+
+  it("an action on a project's container reaches the sockets that hold the project, on every replica", async () => {
+    // Replica 0 holds no scoped socket: only the project filter needs the container's labels.
+    const page = await viewer(0, rootToken, { projects: [project] }, hostIds);
+    const actor = await viewer(1, rootToken, {}, hostIds);
+    const loop = fakeCommandLoop(h.bus, hostIds[1], () => ({ ok: true }));
+    try {
+      const target = stack[2];
+      const ack = await actor.request('container_action', {
+        container_id: target.container_id,
+        host_id: target.host_id,
+        action: 'restart',
+      });
+      expect(ack).toMatchObject({ status: 'ok' });
+      const record = await page.waitFor(
+        'container_action',
+        (r) => r.container_id === target.container_id,
+      );
+      expect(record).toMatchObject({ action: 'restart', user: 'root', ok: true });
+    } finally {
+      await loop.stop();
+    }
   });
 
   it('a scoped user never sees an out-of-scope container by project or by find_containers', async () => {

@@ -32,6 +32,7 @@ export type { FleetEvent } from './schemas/fleet-events';
 export type { ExitRecord } from './schemas/exits';
 export type {
   ContainerActionRequest,
+  FindContainersPayload,
   FleetView,
   HeartbeatPayload,
   LoadEarlierPayload,

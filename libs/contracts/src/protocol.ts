@@ -11,6 +11,17 @@ export const LIMITS = {
   defaultTail: 100,
   /** Most hosts or containers in one subscription filter. */
   maxSubscriptionItems: 500,
+  /**
+   * Most compose projects in one subscription or view: each brings every container of the
+   * project on every host, so far fewer than hosts or containers.
+   */
+  maxSubscriptionProjects: 100,
+  /** Longest compose project name a client may name. */
+  maxProjectName: 255,
+  /** `find_containers`: longest query, and most matches one answer holds (and its default). */
+  maxFindQuery: 100,
+  maxFindResults: 200,
+  defaultFindResults: 50,
   /** Most lines a stream started from `since` sends before skipping to the live edge. */
   maxSinceLines: 5_000,
   /** Most lines one `load_earlier` page holds (`limit`), and its default. */

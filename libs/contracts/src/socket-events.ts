@@ -3,6 +3,7 @@ import type { Container } from './schemas/container';
 import type { ContainerActionPayload, ContainerAction } from './commands';
 import type {
   ContainerActionRequest,
+  FindContainersPayload,
   HeartbeatPayload,
   LoadEarlierPayload,
   StartLogStreamPayload,
@@ -70,6 +71,11 @@ export type StartLogStreamAck =
 export type OkAck = { status: 'ok' } | ErrorAck;
 /** A socket with a view gets the containers that `subscribe` brought into it, exactly once. */
 export type SubscribeAck = { status: 'ok'; containers?: Container[] } | ErrorAck;
+/**
+ * `find_containers`: best first (exact name, then name prefix, then the rest by name), at most
+ * `limit`; `more` when others matched too.
+ */
+export type FindContainersAck = { status: 'ok'; containers: Container[]; more: boolean } | ErrorAck;
 export type ContainerActionAck =
   { status: 'ok'; action: ContainerAction; unchanged: boolean } | ErrorAck;
 export type WatchAck = WatchOk | ErrorAck;
@@ -139,6 +145,8 @@ export interface ClientToServerEvents {
   subscribe_stats: (payload: StatsSubscriptionPayload, ack?: (res: OkAck) => void) => void;
   unsubscribe_stats: (payload: StatsSubscriptionPayload, ack?: (res: OkAck) => void) => void;
   subscribe: (payload: SubscribePayload, ack?: (res: SubscribeAck) => void) => void;
+  /** Containers the user may see matching a text, across the fleet; the view is unchanged. */
+  find_containers: (payload: FindContainersPayload, ack?: (res: FindContainersAck) => void) => void;
   container_action: (
     payload: ContainerActionRequest,
     ack?: (res: ContainerActionAck) => void,

@@ -9,6 +9,7 @@ const KNOWN: Record<ClientEventName, true> = {
   subscribe_stats: true,
   unsubscribe_stats: true,
   subscribe: true,
+  find_containers: true,
   container_action: true,
   heartbeat: true,
   watch: true,

@@ -35,11 +35,12 @@ export class ActionFeed {
 
   /** A record from this or another replica: to the local sockets that may see it. */
   receive(record: ContainerActionPayload): void {
-    // Container scopes match names and labels, which the record does not carry: look them up.
-    const scoped = [...this.registry.all()].some(
-      (s) => s.ready && s.principal.containers !== undefined,
+    // Container scopes and project filters match names and labels, which the record does not
+    // carry: look them up.
+    const needsLabels = [...this.registry.all()].some(
+      (s) => s.ready && (s.principal.containers !== undefined || s.filter.namesProjects),
     );
-    if (!scoped) return this.deliver(record, record);
+    if (!needsLabels) return this.deliver(record, record);
     this.bus.snapshots.get(record.host_id, record.container_id).then(
       (container) => this.deliver(record, container ?? record),
       (error: unknown) => {
@@ -54,7 +55,7 @@ export class ActionFeed {
   private deliver(record: ContainerActionPayload, ref: ContainerRef): void {
     for (const connection of this.registry.all()) {
       if (!connection.ready || !canSee(connection.principal, ref)) continue;
-      if (!connection.filter.passesContainer(record.host_id, record.container_id)) continue;
+      if (!connection.filter.passesContainer(ref)) continue;
       this.outbox.send(connection, 'container_action', record);
     }
   }

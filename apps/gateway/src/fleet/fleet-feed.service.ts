@@ -3,11 +3,14 @@ import {
   PROTOCOL_VERSION,
   type Container,
   type CountsUpdatePayload,
+  type FindContainersAck,
+  type FindContainersPayload,
   type FleetEvent,
   type HostCounts,
   type HostStatus,
   type SubscribePayload,
   type SubscribeAck,
+  LIMITS,
 } from '@flotilla/contracts';
 import type { Bus } from '@flotilla/bus';
 import { describeError } from '@flotilla/logging';
@@ -18,6 +21,7 @@ import { ClientOutbox } from '../socket/client-outbox.service';
 import type { ClientConnection } from '../socket/client-connection';
 import { ConnectionRegistry } from '../socket/connection-registry.service';
 import type { Principal } from '../auth/principal';
+import { findContainers } from './container-search';
 import { FleetTally, countContainers } from './fleet-tally';
 import { HostDirectory } from './host-directory.service';
 import { SubscriptionFilter } from './subscription-filter';
@@ -140,7 +144,7 @@ export class FleetFeed implements OnModuleDestroy {
     if (whole) connection.filter = SubscriptionFilter.everything;
     const containers = whole
       ? visible
-      : visible.filter((c) => connection.filter.passesContainer(c.host_id, c.container_id));
+      : visible.filter((c) => connection.filter.passesContainer(c));
     connection.rememberSnapshot(containers, SNAPSHOT_OVERLAP_MS);
     this.outbox.send(connection, 'initial_state', {
       containers,
@@ -163,13 +167,15 @@ export class FleetFeed implements OnModuleDestroy {
     const before = connection.filter;
     connection.filter = SubscriptionFilter.from(payload, { view: connection.view });
     if (!connection.view || !connection.ready) return { status: 'ok' };
+    // A socket that held everything got no counts (it could count itself): now it needs them.
+    if (before.isEverything) this.sendAllCounts(connection);
     const added: Container[] = [];
     for (const hostId of connection.cursors.hostIds()) {
       for (const c of this.tally.containers(hostId)) {
         if (
           canSee(connection.principal, c) &&
-          connection.filter.passesContainer(hostId, c.container_id) &&
-          !before.passesContainer(hostId, c.container_id)
+          connection.filter.passesContainer(c) &&
+          !before.passesContainer(c)
         )
           added.push(c);
       }
@@ -178,7 +184,37 @@ export class FleetFeed implements OnModuleDestroy {
     return { status: 'ok', containers: added };
   }
 
-  /** The counts that changed since the last call, to every ready socket with a view. */
+  /**
+   * `find_containers`: matches among the containers the replica holds (every followed host's,
+   * as delivered), each checked with `canSee`; no read of Redis. The socket's view is unchanged.
+   */
+  find(connection: ClientConnection, payload: FindContainersPayload): FindContainersAck {
+    const { principal } = connection;
+    const tally = this.tally;
+    const hostIds = this.hosts.knownHostIds();
+    function* visible(): Generator<Container> {
+      for (const hostId of hostIds) {
+        if (!canSeeHost(principal, hostId)) continue;
+        for (const c of tally.containers(hostId)) if (canSee(principal, c)) yield c;
+      }
+    }
+    const found = findContainers(visible(), payload.q, payload.limit ?? LIMITS.defaultFindResults);
+    return { status: 'ok', ...found };
+  }
+
+  private sendAllCounts(connection: ClientConnection): void {
+    const update: CountsUpdatePayload = { hosts: {} };
+    for (const hostId of connection.cursors.hostIds()) {
+      if (canSeeHost(connection.principal, hostId))
+        update.hosts[hostId] = this.countsFor(connection.principal, hostId);
+    }
+    this.outbox.send(connection, 'counts_update', update);
+  }
+
+  /**
+   * The counts that changed since the last call, to every ready socket with a view that does not
+   * hold every container it may see (one under the line counts its own).
+   */
   private sendCounts(): void {
     const changes = this.tally.takeChanges();
     if (changes.size === 0) return;
@@ -189,7 +225,7 @@ export class FleetFeed implements OnModuleDestroy {
       if (counts) shared.set(hostId, changedPart(counts, projects));
     }
     for (const connection of this.registry.all()) {
-      if (!connection.ready || !connection.view) continue;
+      if (!connection.ready || !connection.view || connection.filter.isEverything) continue;
       const update: CountsUpdatePayload = { hosts: {} };
       for (const [hostId, projects] of changes) {
         if (!connection.cursors.has(hostId) || !canSeeHost(connection.principal, hostId)) continue;
@@ -233,7 +269,7 @@ export class FleetFeed implements OnModuleDestroy {
       this.outbox.send(connection, 'host_state_change', status);
     // The replica's counts, not the snapshot's: they are absolute, and already hold any change
     // the catch-up below brings, which no later counts_update might repeat.
-    if (connection.view) {
+    if (connection.view && !connection.filter.isEverything) {
       this.outbox.send(connection, 'counts_update', {
         hosts: { [status.host_id]: this.countsFor(connection.principal, status.host_id) },
       });
@@ -313,7 +349,7 @@ export class FleetFeed implements OnModuleDestroy {
 
   private sendContainer(connection: ClientConnection, container: Container): void {
     if (!canSee(connection.principal, container)) return;
-    if (!connection.filter.passesContainer(container.host_id, container.container_id)) return;
+    if (!connection.filter.passesContainer(container)) return;
     this.outbox.send(connection, 'container_state_change', container);
   }
 

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/websockets';
 import {
   containerActionSchema,
+  findContainersSchema,
   heartbeatSchema,
   loadEarlierSchema,
   pinLineSchema,
@@ -23,6 +24,7 @@ import {
   watchSchema,
   type ContainerActionAck,
   type ErrorAck,
+  type FindContainersAck,
   type HeartbeatAck,
   type LoadEarlierAck,
   type OkAck,
@@ -36,6 +38,7 @@ import { AuditService } from '../audit/audit.service';
 import { SocketAuthenticator } from '../auth/socket-authenticator.service';
 import { ActionFeed } from '../commands/action-feed.service';
 import { ContainerActionService } from '../commands/container-action.service';
+import { FleetFeed } from '../fleet/fleet-feed.service';
 import { LogStreamService } from '../logs/log-stream.service';
 import { PinService } from '../pins/pin.service';
 import { PresenceService } from '../presence/presence.service';
@@ -70,6 +73,7 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     private readonly presence: PresenceService,
     private readonly searches: SearchSocketService,
     private readonly pins: PinService,
+    private readonly fleet: FleetFeed,
   ) {}
 
   afterInit(server: FleetServer): void {
@@ -172,6 +176,21 @@ export class FleetGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
       {
         rateLimited: true,
       },
+    );
+  }
+
+  @SubscribeMessage('find_containers')
+  findContainers(
+    @ConnectedSocket() socket: FleetSocket,
+    @MessageBody() body: unknown,
+  ): Promise<FindContainersAck> {
+    return this.edge.handle(
+      socket,
+      'find_containers',
+      findContainersSchema,
+      body,
+      (s, p) => this.fleet.find(s, p),
+      { rateLimited: true },
     );
   }
 

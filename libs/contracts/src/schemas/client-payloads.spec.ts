@@ -1,5 +1,6 @@
 import {
   containerActionSchema,
+  findContainersSchema,
   fleetViewSchema,
   heartbeatSchema,
   loadEarlierSchema,
@@ -114,6 +115,30 @@ describe('other client payloads', () => {
     const tooMany = Array.from({ length: LIMITS.maxSubscriptionItems + 1 }, (_, i) => `h${i}`);
     expect(parsePayload(subscribeSchema, { hosts: tooMany }).ok).toBe(false);
     expect(parsePayload(subscribeSchema, { hosts: 'a' }).ok).toBe(false);
+  });
+
+  it('subscribe and a view take compose projects: named, bounded', () => {
+    expect(parsePayload(subscribeSchema, { projects: ['shop', 'my stack_2'] }).ok).toBe(true);
+    expect(parsePayload(fleetViewSchema, { counts: true, projects: ['shop'] }).ok).toBe(true);
+    const tooMany = Array.from({ length: LIMITS.maxSubscriptionProjects + 1 }, (_, i) => `p${i}`);
+    for (const projects of [[''], ['x'.repeat(256)], ['a\nb'], tooMany, 'shop'])
+      expect(parsePayload(subscribeSchema, { projects }).ok).toBe(false);
+    expect(parsePayload(subscribeSchema, { projects: ['x'.repeat(255)] }).ok).toBe(true);
+  });
+
+  it('find_containers takes a text of 1 to 100 characters and an optional limit of 1 to 200', () => {
+    expect(parsePayload(findContainersSchema, { q: 'web' }).ok).toBe(true);
+    expect(parsePayload(findContainersSchema, { q: 'x'.repeat(100), limit: 200 }).ok).toBe(true);
+    for (const bad of [
+      { q: '' },
+      { q: 'x'.repeat(101) },
+      { q: 'web', limit: 0 },
+      { q: 'web', limit: 201 },
+      { q: 'web', limit: 1.5 },
+      { q: 3 },
+      { q: 'web', all: true },
+    ])
+      expect(parsePayload(findContainersSchema, bad).ok).toBe(false);
   });
 
   it('a view may say up_to how many containers it takes whole: a whole number, bounded', () => {

@@ -56,12 +56,26 @@ export const statsSubscriptionSchema = z.strictObject({
 export type StatsSubscriptionPayload = z.infer<typeof statsSubscriptionSchema>;
 
 /**
- * `subscribe` replaces the client's filter: it then receives state changes only of these hosts
- * and containers. Both lists empty (or absent) means everything, the default.
+ * A compose project's name (`com.docker.compose.project`) in a view: any text a label value may
+ * hold except control characters, so a project an agent reports can always be named (wider than
+ * `watch`'s name, which is only a presence key).
+ */
+export const composeProjectSchema = z
+  .string()
+  .min(1, 'a project name is not empty')
+  .max(LIMITS.maxProjectName, `a project name is at most ${LIMITS.maxProjectName} characters`)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'a project name holds no control characters');
+
+/**
+ * `subscribe` replaces the client's filter: it then receives state changes only of these hosts,
+ * containers and compose projects (every container of the project, on every host, now and
+ * later). All lists empty (or absent) means everything, the default.
  */
 export const subscribeSchema = z.strictObject({
   hosts: z.array(hostIdSchema).max(LIMITS.maxSubscriptionItems).optional(),
   containers: z.array(containerRefSchema).max(LIMITS.maxSubscriptionItems).optional(),
+  projects: z.array(composeProjectSchema).max(LIMITS.maxSubscriptionProjects).optional(),
 });
 export type SubscribePayload = z.infer<typeof subscribeSchema>;
 
@@ -74,15 +88,29 @@ export type SubscribePayload = z.infer<typeof subscribeSchema>;
  * `up_to`: "everything if I may see at most this many containers". When the containers the user
  * may see number no more than `up_to` and the gateway's own line (`FLEET_VIEW_LINE`), the socket
  * gets every one of them as without a view (no `partial`), and every later change; above the
- * line, the view's hosts and containers only. Decided once, at connect.
+ * line, the view's hosts, containers and compose projects only. Decided once, at connect.
  */
 export const fleetViewSchema = z.strictObject({
   counts: z.literal(true),
   up_to: z.number().int().min(0).max(1_000_000).optional(),
   hosts: z.array(hostIdSchema).max(LIMITS.maxSubscriptionItems).optional(),
   containers: z.array(containerRefSchema).max(LIMITS.maxSubscriptionItems).optional(),
+  projects: z.array(composeProjectSchema).max(LIMITS.maxSubscriptionProjects).optional(),
 });
 export type FleetView = z.infer<typeof fleetViewSchema>;
+
+/**
+ * `find_containers`: the containers the user may see whose name, image or compose project holds
+ * `q` (any case), or whose id starts with it; read-only, the socket's view is unchanged.
+ */
+export const findContainersSchema = z.strictObject({
+  q: z
+    .string()
+    .min(1, 'q is not empty')
+    .max(LIMITS.maxFindQuery, `q is at most ${LIMITS.maxFindQuery} characters`),
+  limit: z.number().int().min(1).max(LIMITS.maxFindResults).optional(),
+});
+export type FindContainersPayload = z.infer<typeof findContainersSchema>;
 
 export const containerActionSchema = z.strictObject({
   container_id: containerRefSchema,

@@ -18,7 +18,7 @@ const HARD_CAP = DEFAULT_TUNING.socketHardCapBytes;
  * it does for a real client once the kernel's buffers are full.
  */
 function stalledSocket(id: string) {
-  const writeBuffer: { data: string }[] = [];
+  const writeBuffer: { data: string | Uint8Array }[] = [];
   const terminate = jest.fn();
   const disconnect = jest.fn();
   const socket = {

@@ -268,7 +268,7 @@ describe('log moments: since and load_earlier (real Redis, dockerd, agent, two r
     expect(streamed.slice(-2)).toEqual(['live 3', 'live 4']);
   });
 
-  it('load_earlier: a newer one replaces the older, and leaving stops the agent reading within a second', async () => {
+  it('load_earlier: a newer one replaces the older, and leaving stops the agent reading at once', async () => {
     // A million lines nobody watched: paging back reads all of Docker's log (it has no reverse
     // read), long enough to leave in the middle of it.
     const big = await containers.create(
@@ -316,7 +316,9 @@ describe('log moments: since and load_earlier (real Redis, dockerd, agent, two r
       intervalMs: 20,
       message: 'the agent closing its read',
     });
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Typically 120–150 ms; a read nobody cut runs on for the whole log (tens of seconds). The
+    // bound leaves room for a loaded CI machine (1,009 ms was seen at load 15 on 2 cores).
+    expect(Date.now() - started).toBeLessThan(2_500);
     await containers.remove(big.id);
   });
 

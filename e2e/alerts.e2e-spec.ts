@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { compareStreamIds } from '@flotilla/bus';
 import { waitFor, WebhookReceiver } from '@flotilla/testing';
-import { connectionState } from './support/dashboard';
-import { type Stack, useStack } from './support/stack';
+import { signIn } from './support/dashboard';
+import { useStack } from './support/stack';
 
 const SCREENSHOT = join(__dirname, '..', 'docs', 'screenshots', 'alerts.png');
 
@@ -26,23 +25,13 @@ describe('alert rules page (Chromium, users mode, two replicas)', () => {
   beforeAll(async () => (receiver = await WebhookReceiver.start()));
   afterAll(() => receiver?.close());
 
-  const signIn = async (s: Stack, page: Page, user: string): Promise<void> => {
-    await page.goto(`${s.url}/`, { waitUntil: 'domcontentloaded' });
-    await page.getByTestId('login-form').waitFor({ timeout: 20_000 });
-    await page.getByTestId('login-user').fill(user);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL((u) => u.pathname === '/', { timeout: 30_000 });
-    await connectionState(page, 'connected').waitFor({ timeout: 30_000 });
-  };
-
   it('an admin makes a rule in the page; a non-zero exit is posted once and shown delivered', async () => {
     const s = stack();
     const tag = randomBytes(3).toString('hex');
     const name = `e2e-alert-${tag}`;
     const ruleName = `${name} exits`;
     const page = await s.newPage({ viewport: { width: 1280, height: 760 } });
-    await signIn(s, page, 'root');
+    await signIn(s, page, 'root', password);
     await page.getByTestId('nav-alerts').click();
     await page.waitForURL(/\/alerts$/, { timeout: 10_000 });
     await page.getByTestId('rules-empty').waitFor({ timeout: 10_000 });
@@ -104,7 +93,7 @@ describe('alert rules page (Chromium, users mode, two replicas)', () => {
 
     // An operator: no link, and the page says who it is for.
     const olga = await s.newPage();
-    await signIn(s, olga, 'olga');
+    await signIn(s, olga, 'olga', password);
     await s.replicaOf(olga); // the gateway has said who olga is
     expect(await olga.getByTestId('nav-alerts').count()).toBe(0);
     await olga.goto(`${s.url}/alerts`, { waitUntil: 'domcontentloaded' });

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { waitFor } from '@flotilla/testing';
-import { connectionState, downloadLog } from './support/dashboard';
-import { type Stack, useStack } from './support/stack';
+import { downloadLog, signIn } from './support/dashboard';
+import { useStack } from './support/stack';
 
 const SHOTS = join(__dirname, '..', 'docs', 'screenshots');
 
@@ -20,16 +20,6 @@ describe('log moments: jump to a time, load earlier, permalinks (Chromium)', () 
       { user: 'sam', role: 'viewer', password, scopes: { containers: ['nothing-of-yours-*'] } },
     ],
   });
-
-  const signIn = async (s: Stack, page: Page, user: string): Promise<void> => {
-    await page.goto(`${s.url}/`, { waitUntil: 'domcontentloaded' });
-    await page.getByTestId('login-form').waitFor({ timeout: 20_000 });
-    await page.getByTestId('login-user').fill(user);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL((u) => u.pathname === '/', { timeout: 30_000 });
-    await connectionState(page, 'connected').waitFor({ timeout: 30_000 });
-  };
 
   /** Numbers of the `line N` rows the viewer holds, in order (read through its Download). */
   const numbers = async (page: Page): Promise<number[]> =>
@@ -66,7 +56,7 @@ describe('log moments: jump to a time, load earlier, permalinks (Chromium)', () 
     const ts600 = stamped.get(600) ?? '';
 
     const page = await s.newPage({ viewport: { width: 1200, height: 640 } });
-    await signIn(s, page, 'ada');
+    await signIn(s, page, 'ada', password);
 
     // Jump to a time: the view starts with the line written then.
     await page.goto(`${s.url}/logs/${s.hostId}/${c.id}`, { waitUntil: 'domcontentloaded' });
@@ -123,7 +113,7 @@ describe('log moments: jump to a time, load earlier, permalinks (Chromium)', () 
     // A permalink to line 250 (older than the live tail's backfill), opened in a fresh context.
     const link = `${s.url}/logs/${s.hostId}/${c.id}?at=${encodeURIComponent(ts250)}`;
     const mate = await s.newPage({ viewport: { width: 1200, height: 640 } });
-    await signIn(s, mate, 'ada');
+    await signIn(s, mate, 'ada', password);
     await mate.goto(link, { waitUntil: 'domcontentloaded' });
     const target = mate.getByTestId('log-line-target');
     await target.waitFor({ timeout: 30_000 });
@@ -148,7 +138,7 @@ describe('log moments: jump to a time, load earlier, permalinks (Chromium)', () 
 
     // A user whose scope leaves the container out gets what an unknown container gets.
     const sam = await s.newPage();
-    await signIn(s, sam, 'sam');
+    await signIn(s, sam, 'sam', password);
     const unknownId = 'f'.repeat(64);
     const answer = async (url: string): Promise<string> => {
       await sam.goto(url, { waitUntil: 'domcontentloaded' });

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { printLinesThenWait } from '@flotilla/testing';
-import { connectionState } from './support/dashboard';
-import { type Stack, useStack } from './support/stack';
+import { signIn } from './support/dashboard';
+import { useStack } from './support/stack';
 
 const SCREENSHOT = join(__dirname, '..', 'docs', 'screenshots', 'pins.png');
 
@@ -20,16 +20,6 @@ describe('pinned lines (Chromium, two users, two replicas)', () => {
     ],
   });
 
-  const signIn = async (s: Stack, page: Page, user: string): Promise<void> => {
-    await page.goto(`${s.url}/`, { waitUntil: 'domcontentloaded' });
-    await page.getByTestId('login-form').waitFor({ timeout: 20_000 });
-    await page.getByTestId('login-user').fill(user);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL((u) => u.pathname === '/', { timeout: 30_000 });
-    await connectionState(page, 'connected').waitFor({ timeout: 30_000 });
-  };
-
   /** The row of a line by its text (a pinned row also shows its note, after the text). */
   const line = (page: Page, text: string) =>
     page
@@ -41,8 +31,8 @@ describe('pinned lines (Chromium, two users, two replicas)', () => {
     const c = await s.containers.create(printLinesThenWait(20, 'request'));
     await s.known(c.id);
     const [alice, bob] = await Promise.all([s.newPage(), s.newPage()]);
-    await signIn(s, alice, 'alice');
-    await signIn(s, bob, 'bob');
+    await signIn(s, alice, 'alice', password);
+    await signIn(s, bob, 'bob', password);
 
     await bob.goto(`${s.url}/logs/${s.hostId}/${c.id}`, { waitUntil: 'domcontentloaded' });
     await line(bob, 'request 7').waitFor({ timeout: 30_000 });

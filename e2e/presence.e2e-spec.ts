@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { SLEEP_FOREVER } from '@flotilla/testing';
-import { connectionState, containerRow } from './support/dashboard';
-import { type Stack, useStack } from './support/stack';
+import { connectionState, containerRow, signIn } from './support/dashboard';
+import { useStack } from './support/stack';
 
 const SCREENSHOT = join(__dirname, '..', 'docs', 'screenshots', 'presence.png');
 
@@ -24,25 +24,15 @@ describe('presence (Chromium, two users, two replicas)', () => {
     ],
   });
 
-  const signIn = async (s: Stack, page: Page, user: string): Promise<void> => {
-    await page.goto(`${s.url}/`, { waitUntil: 'domcontentloaded' });
-    await page.getByTestId('login-form').waitFor({ timeout: 20_000 });
-    await page.getByTestId('login-user').fill(user);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL((u) => u.pathname === '/', { timeout: 30_000 });
-    await connectionState(page, 'connected').waitFor({ timeout: 30_000 });
-  };
-
   it('shows who else is on the container page, and a watcher count on the fleet row', async () => {
     const s = stack();
     const name = `e2e-presence-${randomBytes(3).toString('hex')}`;
     const c = await s.containers.create(SLEEP_FOREVER, { name });
     await s.known(c.id);
     const [alice, bob, olga] = await Promise.all([s.newPage(), s.newPage(), s.newPage()]);
-    await signIn(s, alice, 'alice');
-    await signIn(s, bob, 'bob');
-    await signIn(s, olga, 'olga');
+    await signIn(s, alice, 'alice', password);
+    await signIn(s, bob, 'bob', password);
+    await signIn(s, olga, 'olga', password);
     await olga.getByTestId('fleet-search').fill(`name:${name}`, { timeout: 30_000 });
     const row = containerRow(olga, c.id);
     await row.waitFor({ timeout: 20_000 });
@@ -78,8 +68,8 @@ describe('presence (Chromium, two users, two replicas)', () => {
     const c = await s.containers.create(SLEEP_FOREVER, { labels });
     await s.known(c.id);
     const [alice, bob] = await Promise.all([s.newPage(), s.newPage()]);
-    await signIn(s, alice, 'alice');
-    await signIn(s, bob, 'bob');
+    await signIn(s, alice, 'alice', password);
+    await signIn(s, bob, 'bob', password);
     for (const page of [alice, bob])
       await page.goto(`${s.url}/logs?project=${project}`, { waitUntil: 'domcontentloaded' });
     await alsoHere(alice, 'bob').waitFor({ timeout: 20_000 });

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { SLEEP_FOREVER } from '@flotilla/testing';
-import { connectionState, containerRow, openDashboard } from './support/dashboard';
-import { type Stack, useStack } from './support/stack';
+import { connectionState, containerRow, openDashboard, signIn } from './support/dashboard';
+import { useStack } from './support/stack';
 
 /** WCAG contrast of a badge's text against the first opaque background behind it. */
 function badgeContrast(page: Page, containerId: string): Promise<number> {
@@ -192,18 +192,6 @@ describe('actions follow the role (AUTH_MODE=users)', () => {
     ],
   });
 
-  const signIn = async (s: Stack, page: Page, user: string): Promise<void> => {
-    await page.goto(`${s.url}/`, { waitUntil: 'domcontentloaded' });
-    // Without a session the socket is refused and the page offers its login form.
-    const form = page.getByTestId('login-form');
-    await form.waitFor({ timeout: 20_000 });
-    await page.getByTestId('login-user').fill(user);
-    await page.getByTestId('login-password').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL((u) => u.pathname === '/', { timeout: 30_000 });
-    await connectionState(page, 'connected').waitFor({ timeout: 30_000 });
-  };
-
   it('shows a viewer no Stop or Restart, and an operator both', async () => {
     const s = stack();
     const name = `e2e-roles-${randomBytes(3).toString('hex')}`;
@@ -211,14 +199,14 @@ describe('actions follow the role (AUTH_MODE=users)', () => {
     await s.known(c.id);
 
     const operator = await s.newPage();
-    await signIn(s, operator, 'otto');
+    await signIn(s, operator, 'otto', password);
     await showOnly(operator, name);
     const operatorRow = containerRow(operator, c.id);
     await operatorRow.getByTestId('container-action-stop').waitFor({ timeout: 20_000 });
     expect(await operatorRow.getByTestId('container-action-restart').count()).toBe(1);
 
     const viewer = await s.newPage();
-    await signIn(s, viewer, 'vera');
+    await signIn(s, viewer, 'vera', password);
     await showOnly(viewer, name);
     const viewerRow = containerRow(viewer, c.id);
     await viewerRow.and(viewer.locator('[data-state="running"]')).waitFor({ timeout: 20_000 });

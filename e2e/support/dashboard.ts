@@ -4,11 +4,31 @@ import { finished } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import type { Locator, Page } from 'playwright-core';
 import { waitFor } from '@flotilla/testing';
+import type { Stack } from './stack';
 
 /** Loads `path` of the dashboard and waits until its socket is connected. */
 export async function openDashboard(page: Page, baseUrl: string, path = '/'): Promise<void> {
   await page.goto(`${baseUrl}${path}`, { waitUntil: 'domcontentloaded', timeout: 20_000 });
   await connectionState(page, 'connected').waitFor({ timeout: 20_000 });
+}
+
+/**
+ * Signs in through the login form (users mode: without a session the socket is refused and the
+ * page offers it) and waits until the fleet page's socket is connected.
+ */
+export async function signIn(
+  stack: Pick<Stack, 'url'>,
+  page: Page,
+  user: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${stack.url}/`, { waitUntil: 'domcontentloaded' });
+  await page.getByTestId('login-form').waitFor({ timeout: 20_000 });
+  await page.getByTestId('login-user').fill(user);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((u) => u.pathname === '/', { timeout: 30_000 });
+  await connectionState(page, 'connected').waitFor({ timeout: 30_000 });
 }
 
 export function connectionState(

@@ -1,3 +1,4 @@
+import type { LogUpdatePayload } from '@flotilla/contracts/core';
 import { cid, logUpdate } from '../../testing/fixtures';
 import { type EarlierPage, LogStream } from './log-stream';
 
@@ -208,6 +209,44 @@ describe('LogStream from a time and paging back', () => {
     stream.flush();
     expect(plains(stream)).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5']);
     expect(stream.cursor).toBe('5-0');
+  });
+
+  it('restarts before any entry id from its last line’s time, passing over what it holds', () => {
+    // Lines 3 and 4 were written in the same nanosecond.
+    const at = (n: number): string => ts(n === 4 ? 3 : n);
+    const history = (firstLine: number, count: number): LogUpdatePayload => ({
+      ...logUpdate({ firstLine, count, timestamp: at }),
+      entries: [],
+      history: true,
+    });
+    const stream = new LogStream('host-a', cid('a1'), 100, ts(1));
+    expect(stream.restartSince()).toBe(ts(1));
+    stream.receive(history(1, 2));
+    stream.flush();
+    stream.receive(history(3, 2)); // still queued when the socket drops
+    expect(stream.cursor).toBeNull();
+    expect(stream.restartSince()).toBe(ts(3));
+
+    // Nothing was retained at the first start; now the retained stream starts at that time
+    // (inclusive), with lines held already in its first entries.
+    stream.receive(logUpdate({ firstLine: 3, count: 5, perEntry: 2, timestamp: at }));
+    stream.flush();
+    expect(plains(stream)).toEqual([
+      'line 1',
+      'line 2',
+      'line 3',
+      'line 4',
+      'line 5',
+      'line 6',
+      'line 7',
+    ]);
+    expect(stream.cursor).toBe('7-0');
+  });
+
+  it('restarts a stream of the last lines with no time', () => {
+    const stream = newStream();
+    stream.receive({ ...logUpdate({ firstLine: 1, count: 2 }), entries: [] });
+    expect(stream.restartSince()).toBeNull();
   });
 
   it('asks for earlier lines from the first line held: its time and entry', () => {

@@ -12,6 +12,8 @@ import {
   describeGap,
   earlierUids,
   gapLine,
+  splitTimestamp,
+  timestampSortKey,
   toLogLines,
 } from './log-line';
 import { RingBuffer } from './ring-buffer';
@@ -27,6 +29,13 @@ export interface LogSource {
 }
 
 type Pending = { kind: 'lines'; lines: RawLine[] } | { kind: 'gap'; message: string };
+
+/** A line's time as Docker wrote it, its sort key, and how many lines held carry it. */
+interface HeldTime {
+  timestamp: string;
+  key: string;
+  count: number;
+}
 
 /** What receiving an update asks of the caller. */
 export interface ReceiveResult {
@@ -70,6 +79,11 @@ export class LogStream implements LogSource {
   /** A gap marker announced missing lines: the next entry may jump ahead without a new marker. */
   private jumpExpected = false;
   private pending: Pending[] = [];
+  /**
+   * A restart from the last held line's time: lines up to that time (and as many at it as are
+   * held) come again and are passed over, until the first line past them.
+   */
+  private passOver: HeldTime | null = null;
   /** Where the next `load_earlier` asks from, once a page answered (null: the beginning). */
   private earlierFrom: LogPosition | null | undefined = undefined;
 
@@ -114,6 +128,18 @@ export class LogStream implements LogSource {
     return this.cursorSeq === null ? null : logEntryId(this.cursorSeq);
   }
 
+  /**
+   * The time a start without a cursor asks from. A stream from a time that already holds lines
+   * (those read from Docker's log carry no entry id) asks from its last line's time, not from
+   * `since` again, and passes over what it holds when it comes again; one holding nothing asks
+   * from `since`; a stream of the last lines, from no time (null).
+   */
+  restartSince(): string | null {
+    if (this.since === null) return null;
+    this.passOver = this.lastHeldTime();
+    return this.passOver?.timestamp ?? this.since;
+  }
+
   /** Is this update about this stream's container? */
   matches(payload: Pick<LogUpdatePayload, 'host_id' | 'container_id'>): boolean {
     return payload.host_id === this.hostId && payload.container_id.startsWith(this.containerRef);
@@ -135,9 +161,14 @@ export class LogStream implements LogSource {
     const entries = payload.entries ?? [];
     const counted = entries.reduce((sum, e) => sum + e.n, 0);
     if (entries.length === 0 || counted !== lines.length) {
-      // No usable entry ids: nothing to deduplicate against, show what came.
-      this.queue(lines.map((raw, i) => ({ raw, stderr: stderr.has(i), lineNo: null })));
-      return { changed: true, resumeAfter: null };
+      // No usable entry ids (history lines from Docker's log): only a restart's time tells
+      // what is held already.
+      const fresh: RawLine[] = [];
+      lines.forEach((raw, i) => {
+        if (!this.passesOver(raw)) fresh.push({ raw, stderr: stderr.has(i), lineNo: null });
+      });
+      if (fresh.length > 0) this.queue(fresh);
+      return { changed: this.pending.length > 0, resumeAfter: null };
     }
 
     const accepted: RawLine[] = [];
@@ -160,7 +191,9 @@ export class LogStream implements LogSource {
       const skip = cursor !== null && first <= cursor ? cursor - first + 1 : 0;
       for (let j = skip; j < entry.n; j++) {
         const at = start + j;
-        accepted.push({ raw: lines[at] ?? '', stderr: stderr.has(at), lineNo: first + j });
+        const raw = lines[at] ?? '';
+        if (!this.passesOver(raw))
+          accepted.push({ raw, stderr: stderr.has(at), lineNo: first + j });
       }
       this.cursorSeq = seq;
       this.awaitingResume = false;
@@ -227,6 +260,45 @@ export class LogStream implements LogSource {
   /** The ring has room for this many more lines before it drops the oldest. */
   get room(): number {
     return this.ring.capacity - this.ring.length;
+  }
+
+  /** Is `raw` held already (before a restart's time, or one of the lines held at it)? */
+  private passesOver(raw: string): boolean {
+    const held = this.passOver;
+    if (held === null) return false;
+    const { timestamp } = splitTimestamp(raw);
+    const key = timestamp === null ? null : timestampSortKey(timestamp);
+    if (key !== null && (key < held.key || (key === held.key && held.count > 0))) {
+      if (key === held.key) held.count--;
+      return true;
+    }
+    // Lines come in time order: everything from here on is new.
+    this.passOver = null;
+    return false;
+  }
+
+  /** The time of the newest timed line held (queued or in the ring) and how many carry it. */
+  private lastHeldTime(): HeldTime | null {
+    let last: HeldTime | null = null;
+    const count = (timestamp: string | null): boolean => {
+      if (timestamp === null) return true;
+      const key = timestampSortKey(timestamp);
+      if (last === null) last = { timestamp, key, count: 0 };
+      if (key !== last.key) return false;
+      last.count++;
+      return true;
+    };
+    for (let p = this.pending.length - 1; p >= 0; p--) {
+      const item = this.pending[p];
+      if (item?.kind !== 'lines') continue;
+      for (let i = item.lines.length - 1; i >= 0; i--)
+        if (!count(splitTimestamp(item.lines[i]?.raw ?? '').timestamp)) return last;
+    }
+    for (let i = this.ring.length - 1; i >= 0; i--) {
+      const line = this.ring.get(i);
+      if (line?.kind === 'line' && !count(line.timestamp)) return last;
+    }
+    return last;
   }
 
   private firstLineNo(): number | null {

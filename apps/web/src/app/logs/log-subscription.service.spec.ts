@@ -89,6 +89,38 @@ describe('LogSubscriptionService', () => {
     expect(lineNos).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
   });
 
+  it('resumes a stream from a time holding only Docker’s lines from the last one’s time: none twice', () => {
+    const since = '2024-05-01T10:00:00Z';
+    const history = (firstLine: number, count: number): LogUpdatePayload => ({
+      ...logUpdate({ firstLine, count }),
+      entries: [],
+      history: true,
+    });
+    socket.serverConnect();
+    socket.serverFleet(FLEET);
+    const stream = service.acquire(HOST_A, ID, since);
+    expect(starts()).toEqual([{ container_id: ID, host_id: HOST_A, since }]);
+    ackStarts();
+    send(history(1, 3));
+    jest.advanceTimersByTime(20);
+    send(history(4, 2));
+    // The socket drops before any line with an entry id came.
+    socket.serverDisconnect();
+    socket.serverConnect();
+    socket.serverFleet(FLEET);
+    const lastHeld = logUpdate({ firstLine: 5, count: 1 }).log.split(' ')[0];
+    expect(starts()[1]).toEqual({ container_id: ID, host_id: HOST_A, since: lastHeld });
+
+    // From that time: Docker's line 5 again, then the retained stream.
+    send(history(5, 2));
+    send(logUpdate({ firstLine: 7, count: 2 }));
+    jest.advanceTimersByTime(20);
+    expect(stream.ring.toArray().map((l) => l.plain)).toEqual(
+      Array.from({ length: 8 }, (_, i) => `line ${i + 1}`),
+    );
+    expect(stream.cursor).toBe('8-0');
+  });
+
   it('counts updates received before a reconnect even if they were not rendered yet', () => {
     socket.serverConnect();
     service.acquire(HOST_A, ID);

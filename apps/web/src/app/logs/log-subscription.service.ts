@@ -19,9 +19,10 @@ const EARLIER_TIMEOUT_MS = 30_000;
 
 /**
  * Every log stream open in the tab. One `start_log_stream` per container however many panes
- * show it; after a reconnect each is resumed with `after` = the last entry id seen, so nothing
- * is shown twice and nothing is skipped. Incoming `log_update`s are queued per stream and
- * flushed at most every ~10 ms: a flood of lines costs one render per flush, not per line.
+ * show it; after a reconnect each is resumed with `after` = the last entry id seen (a stream from
+ * a time that holds only lines of Docker's log: from the last one's time), so nothing is shown
+ * twice and nothing is skipped. Incoming `log_update`s are queued per stream and flushed at most
+ * every ~10 ms: a flood of lines costs one render per flush, not per line.
  */
 @Injectable({ providedIn: 'root' })
 export class LogSubscriptionService {
@@ -122,16 +123,16 @@ export class LogSubscriptionService {
       );
   }
 
-  /** Asks for the stream: from the cursor when there is one, else from its time or last lines. */
+  /**
+   * Asks for the stream: from the cursor when there is one, else from its time (the last held
+   * line's, once it holds lines) or its last lines.
+   */
   private start(stream: LogStream, after: string | null = stream.cursor): void {
+    const since = after === null ? stream.restartSince() : null;
     const payload: StartLogStreamPayload = {
       container_id: stream.containerRef,
       host_id: stream.hostId,
-      ...(after !== null
-        ? { after }
-        : stream.since !== null
-          ? { since: stream.since }
-          : { tail: this.config.logTail }),
+      ...(after !== null ? { after } : since !== null ? { since } : { tail: this.config.logTail }),
     };
     stream.setStatus('starting');
     this.socket.request('start_log_stream', payload).then(

@@ -32,6 +32,34 @@ export function resolveContainer(
     : { kind: 'ambiguous', matches: byPrefix };
 }
 
+/** Whether a reference names a container of the host that exists, only removed ones, or none. */
+export type ContainerPresence = 'present' | 'removed' | 'absent';
+
+/**
+ * What `resolveContainer` would find for `ref`, in one pass: `present` when it names any container
+ * not removed (found or ambiguous), `removed` when everything it names was removed, `absent` when
+ * it names nothing.
+ */
+export function containerPresence(
+  containers: Iterable<Container>,
+  hostId: string,
+  ref: string,
+): ContainerPresence {
+  const name = ref.startsWith('/') ? ref.slice(1) : ref;
+  let removed = false;
+  for (const c of containers) {
+    if (c.host_id !== hostId) continue;
+    const named =
+      c.container_id === ref ||
+      (c.name.startsWith('/') ? c.name.slice(1) : c.name) === name ||
+      (ref !== '' && c.container_id.startsWith(ref));
+    if (!named) continue;
+    if (c.state !== 'removed') return 'present';
+    removed = true;
+  }
+  return removed ? 'removed' : 'absent';
+}
+
 /** Whether the server can take the reference as it is (an id or id prefix, not a name). */
 export function isIdReference(ref: string): boolean {
   return CONTAINER_ID_OR_PREFIX.test(ref);

@@ -82,6 +82,33 @@ describe('SharedSubscriptions', () => {
     expect(gone).toEqual(['x']);
   });
 
+  it('resolves each held item once: present opens, removed is gone, absent opens only if never asked for', () => {
+    const { socket, subs, opened, gone } = setup();
+    // Asked for on an earlier socket, then the socket dropped.
+    subs.acquire('absent-asked', () => ({ name: 'absent-asked' }));
+    socket.connected = false;
+    subs.acquire('live', () => ({ name: 'live', ref: 'web' }));
+    subs.acquire('recreated', () => ({ name: 'recreated', ref: 'db' }));
+    subs.acquire('removed', () => ({ name: 'removed', ref: 'old' }));
+    subs.acquire('absent-new', () => ({ name: 'absent-new', ref: 'nowhere' }));
+    expect(opened).toEqual(['absent-asked']);
+    opened.length = 0;
+    socket.connected = true;
+    const fleets = new Subject<{ containers: ReturnType<typeof container>[] }>();
+    subs.renewOnReconnect(fleets, { onDestroy: () => () => undefined } as never);
+    socket.connects$.next(undefined);
+    fleets.next({
+      containers: [
+        container({ host_id: HOST_A, container_id: cid('w'), name: 'web' }),
+        container({ host_id: HOST_A, container_id: cid('d1'), name: 'db', state: 'removed' }),
+        container({ host_id: HOST_A, container_id: cid('d2'), name: 'db' }),
+        container({ host_id: HOST_A, container_id: cid('o'), name: 'old', state: 'removed' }),
+      ],
+    });
+    expect(opened.sort()).toEqual(['absent-new', 'live', 'recreated']);
+    expect(gone.sort()).toEqual(['absent-asked', 'removed']);
+  });
+
   it('ignores a release of an item that no longer holds the key', () => {
     const { subs, closed } = setup();
     const old = subs.acquire('k', () => ({ name: 'old' }));

@@ -2,7 +2,7 @@ import { type DestroyRef, type Signal, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { Container } from '@flotilla/contracts/core';
 import type { Observable } from 'rxjs';
-import { resolveContainer } from '../../shared/container-ref';
+import { containerPresence } from '../../shared/container-ref';
 
 /** What a feature service does for one subscription over the socket. */
 export interface SubscriptionHooks<T> {
@@ -113,17 +113,13 @@ export class SharedSubscriptions<T extends object> {
    * gone. An ambiguous prefix is asked for all the same: the gateway's answer says what is wrong.
    */
   renew(containers: readonly Container[]): void {
-    const present = containers.filter((c) => c.state !== 'removed');
     for (const { item } of this.entries.values()) {
       if (this.openedOnSocket.has(item)) continue;
       const { hostId, ref } = this.hooks.target(item);
-      if (resolveContainer(present, hostId, ref).kind !== 'none') this.open(item);
-      // Never asked for yet and not known removed: the gateway's answer is the truth (a partial
-      // fleet proves nothing, and an unknown or out-of-scope container gets its one answer).
-      else if (
-        !this.everOpened.has(item) &&
-        resolveContainer(containers, hostId, ref).kind === 'none'
-      )
+      const presence = containerPresence(containers, hostId, ref);
+      // Absent and never asked for yet: the gateway's answer is the truth (a partial fleet
+      // proves nothing, and an unknown or out-of-scope container gets its one answer).
+      if (presence === 'present' || (presence === 'absent' && !this.everOpened.has(item)))
         this.open(item);
       else this.hooks.gone(item);
     }

@@ -129,6 +129,7 @@ describe('FleetFeed: a socket with a view (counts for all, containers for its vi
       line: number,
       upTo: number,
     ): Promise<{
+      connection: ReturnType<MemoryReplica['connect']>[0];
       socket: ReturnType<MemoryReplica['connect']>[1];
       all: ReturnType<typeof makeContainer>[];
     }> {
@@ -145,7 +146,7 @@ describe('FleetFeed: a socket with a view (counts for all, containers for its vi
         up_to: upTo,
       });
       await replica.feed.connect(connection);
-      return { socket, all: [...a, ...b] };
+      return { connection, socket, all: [...a, ...b] };
     }
 
     const ids = (list: readonly { container_id: string }[]): string[] =>
@@ -187,6 +188,37 @@ describe('FleetFeed: a socket with a view (counts for all, containers for its vi
         'host-b': countContainers([all[1], stopped, extra]),
       });
       expect(lateSocket.all('container_state_change')).toEqual([]);
+    });
+
+    it('at the line: no counts_update; narrowed by subscribe, every host counted once, then live', async () => {
+      const { connection, socket, all } = await connectAt(3, 2_000);
+      const initial = await socket.waitFor('initial_state');
+      const stopped = changed(all[2], { state: 'exited' });
+      await publishChange(replica.bus, stopped);
+      await socket.waitFor('container_state_change', (c) => c.revision === stopped.revision);
+      // A socket over the line sees the counts tick pass: nothing is left to send.
+      const [over, overSocket] = replica.connect('over', ANONYMOUS_ADMIN, { counts: true });
+      await replica.feed.connect(over);
+      await overSocket.waitFor('initial_state');
+      await publishChange(replica.bus, changed(all[1], { state: 'paused' }));
+      await overSocket.waitFor('counts_update', (u) => u.hosts['host-b']?.states.paused === 1);
+      expect(socket.all('counts_update')).toEqual([]);
+      expect(replica.feed.subscribe(connection, { hosts: ['host-a'] })).toEqual({
+        status: 'ok',
+        containers: [],
+      });
+      // The first counts_update it ever gets holds every host as it is now.
+      const first = await socket.waitFor('counts_update');
+      expect(first.hosts).toEqual({
+        'host-a': countContainers([all[0]]),
+        'host-b': countContainers([{ ...all[1], state: 'paused' }, stopped]),
+      });
+      const restarted = changed(stopped, { state: 'running' });
+      await publishChange(replica.bus, restarted);
+      await waitForCounts(socket, initial.counts ?? {}, {
+        'host-a': countContainers([all[0]]),
+        'host-b': countContainers([{ ...all[1], state: 'paused' }, restarted]),
+      });
     });
 
     it("the client's up_to below the replica's line draws it: 3 containers over up_to 2", async () => {

@@ -252,6 +252,15 @@ describe('FleetStore over the line (a partial fleet)', () => {
     expect(store.find(HOST_A, cartA.container_id)).toBeUndefined();
   });
 
+  it('a stack name the gateway would refuse is never asked for, so the view stays valid', () => {
+    store.setOpenProjects(['', 'x'.repeat(256), 'a\nb', 'shop']);
+    expect(socket.sent('subscribe').at(-1)?.payload).toEqual({ hosts: [], projects: ['shop'] });
+    store.setOpenProjects(Array.from({ length: 150 }, (_, i) => `p${String(i).padStart(3, '0')}`));
+    const asked = socket.sent('subscribe').at(-1)?.payload as { projects: string[] };
+    expect(asked.projects).toHaveLength(100);
+    expect(asked.projects[0]).toBe('p050');
+  });
+
   it('a search asks the gateway once typing pauses, for the last text only', () => {
     for (const q of ['c', 'ca', 'car', 'cart']) {
       store.findMatches(q);

@@ -1,6 +1,7 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import {
+  LIMITS,
   applyCountsUpdate,
   type Container,
   type HostCounts,
@@ -190,9 +191,16 @@ export class FleetStore {
     }
   }
 
-  /** The stacks to hold open (over the line): every container of them, on every host. */
+  /**
+   * The stacks to hold open (over the line): every container of them, on every host. A name the
+   * gateway would refuse (from a pasted URL) is left out, as are all but the latest 100, so one
+   * bad name never makes the whole view refused.
+   */
   setOpenProjects(projects: Iterable<string>): void {
-    const next = [...new Set(projects)].sort();
+    const next = [...new Set(projects)]
+      .filter(isProjectName)
+      .slice(-LIMITS.maxSubscriptionProjects)
+      .sort();
     if (sameStrings(next, this.viewRequest.openProjects())) return;
     this.viewRequest.openProjects.set(next);
     void this.changeView();
@@ -379,6 +387,12 @@ export class FleetStore {
   private bump(): void {
     this.version.update((v) => v + 1);
   }
+}
+
+/** What `subscribe` takes as a compose project's name: 1 to 255 characters, no control ones. */
+function isProjectName(name: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return name.length <= LIMITS.maxProjectName && /^[^\u0000-\u001f\u007f]+$/.test(name);
 }
 
 /** Whether a view holds a container: by its host, its stack or itself. */

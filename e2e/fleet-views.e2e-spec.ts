@@ -72,9 +72,13 @@ describe('fleet views over the line (Chromium against the real stack and simulat
       .and(page.locator(`[data-state="${before === 'running' ? 'exited' : 'running'}"]`))
       .waitFor({ timeout: 15_000 });
 
-    // A search that matches nothing loaded says what may match on the hosts not loaded.
+    // A search says what the gateway found on the hosts not loaded (svc0: 10 on each host).
     await page.getByTestId('fleet-search').fill('svc0');
-    await page.getByTestId('fleet-unloaded-matches').waitFor();
+    await page
+      .getByTestId('fleet-found')
+      .and(page.locator('[data-more="false"]'))
+      .filter({ hasText: 'Found 20 containers matching “svc0” on 2 hosts not loaded.' })
+      .waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('fleet-empty').count()).toBe(0);
     await page.getByTestId('fleet-search').fill('');
 

@@ -30,6 +30,12 @@ export interface WebConfig {
    * hosts with their counts and the containers of the hosts opened (the view's `up_to`).
    */
   fleetViewLine: number;
+  /**
+   * Over the line, typing in the fleet filter asks the gateway (`find_containers`) once the typist
+   * pauses this long, for at most `fleetFindLimit` matches.
+   */
+  fleetFindDelayMs: number;
+  fleetFindLimit: number;
   /** Most containers whose stats the fleet view subscribes to at once. */
   maxFleetStats: number;
   /** Stats samples kept per container for the charts. */
@@ -50,6 +56,8 @@ export const DEFAULT_WEB_CONFIG: WebConfig = {
   logFlushMs: 10,
   fleetFlushMs: 50,
   fleetViewLine: 2_000,
+  fleetFindDelayMs: 250,
+  fleetFindLimit: 100,
   maxFleetStats: 24,
   statsHistory: 120,
 };

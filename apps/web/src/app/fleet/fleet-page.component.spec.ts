@@ -4,6 +4,7 @@ import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
 import { HOST_A, HOST_B, cid, container, host } from '../../testing/fixtures';
+import { DEFAULT_WEB_CONFIG, WEB_CONFIG } from '../core/app-config';
 import { DEFAULT_QUERY } from './fleet-query';
 import { FleetPageComponent, SEARCH_URL_DELAY_MS } from './fleet-page.component';
 import { FleetViewState } from './fleet-view.state';
@@ -179,6 +180,68 @@ describe('FleetPageComponent', () => {
       expect(router.url).toBe('/');
       expect(socket.sent('subscribe').at(-1)?.payload).toEqual({ hosts: [] });
       expect(names()).toEqual([]);
+    });
+
+    it('over the line: a search lists what the gateway found on hosts not loaded and says how many', async () => {
+      TestBed.overrideProvider(WEB_CONFIG, {
+        useValue: { ...DEFAULT_WEB_CONFIG, fleetFindDelayMs: 1 },
+      });
+      const harness = await RouterTestingHarness.create('/');
+      socket.serverConnect();
+      socket.serverSend('initial_state', {
+        containers: [],
+        hosts: [host({ host_id: HOST_A }), host({ host_id: HOST_B })],
+        position: {},
+        counts: {
+          [HOST_A]: { states: { running: 2 }, projects: {} },
+          [HOST_B]: { states: { running: 1, exited: 1 }, projects: {} },
+        },
+        partial: true,
+      });
+      await harness.fixture.whenStable();
+      const el = harness.routeNativeElement as HTMLElement;
+      const settle = async (): Promise<void> => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await harness.fixture.whenStable();
+      };
+      const cart = container({ container_id: cid('d1'), host_id: HOST_B, name: 'cart' });
+      const answer = async (q: string, more: boolean): Promise<void> => {
+        await settle();
+        expect(socket.sent('find_containers').at(-1)?.payload).toMatchObject({ q });
+        socket.ackAll('find_containers', { status: 'ok', containers: [cart], more });
+        await settle();
+        socket.ackAll('subscribe', { status: 'ok', containers: [cart] });
+        await settle();
+      };
+
+      TestBed.inject(FleetViewState).patchQuery({ search: 'state:running cart' });
+      await answer('cart', false);
+      expect(socket.sent('subscribe').at(-1)?.payload).toEqual({
+        hosts: [],
+        containers: [cart.container_id],
+      });
+      const rows = (): (string | undefined)[] =>
+        [...el.querySelectorAll<HTMLElement>('[data-testid=container-row]')].map(
+          (r) => r.dataset['name'],
+        );
+      expect(rows()).toEqual(['cart']);
+      expect(el.querySelector('[data-testid=fleet-found]')?.textContent).toMatch(
+        /Found 1 container matching “cart” on 1 host not loaded\.$/,
+      );
+      // A complete answer: no other host may hold a match, and none is offered to open.
+      expect(el.querySelector('[data-testid=fleet-unloaded-matches]')).toBeNull();
+      expect(el.querySelector(`[data-testid=fleet-host][data-host=${HOST_A}]`)).toBeNull();
+
+      // An answer with more: it says so, and the counts bound what else may match.
+      TestBed.inject(FleetViewState).patchQuery({ search: 'car' });
+      await answer('car', true);
+      expect(el.querySelector('[data-testid=fleet-found]')?.textContent).toContain(
+        'Found 1 container matching “car” on 1 host not loaded, and more: narrow the search',
+      );
+      expect(el.querySelector('[data-testid=fleet-unloaded-matches]')?.textContent).toContain(
+        // host-a: 2 by its counts; host-b: 2, less the match held.
+        'Up to 3 more containers may match on 2 hosts not loaded',
+      );
     });
 
     it('takes the query from a link, ignoring what it does not understand', async () => {

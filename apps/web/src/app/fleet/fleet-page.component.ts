@@ -32,6 +32,7 @@ import {
   type StateCounts,
   buildFleetView,
   collapseKey,
+  findText,
 } from './fleet-query';
 import {
   hasQueryParams,
@@ -91,6 +92,20 @@ export class FleetPageComponent {
   protected readonly rowHeight = FLEET_ROW_HEIGHT;
   protected readonly states = SHOWN_STATES;
   protected readonly query = this.state.query;
+  /** Over the line, the text of the search the gateway is asked for (see `findText`). */
+  private readonly findText = computed(() =>
+    this.store.partial() ? findText(this.state.query().search) : null,
+  );
+  /** The gateway's answer to the search as it stands now (null while none is loaded). */
+  protected readonly found = computed(() => {
+    const found = this.store.found();
+    return found && found.q === this.findText() ? found : null;
+  });
+  /** The stack filtered on, when it is one (not all, not "none"). */
+  private readonly filteredProject = computed(() => {
+    const project = this.state.query().project;
+    return project === 'all' || project === NO_PROJECT ? null : project;
+  });
   protected readonly view = computed(() =>
     buildFleetView(
       this.store.containers(),
@@ -98,7 +113,11 @@ export class FleetPageComponent {
       this.state.query(),
       this.state.collapsed(),
       this.store.partial()
-        ? { counts: this.store.counts(), loaded: this.store.loadedHosts() }
+        ? {
+            counts: this.store.counts(),
+            loaded: this.store.loadedHosts(),
+            exact: this.heldAreAllMatches(),
+          }
         : undefined,
     ),
   );
@@ -146,11 +165,22 @@ export class FleetPageComponent {
     shortcuts.describe('← →', 'Fold or unfold a group', destroyRef);
 
     this.syncQueryWithUrl(destroyRef);
-    // The hosts open in the URL are the hosts whose containers the store holds over the line.
+    // The hosts open in the URL are the hosts whose containers the store holds over the line;
+    // the stack filtered on is open too (its containers on every host).
     effect(() => {
       const open = this.state.query().open;
       untracked(() => this.store.setOpenHosts(open));
     });
+    effect(() => {
+      const project = this.filteredProject();
+      untracked(() => this.store.setOpenProjects(project === null ? [] : [project]));
+    });
+    // Over the line, a search is asked of the gateway too once typing pauses (the store waits).
+    effect(() => {
+      const text = this.findText();
+      untracked(() => this.store.findMatches(text));
+    });
+    destroyRef.onDestroy(() => this.store.findMatches(null));
 
     effect((onCleanup) => {
       const viewport = this.viewport();
@@ -193,6 +223,17 @@ export class FleetPageComponent {
         a.every((t, i) => t.hostId === b[i]?.hostId && t.containerId === b[i]?.containerId),
     },
   );
+
+  /**
+   * Over the line: the containers held of hosts not loaded are every match there, because the
+   * stack filtered on is loaded or the gateway's answer to the search was complete.
+   */
+  private heldAreAllMatches(): boolean {
+    const project = this.filteredProject();
+    if (project !== null && this.store.loadedProjects().has(project)) return true;
+    const found = this.found();
+    return found !== null && !found.more;
+  }
 
   /** Crash-looping containers of a stack (0: no badge). */
   protected crashLoopsIn(project: string): number {

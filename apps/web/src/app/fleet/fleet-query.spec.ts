@@ -6,6 +6,7 @@ import {
   PROJECT_LABEL,
   buildFleetView,
   containerLabel,
+  findText,
   parseSearch,
 } from './fleet-query';
 
@@ -294,5 +295,73 @@ describe('buildFleetView over the line (a partial fleet)', () => {
     expect(none.unloadedHosts).toEqual([]);
     expect(none.rows).toEqual([]);
     expect(build({ host: HOST_A }).unloadedHosts).toEqual([]);
+  });
+
+  describe("with containers held of a host not loaded (an open stack, a search's matches)", () => {
+    const onB = [
+      container({ container_id: cid('b1'), host_id: HOST_B, name: 'cart', labels: shop }),
+      container({ container_id: cid('b2'), host_id: HOST_B, name: 'pay', labels: shop }),
+    ];
+    const buildHeld = (
+      query: Partial<FleetQuery>,
+      exact: boolean,
+    ): ReturnType<typeof buildFleetView> =>
+      buildFleetView([...loadedA, ...onB], hosts, { ...DEFAULT_QUERY, ...query }, new Set(), {
+        ...partial,
+        exact,
+      });
+
+    it('lists them under their host, counted once in the totals (the counts hold them)', () => {
+      const view = buildHeld({}, false);
+      expect(view.total).toBe(6);
+      expect(view.totals).toEqual({ running: 4, exited: 2 });
+      const keys = view.rows.map((r) => r.key);
+      expect(keys.slice(keys.indexOf(`host:${HOST_B}`))).toEqual([
+        `host:${HOST_B}`,
+        `${HOST_B}/${cid('b1')}`,
+        `${HOST_B}/${cid('b2')}`,
+      ]);
+    });
+
+    it('the stack open: its rows on every host, and nothing more may match', () => {
+      const view = buildHeld({ project: 'shop' }, true);
+      expect(view.unloadedHosts).toEqual([]);
+      expect(view.unloadedMayMatch).toBe(0);
+      expect(view.shown).toBe(3);
+      expect(view.rows.filter((r) => r.kind === 'container').map((r) => r.key)).toEqual([
+        `${HOST_A}/${cid('a1')}`,
+        `${HOST_B}/${cid('b1')}`,
+        `${HOST_B}/${cid('b2')}`,
+      ]);
+    });
+
+    it('a complete search answer rules the rest out; an incomplete one leaves an upper bound', () => {
+      const exact = buildHeld({ search: 'cart' }, true);
+      expect(exact.rows.map((r) => r.key)).toEqual([`host:${HOST_B}`, `${HOST_B}/${cid('b1')}`]);
+      expect(exact.unloadedMayMatch).toBe(0);
+      // Without the answer (or with `more`) the counts bound what else may match, held ones aside.
+      const bound = buildHeld({ search: 'cart' }, false);
+      expect(bound.unloadedMayMatch).toBe(3);
+      expect(bound.unloadedHosts).toEqual([HOST_B]);
+      // A host not loaded with no match held and none possible is not listed.
+      expect(buildHeld({ search: 'nothing' }, true).rows).toEqual([]);
+    });
+  });
+});
+
+describe('findText: what a search asks the gateway for', () => {
+  it('is the longest word not negated that names no other field', () => {
+    expect(findText('web')).toBe('web');
+    expect(findText('state:running cart-api -old')).toBe('cart-api');
+    expect(findText('name:Shop image:nginx')).toBe('nginx');
+    expect(findText('project:payments')).toBe('payments');
+  });
+
+  it('is null without one, or when it is longer than the gateway takes', () => {
+    expect(findText('')).toBeNull();
+    expect(findText('state:running host:h1 label:env=prod')).toBeNull();
+    expect(findText('-web')).toBeNull();
+    expect(findText('x'.repeat(101))).toBeNull();
+    expect(findText('x'.repeat(100))).toBe('x'.repeat(100));
   });
 });

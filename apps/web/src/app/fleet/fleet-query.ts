@@ -1,4 +1,10 @@
-import type { Container, ContainerState, HostCounts, HostStatus } from '@flotilla/contracts/core';
+import {
+  LIMITS,
+  type Container,
+  type ContainerState,
+  type HostCounts,
+  type HostStatus,
+} from '@flotilla/contracts/core';
 import { containerKey, placeholderHost, projectOf } from './fleet-state';
 import { shortId } from '../shared/format';
 
@@ -198,7 +204,10 @@ export interface FleetHostRow {
   host: HostStatus;
   counts: StateCounts;
   total: number;
-  /** Matching containers; for a host not loaded, how many at most may match (its counts). */
+  /**
+   * Matching containers; for a host not loaded, how many at most may match (its counts, or the
+   * matches held when they are all).
+   */
   shown: number;
   collapsed: boolean;
   /** Over the line, a host whose containers are not loaded: known by its counts only. */
@@ -239,11 +248,38 @@ export interface FleetView {
   unloadedMayMatch: number;
 }
 
-/** Over the line: every host's counts, and which hosts' containers the page holds. */
+/**
+ * Over the line: every host's counts, and which hosts' containers the page holds. Of a host not
+ * loaded it may hold some containers too (an open stack's, a search's matches).
+ */
 export interface PartialFleet {
   counts: Readonly<Record<string, HostCounts>>;
   loaded: ReadonlySet<string>;
+  /**
+   * The containers held of hosts not loaded are every one there that passes the filters (the
+   * filtered stack is open, or the gateway's answer to the search was complete): nothing more
+   * may match on those hosts.
+   */
+  exact?: boolean;
 }
+
+/**
+ * The text to ask the gateway for (`find_containers`: a substring of name, image or stack, or an
+ * id prefix) so its answer holds every container the search matches: the longest word that is
+ * not negated and names no other field. Null when the search has none (its state, host and
+ * label terms are answered by the counts, or need the containers).
+ */
+export function findText(search: string): string | null {
+  let best: string | null = null;
+  for (const term of parseSearch(search)) {
+    if (term.negate || !FINDABLE.has(term.field)) continue;
+    if (best === null || term.value.length > best.length) best = term.value;
+  }
+  return best !== null && best.length <= LIMITS.maxFindQuery ? best : null;
+}
+
+/** The fields whose match `find_containers` answers with a superset of the page's own match. */
+const FINDABLE = new Set<Field>(['any', 'name', 'image', 'project', 'id']);
 
 /** The key a group is collapsed under: a host by its id, a stack by `stack:<project>`. */
 export function collapseKey(row: FleetGroupRow): string {
@@ -279,7 +315,8 @@ function passesFilters(c: Container, query: FleetQuery, terms: readonly Term[]):
  * project, sorted by name with the containers of no project last), a header row with the group's
  * counts by state, then its matching containers, sorted. Containers of offline hosts stay, marked
  * offline. Over the line, a host whose containers are not loaded is a collapsed header with its
- * counts, shown while its counts say some of its containers may match; the view says how many.
+ * counts, shown while its counts say some of its containers may match or it holds some that do
+ * (listed under it); the view says how many more may match there.
  */
 export function buildFleetView(
   containers: readonly Container[],
@@ -293,6 +330,9 @@ export function buildFleetView(
   const byStack = query.group === 'stack';
   const groups = new Map<string, Group>();
   const totals: StateCounts = {};
+  // Over the line, matches held of each host not loaded (its totals are its counts).
+  const heldMatching = new Map<string, number>();
+  let total = 0;
   // Every known host has a header, even one with no container yet.
   if (!byStack) for (const h of hosts) groups.set(h.host_id, emptyGroup());
   for (const c of containers) {
@@ -304,8 +344,14 @@ export function buildFleetView(
     }
     group.all++;
     group.counts[c.state] = (group.counts[c.state] ?? 0) + 1;
+    const passes = passesFilters(c, query, terms);
+    if (passes) group.matching.push(c);
+    if (partial && !partial.loaded.has(c.host_id)) {
+      if (passes) heldMatching.set(c.host_id, (heldMatching.get(c.host_id) ?? 0) + 1);
+      continue;
+    }
     totals[c.state] = (totals[c.state] ?? 0) + 1;
-    if (passesFilters(c, query, terms)) group.matching.push(c);
+    total++;
   }
 
   const hostById = new Map(hosts.map((h) => [h.host_id, h]));
@@ -315,7 +361,6 @@ export function buildFleetView(
   const unloaded = new Map<string, FleetHostRow>();
   const unloadedHosts: string[] = [];
   let unloadedMayMatch = 0;
-  let total = containers.length;
   if (partial) {
     for (const h of hosts) {
       if (partial.loaded.has(h.host_id)) continue;
@@ -325,28 +370,36 @@ export function buildFleetView(
       total += all;
       for (const [state, n] of Object.entries(states) as [ContainerState, number][])
         totals[state] = (totals[state] ?? 0) + n;
-      const may = query.host !== 'all' && query.host !== h.host_id ? 0 : mayMatch(counts, query);
+      const held = heldMatching.get(h.host_id) ?? 0;
+      // What may match beyond the matches held: they are among those the counts allow.
+      const may =
+        partial.exact || (query.host !== 'all' && query.host !== h.host_id)
+          ? 0
+          : Math.max(0, mayMatch(counts, query) - held);
       if (may > 0) {
         unloadedHosts.push(h.host_id);
         unloadedMayMatch += may;
       }
       if (byStack) continue;
-      groups.delete(h.host_id);
-      if (filtering && may === 0) continue;
+      if (filtering && may === 0 && held === 0) {
+        groups.delete(h.host_id);
+        continue;
+      }
       const row: FleetHostRow = {
         kind: 'host',
         key: `host:${h.host_id}`,
         host: h,
         counts: states,
         total: all,
-        shown: may,
+        shown: may + held,
         collapsed: true,
         unloaded: true,
       };
       unloaded.set(h.host_id, row);
     }
   }
-  const ids = [...groups.keys(), ...unloaded.keys()].sort();
+  // A host not loaded may have a group too (its containers held).
+  const ids = [...new Set([...groups.keys(), ...unloaded.keys()])].sort();
   if (byStack && ids[0] === '') ids.push(ids.shift() ?? '');
   if (!byStack && query.sort === 'host' && query.direction === 'desc') ids.reverse();
 
@@ -354,12 +407,16 @@ export function buildFleetView(
   let shown = 0;
   for (const id of ids) {
     if (!byStack && query.host !== 'all' && id !== query.host) continue;
+    const group = groups.get(id);
     const remote = unloaded.get(id);
     if (remote) {
+      // Its containers held (an open stack's, a search's matches) are listed under it.
       rows.push(remote);
+      if (group) shown += group.matching.length;
+      for (const c of sortContainers(group?.matching ?? [], query.sort, query.direction))
+        rows.push(containerRow(c, !online(c.host_id)));
       continue;
     }
-    const group = groups.get(id);
     if (!group) continue;
     if ((filtering || byStack) && group.matching.length === 0) continue;
     const header: FleetGroupRow = byStack
@@ -385,16 +442,14 @@ export function buildFleetView(
     rows.push(header);
     shown += group.matching.length;
     if (header.collapsed) continue;
-    for (const c of sortContainers(group.matching, query.sort, query.direction)) {
-      rows.push({
-        kind: 'container',
-        key: containerKey(c.host_id, c.container_id),
-        container: c,
-        offline: !online(c.host_id),
-      });
-    }
+    for (const c of sortContainers(group.matching, query.sort, query.direction))
+      rows.push(containerRow(c, !online(c.host_id)));
   }
   return { rows, totals, total, shown, unloadedHosts, unloadedMayMatch };
+}
+
+function containerRow(c: Container, offline: boolean): FleetContainerRow {
+  return { kind: 'container', key: containerKey(c.host_id, c.container_id), container: c, offline };
 }
 
 function shownStates(states: StateCounts): StateCounts {

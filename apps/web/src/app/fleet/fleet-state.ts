@@ -59,9 +59,12 @@ export class FleetState {
     for (const c of payload.containers) this.applyContainer(c);
   }
 
-  /** Forgets a host's containers (its host is closed): a later state of them may come again. */
-  dropHost(hostId: string): void {
-    for (const [key, c] of this.containers) if (c.host_id === hostId) this.drop(key);
+  /**
+   * Forgets the containers `keep` refuses (their host or stack was closed): a later state of
+   * them may come again.
+   */
+  retain(keep: (c: Container) => boolean): void {
+    for (const [key, c] of this.containers) if (!keep(c)) this.drop(key);
   }
 
   /** Applies a container's new state if it is newer than what is known; says whether it did. */

@@ -3,6 +3,7 @@ import { DEFAULT_WEB_CONFIG } from '../core/app-config';
 import { FakeSocket, provideFakeSocket } from '../../testing/fake-socket';
 import { HOST_A, HOST_B, cid, container, host } from '../../testing/fixtures';
 import { NotificationService } from '../core/notifications/notification.service';
+import { FleetViewRequest } from '../core/socket/fleet-view-request';
 import { FleetStore } from './fleet.store';
 
 describe('FleetStore', () => {
@@ -204,6 +205,122 @@ describe('FleetStore over the line (a partial fleet)', () => {
     await Promise.resolve();
     expect(store.openHosts()).toEqual([HOST_B]);
     expect(socket.sent('subscribe').at(-1)?.payload).toEqual({ hosts: [HOST_B] });
+  });
+
+  const shop = { 'com.docker.compose.project': 'shop' };
+  const cartA = container({ container_id: cid('d1'), name: 'cart', labels: shop });
+  const cartB = container({ container_id: cid('d2'), host_id: HOST_B, name: 'cart', labels: shop });
+  /** Lets acks' promise chains run to their end. */
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  };
+
+  it("opening a stack subscribes by project: its containers on every host, live; closing drops them, not an open host's", async () => {
+    store.setOpenHosts([HOST_B]);
+    socket.ackAll('subscribe', { status: 'ok', containers: [onB] });
+    await settle();
+    store.setOpenProjects(['shop']);
+    expect(socket.sent('subscribe').at(-1)?.payload).toEqual({
+      hosts: [HOST_B],
+      projects: ['shop'],
+    });
+    socket.ackAll('subscribe', { status: 'ok', containers: [cartA, cartB] });
+    await settle();
+    expect(store.loadedProjects().has('shop')).toBe(true);
+    expect(
+      store
+        .containers()
+        .map((c) => c.container_id)
+        .sort(),
+    ).toEqual([cartA, cartB, onB].map((c) => c.container_id).sort());
+    socket.serverSend('container_state_change', { ...cartA, state: 'exited', revision: 9 });
+    jest.advanceTimersByTime(DEFAULT_WEB_CONFIG.fleetFlushMs);
+    expect(store.find(HOST_A, cartA.container_id)?.state).toBe('exited');
+
+    store.setOpenProjects([]);
+    expect(socket.sent('subscribe').at(-1)?.payload).toEqual({ hosts: [HOST_B] });
+    // cartB stays: its host is open.
+    expect(
+      store
+        .containers()
+        .map((c) => c.container_id)
+        .sort(),
+    ).toEqual([cartB, onB].map((c) => c.container_id).sort());
+    expect(store.loadedProjects().size).toBe(0);
+    socket.serverSend('container_state_change', { ...cartA, state: 'running', revision: 10 });
+    jest.advanceTimersByTime(DEFAULT_WEB_CONFIG.fleetFlushMs);
+    expect(store.find(HOST_A, cartA.container_id)).toBeUndefined();
+  });
+
+  it('a stack name the gateway would refuse is never asked for, so the view stays valid', () => {
+    store.setOpenProjects(['', 'x'.repeat(256), 'a\nb', 'shop']);
+    expect(socket.sent('subscribe').at(-1)?.payload).toEqual({ hosts: [], projects: ['shop'] });
+    store.setOpenProjects(Array.from({ length: 150 }, (_, i) => `p${String(i).padStart(3, '0')}`));
+    const asked = socket.sent('subscribe').at(-1)?.payload as { projects: string[] };
+    expect(asked.projects).toHaveLength(100);
+    expect(asked.projects[0]).toBe('p050');
+  });
+
+  it('a search asks the gateway once typing pauses, for the last text only', () => {
+    for (const q of ['c', 'ca', 'car', 'cart']) {
+      store.findMatches(q);
+      jest.advanceTimersByTime(DEFAULT_WEB_CONFIG.fleetFindDelayMs - 1);
+    }
+    expect(socket.sent('find_containers')).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(socket.sent('find_containers').map((e) => e.payload)).toEqual([
+      { q: 'cart', limit: DEFAULT_WEB_CONFIG.fleetFindLimit },
+    ]);
+  });
+
+  it('its matches on hosts not open join the view as live rows; found says how many, and more', async () => {
+    store.setOpenHosts([HOST_A]);
+    socket.ackAll('subscribe', { status: 'ok', containers: [] });
+    await settle();
+    store.findMatches('cart');
+    jest.advanceTimersByTime(DEFAULT_WEB_CONFIG.fleetFindDelayMs);
+    socket.ackAll('find_containers', { status: 'ok', containers: [cartA, cartB], more: true });
+    await settle();
+    // cartA is on an open host: held already; only cartB is asked for.
+    expect(socket.sent('subscribe').at(-1)?.payload).toEqual({
+      hosts: [HOST_A],
+      containers: [cartB.container_id],
+    });
+    expect(store.found()).toBeNull();
+    socket.ackAll('subscribe', { status: 'ok', containers: [cartB] });
+    await settle();
+    expect(store.found()).toEqual({ q: 'cart', count: 1, hosts: 1, more: true });
+    expect(store.find(HOST_B, cartB.container_id)).toEqual(cartB);
+    socket.serverSend('container_state_change', { ...cartB, state: 'exited', revision: 9 });
+    jest.advanceTimersByTime(DEFAULT_WEB_CONFIG.fleetFlushMs);
+    expect(store.find(HOST_B, cartB.container_id)?.state).toBe('exited');
+
+    // The search cleared: its matches leave the view and the page.
+    store.findMatches(null);
+    expect(store.found()).toBeNull();
+    expect(socket.sent('subscribe').at(-1)?.payload).toEqual({ hosts: [HOST_A] });
+    expect(store.containers()).toEqual([]);
+  });
+
+  it('an answer to a text typed over is ignored', async () => {
+    store.findMatches('ca');
+    jest.advanceTimersByTime(DEFAULT_WEB_CONFIG.fleetFindDelayMs);
+    store.findMatches('cart');
+    socket.ackAll('find_containers', { status: 'ok', containers: [cartB], more: false });
+    await settle();
+    expect(socket.sent('subscribe')).toEqual([]);
+    expect(store.found()).toBeNull();
+  });
+
+  it('a handshake asks for the whole view: open hosts, open stacks and the matches held', () => {
+    store.setOpenHosts([HOST_A]);
+    store.setOpenProjects(['shop']);
+    expect(TestBed.inject(FleetViewRequest).view()).toEqual({
+      counts: true,
+      up_to: DEFAULT_WEB_CONFIG.fleetViewLine,
+      hosts: [HOST_A],
+      projects: ['shop'],
+    });
   });
 
   it('under the line (no partial) everything is held and opening asks nothing', () => {

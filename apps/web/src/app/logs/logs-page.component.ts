@@ -119,6 +119,11 @@ export class LogsPageComponent {
   );
 
   constructor() {
+    // Over the line the fleet holds a stack's containers only once the stack is opened.
+    effect(() => {
+      const project = this.project();
+      if (project) untracked(() => this.fleet.wantProject(project));
+    });
     const open = new Map<string, LogStream>();
     effect(() => {
       const targets = this.targets();

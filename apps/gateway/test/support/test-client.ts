@@ -79,6 +79,12 @@ export class TestClient {
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', (error) => reject(error));
+      // A transport that opens and closes before the namespace answers (a replica shutting down)
+      // ends in `disconnect`, never `connect_error`: without this the connect waits for ever.
+      if (!options.reconnect)
+        socket.once('disconnect', (reason) =>
+          reject(new Error(`disconnected before connecting: ${reason}`)),
+        );
       socket.connect();
     });
     await initial;

@@ -3,8 +3,10 @@ import type { Socket as NetSocket } from 'node:net';
 import { DEFAULT_TUNING } from '../src/core/gateway-tuning';
 import {
   announceHost,
+  changed,
   lineText,
   makeContainer,
+  publishChange,
   uniqueHostId,
   writeLines,
 } from './support/fleet-fixtures';
@@ -38,6 +40,13 @@ function tcpSocketOf(client: TestClient): NetSocket {
     transport: { ws: { _socket: NetSocket } };
   };
   return engine.transport.ws._socket;
+}
+
+async function overflowedSockets(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = /^flotilla_gateway_overflowed_sockets_total (\d+)$/m.exec(text);
+  if (!line) throw new Error('no overflowed_sockets metric');
+  return Number(line[1]);
 }
 
 describe('gateway slow clients (I5)', () => {
@@ -174,5 +183,59 @@ describe('gateway slow clients (I5)', () => {
     expect(lines[lines.length - 1]).toBe(
       `${lineText(TOTAL_LINES + 1)} ${'x'.repeat(LINE_PADDING)}`,
     );
+  });
+
+  it('cuts a client that stops reading state changes, which go to every socket in one encoding, and keeps its peer whole', async () => {
+    const host = uniqueHostId('bulky');
+    // ~40 KB per change: 300 changes are more than the hard cap and the kernel's buffers hold.
+    const labels = Object.fromEntries(
+      Array.from({ length: 10 }, (_, i) => [`note.${i}`, 'x'.repeat(4_000)]),
+    );
+    let container = makeContainer(host, { labels });
+    await announceHost(h.bus, host, [container]);
+    const stalled = await TestClient.connect(replica.url);
+    const reader = await TestClient.connect(replica.url);
+    h.clients.push(stalled, reader);
+    await stalled.waitFor('initial_state', (s) => s.containers.some((c) => c.host_id === host));
+    await reader.waitFor('initial_state', (s) => s.containers.some((c) => c.host_id === host));
+    const sockets = (await replica.inspect()).connections;
+    const overflowsBefore = await overflowedSockets(replica.url);
+    const cut = new Promise<string>((resolve) => stalled.socket.once('disconnect', resolve));
+
+    const tcp = tcpSocketOf(stalled);
+    tcp.pause();
+    let maxQueue = 0;
+    const CHANGES = 300;
+    for (let i = 0; i < CHANGES; i++) {
+      container = changed(container, { status: `change ${i}` });
+      await publishChange(h.bus, container);
+      if (i % 25 === 24) {
+        const { bufferedBytes } = await replica.inspect();
+        maxQueue = Math.max(maxQueue, ...Object.values(bufferedBytes));
+      }
+    }
+    const last = container.revision;
+    await reader.waitFor('container_state_change', (c) => c.revision === last, 30_000);
+    await waitFor(async () => (await replica.inspect()).connections === sockets - 1, {
+      timeoutMs: 30_000,
+      message: 'the replica to have cut the client that reads nothing',
+    });
+    tcp.resume();
+    await cut;
+    expect(stalled.socket.connected).toBe(false);
+    expect(reader.socket.connected).toBe(true);
+    // Cut by the outbox for what was queued, not by a ping timeout.
+    expect(await overflowedSockets(replica.url)).toBe(overflowsBefore + 1);
+    // At most the hard cap plus one change (and its framing) was ever queued for it.
+    expect(maxQueue).toBeLessThanOrEqual(DEFAULT_TUNING.socketHardCapBytes + 64 * 1024);
+    // The peer that reads got every change, once, in order.
+    const revisions = reader.received
+      .filter((r) => r.event === 'container_state_change')
+      .map((r) => r.payload as { revision: number; host_id: string })
+      .filter((c) => c.host_id === host)
+      .map((c) => c.revision);
+    expect(revisions).toHaveLength(CHANGES);
+    expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+    expect(revisions[CHANGES - 1]).toBe(last);
   });
 });

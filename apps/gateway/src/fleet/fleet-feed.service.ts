@@ -60,9 +60,12 @@ export class FleetFeed implements OnModuleDestroy {
       },
       event: (hostId, id, event) => {
         if (event.type === 'container') this.tally.apply(event.container);
+        const recipients: ClientConnection[] = [];
         for (const connection of this.registry.all()) {
-          if (connection.cursors.acceptLive(hostId, id)) this.deliver(connection, hostId, event);
+          if (connection.cursors.acceptLive(hostId, id) && this.wants(connection, hostId, event))
+            recipients.push(connection);
         }
+        if (recipients.length > 0) this.broadcast(recipients, hostId, event);
       },
       changed: (status) => this.broadcastHost(status),
     });
@@ -224,20 +227,33 @@ export class FleetFeed implements OnModuleDestroy {
       const counts = this.tally.countsOf(hostId);
       if (counts) shared.set(hostId, changedPart(counts, projects));
     }
+    // Sockets that would get the same update (the same hosts, whole) share one encoding.
+    const groups = new Map<string, { update: CountsUpdatePayload; to: ClientConnection[] }>();
     for (const connection of this.registry.all()) {
       if (!connection.ready || !connection.view || connection.filter.isEverything) continue;
+      const whole = connection.principal.containers === undefined;
       const update: CountsUpdatePayload = { hosts: {} };
+      let key = '';
       for (const [hostId, projects] of changes) {
         if (!connection.cursors.has(hostId) || !canSeeHost(connection.principal, hostId)) continue;
-        const part =
-          connection.principal.containers === undefined
-            ? shared.get(hostId)
-            : changedPart(this.countsFor(connection.principal, hostId), projects);
-        if (part) update.hosts[hostId] = part;
+        const part = whole
+          ? shared.get(hostId)
+          : changedPart(this.countsFor(connection.principal, hostId), projects);
+        if (!part) continue;
+        update.hosts[hostId] = part;
+        key += `${hostId}\n`;
       }
-      if (Object.keys(update.hosts).length > 0)
+      if (key === '') continue;
+      if (!whole) {
         this.outbox.send(connection, 'counts_update', update);
+        continue;
+      }
+      const group = groups.get(key);
+      if (group) group.to.push(connection);
+      else groups.set(key, { update, to: [connection] });
     }
+    for (const { update, to } of groups.values())
+      this.outbox.broadcast(to, 'counts_update', update);
   }
 
   private countsFor(principal: Principal, hostId: string): HostCounts {
@@ -338,33 +354,47 @@ export class FleetFeed implements OnModuleDestroy {
   }
 
   private deliver(connection: ClientConnection, hostId: string, event: FleetEvent): void {
-    if (event.type === 'container') {
-      if (!connection.alreadyHas(event.container)) this.sendContainer(connection, event.container);
-      return;
-    }
-    if (canSeeHost(connection.principal, hostId) && connection.filter.passesHost(hostId)) {
-      this.outbox.send(connection, 'host_state_change', this.hosts.statusAfter(hostId, event));
-    }
+    if (this.wants(connection, hostId, event)) this.broadcast([connection], hostId, event);
+  }
+
+  /** Is the event one the socket shows (and has not had in its snapshot)? */
+  private wants(connection: ClientConnection, hostId: string, event: FleetEvent): boolean {
+    if (event.type === 'container')
+      return !connection.alreadyHas(event.container) && shows(connection, event.container);
+    return canSeeHost(connection.principal, hostId) && connection.filter.passesHost(hostId);
+  }
+
+  /** The event to sockets that want it, encoded once for all of them. */
+  private broadcast(recipients: ClientConnection[], hostId: string, event: FleetEvent): void {
+    if (event.type === 'container')
+      this.outbox.broadcast(recipients, 'container_state_change', event.container);
+    else
+      this.outbox.broadcast(recipients, 'host_state_change', this.hosts.statusAfter(hostId, event));
   }
 
   private sendContainer(connection: ClientConnection, container: Container): void {
-    if (!canSee(connection.principal, container)) return;
-    if (!connection.filter.passesContainer(container)) return;
-    this.outbox.send(connection, 'container_state_change', container);
+    if (shows(connection, container))
+      this.outbox.send(connection, 'container_state_change', container);
   }
 
   /** A host whose heartbeat came or went (seen by polling, no event): tell every ready socket. */
   private broadcastHost(status: HostStatus): void {
+    const recipients: ClientConnection[] = [];
     for (const connection of this.registry.all()) {
-      if (!connection.ready || !connection.cursors.has(status.host_id)) continue;
       if (
+        connection.ready &&
+        connection.cursors.has(status.host_id) &&
         canSeeHost(connection.principal, status.host_id) &&
         connection.filter.passesHost(status.host_id)
-      ) {
-        this.outbox.send(connection, 'host_state_change', status);
-      }
+      )
+        recipients.push(connection);
     }
+    this.outbox.broadcast(recipients, 'host_state_change', status);
   }
+}
+
+function shows(connection: ClientConnection, container: Container): boolean {
+  return canSee(connection.principal, container) && connection.filter.passesContainer(container);
 }
 
 /** A host's counts as `counts_update` sends them: every state, and the projects that changed. */

@@ -53,6 +53,28 @@ export class ClientOutbox implements OnModuleDestroy {
     (connection.socket.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
   }
 
+  /**
+   * One message to many clients, encoded once: socket.io's local broadcast builds the packet and
+   * its websocket frame a single time and writes that frame to each socket, where `send` would
+   * encode the payload again per socket. Each client is admitted as by `send`.
+   */
+  broadcast<E extends ServerEventName>(
+    connections: readonly ClientConnection[],
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void {
+    if (connections.length === 1) {
+      this.send(connections[0], event, ...args);
+      return;
+    }
+    const ids: string[] = [];
+    for (const connection of connections) if (this.admits(connection)) ids.push(connection.id);
+    if (ids.length === 0) return;
+    this.metrics.messagesOut.inc({ event }, ids.length);
+    const room = connections[0].socket.nsp.local.to(ids);
+    (room.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
+  }
+
   /** Bytes queued for the client: engine.io's write buffer plus what the websocket holds. */
   bufferedBytes(connection: ClientConnection): number {
     const conn = connection.socket.conn as unknown as EngineConnection;

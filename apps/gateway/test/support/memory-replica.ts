@@ -22,6 +22,21 @@ import { StatsStreamService } from '../../src/stats/stats-stream.service';
 
 type Payload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
+type Emit = (event: string, payload: unknown) => boolean;
+
+/** The part of a Socket.IO namespace the outbox broadcasts through: `local.to(ids).emit`. */
+class RecordingNamespace {
+  readonly sockets = new Map<string, Emit>();
+  readonly local = {
+    to: (ids: string[]) => ({
+      emit: (event: string, payload: unknown): boolean => {
+        for (const id of new Set(ids)) this.sockets.get(id)?.(event, payload);
+        return true;
+      },
+    }),
+  };
+}
+
 /** A socket that records what the replica sends it; its client reads everything at once. */
 export class RecordingSocket {
   readonly received: { event: string; payload: unknown }[] = [];
@@ -29,17 +44,22 @@ export class RecordingSocket {
   readonly socket: FleetSocket;
   disconnected = false;
 
-  constructor(readonly id: string) {
-    const emit = (event: string, payload: unknown): boolean => {
+  constructor(
+    readonly id: string,
+    nsp = new RecordingNamespace(),
+  ) {
+    const emit: Emit = (event, payload) => {
       this.received.push({ event, payload });
       for (const wake of [...this.waiters]) wake();
       return true;
     };
     const disconnect = (): void => {
       this.disconnected = true;
+      nsp.sockets.delete(id);
     };
+    nsp.sockets.set(id, emit);
     const conn = { writeBuffer: [], transport: { socket: { bufferedAmount: 0 } } };
-    this.socket = { id, emit, disconnect, conn } as unknown as FleetSocket;
+    this.socket = { id, emit, disconnect, conn, nsp } as unknown as FleetSocket;
   }
 
   all<E extends ServerEventName>(event: E): Payload<E>[] {
@@ -78,6 +98,7 @@ export class MemoryReplica {
   readonly hosts: HostDirectory;
   readonly discovery: HostDiscovery;
   readonly registry = new ConnectionRegistry();
+  private readonly nsp = new RecordingNamespace();
   readonly outbox: ClientOutbox;
   readonly feed: FleetFeed;
   readonly logs: LogStreamService;
@@ -127,7 +148,7 @@ export class MemoryReplica {
     principal: Principal = ANONYMOUS_ADMIN,
     view?: FleetView,
   ): [ClientConnection, RecordingSocket] {
-    const socket = new RecordingSocket(id);
+    const socket = new RecordingSocket(id, this.nsp);
     const connection = new ClientConnection(
       socket.socket,
       principal,

@@ -20,6 +20,17 @@ describe('compareStreamIds', () => {
   it('refuses what is not a full stream id', () => {
     expect(() => compareStreamIds('$', '1-0')).toThrow('not a stream id');
     expect(() => compareStreamIds('1-0', '12')).toThrow('not a stream id');
+    for (const bad of [
+      '-1',
+      '1-',
+      '1-2-3',
+      '1-2x',
+      ' 1-2',
+      `${'9'.repeat(21)}-0`,
+      `0-${'9'.repeat(21)}`,
+    ])
+      expect(() => compareStreamIds(bad, '1-0')).toThrow('not a stream id');
+    expect(compareStreamIds(`${'9'.repeat(20)}-0`, '1-0')).toBeGreaterThan(0);
   });
 
   it('reads the time of an automatic id', () => {

@@ -251,6 +251,15 @@ function summarizeProfile(
   );
 }
 
+/** A replica's `messages_out` counters by event (its /metrics). */
+async function messagesOut(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const counts = new Map<string, number>();
+  for (const m of text.matchAll(/^flotilla_gateway_messages_out_total\{event="([^"]+)"\} (\d+)$/gm))
+    counts.set(m[1], Number(m[2]));
+  return counts;
+}
+
 /** Kills replica 1; its clients connect again to the survivors. Resolves when all are served. */
 async function storm(
   replicas: ReplicaChild[],
@@ -366,6 +375,7 @@ async function main(): Promise<void> {
     const simBefore = await sim.reports();
     const cpuBefore = replicas.map((r) => cpuSeconds(r.pid));
     const infoBefore = await redisInfo(info);
+    const sentBefore = await Promise.all(replicas.map((r) => messagesOut(r.url)));
     const started = Date.now();
     profiled.from = started - 5_000;
     await Promise.all(replicas.map((r) => r.loopDelay().catch(() => undefined)));
@@ -374,6 +384,7 @@ async function main(): Promise<void> {
     const wall = (Date.now() - started) / 1_000;
     profiled.to = Date.now();
     const infoAfter = await redisInfo(info);
+    const sentAfter = await Promise.all(replicas.map((r) => messagesOut(r.url)));
     const agentShare = await agentLatencies(info, simIds, started, Date.now());
     const lags = stopSampling();
     const delays = await Promise.all(replicas.map((r) => r.loopDelay().catch(() => undefined)));
@@ -423,6 +434,18 @@ async function main(): Promise<void> {
         `log lines received ${reports.reduce((n, r) => n + r.totals.logLines, 0)}, ` +
         `counts_update received ${reports.reduce((n, r) => n + r.totals.counts, 0)} ` +
         `(mean ${mean(reports.flatMap((r) => r.countsBytes)).toFixed(0)} bytes of JSON, sampled)`,
+    );
+    const sent = new Map<string, number>();
+    sentAfter.forEach((after, i) => {
+      for (const [event, n] of after)
+        sent.set(event, (sent.get(event) ?? 0) + n - (sentBefore[i].get(event) ?? 0));
+    });
+    log(
+      `messages sent by the replicas per second: ${[...sent]
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => b[1] - a[1])
+        .map(([event, n]) => `${event} ${(n / wall).toFixed(0)}`)
+        .join(', ')}`,
     );
     usage.forEach((u, i) =>
       log(

@@ -6,7 +6,7 @@ import { waitFor } from '@flotilla/testing';
 import { startExitsHarness } from './support/exits-harness';
 import { makeContainer, uniqueHostId } from './support/fleet-fixtures';
 import type { Harness } from './support/gateway-harness';
-import type { TestClient } from './support/test-client';
+import { TestClient } from './support/test-client';
 import { bearer, connectAs, token } from './security/security-fixtures';
 
 jest.setTimeout(90_000);
@@ -143,6 +143,32 @@ describe('crash-loop push (real Redis, two replicas)', () => {
     await waitFor(() => loopOf(carol, marker.container_id) !== undefined, { timeoutMs: WAIT_MS });
     expect(pushed(alice)).not.toContain(victim.container_id);
     expect(pushed(carol)).not.toContain(victim.container_id);
+  });
+
+  it('to a socket whose view does not show the container: the loop starting, not each exit; showing it brings the loop as it stands', async () => {
+    const viewer = await TestClient.connect(h.gateways[1].url, {
+      extraHeaders: bearer(aliceToken),
+      auth: { view: { counts: true, hosts: [victimHost] } },
+    });
+    try {
+      const api = makeContainer(host, { name: 'web-api' });
+      const exitsOf = (client: TestClient) =>
+        client
+          .all('crash_loop')
+          .filter((p) => p.container_id === api.container_id)
+          .map((p) => p.crash_loop.exits_in_window);
+      await crash(api, 4);
+      // carol (no view, same replica) is pushed every exit; by the viewer's next answer, whatever
+      // the replica sent it for those exits has arrived.
+      await waitFor(() => exitsOf(carol).at(-1) === 4, { timeoutMs: WAIT_MS });
+      await viewer.request('heartbeat', { sent_at: 1 });
+      expect(exitsOf(carol)).toEqual([1, 2, 3, 4]);
+      expect(exitsOf(viewer)).toEqual([3]);
+      await viewer.request('subscribe', { hosts: [victimHost, host] });
+      await waitFor(() => exitsOf(viewer).at(-1) === 4, { timeoutMs: WAIT_MS });
+    } finally {
+      viewer.close();
+    }
   });
 
   it('pushes the end of a loop once its exits age out of the window', async () => {

@@ -20,10 +20,10 @@ const CLOCK_REFRESH_MS = 30_000;
 /**
  * Crash loops, live. Every replica follows every host it knows (as `HostDirectory` finds them)
  * on that host's exits stream, from the start of the crash-loop window, through the shared
- * `StreamRouter`; records are decoded and host-checked by `bus.records.exits`. Each exit, and
- * each container starting or stopping to loop, is pushed as `crash_loop` to this replica's
- * sockets whose principal may see the container (scoped by the name and labels the record
- * carries, so a removed container stays scoped). Every replica reads the same records and the
+ * `StreamRouter`; records are decoded and host-checked by `bus.records.exits`. A container
+ * starting or stopping to loop is pushed as `crash_loop` to this replica's sockets whose
+ * principal may see it (scoped by the name and labels the record carries, so a removed container
+ * stays scoped); each other exit only to those of them whose view shows it. Every replica reads the same records and the
  * same clock, so they agree; none keeps anything another needs (I3).
  */
 @Injectable()
@@ -65,7 +65,18 @@ export class CrashLoopFeed implements OnModuleDestroy {
 
   /** A socket that just got `initial_state`: every loop it may see, as things stand. */
   introduce(connection: ClientConnection): void {
-    for (const change of this.tracker.looping()) this.sendTo(connection, change);
+    for (const change of this.tracker.looping())
+      if (canSee(connection.principal, change.ref))
+        this.outbox.send(connection, 'crash_loop', change.payload);
+  }
+
+  /**
+   * A socket whose view changed: the loops it now shows, as things stand (it was told when they
+   * started, but not of each exit since).
+   */
+  refresh(connection: ClientConnection): void {
+    for (const change of this.tracker.looping())
+      if (shows(connection, change)) this.outbox.send(connection, 'crash_loop', change.payload);
   }
 
   private async followHost(hostId: string): Promise<void> {
@@ -94,14 +105,18 @@ export class CrashLoopFeed implements OnModuleDestroy {
     for (const change of this.tracker.tick(this.now())) this.broadcast(change);
   }
 
+  /**
+   * A loop starting or ending to every socket that may see the container; one more exit only to
+   * those that show it (its row or page), so a fleet's exits are not multiplied by every socket.
+   */
   private broadcast(change: CrashLoopChange): void {
-    for (const connection of this.registry.all())
-      if (connection.ready) this.sendTo(connection, change);
-  }
-
-  private sendTo(connection: ClientConnection, change: CrashLoopChange): void {
-    if (canSee(connection.principal, change.ref))
-      this.outbox.send(connection, 'crash_loop', change.payload);
+    const recipients: ClientConnection[] = [];
+    for (const connection of this.registry.all()) {
+      if (!connection.ready || !canSee(connection.principal, change.ref)) continue;
+      if (change.flipped || connection.filter.passesContainer(change.ref))
+        recipients.push(connection);
+    }
+    this.outbox.broadcast(recipients, 'crash_loop', change.payload);
   }
 
   private now(): number {
@@ -118,4 +133,8 @@ export class CrashLoopFeed implements OnModuleDestroy {
     this.clockOffset = busNow - Math.round((before + Date.now()) / 2);
     return busNow;
   }
+}
+
+function shows(connection: ClientConnection, change: CrashLoopChange): boolean {
+  return canSee(connection.principal, change.ref) && connection.filter.passesContainer(change.ref);
 }

@@ -15,10 +15,13 @@ describe('CrashLoopTracker', () => {
       crash_loop: { looping: false, exits_in_window: 1, threshold: 3, window_ms: 300_000 },
       last_exit_id: `${T}-0`,
     });
-    tracker.record(`${T + 2_000}-0`, WEB, T + 2_000);
+    expect(first?.flipped).toBe(false);
+    expect(tracker.record(`${T + 2_000}-0`, WEB, T + 2_000)?.flipped).toBe(false);
     const third = tracker.record(`${T + 4_000}-0`, WEB, T + 4_000);
     expect(third?.payload.crash_loop).toMatchObject({ looping: true, exits_in_window: 3 });
+    expect(third?.flipped).toBe(true);
     expect(third?.ref.name).toBe('web');
+    expect(tracker.record(`${T + 6_000}-0`, WEB, T + 6_000)?.flipped).toBe(false);
     expect(tracker.looping().map((c) => c.payload.container_id)).toEqual([WEB.container_id]);
   });
 

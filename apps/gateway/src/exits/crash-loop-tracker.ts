@@ -10,6 +10,8 @@ const MAX_AHEAD_MS = 10_000;
 export interface CrashLoopChange {
   payload: CrashLoopPayload;
   ref: ContainerRef;
+  /** The container started or stopped looping (not only one more exit). */
+  flipped: boolean;
 }
 
 interface Tracked {
@@ -45,6 +47,7 @@ export class CrashLoopTracker {
     this.newest.set(ref.host_id, id);
     const key = keyOf(ref);
     const tracked = this.containers.get(key) ?? { ref, ids: [], state: this.stateOf([], now) };
+    const wasLooping = tracked.state.looping;
     tracked.ref = ref;
     tracked.ids.push(id);
     if (tracked.ids.length > EXIT_LIMITS.listMax) tracked.ids.shift();
@@ -55,7 +58,7 @@ export class CrashLoopTracker {
     this.seen.set(ref.host_id, seen);
     tracked.state = this.stateOf(tracked.ids, Math.max(now, seen));
     this.containers.set(key, tracked);
-    return this.change(tracked);
+    return this.change(tracked, tracked.state.looping !== wasLooping);
   }
 
   /** Re-evaluates every container at `now`: those that started or stopped looping. */
@@ -66,7 +69,7 @@ export class CrashLoopTracker {
       const state = this.stateOf(tracked.ids, now);
       const flipped = state.looping !== tracked.state.looping;
       tracked.state = state;
-      if (flipped) changes.push(this.change(tracked));
+      if (flipped) changes.push(this.change(tracked, true));
       const newestTime = timeOfStreamId(tracked.ids[tracked.ids.length - 1]);
       if (newestTime <= now - this.rule.windowMs) this.containers.delete(key);
     }
@@ -77,7 +80,7 @@ export class CrashLoopTracker {
   looping(): CrashLoopChange[] {
     const out: CrashLoopChange[] = [];
     for (const tracked of this.containers.values())
-      if (tracked.state.looping) out.push(this.change(tracked));
+      if (tracked.state.looping) out.push(this.change(tracked, false));
     return out;
   }
 
@@ -89,9 +92,10 @@ export class CrashLoopTracker {
     return crashLoopState(ids.map(timeOfStreamId), now, this.rule);
   }
 
-  private change(tracked: Tracked): CrashLoopChange {
+  private change(tracked: Tracked, flipped: boolean): CrashLoopChange {
     return {
       ref: tracked.ref,
+      flipped,
       payload: {
         host_id: tracked.ref.host_id,
         container_id: tracked.ref.container_id,

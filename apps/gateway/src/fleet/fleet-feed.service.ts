@@ -61,7 +61,11 @@ export class FleetFeed implements OnModuleDestroy {
       event: (hostId, id, event) => {
         if (event.type === 'container') this.tally.apply(event.container);
         const recipients: ClientConnection[] = [];
+        const ofContainer = event.type === 'container';
         for (const connection of this.registry.all()) {
+          // A socket that shows none of the host's containers is not even looked at: its cursor
+          // stays where it is, which is safe, as a live cursor only compares later (greater) ids.
+          if (ofContainer && !connection.filter.mayPassContainersOf(hostId)) continue;
           if (connection.cursors.acceptLive(hostId, id) && this.wants(connection, hostId, event))
             recipients.push(connection);
         }

@@ -52,4 +52,19 @@ describe('SubscriptionFilter', () => {
     // A record without labels (an action) cannot show it belongs to the project.
     expect(f.passesContainer({ host_id: 'h1', container_id: a1 })).toBe(false);
   });
+
+  it('says which hosts could have a container that passes (the rest need not be looked at)', () => {
+    const hostsOnly = SubscriptionFilter.from({ hosts: ['h1'] }, { view: true });
+    expect(hostsOnly.mayPassContainersOf('h1')).toBe(true);
+    expect(hostsOnly.mayPassContainersOf('h2')).toBe(false);
+    expect(SubscriptionFilter.from({}, { view: true }).mayPassContainersOf('h1')).toBe(false);
+    // Ids and projects may match on any host; everything passes everywhere.
+    expect(
+      SubscriptionFilter.from({ hosts: ['h1'], containers: [a1] }).mayPassContainersOf('h2'),
+    ).toBe(true);
+    expect(
+      SubscriptionFilter.from({ projects: ['shop'] }, { view: true }).mayPassContainersOf('h2'),
+    ).toBe(true);
+    expect(SubscriptionFilter.everything.mayPassContainersOf('h2')).toBe(true);
+  });
 });

@@ -53,6 +53,16 @@ export class SubscriptionFilter {
     return project !== undefined && this.projects.has(project);
   }
 
+  /** Could a container of this host pass? False when only hosts are named, and not this one. */
+  mayPassContainersOf(hostId: string): boolean {
+    return (
+      this.isEverything ||
+      this.containers.length > 0 ||
+      this.projects.size > 0 ||
+      this.hosts.includes(hostId)
+    );
+  }
+
   passesHost(hostId: string): boolean {
     return this.view || this.hosts.length === 0 || this.hosts.includes(hostId);
   }

@@ -81,7 +81,9 @@ export class ConnectionService {
   }
 
   subscribe(connection: ClientConnection, payload: SubscribePayload): SubscribeAck {
-    return this.fleet.subscribe(connection, payload);
+    const ack = this.fleet.subscribe(connection, payload);
+    if (connection.ready) this.crashLoops.refresh(connection);
+    return ack;
   }
 
   private logClosed(connection: ClientConnection, reason: unknown): void {

@@ -383,19 +383,21 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, SECONDS * 1_000));
     const wall = (Date.now() - started) / 1_000;
     profiled.to = Date.now();
-    const infoAfter = await redisInfo(info);
-    const sentAfter = await Promise.all(replicas.map((r) => messagesOut(r.url)));
-    const agentShare = await agentLatencies(info, simIds, started, Date.now());
-    const lags = stopSampling();
-    const delays = await Promise.all(replicas.map((r) => r.loopDelay().catch(() => undefined)));
+    // Counted first, at the end of the window: a starved replica can take seconds to answer
+    // the questions below, and the fleet and clients would go on counting meanwhile.
     const usage = replicas.map((r) => ({
       cpuS: cpuSeconds(r.pid),
       rss: statusMiB(r.pid, 'VmRSS') * 2 ** 20,
     }));
-    const simAfter = await sim.reports();
-    const reports = await Promise.all(
-      clientWorkers.map((c) => ask<ClientReport>(c, { op: 'report' }, 'report')),
-    );
+    const [simAfter, reports] = await Promise.all([
+      sim.reports(),
+      Promise.all(clientWorkers.map((c) => ask<ClientReport>(c, { op: 'report' }, 'report'))),
+    ]);
+    const infoAfter = await redisInfo(info);
+    const sentAfter = await Promise.all(replicas.map((r) => messagesOut(r.url)));
+    const agentShare = await agentLatencies(info, simIds, started, profiled.to);
+    const lags = stopSampling();
+    const delays = await Promise.all(replicas.map((r) => r.loopDelay().catch(() => undefined)));
     sim.setRate(0);
 
     const buckets = new Map<number, number>();

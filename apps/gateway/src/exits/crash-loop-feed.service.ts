@@ -111,10 +111,13 @@ export class CrashLoopFeed implements OnModuleDestroy {
    */
   private broadcast(change: CrashLoopChange): void {
     const recipients: ClientConnection[] = [];
-    for (const connection of this.registry.all()) {
-      if (!connection.ready || !canSee(connection.principal, change.ref)) continue;
-      if (change.flipped || connection.filter.passesContainer(change.ref))
-        recipients.push(connection);
+    if (change.flipped) {
+      for (const connection of this.registry.all())
+        if (connection.ready && canSee(connection.principal, change.ref))
+          recipients.push(connection);
+    } else {
+      for (const connection of this.registry.mayShowContainersOf(change.ref.host_id))
+        if (connection.ready && shows(connection, change)) recipients.push(connection);
     }
     this.outbox.broadcast(recipients, 'crash_loop', change.payload);
   }

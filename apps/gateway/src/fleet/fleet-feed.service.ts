@@ -61,11 +61,13 @@ export class FleetFeed implements OnModuleDestroy {
       event: (hostId, id, event) => {
         if (event.type === 'container') this.tally.apply(event.container);
         const recipients: ClientConnection[] = [];
-        const ofContainer = event.type === 'container';
-        for (const connection of this.registry.all()) {
-          // A socket that shows none of the host's containers is not even looked at: its cursor
-          // stays where it is, which is safe, as a live cursor only compares later (greater) ids.
-          if (ofContainer && !connection.filter.mayPassContainersOf(hostId)) continue;
+        // A socket that shows none of the host's containers is not even looked at: its cursor
+        // stays where it is, which is safe, as a live cursor only compares later (greater) ids.
+        const candidates =
+          event.type === 'container'
+            ? this.registry.mayShowContainersOf(hostId)
+            : this.registry.all();
+        for (const connection of candidates) {
           if (connection.cursors.acceptLive(hostId, id) && this.wants(connection, hostId, event))
             recipients.push(connection);
         }
@@ -148,7 +150,7 @@ export class FleetFeed implements OnModuleDestroy {
     const whole =
       connection.upTo !== undefined &&
       visible.length <= Math.min(connection.upTo, this.fleetViewLine);
-    if (whole) connection.filter = SubscriptionFilter.everything;
+    if (whole) this.registry.setFilter(connection, SubscriptionFilter.everything);
     const containers = whole
       ? visible
       : visible.filter((c) => connection.filter.passesContainer(c));
@@ -172,7 +174,10 @@ export class FleetFeed implements OnModuleDestroy {
    */
   subscribe(connection: ClientConnection, payload: SubscribePayload): SubscribeAck {
     const before = connection.filter;
-    connection.filter = SubscriptionFilter.from(payload, { view: connection.view });
+    this.registry.setFilter(
+      connection,
+      SubscriptionFilter.from(payload, { view: connection.view }),
+    );
     if (!connection.view || !connection.ready) return { status: 'ok' };
     // A socket that held everything got no counts (it could count itself): now it needs them.
     if (before.isEverything) this.sendAllCounts(connection);

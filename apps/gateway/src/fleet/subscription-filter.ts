@@ -53,14 +53,13 @@ export class SubscriptionFilter {
     return project !== undefined && this.projects.has(project);
   }
 
-  /** Could a container of this host pass? False when only hosts are named, and not this one. */
-  mayPassContainersOf(hostId: string): boolean {
-    return (
-      this.isEverything ||
-      this.containers.length > 0 ||
-      this.projects.size > 0 ||
-      this.hosts.includes(hostId)
-    );
+  /**
+   * The only hosts whose containers can pass (undefined: any host's can, as when ids or projects
+   * are named); a view naming none passes no container at all.
+   */
+  get containerHosts(): readonly string[] | undefined {
+    if (this.isEverything || this.containers.length > 0 || this.projects.size > 0) return undefined;
+    return this.hosts;
   }
 
   passesHost(hostId: string): boolean {

@@ -6,8 +6,12 @@ import { ACTION_ROLE, ROLES, type ContainerScope, type Principal, type Role } fr
  * changes, logs, stats, action records) and every REST answer goes through `canSee`; every
  * command through `canDo`.
  */
+export function seesEveryHost(principal: Principal): boolean {
+  return principal.scopes.includes('host:*');
+}
+
 export function canSeeHost(principal: Principal, hostId: string): boolean {
-  return principal.scopes.includes('host:*') || principal.scopes.includes(`host:${hostId}`);
+  return seesEveryHost(principal) || principal.scopes.includes(`host:${hostId}`);
 }
 
 /** What `canSee` needs of a container; without name and labels a container scope fails closed. */

@@ -14,7 +14,14 @@ import {
 } from '@flotilla/contracts';
 import type { Bus } from '@flotilla/bus';
 import { describeError } from '@flotilla/logging';
-import { allowedActions, canManageAlerts, canSee, canSeeHost, mayPin } from '../auth/access-policy';
+import {
+  allowedActions,
+  canManageAlerts,
+  canSee,
+  canSeeHost,
+  mayPin,
+  seesEveryHost,
+} from '../auth/access-policy';
 import { BUS, GATEWAY_TUNING, REPLICA_ID } from '../core/tokens';
 import type { GatewayTuning } from '../core/gateway-tuning';
 import { ClientOutbox } from '../socket/client-outbox.service';
@@ -238,9 +245,20 @@ export class FleetFeed implements OnModuleDestroy {
     }
     // Sockets that would get the same update (the same hosts, whole) share one encoding.
     const groups = new Map<string, { update: CountsUpdatePayload; to: ClientConnection[] }>();
+    // Most sockets may see every host and have a cursor on each followed one (a view's cursors
+    // are only ever on followed hosts): they get every change, with no look at each host.
+    const everyHost = {
+      update: { hosts: Object.fromEntries(shared) },
+      to: [] as ClientConnection[],
+    };
+    const followed = this.hosts.followedCount();
     for (const connection of this.registry.all()) {
       if (!connection.ready || !connection.view || connection.filter.isEverything) continue;
       const whole = connection.principal.containers === undefined;
+      if (whole && connection.cursors.size === followed && seesEveryHost(connection.principal)) {
+        everyHost.to.push(connection);
+        continue;
+      }
       const update: CountsUpdatePayload = { hosts: {} };
       let key = '';
       for (const [hostId, projects] of changes) {
@@ -261,8 +279,9 @@ export class FleetFeed implements OnModuleDestroy {
       if (group) group.to.push(connection);
       else groups.set(key, { update, to: [connection] });
     }
-    for (const { update, to } of groups.values())
-      this.outbox.broadcast(to, 'counts_update', update);
+    for (const { update, to } of [everyHost, ...groups.values()])
+      if (to.length > 0 && Object.keys(update.hosts).length > 0)
+        this.outbox.broadcast(to, 'counts_update', update);
   }
 
   private countsFor(principal: Principal, hostId: string): HostCounts {

@@ -87,6 +87,13 @@ export class HostDirectory implements OnApplicationBootstrap, OnModuleDestroy {
     return this.hosts.get(hostId)?.status;
   }
 
+  /** How many hosts the replica follows (hosts are never unfollowed). */
+  followedCount(): number {
+    let n = 0;
+    for (const known of this.hosts.values()) if (known.delivered !== undefined) n++;
+    return n;
+  }
+
   /** Newest event id delivered for a followed host; undefined while it is not followed. */
   delivered(hostId: string): string | undefined {
     return this.hosts.get(hostId)?.delivered;

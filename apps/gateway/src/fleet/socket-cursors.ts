@@ -20,6 +20,10 @@ export class SocketCursors {
     return this.hosts.has(hostId);
   }
 
+  get size(): number {
+    return this.hosts.size;
+  }
+
   hostIds(): string[] {
     return [...this.hosts.keys()];
   }

@@ -42,7 +42,8 @@ describe('fleet row on a phone (Chromium at 390x844 against the real stack)', ()
 
     await toggle.tap();
     await menu.waitFor({ state: 'visible', timeout: 5_000 });
-    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    // The popover's toggle event, which sets aria-expanded, comes a task after it opens or closes.
+    await toggle.and(page.locator('[aria-expanded="true"]')).waitFor({ timeout: 5_000 });
     for (const id of ['container-action-stop', 'container-action-restart', 'container-logs-link']) {
       const item = menu.getByTestId(id);
       expect(await item.isVisible()).toBe(true);
@@ -59,7 +60,7 @@ describe('fleet row on a phone (Chromium at 390x844 against the real stack)', ()
     );
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'hidden', timeout: 5_000 });
-    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.and(page.locator('[aria-expanded="false"]')).waitFor({ timeout: 5_000 });
 
     await toggle.tap();
     await menu.getByTestId('container-action-stop').tap();

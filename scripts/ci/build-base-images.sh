@@ -23,15 +23,17 @@ present() { docker image inspect "$1" >/dev/null 2>&1; }
 
 if ! present "$debian_image"; then
   tarball="$cache/debian-$suite.tar"
-  if [ ! -s "$tarball" ]; then
+  # A file: mmdebstrap writes a directory instead when it cannot tell the format (see --format).
+  if [ ! -f "$tarball" ] || [ ! -s "$tarball" ]; then
     command -v mmdebstrap >/dev/null || {
       log "installing mmdebstrap"
       apt-get install -y --no-install-recommends mmdebstrap >&2 ||
         { apt-get update >&2 && apt-get install -y --no-install-recommends mmdebstrap >&2; }
     }
     mkdir -p "$cache"
+    rm -rf "$tarball" "$tarball.partial"
     log "building a Debian $suite root file system (mmdebstrap; a few minutes, once per machine)"
-    mmdebstrap --variant=minbase --include=ca-certificates,libstdc++6 \
+    mmdebstrap --variant=minbase --format=tar --include=ca-certificates,libstdc++6 \
       --aptopt='Acquire::Retries "3"' \
       --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
       --dpkgopt='path-exclude=/usr/share/locale/*' \

@@ -78,4 +78,58 @@ describe('gateway replica failure (Chromium against the real stack)', () => {
     ).toBe(true);
     expect(stack().pageErrors).toEqual([]);
   }, 90_000);
+
+  it('a view from a time loses its replica: it asks again from its last line and shows each once', async () => {
+    const { containers, url, hostId, docker } = stack();
+    // A replica for the page to fail over to, whichever test killed one before.
+    await stack().addReplica();
+    // 300 lines before anyone watches (the view reads them from Docker's own log: no entry id
+    // to resume after), then, on the go signal, 40 more.
+    const container = await containers.create(
+      'i=1; while [ $i -le 300 ]; do echo "m $i"; i=$((i+1)); done; ' +
+        afterGo(
+          `while [ $i -le 340 ]; do sleep 0.02; echo "m $i"; i=$((i+1)); done; ${SLEEP_FOREVER}`,
+        ),
+    );
+    await stack().known(container.id);
+    let from = '';
+    await waitFor(
+      async () => {
+        const raw = (
+          await docker.getContainer(container.id).logs({ stdout: true, timestamps: true })
+        ).toString('utf8');
+        from = /(\d{4}-\S+Z) m 200\n/.exec(raw)?.[1] ?? '';
+        return raw.includes(' m 300\n');
+      },
+      { timeoutMs: 20_000, message: '300 lines written' },
+    );
+    const page = await stack().newPage();
+    const numbers = async (): Promise<number[]> =>
+      (await downloadLog(page))
+        .map((l) => /^m (\d+)$/.exec(l)?.[1])
+        .filter((n): n is string => n !== undefined)
+        .map(Number);
+    const since = new Date(Date.parse(from)).toISOString();
+    await openDashboard(page, url, `/logs/${hostId}/${container.id}?since=${since}`);
+    await waitForStreaming(page);
+    await waitFor(async () => (await numbers()).at(-1) === 300, {
+      timeoutMs: 20_000,
+      message: 'the lines from the time',
+    });
+
+    await stack().killReplica(await stack().replicaOf(page));
+    await connectionState(page, 'connected').waitFor({ timeout: 20_000 });
+    await waitForStreaming(page);
+    await touch(container, '/tmp/go');
+    await waitFor(async () => (await numbers()).at(-1) === 340, {
+      timeoutMs: 20_000,
+      message: 'the live lines after the reconnect',
+    });
+    const shown = await numbers();
+    // From the time's line (or one of its millisecond before it) to the last, each once.
+    expect(shown[0]).toBeLessThanOrEqual(200);
+    expect(shown).toEqual(Array.from({ length: 341 - shown[0] }, (_, i) => shown[0] + i));
+    expect(await page.getByTestId('log-gap').count()).toBe(0);
+    expect(stack().pageErrors).toEqual([]);
+  }, 90_000);
 });

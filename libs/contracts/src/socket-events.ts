@@ -166,3 +166,22 @@ export interface ClientToServerEvents {
 
 export type ServerEventName = keyof ServerToClientEvents;
 export type ClientEventName = keyof ClientToServerEvents;
+
+/** Every client event (typed: a new event breaks this until listed). */
+const CLIENT_EVENT_SET: Record<ClientEventName, true> = {
+  start_log_stream: true,
+  load_earlier: true,
+  stop_log_stream: true,
+  subscribe_stats: true,
+  unsubscribe_stats: true,
+  subscribe: true,
+  find_containers: true,
+  container_action: true,
+  heartbeat: true,
+  watch: true,
+  search_logs: true,
+  search_cancel: true,
+  pin_line: true,
+  unpin: true,
+};
+export const CLIENT_EVENTS = Object.keys(CLIENT_EVENT_SET) as readonly ClientEventName[];

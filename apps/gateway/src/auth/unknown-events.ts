@@ -1,23 +1,8 @@
-import type { ClientEventName } from '@flotilla/contracts';
+import { CLIENT_EVENTS } from '@flotilla/contracts';
 import type { FleetSocket } from '../socket/socket-types';
 
-/** Every client event the gateway handles (typed: a new event breaks this until listed). */
-const KNOWN: Record<ClientEventName, true> = {
-  start_log_stream: true,
-  load_earlier: true,
-  stop_log_stream: true,
-  subscribe_stats: true,
-  unsubscribe_stats: true,
-  subscribe: true,
-  find_containers: true,
-  container_action: true,
-  heartbeat: true,
-  watch: true,
-  search_logs: true,
-  search_cancel: true,
-  pin_line: true,
-  unpin: true,
-};
+/** Every client event the gateway handles. */
+const KNOWN: ReadonlySet<string> = new Set(CLIENT_EVENTS);
 
 /**
  * Answers an event the gateway does not handle like any other bad input: an `error` event and,
@@ -26,7 +11,7 @@ const KNOWN: Record<ClientEventName, true> = {
 export function answerUnknownEvents(socket: FleetSocket): void {
   socket.onAny((event: unknown, ...args: unknown[]) => {
     const name = String(event);
-    if (Object.prototype.hasOwnProperty.call(KNOWN, name)) return;
+    if (KNOWN.has(name)) return;
     const error = {
       error: `unknown event "${name.slice(0, 64)}"`,
       code: 'invalid_payload' as const,

@@ -139,7 +139,6 @@ export class FleetFeed implements OnModuleDestroy {
   private connectWithView(connection: ClientConnection): void {
     const { principal } = connection;
     const hosts: HostStatus[] = [];
-    const visible: Container[] = [];
     const position: Record<string, string> = {};
     const counts: Record<string, HostCounts> = {};
     for (const hostId of this.hosts.knownHostIds()) {
@@ -152,15 +151,17 @@ export class FleetFeed implements OnModuleDestroy {
       hosts.push(status);
       position[hostId] = delivered;
       counts[hostId] = this.countsFor(principal, hostId);
-      for (const c of this.tally.containers(hostId)) if (canSee(principal, c)) visible.push(c);
     }
-    const whole =
-      connection.upTo !== undefined &&
-      visible.length <= Math.min(connection.upTo, this.fleetViewLine);
+    const shown = Object.keys(position);
+    const line = connection.upTo === undefined ? -1 : Math.min(connection.upTo, this.fleetViewLine);
+    const whole = line >= 0 && !this.seesMoreThan(principal, shown, line);
     if (whole) this.registry.setFilter(connection, SubscriptionFilter.everything);
-    const containers = whole
-      ? visible
-      : visible.filter((c) => connection.filter.passesContainer(c));
+    // Only the hosts the filter names can hold a container of it, when it names only hosts.
+    const named = whole ? undefined : connection.filter.containerHosts;
+    const containers = this.visibleOn(
+      connection,
+      named ? named.filter((hostId) => position[hostId] !== undefined) : shown,
+    );
     connection.rememberSnapshot(containers, SNAPSHOT_OVERLAP_MS);
     this.outbox.send(connection, 'initial_state', {
       containers,
@@ -173,6 +174,28 @@ export class FleetFeed implements OnModuleDestroy {
     for (const hostId of this.hosts.knownHostIds()) {
       if (!connection.cursors.has(hostId)) void this.introduce(connection, hostId);
     }
+  }
+
+  /**
+   * Whether the principal may see more than `limit` containers on these hosts: counted from the
+   * hosts' sizes for a user who sees whole hosts, else one by one, up to the first past the limit.
+   */
+  private seesMoreThan(principal: Principal, hostIds: readonly string[], limit: number): boolean {
+    let seen = 0;
+    for (const hostId of hostIds) {
+      if (principal.containers === undefined) seen += this.tally.size(hostId);
+      else for (const c of this.tally.containers(hostId)) if (canSee(principal, c)) seen++;
+      if (seen > limit) return true;
+    }
+    return false;
+  }
+
+  /** The containers of these hosts that the socket shows, as the replica holds them. */
+  private visibleOn(connection: ClientConnection, hostIds: readonly string[]): Container[] {
+    const containers: Container[] = [];
+    for (const hostId of hostIds)
+      for (const c of this.tally.containers(hostId)) if (shows(connection, c)) containers.push(c);
+    return containers;
   }
 
   /**

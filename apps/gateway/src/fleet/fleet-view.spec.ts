@@ -248,6 +248,27 @@ describe('FleetFeed: a socket with a view (counts for all, containers for its vi
     });
   });
 
+  it('a view naming a host its user may not see gets nothing of that host', async () => {
+    const a = [makeContainer('host-a'), makeContainer('host-a')];
+    await announceHost(replica.bus, 'host-a', a);
+    await announceHost(replica.bus, 'host-b', [makeContainer('host-b')]);
+    await replica.start();
+    const onlyA: Principal = { user: 'bo', roles: ['viewer'], scopes: ['host:host-a'] };
+    const [connection, socket] = replica.connect('v', onlyA, {
+      counts: true,
+      hosts: ['host-b', 'host-a'],
+    });
+    await replica.feed.connect(connection);
+    const initial = await socket.waitFor('initial_state');
+    expect(initial.partial).toBe(true);
+    expect(initial.containers.map((c) => c.container_id).sort()).toEqual(
+      a.map((c) => c.container_id).sort(),
+    );
+    expect(initial.hosts.map((h) => h.host_id)).toEqual(['host-a']);
+    expect(Object.keys(initial.counts ?? {})).toEqual(['host-a']);
+    expect(Object.keys(initial.position)).toEqual(['host-a']);
+  });
+
   /** Waits until the counts, updated by every counts_update so far, are these. */
   async function waitForCounts(
     socket: ReturnType<MemoryReplica['connect']>[1],

@@ -1,4 +1,4 @@
-import { ERROR_CODES, LIMITS } from '@flotilla/contracts';
+import { CLIENT_EVENTS, ERROR_CODES, LIMITS } from '@flotilla/contracts';
 import { retainedBytes, seededRandom } from '@flotilla/testing';
 import { announceHost, makeContainer, uniqueHostId } from '../support/fleet-fixtures';
 import { startHarness, type Harness } from '../support/gateway-harness';
@@ -6,15 +6,6 @@ import type { TestClient } from '../support/test-client';
 
 jest.setTimeout(120_000);
 
-const EVENTS = [
-  'start_log_stream',
-  'stop_log_stream',
-  'subscribe_stats',
-  'unsubscribe_stats',
-  'subscribe',
-  'container_action',
-  'heartbeat',
-];
 const ODD_IDS = [
   '',
   ' ',
@@ -144,7 +135,7 @@ describe('hostile input: malformed Socket.IO payloads and request floods (real R
         const client = clients[sent % clients.length];
         const known = random() < 0.85;
         const event = known
-          ? EVENTS[Math.floor(random() * EVENTS.length)]
+          ? CLIENT_EVENTS[Math.floor(random() * CLIENT_EVENTS.length)]
           : `evil_${Math.floor(random() * 1e6)}`;
         let args = random() < 0.2 ? [hostile(random), hostile(random)] : [hostile(random)];
         // Over maxClientMessageBytes a socket is closed (tested below); the fuzz stays under it.

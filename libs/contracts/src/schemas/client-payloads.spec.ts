@@ -8,6 +8,7 @@ import {
   stopLogStreamSchema,
   subscribeSchema,
 } from './client-payloads';
+import { watchSchema } from './presence';
 import { LIMITS } from '../protocol';
 import { dockerTime } from '../logs';
 import { parseJson, parsePayload } from './validate';
@@ -124,6 +125,16 @@ describe('other client payloads', () => {
     for (const projects of [[''], ['x'.repeat(256)], ['a\nb'], tooMany, 'shop'])
       expect(parsePayload(subscribeSchema, { projects }).ok).toBe(false);
     expect(parsePayload(subscribeSchema, { projects: ['x'.repeat(255)] }).ok).toBe(true);
+  });
+
+  it('watch names a stack as a view does: any project an agent may report', () => {
+    const stack = (project: string): unknown => ({ target: { kind: 'stack', project } });
+    for (const project of ['shop', 'My Stack', '_build', 'x'.repeat(255)]) {
+      expect(parsePayload(subscribeSchema, { projects: [project] }).ok).toBe(true);
+      expect(parsePayload(watchSchema, stack(project)).ok).toBe(true);
+    }
+    for (const project of ['', 'x'.repeat(256), 'a\nb'])
+      expect(parsePayload(watchSchema, stack(project)).ok).toBe(false);
   });
 
   it('find_containers takes a text of 1 to 100 characters and an optional limit of 1 to 200', () => {

@@ -56,9 +56,9 @@ export const statsSubscriptionSchema = z.strictObject({
 export type StatsSubscriptionPayload = z.infer<typeof statsSubscriptionSchema>;
 
 /**
- * A compose project's name (`com.docker.compose.project`) in a view: any text a label value may
- * hold except control characters, so a project an agent reports can always be named (wider than
- * `watch`'s name, which is only a presence key).
+ * A compose project's name (`com.docker.compose.project`) in a view, `subscribe` or `watch`: any
+ * text a label value may hold except control characters, so a project an agent reports can
+ * always be named.
  */
 export const composeProjectSchema = z
   .string()

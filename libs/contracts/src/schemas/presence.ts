@@ -1,12 +1,6 @@
 import { z } from 'zod';
+import { composeProjectSchema } from './client-payloads';
 import { containerIdSchema, containerRefSchema, hostIdSchema } from './ids';
-
-/** A compose project name as Compose writes it (lowercase letters, digits, `-`, `_`), or near. */
-export const projectNameSchema = z
-  .string()
-  .min(1)
-  .max(128, 'project is longer than 128 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'project may hold only letters, digits, ".", "_" and "-"');
 
 /** `watch`: what the page now shows (null: nothing watched; the socket still gets counts). */
 export const watchSchema = z.strictObject({
@@ -17,7 +11,7 @@ export const watchSchema = z.strictObject({
         host_id: hostIdSchema,
         container_id: containerRefSchema,
       }),
-      z.strictObject({ kind: z.literal('stack'), project: projectNameSchema }),
+      z.strictObject({ kind: z.literal('stack'), project: composeProjectSchema }),
     ])
     .nullable(),
 });
@@ -29,7 +23,7 @@ const storedTargetSchema = z.discriminatedUnion('kind', [
     host_id: hostIdSchema,
     container_id: containerIdSchema,
   }),
-  z.strictObject({ kind: z.literal('stack'), project: projectNameSchema }),
+  z.strictObject({ kind: z.literal('stack'), project: composeProjectSchema }),
 ]);
 
 /**

@@ -40,16 +40,20 @@ export function makeContainer(hostId: string, overrides: Partial<Container> = {}
   });
 }
 
-/** What an agent does at start: announce, beat, publish the snapshot. */
+/**
+ * A host as an agent starts it: its snapshot, then announced and beating. The snapshot comes
+ * first because no event follows it here (an agent appends one per container): a replica that
+ * found the host before it would hold the host without those containers for good.
+ */
 export async function announceHost(
   bus: Bus,
   hostId: string,
   containers: Container[] = [],
   online = true,
 ): Promise<void> {
+  await bus.snapshots.replace(hostId, containers);
   await bus.hosts.announce(hostInfo(hostId));
   if (online) await bus.hosts.beat(hostId);
-  await bus.snapshots.replace(hostId, containers);
 }
 
 /** What an agent does on a Docker event: update the snapshot, append the change. */

@@ -21,6 +21,13 @@ export interface CountsUpdatePayload {
   hosts: Record<string, HostCounts>;
 }
 
+/** How many containers these counts hold, over every state. */
+export function countOf(states: StateCounts): number {
+  let n = 0;
+  for (const v of Object.values(states)) n += v ?? 0;
+  return n;
+}
+
 export function projectOf(container: Pick<Container, 'labels'>): string | undefined {
   return container.labels[COMPOSE_PROJECT_LABEL];
 }

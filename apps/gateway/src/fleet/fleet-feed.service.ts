@@ -11,6 +11,7 @@ import {
   type SubscribePayload,
   type SubscribeAck,
   LIMITS,
+  countOf,
 } from '@flotilla/contracts';
 import type { Bus } from '@flotilla/bus';
 import { describeError } from '@flotilla/logging';
@@ -153,8 +154,10 @@ export class FleetFeed implements OnModuleDestroy {
       counts[hostId] = this.countsFor(principal, hostId);
     }
     const shown = Object.keys(position);
-    const line = connection.upTo === undefined ? -1 : Math.min(connection.upTo, this.fleetViewLine);
-    const whole = line >= 0 && !this.seesMoreThan(principal, shown, line);
+    // The counts are of what the user may see: their sum says whether it is under the line.
+    const seen = Object.values(counts).reduce((n, c) => n + countOf(c.states), 0);
+    const whole =
+      connection.upTo !== undefined && seen <= Math.min(connection.upTo, this.fleetViewLine);
     if (whole) this.registry.setFilter(connection, SubscriptionFilter.everything);
     // Only the hosts the filter names can hold a container of it, when it names only hosts.
     const named = whole ? undefined : connection.filter.containerHosts;
@@ -174,20 +177,6 @@ export class FleetFeed implements OnModuleDestroy {
     for (const hostId of this.hosts.knownHostIds()) {
       if (!connection.cursors.has(hostId)) void this.introduce(connection, hostId);
     }
-  }
-
-  /**
-   * Whether the principal may see more than `limit` containers on these hosts: counted from the
-   * hosts' sizes for a user who sees whole hosts, else one by one, up to the first past the limit.
-   */
-  private seesMoreThan(principal: Principal, hostIds: readonly string[], limit: number): boolean {
-    let seen = 0;
-    for (const hostId of hostIds) {
-      if (principal.containers === undefined) seen += this.tally.size(hostId);
-      else for (const c of this.tally.containers(hostId)) if (canSee(principal, c)) seen++;
-      if (seen > limit) return true;
-    }
-    return false;
   }
 
   /** The containers of these hosts that the socket shows, as the replica holds them. */

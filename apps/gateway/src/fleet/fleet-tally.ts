@@ -59,11 +59,6 @@ export class FleetTally {
     return this.hosts.get(hostId)?.values() ?? [];
   }
 
-  /** How many containers the host has (removed ones are not held). */
-  size(hostId: string): number {
-    return this.hosts.get(hostId)?.size ?? 0;
-  }
-
   countsOf(hostId: string): HostCounts | undefined {
     return this.counts.get(hostId);
   }

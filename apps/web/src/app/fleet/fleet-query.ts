@@ -4,6 +4,7 @@ import {
   type ContainerState,
   type HostCounts,
   type HostStatus,
+  countOf,
 } from '@flotilla/contracts/core';
 import { containerKey, placeholderHost, projectOf } from './fleet-state';
 import { shortId } from '../shared/format';
@@ -366,7 +367,7 @@ export function buildFleetView(
       if (partial.loaded.has(h.host_id)) continue;
       const counts = partial.counts[h.host_id] ?? { states: {}, projects: {} };
       const states = shownStates(counts.states);
-      const all = sumOf(states);
+      const all = countOf(states);
       total += all;
       for (const [state, n] of Object.entries(states) as [ContainerState, number][])
         totals[state] = (totals[state] ?? 0) + n;
@@ -458,12 +459,6 @@ function shownStates(states: StateCounts): StateCounts {
   return rest;
 }
 
-function sumOf(states: StateCounts): number {
-  let n = 0;
-  for (const v of Object.values(states)) n += v ?? 0;
-  return n;
-}
-
 /**
  * How many of a host's containers may pass the filters, from its counts: exact for the state and
  * project filters, an upper bound when the search has words (they need the containers).
@@ -480,5 +475,5 @@ function mayMatch(counts: HostCounts, query: FleetQuery): number {
     states = rest;
   }
   states = shownStates(states);
-  return query.state === 'all' ? sumOf(states) : (states[query.state] ?? 0);
+  return query.state === 'all' ? countOf(states) : (states[query.state] ?? 0);
 }
